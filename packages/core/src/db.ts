@@ -1,0 +1,57 @@
+import pg from 'pg';
+
+export type Dialect = 'postgres' | 'mysql';
+
+/**
+ * One server connection. Session settings (lock_timeout, a BEGIN) stay on it between calls.
+ * Placeholders are the dialect's own: `$1` for PostgreSQL, `?` for MySQL/MariaDB.
+ */
+export interface Session {
+  readonly dialect: Dialect;
+  query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+}
+
+/**
+ * What core needs from a database: dedicated sessions. Adapters (Knex, Prisma's driver, a URL)
+ * implement this and nothing else, so no ORM leaks into core.
+ */
+export interface Database {
+  readonly dialect: Dialect;
+  /** Runs `fn` on one connection held for its whole duration, then releases it. */
+  withSession<T>(fn: (session: Session) => Promise<T>): Promise<T>;
+  /** Optional: closes what the Database opened itself (not what an adapter was handed). */
+  close?(): Promise<void>;
+}
+
+/** A Database over a `pg` pool; `fromUrl` owns the pool and closes it on close(). */
+export function postgresDatabase(pool: pg.Pool): Database {
+  return {
+    dialect: 'postgres',
+    async withSession(fn) {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        return await fn(pgSession(client));
+      } catch (error) {
+        // A session left inside a failed transaction must not go back to the pool.
+        broken = error as Error;
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    },
+  };
+}
+
+export function pgSession(client: pg.ClientBase): Session {
+  return {
+    dialect: 'postgres',
+    query: async <T>(sql: string, params: readonly unknown[] = []) =>
+      (await client.query(sql, params as unknown[])).rows as T[],
+  };
+}
+
+export function postgresDatabaseFromUrl(url: string, options: { max?: number } = {}): Database {
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 4 });
+  return { ...postgresDatabase(pool), close: () => pool.end() };
+}

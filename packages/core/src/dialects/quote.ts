@@ -1,0 +1,27 @@
+import type { Dialect } from '../db.js';
+
+/**
+ * The one place SQL identifiers are quoted. Every table, column, index and constraint name that
+ * reaches SQL text goes through here; values never do (they are bound parameters).
+ */
+export function quoteIdent(dialect: Dialect, name: string): string {
+  if (name.length === 0) throw new TypeError('empty SQL identifier');
+  if (name.includes('\0')) throw new TypeError(`SQL identifier contains a NUL byte: ${JSON.stringify(name)}`);
+  return dialect === 'postgres' ? `"${name.replaceAll('"', '""')}"` : `\`${name.replaceAll('`', '``')}\``;
+}
+
+/** `schema.table` or `table`, each part quoted. A dot inside a quoted part is kept as written. */
+export function quoteQualified(dialect: Dialect, name: string | { schema?: string; name: string }): string {
+  const parts = typeof name === 'string' ? { name } : name;
+  return parts.schema
+    ? `${quoteIdent(dialect, parts.schema)}.${quoteIdent(dialect, parts.name)}`
+    : quoteIdent(dialect, parts.name);
+}
+
+/** A SQL string literal, for the few places a value cannot be bound (DDL defaults, COMMENT). */
+export function quoteLiteral(dialect: Dialect, value: string): string {
+  if (value.includes('\0')) throw new TypeError('SQL literal contains a NUL byte');
+  const body = value.replaceAll("'", "''");
+  if (dialect === 'postgres') return `'${body}'`;
+  return `'${body.replaceAll('\\', '\\\\')}'`;
+}

@@ -1,0 +1,87 @@
+/**
+ * The contract between planners (core/ops), the runner (core/run), the linter's fixes and
+ * `explain`: an operation is planned once into ordered, immutable steps; only the runner executes.
+ */
+
+/** PostgreSQL table lock modes (weakest first) plus MySQL's metadata lock, for explain/lint. */
+export type LockMode =
+  | 'none'
+  | 'ACCESS SHARE'
+  | 'ROW SHARE'
+  | 'ROW EXCLUSIVE'
+  | 'SHARE UPDATE EXCLUSIVE'
+  | 'SHARE'
+  | 'SHARE ROW EXCLUSIVE'
+  | 'EXCLUSIVE'
+  | 'ACCESS EXCLUSIVE'
+  | 'METADATA SHARED'
+  | 'METADATA EXCLUSIVE';
+
+/**
+ * How the runner bounds a step:
+ * - `ddl`: short lock-taking statement — lock_timeout and statement_timeout both apply;
+ * - `long`: scans or builds that legitimately take long (VALIDATE, CONCURRENTLY) — lock_timeout
+ *   only, no statement_timeout.
+ */
+export type TimeoutPolicy = 'ddl' | 'long';
+
+interface StepBase {
+  /** Stable id, unique within a plan (e.g. `add-column:users.email:add`): the journal's key. */
+  readonly id: string;
+  /** One line for people: what the step does and why it is safe. */
+  readonly description: string;
+  readonly lock: LockMode;
+  /** False for CREATE INDEX CONCURRENTLY and friends: the runner runs them outside a transaction. */
+  readonly transactional: boolean;
+  readonly timeout: TimeoutPolicy;
+  /**
+   * A query whose first row's first column is true when the step's effect is already in place,
+   * so a rerun skips it (idempotence even without a journal entry).
+   */
+  readonly done?: { readonly sql: string; readonly params?: readonly unknown[] };
+}
+
+export interface SqlStep extends StepBase {
+  readonly kind: 'sql';
+  /** Exactly one statement. */
+  readonly sql: string;
+  readonly params?: readonly unknown[];
+}
+
+/** A batched UPDATE of existing rows, executed by core/backfill, never as one statement. */
+export interface BackfillStep extends StepBase {
+  readonly kind: 'backfill';
+  readonly backfill: BackfillSpec;
+}
+
+export interface BackfillSpec {
+  readonly table: string;
+  readonly schema?: string;
+  /** column → SQL expression evaluated per row (e.g. `first_name || ' ' || last_name`). */
+  readonly set: Readonly<Record<string, string>>;
+  /** Optional extra SQL condition; rows already right are cheaply skipped with it. */
+  readonly where?: string;
+}
+
+export type Step = SqlStep | BackfillStep;
+
+export interface Plan {
+  /** Operation kind, e.g. `add-column`. */
+  readonly operation: string;
+  /** What is being changed, e.g. `users.email`. */
+  readonly target: string;
+  readonly steps: readonly Step[];
+  /** Steps that undo the plan (for `down`), in order. Empty when the operation is irreversible. */
+  readonly reverse: readonly Step[];
+  /** Things the user must know (e.g. what the application must do between phases). */
+  readonly notes: readonly string[];
+}
+
+export function freezePlan(plan: Plan): Plan {
+  return Object.freeze({
+    ...plan,
+    steps: Object.freeze(plan.steps.map((s) => Object.freeze(s))),
+    reverse: Object.freeze(plan.reverse.map((s) => Object.freeze(s))),
+    notes: Object.freeze([...plan.notes]),
+  });
+}

@@ -1,0 +1,33 @@
+export {
+  type MongoTestDatabase,
+  mongoTestDatabase,
+  mysqlTestDatabase,
+  pgTestDatabase,
+  type TestDatabase,
+} from './databases.js';
+export { mysqlServerVersion, startLocalMariaDb, startMariaDb } from './mariadb.js';
+export { mongoServerVersion, startLocalFerretDb, startMongo } from './mongo.js';
+export {
+  findPgBinaries,
+  pgServerVersion,
+  type RunningServer,
+  startLocalPostgres,
+  startPostgres,
+} from './postgres.js';
+export { createRunDir, processesMentioning, type RunDir } from './processes.js';
+export { SERVER_ENV, type ServerKind, type ServerSet, startServers } from './servers.js';
+export { connect, type Dialect, dialectOf, quoteIdent, type SqlConnection } from './sql-clients.js';
+export { type LatencyStats, latencyStats, nowMs, percentile } from './stats.js';
+export {
+  buildReport,
+  createTrafficTable,
+  defaultWorkload,
+  type QueryRecord,
+  startTraffic,
+  type Traffic,
+  type TrafficOptions,
+  type TrafficReport,
+  type Workload,
+  type WorkloadContext,
+  type WorkloadQuery,
+} from './traffic.js';

@@ -1,0 +1,104 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import mysql from 'mysql2/promise';
+import { tryContainer } from './containers.js';
+import { execFileAsync } from './exec.js';
+import type { RunningServer } from './postgres.js';
+import {
+  commandExists,
+  freePort,
+  isRoot,
+  type RunDir,
+  spawnServer,
+  stopProcess,
+  waitFor,
+} from './processes.js';
+
+export async function mysqlServerVersion(url: string): Promise<string> {
+  const conn = await mysql.createConnection(url);
+  try {
+    const [rows] = await conn.query('select version() as v');
+    const v = String((rows as { v: string }[])[0]!.v);
+    return v.toLowerCase().includes('mariadb') ? `MariaDB ${v}` : `MySQL ${v}`;
+  } finally {
+    await conn.end();
+  }
+}
+
+/** A throwaway MariaDB from the machine's `mariadbd` (apt: mariadb-server), utf8mb4, no binlog. */
+export async function startLocalMariaDb(runDir: RunDir): Promise<RunningServer> {
+  for (const cmd of ['mariadbd', 'mariadb-install-db']) {
+    if (!commandExists(cmd) && !commandExists(`/usr/sbin/${cmd}`)) {
+      throw new Error(
+        `${cmd} not found: install MariaDB (Debian: apt-get install mariadb-server; .ci/run does it) or set BALLAST_MYSQL_URL`,
+      );
+    }
+  }
+  const dataDir = join(runDir.path, `mariadb-${Date.now().toString(36)}`);
+  mkdirSync(dataDir, { mode: 0o755 });
+  // As root mariadbd must drop to an unprivileged user; install-db then also chowns the data dir.
+  const userFlag = isRoot() ? ['--user=mysql'] : [];
+  await execFileAsync('mariadb-install-db', [
+    '--no-defaults',
+    `--datadir=${dataDir}`,
+    ...userFlag,
+    '--auth-root-authentication-method=normal',
+    '--skip-test-db',
+  ]);
+  const port = await freePort();
+  const mariadbd = commandExists('mariadbd') ? 'mariadbd' : '/usr/sbin/mariadbd';
+  const proc = spawnServer(
+    'mariadb',
+    mariadbd,
+    [
+      '--no-defaults',
+      ...userFlag,
+      `--datadir=${dataDir}`,
+      `--port=${port}`,
+      '--bind-address=127.0.0.1',
+      `--socket=${join(dataDir, 'mysqld.sock')}`,
+      `--pid-file=${join(dataDir, 'mysqld.pid')}`,
+      '--character-set-server=utf8mb4',
+      '--collation-server=utf8mb4_unicode_ci',
+      '--skip-log-bin',
+      '--skip-name-resolve',
+      '--innodb-flush-log-at-trx-commit=0',
+      '--innodb-buffer-pool-size=256M',
+      '--max-connections=400',
+    ],
+    { runDir },
+  );
+  // Root has an empty password on 127.0.0.1 only because this server is throwaway and loopback-bound.
+  const rootUrl = `mysql://root@127.0.0.1:${port}/`;
+  const version = await waitFor(`MariaDB on port ${port}`, () => mysqlServerVersion(rootUrl), {
+    logFile: proc.logFile,
+  });
+  return {
+    url: rootUrl,
+    source: 'local mariadbd',
+    version,
+    stop: () => stopProcess(proc, 'SIGTERM', 20_000),
+  };
+}
+
+export async function startMariaDb(runDir: RunDir): Promise<RunningServer> {
+  const fromEnv = process.env.BALLAST_MYSQL_URL;
+  if (fromEnv) {
+    return {
+      url: fromEnv,
+      source: 'BALLAST_MYSQL_URL',
+      version: await mysqlServerVersion(fromEnv),
+      stop: async () => {},
+    };
+  }
+  const container = await tryContainer(
+    'mariadb:11',
+    3306,
+    { MARIADB_ALLOW_EMPTY_ROOT_PASSWORD: '1' },
+    (host, port) => `mysql://root@${host}:${port}/`,
+  );
+  if (container) {
+    return { ...container, source: 'container mariadb:11', version: await mysqlServerVersion(container.url) };
+  }
+  return startLocalMariaDb(runDir);
+}
