@@ -17,6 +17,12 @@ export interface Session {
  */
 export interface Database {
   readonly dialect: Dialect;
+  /**
+   * True when every session is inside a transaction the caller owns (e.g. a Knex migration's
+   * transaction): the runner then must not BEGIN/COMMIT itself, and refuses steps that cannot
+   * run inside a transaction with a WrongContextError that says what to change.
+   */
+  readonly inTransaction?: boolean;
   /** Runs `fn` on one connection held for its whole duration, then releases it. */
   withSession<T>(fn: (session: Session) => Promise<T>): Promise<T>;
   /** Optional: closes what the Database opened itself (not what an adapter was handed). */
