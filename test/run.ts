@@ -51,26 +51,28 @@ const kinds = (process.env.BALLAST_SERVERS ?? 'postgres,mysql,mongo')
 const log = (line: string) => process.stdout.write(`[harness] ${line}\n`);
 let servers: ServerSet | undefined;
 let child: ReturnType<typeof spawn> | undefined;
-let shuttingDown = false;
+let shutdownStarted: Promise<never> | undefined;
 
-async function shutdown(code: number): Promise<never> {
-  if (shuttingDown) process.exit(code);
-  shuttingDown = true;
-  if (child?.pid && child.exitCode === null) {
-    try {
-      process.kill(-child.pid, 'SIGTERM');
-    } catch {}
-  }
-  if (servers) {
-    const leftovers = await servers.stopAll();
-    if (leftovers.length > 0) {
-      log(`ERROR: processes started by this run are still alive after shutdown:`);
-      for (const p of leftovers) log(`  pid ${p.pid}: ${p.command}`);
-      process.exit(code || 1);
+/** Idempotent: the first caller's exit code wins (a signal's 130 beats the child's exit after it). */
+function shutdown(code: number): Promise<never> {
+  shutdownStarted ??= (async () => {
+    if (child?.pid && child.exitCode === null) {
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {}
     }
-    log(`all servers stopped; no process of this run remains (${servers.runDir.path})`);
-  }
-  process.exit(code);
+    if (servers) {
+      const leftovers = await servers.stopAll();
+      if (leftovers.length > 0) {
+        log('ERROR: processes started by this run are still alive after shutdown:');
+        for (const p of leftovers) log(`  pid ${p.pid}: ${p.command}`);
+        process.exit(code || 1);
+      }
+      log(`all servers stopped; no process of this run remains (${servers.runDir.path})`);
+    }
+    process.exit(code);
+  })();
+  return shutdownStarted;
 }
 
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {

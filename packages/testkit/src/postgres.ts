@@ -35,8 +35,9 @@ interface PgBinaries {
 function embeddedBinaries(major: string): PgBinaries | undefined {
   const require = createRequire(import.meta.url);
   try {
-    const pkg = require.resolve(`pg-bin-${major}/package.json`);
-    const dir = join(dirname(pkg), 'native', 'bin');
+    // The package exports only dist/index.js; the binaries sit beside it in native/.
+    const entry = require.resolve(`pg-bin-${major}`);
+    const dir = join(dirname(entry), '..', 'native', 'bin');
     return existsSync(join(dir, 'postgres')) ? { dir, label: `embedded PostgreSQL ${major}` } : undefined;
   } catch {
     return undefined;
