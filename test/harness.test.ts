@@ -8,7 +8,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** Runs the orchestrator as `pnpm test:only` would, on its own fresh servers. */
 function runHarness(fixture: string, onOutput?: (text: string, child: ReturnType<typeof spawn>) => void) {
-  const env = { ...process.env, BALLAST_SERVERS: 'postgres,mysql,mongo' };
+  const env: NodeJS.ProcessEnv = { ...process.env, BALLAST_SERVERS: 'postgres,mysql,mongo' };
   // NODE_TEST_CONTEXT would make the inner test runner think it is nested and skip its files.
   for (const key of ['BALLAST_PG_URL', 'BALLAST_MYSQL_URL', 'BALLAST_MONGO_URL', 'NODE_TEST_CONTEXT'])
     delete env[key];
