@@ -25,28 +25,31 @@ function isUserFrame(file: string): boolean {
   );
 }
 
-/** The first stack frame outside this package, Node internals and node_modules. */
-export function userCallSite(): CallSite | undefined {
+/** The stack frames outside this package, Node internals and node_modules, innermost first. */
+export function userCallSites(): CallSite[] {
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 64;
   const stack = new Error().stack ?? '';
   Error.stackTraceLimit = limit;
+  const sites: CallSite[] = [];
   for (const line of stack.split('\n').slice(1)) {
     const m = FRAME.exec(line);
     if (!m) continue;
     const file = m[2]!.startsWith('file://') ? fileURLToPath(m[2]!) : m[2]!;
     if (!isUserFrame(file)) continue;
-    return { file, line: Number(m[3]), column: Number(m[4]), ...(m[1] ? { fn: m[1] } : {}) };
+    sites.push({ file, line: Number(m[3]), column: Number(m[4]), ...(m[1] ? { fn: m[1] } : {}) });
   }
-  return undefined;
+  return sites;
 }
 
-/** `migrations/20240101_x.ts:12` relative to the working directory when inside it. */
-export function describeCallSite(site: CallSite): string {
+/** A path relative to the working directory when inside it (as people type it). */
+export function relativePath(file: string): string {
   const cwd = process.cwd() + sep;
-  const file = site.file.startsWith(cwd) ? site.file.slice(cwd.length) : site.file;
-  return `${file}:${site.line}`;
+  return file.startsWith(cwd) ? file.slice(cwd.length) : file;
 }
+
+/** `migrations/20240101_x.ts:12`. */
+export const describeCallSite = (site: CallSite) => `${relativePath(site.file)}:${site.line}`;
 
 /** Knex names a file-system migration by its file name (what knex_migrations.name stores). */
 export const migrationNameOf = (site: CallSite) => basename(site.file);

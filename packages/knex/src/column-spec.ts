@@ -1,11 +1,11 @@
-import { BallastError } from '@ballast/core';
+import { BallastError, type ColumnDefault } from '@ballast/core';
 import type { Knex } from 'knex';
 
-/** A literal default: quoted by core as a SQL literal, never spliced by us. */
-export type ColumnValue = string | number | boolean | bigint | null;
+/** `{ sql }` is a SQL expression you write (`now()`, `gen_random_uuid()`); `{ value }` a literal core quotes. */
+export type DefaultSpec = ColumnDefault;
 
-/** `{ sql }` is a trusted SQL expression (`now()`, `gen_random_uuid()`); `{ value }` a literal. */
-export type DefaultSpec = { readonly sql: string } | { readonly value: ColumnValue };
+/** A literal default value: rendered by core as a SQL literal, never spliced by us. */
+export type ColumnValue = Extract<ColumnDefault, { value: unknown }>['value'];
 
 export interface ColumnDefinition {
   /** A SQL type as PostgreSQL spells it: `text`, `varchar(320)`, `bigint`, `timestamptz`. */
