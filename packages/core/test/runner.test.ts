@@ -157,7 +157,7 @@ test('a unique build that fails on duplicates leaves an INVALID index; after fix
   });
   const state = () =>
     fx.sql<{ valid: boolean }>(
-      "select indisvalid valid from pg_index where indexrelid = to_regclass('dup_email_key')",
+      "select indisvalid as valid from pg_index where indexrelid = to_regclass('dup_email_key')",
     );
   assert.deepEqual(await state(), [{ valid: false }]);
   await fx.sql("update dup set email = 'u2@x' where id = 2");
