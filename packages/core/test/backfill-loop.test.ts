@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
+  BackfillError,
   type BatchReport,
   CHECKPOINT_TABLE,
   type Database,
@@ -153,6 +154,7 @@ test('cancellation stops after the current batch; a rerun resumes and finishes e
     {
       job: 'cancel-me',
       initialBatchSize: 1000,
+      minBatchSize: 1000,
       maxBatchSize: 1000,
       signal: controller.signal,
       onBatch: (b) => b.index === 5 && controller.abort(),
@@ -218,4 +220,61 @@ test('hostile table and column names are quoted, never run', async () => {
   const js = await runBackfill(db, { table, set: {} }, { transform: () => ({ 'a"b': 2 }) });
   assert.equal(js.rowsChanged, 500);
   assert.equal((await query(`select 1 from victims`)).length, 0);
+});
+
+test('a batch blocked by an application row lock times out, is retried smaller, and completes', async () => {
+  const table = await createKeyTable(tdb, 'int', ROWS, '_locked');
+  const holder = await tdb.connect();
+  try {
+    await holder.query('begin');
+    await holder.query(`select * from ${table} where id = 5000 for update`);
+    const released = new Promise((r) => setTimeout(r, 400)).then(() => holder.query('commit'));
+    const result = await runBackfill(
+      db,
+      { table, set: { counter: 'counter + 1' } },
+      { lockTimeoutMs: 50, maxRetries: 20, initialBatchSize: 1000, maxBatchSize: 1000 },
+    );
+    await released;
+    assert.equal(result.status, 'done');
+    assert.ok(result.retries >= 1, `expected retries, got ${result.retries}`);
+    assert.deepEqual(await counterHistogram(tdb, table), { 1: ROWS });
+  } finally {
+    await holder.close();
+  }
+});
+
+test('a failing transform rolls its batch back, marks the checkpoint failed, and a rerun resumes exactly once', async () => {
+  const table = await createKeyTable(tdb, 'bigint', ROWS, '_fails');
+  const job = 'fails-once';
+  const bump = (row: Readonly<Record<string, unknown>>) => ({ counter: Number(row.counter) + 1 });
+  await assert.rejects(
+    runBackfill(
+      db,
+      { table, set: {} },
+      {
+        job,
+        initialBatchSize: 1000,
+        minBatchSize: 1000,
+        maxBatchSize: 1000,
+        transform: (row) => {
+          if (row.id === String(7500 * 10_000_000_000)) throw new Error('bad row');
+          return bump(row);
+        },
+      },
+    ),
+    (error: unknown) =>
+      error instanceof BackfillError &&
+      error.job === job &&
+      /bad row/.test(error.message) &&
+      /rerun/.test(error.message),
+  );
+  const [cp] = await query<{ status: string; rows_done: string }>(
+    `select status, rows_done from ${CHECKPOINT_TABLE} where job = $1`,
+    [job],
+  );
+  assert.deepEqual(cp, { status: 'failed', rows_done: '7000' });
+  assert.deepEqual(await counterHistogram(tdb, table), { 0: ROWS - 7000, 1: 7000 });
+  const rerun = await runBackfill(db, { table, set: {} }, { job, transform: bump });
+  assert.equal(rerun.resumed, true);
+  assert.deepEqual(await counterHistogram(tdb, table), { 1: ROWS });
 });
