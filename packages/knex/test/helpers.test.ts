@@ -133,6 +133,30 @@ test('a concurrent helper inside Knex’s migration transaction says which file 
   assert.deepEqual(await conn.query('select name from knex_migrations'), []);
 });
 
+test('helpers that can run in a transaction share Knex’s migration transaction, commit and rollback', async () => {
+  const { knex, conn } = await setup();
+  await createItems(conn, 100);
+  process.env.BALLAST_TEST_FAIL_IN_TRANSACTION = '1';
+  try {
+    await assert.rejects(knex.migrate.latest(migrator('in-transaction')), /division by zero/);
+  } finally {
+    delete process.env.BALLAST_TEST_FAIL_IN_TRANSACTION;
+  }
+  // The failure after the helpers rolled them back with Knex's transaction.
+  assert.equal((await describeTable(conn, 'items')).columns.stock, undefined);
+
+  await knex.migrate.latest(migrator('in-transaction'));
+  const shape = await describeTable(conn, 'items');
+  assert.deepEqual(shape.columns.stock, { type: 'integer', notNull: true, default: '0' });
+  assert.equal(shape.constraints.items_stock_nonnegative, 'c');
+  assert.deepEqual(await conn.query('select count(*)::int as n from items where stock = 5'), [{ n: 10 }]);
+
+  await knex.migrate.rollback(migrator('in-transaction'));
+  const back = await describeTable(conn, 'items');
+  assert.equal(back.columns.stock, undefined);
+  assert.equal(back.constraints.items_stock_nonnegative, undefined);
+});
+
 test('a migration that died half-way completes on rerun, skipping the steps it had finished', async () => {
   const { knex, conn } = await setup();
   await createItems(conn, 20_000);
