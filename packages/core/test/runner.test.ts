@@ -15,6 +15,7 @@ import {
   planCreateIndex,
   planDropColumn,
   planSetNotNull,
+  postgresDatabaseFromUrl,
   runPlan,
   StepFailedError,
   WrongContextError,
@@ -55,6 +56,26 @@ describe('lock timeouts', () => {
     assert.equal(report.steps[0]!.status, 'applied');
     assert.equal(report.steps[0]!.attempts, retries.length + 1);
     await fx.sql('select c from lt1');
+  });
+
+  test('a one-connection pool still retries and completes (the blocker sampler just waits its turn)', async () => {
+    await fx.sql('create table lt3 (id int primary key)');
+    const single = postgresDatabaseFromUrl(fx.test.url, { max: 1 });
+    const blocker = await holdLock(fx.test.url, 'select * from lt3', { releaseAfterMs: 800 });
+    try {
+      const report = await runPlan(
+        single,
+        planAddColumn({ table: 'lt3', column: 'c', type: 'int' }, fx.server),
+        {
+          lockTimeoutMs: 200,
+          retry: { maxAttempts: 30, baseDelayMs: 50, maxDelayMs: 200 },
+        },
+      );
+      assert.ok(report.steps[0]!.attempts > 1);
+    } finally {
+      await blocker.release();
+      await single.close?.();
+    }
   });
 
   test('retries exhausted: LockTimeoutError with the attempts and the blockers', async () => {
