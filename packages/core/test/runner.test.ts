@@ -163,6 +163,29 @@ describe("inside the caller's transaction", () => {
       await client.end();
     }
   });
+
+  test('a plan with a backfill step is refused before its first step runs', async () => {
+    await fx.sql('create table tx3 (id int primary key)');
+    const { db, client } = await callerTransaction();
+    try {
+      const plan = planAddColumn(
+        { table: 'tx3', column: 't', type: 'text', default: { sql: 'md5(random()::text)' } },
+        fx.server,
+      );
+      await assert.rejects(runPlan(db, plan), (error: unknown) => {
+        assert.ok(error instanceof WrongContextError);
+        assert.match(error.message, /step add-column:tx3\.t:backfill/);
+        return true;
+      });
+      const { rows } = await client.query(
+        "select 1 from pg_attribute where attrelid = 'tx3'::regclass and attname = 't'",
+      );
+      assert.deepEqual(rows, [], 'no step ran');
+    } finally {
+      await client.query('rollback');
+      await client.end();
+    }
+  });
 });
 
 test('a unique build that fails on duplicates leaves an INVALID index; after fixing the data the rerun drops and rebuilds it', async () => {
