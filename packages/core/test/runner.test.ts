@@ -14,6 +14,7 @@ import {
   planAddColumn,
   planCreateIndex,
   planDropColumn,
+  planDropTable,
   planSetNotNull,
   postgresDatabaseFromUrl,
   runPlan,
@@ -273,6 +274,14 @@ test('hostile identifiers are quoted and harmless', async () => {
     planSetNotNull({ table, column }, fx.server),
     planDropColumn({ table, column: 'v', confirmUnused: true }, fx.server),
   ];
+  const schema = 's"; drop table y; --';
+  await fx.sql(`create schema "s""; drop table y; --"`);
+  await fx.sql(`create table "s""; drop table y; --"."x""; drop table y; --" (id int primary key, v int)`);
+  plans.push(
+    planCreateIndex({ schema, table, columns: ['v'], name: 'i"; drop table y; --' }, fx.server),
+    planSetNotNull({ schema, table, column: 'v' }, fx.server),
+    planDropTable({ schema, table, confirmUnused: true }, fx.server),
+  );
   for (const plan of plans) {
     await runPlan(fx.db, plan);
     assert.ok(
