@@ -26,13 +26,15 @@ async function runSteps(db: Database, plan: Plan, options: RunOptions): Promise<
   const journal = options.migration ? journalFor(db, options.migration) : undefined;
   const journaled = journal ? await journal.completed() : new Set<string>();
   const reports: StepReport[] = [];
+  // Refuse before the first step: a half-applied plan inside a transaction the caller then
+  // rolls back teaches nothing; the message says what to change.
+  for (const step of plan.steps) refuseOutsideTransactionSteps(db, step, plan);
   for (const step of plan.steps) {
     if (journaled.has(step.id)) {
       log(`skip ${step.id}: journaled as done by an earlier run of ${options.migration}`);
       reports.push({ id: step.id, status: 'skipped', attempts: 0, ms: 0 });
       continue;
     }
-    refuseOutsideTransactionSteps(db, step, plan);
     const t0 = performance.now();
     if (await isDone(db, step)) {
       log(`already done ${step.id}: ${step.description}`);
