@@ -128,8 +128,11 @@ test('a concurrent helper inside Knex’s migration transaction says which file 
     error.message.includes(`add this line to ${file}:\n      export const config = { transaction: false };`),
     error.message,
   );
-  // Knex rolled its transaction back: the column added before the refusal is gone too.
-  assert.equal((await describeTable(conn, 'items')).columns.note, undefined);
+  // Knex rolled its transaction back: the column added before the refusal is gone too, and the
+  // refused helper started nothing (no index, not even an INVALID one).
+  const items = await describeTable(conn, 'items');
+  assert.equal(items.columns.note, undefined);
+  assert.deepEqual(items.indexes, {});
   assert.deepEqual(await conn.query('select name from knex_migrations'), []);
 });
 
