@@ -46,8 +46,11 @@ async function runSteps(db: Database, plan: Plan, options: RunOptions): Promise<
     log(`run ${step.id}: ${step.description}`);
     let attempts = 0;
     try {
-      attempts = step.kind === 'sql' ? await runSqlStepWithRetries(db, step, options) : 1;
-      if (step.kind === 'backfill') await runBackfillStep(db, step, options);
+      if (step.kind === 'sql') attempts = await runSqlStepWithRetries(db, step, options);
+      else {
+        await runBackfillStep(db, step, options);
+        attempts = 1;
+      }
     } catch (error) {
       await journal
         ?.record(step.id, { ms: performance.now() - t0, success: false, error: (error as Error).message })
