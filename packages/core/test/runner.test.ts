@@ -130,6 +130,10 @@ describe("inside the caller's transaction", () => {
       });
       await blocker.release();
       assert.ok(report.steps[0]!.attempts > 1, lines.join('\n'));
+      assert.ok(
+        lines.some((l) => l.startsWith("warning: inside the caller's transaction")),
+        lines.join('\n'),
+      );
       const [setting] = (await client.query("select current_setting('lock_timeout') lt")).rows;
       assert.equal(setting.lt, '7s');
       await client.query('commit');
