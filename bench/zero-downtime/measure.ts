@@ -1,0 +1,199 @@
+/**
+ * One measurement: a fresh copy of the scenario's table, pgbench traffic for a fixed time, a
+ * long-running reader that starts before the migration (the classic production trigger: the
+ * naive ALTER queues behind it and every client queues behind the ALTER), then the migration in
+ * the given mode. Every mode gets the same traffic, the same reader at the same instant.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { quoteIdent } from '@ballast/core';
+import { percentile } from '@ballast/testkit';
+import pg from 'pg';
+import { ballastFor } from './ballast.js';
+import { startLockSampler } from './lock-sampler.js';
+import { type PgbenchResult, runPgbench } from './pgbench.js';
+import { applicationScripts, type Scenario, TABLE } from './scenarios.js';
+
+export type Mode = 'idle' | 'naive' | 'ballast';
+
+export interface Settings {
+  readonly clients: number;
+  readonly durationS: number;
+  /** Seconds of traffic before the reader and the migration start. */
+  readonly warmupS: number;
+  /** How long the background reader holds its ACCESS SHARE lock. */
+  readonly readerHoldMs: number;
+  /** The migration starts this long after the reader, so it finds the lock taken. */
+  readonly readerLeadMs: number;
+  readonly lockTimeoutMs: number;
+  readonly rate?: number;
+}
+
+/** A labelled instant, in ms since traffic started. */
+export interface Phase {
+  readonly label: string;
+  readonly atMs: number;
+}
+
+export interface Measurement {
+  readonly scenario: string;
+  readonly mode: Mode;
+  readonly clients: number;
+  readonly rows: number;
+  readonly available: boolean;
+  readonly note?: string;
+  readonly p50_ms?: number;
+  readonly p99_ms?: number;
+  readonly max_ms?: number;
+  readonly errors?: number;
+  readonly tps?: number;
+  readonly duration_s?: number;
+  readonly max_lock_wait_ms?: number;
+  /** Backfill only: rows changed per second of migration. */
+  readonly rows_per_s?: number;
+  /** For the chart: [ms since traffic start, latency ms] of the slowest transaction per 100 ms. */
+  readonly series?: readonly (readonly [number, number])[];
+  readonly phases?: readonly Phase[];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+
+export function databaseUrl(serverUrl: string, database: string): string {
+  const u = new URL(serverUrl);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+async function onAdmin<T>(serverUrl: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The long-running reader: a transaction that read the table and is still open. */
+async function holdReader(url: string, holdMs: number): Promise<void> {
+  const client = new pg.Client({ connectionString: url, application_name: 'ballast-bench-reader' });
+  await client.connect();
+  try {
+    await client.query('begin');
+    await client.query(`select count(*) from ${quoteIdent('postgres', TABLE)}`);
+    await client.query('select pg_sleep($1::float8 / 1000)', [holdMs]);
+    await client.query('commit');
+  } finally {
+    await client.end();
+  }
+}
+
+async function runNaive(url: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url, application_name: 'ballast-bench-naive' });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+function slowestPer100ms(result: PgbenchResult, startedAt: number): [number, number][] {
+  const bins = new Map<number, number>();
+  for (const s of result.samples) {
+    if (s.failed) continue;
+    const bin = Math.floor((s.endMs - startedAt) / 100) * 100;
+    bins.set(bin, Math.max(bins.get(bin) ?? 0, s.latencyMs));
+  }
+  return [...bins.entries()].sort((a, b) => a[0] - b[0]);
+}
+
+export async function measure(
+  serverUrl: string,
+  template: string,
+  scenario: Scenario,
+  mode: Mode,
+  rows: number,
+  settings: Settings,
+  workDir: string,
+): Promise<Measurement> {
+  const base = { scenario: scenario.id, mode, clients: settings.clients, rows };
+  const ballast = mode === 'ballast' ? ballastFor(scenario.id) : undefined;
+  if (ballast && 'unavailable' in ballast) return { ...base, available: false, note: ballast.unavailable };
+
+  const db = `zd_run_${scenario.id.replaceAll('-', '_')}_${mode}`;
+  await onAdmin(serverUrl, async (c) => {
+    await c.query(`drop database if exists ${quoteIdent('postgres', db)} with (force)`);
+    await c.query(
+      `create database ${quoteIdent('postgres', db)} template ${quoteIdent('postgres', template)}`,
+    );
+  });
+  const url = databaseUrl(serverUrl, db);
+  const dir = join(workDir, `${scenario.id}-${mode}`);
+  mkdirSync(dir, { recursive: true });
+  try {
+    const sampler = await startLockSampler(url);
+    const traffic = runPgbench({
+      url,
+      scripts: applicationScripts(),
+      clients: settings.clients,
+      durationS: settings.durationS,
+      defines: { rows },
+      dir,
+      ...(settings.rate ? { rate: settings.rate } : {}),
+    });
+    const phases: Phase[] = [];
+    const mark = (label: string) => phases.push({ label, atMs: Date.now() - traffic.startedAt });
+    await sleep(settings.warmupS * 1000);
+    mark('reader start');
+    const reader = holdReader(url, settings.readerHoldMs).then(() => mark('reader end'));
+    await sleep(settings.readerLeadMs);
+    let migrationMs: number | undefined;
+    let migrationError: string | undefined;
+    if (mode !== 'idle') {
+      mark('migration start');
+      const t0 = Date.now();
+      try {
+        if (mode === 'naive') await runNaive(url, scenario.naive);
+        else if (ballast) await ballast({ url, lockTimeoutMs: settings.lockTimeoutMs, event: mark });
+      } catch (error) {
+        migrationError = (error as Error).message.split('\n')[0];
+      }
+      migrationMs = Date.now() - t0;
+      mark('migration end');
+    }
+    const result = await traffic.done;
+    await reader;
+    const maxLockWaitMs = await sampler.stop();
+    if (migrationMs !== undefined && migrationMs > settings.durationS * 1000 - settings.warmupS * 1000) {
+      migrationError ??= 'migration outlasted the traffic: raise --duration';
+    }
+    const latencies = result.samples
+      .filter((s) => !s.failed)
+      .map((s) => s.latencyMs)
+      .sort((a, b) => a - b);
+    const round = (n: number) => Math.round(n * 10) / 10;
+    return {
+      ...base,
+      available: true,
+      ...(migrationError ? { note: migrationError } : {}),
+      ...(result.errorLines.length > 0 && !migrationError ? { note: result.errorLines[0] } : {}),
+      p50_ms: round(percentile(latencies, 50)),
+      p99_ms: round(percentile(latencies, 99)),
+      max_ms: round(latencies[latencies.length - 1] ?? 0),
+      errors: result.errors,
+      tps: round(latencies.length / settings.durationS),
+      duration_s: migrationMs === undefined ? 0 : Math.round(migrationMs) / 1000,
+      max_lock_wait_ms: Math.round(maxLockWaitMs),
+      ...(scenario.id === 'backfill' && migrationMs
+        ? { rows_per_s: Math.round(rows / (migrationMs / 1000)) }
+        : {}),
+      series: slowestPer100ms(result, traffic.startedAt),
+      phases,
+    };
+  } finally {
+    await onAdmin(serverUrl, (c) =>
+      c.query(`drop database if exists ${quoteIdent('postgres', db)} with (force)`),
+    );
+  }
+}
