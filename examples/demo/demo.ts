@@ -1,0 +1,121 @@
+/**
+ * `pnpm demo` — Ballast against the SQL you would write, under live traffic, in under a minute.
+ *
+ * Starts an embedded PostgreSQL 18 (binaries shipped on npm, nothing to install), fills two
+ * identical tables, and runs three acts with the same application clients and the same
+ * long-running report query holding a read lock: idle, Ballast adding a NOT NULL column with a
+ * default and an index, then the naive ALTER TABLE / CREATE INDEX. Prints a side-by-side table.
+ */
+import {
+  consoleProgress,
+  planAddColumn,
+  planCreateIndex,
+  postgresDatabaseFromUrl,
+  quoteIdent,
+  readServerInfo,
+  runPlan,
+} from '@ballast/core';
+import { connect, createRunDir, createTrafficTable, findPgBinaries, startLocalPostgres } from '@ballast/testkit';
+import { type Act, printResults } from './results.js';
+import { playScene } from './scene.js';
+
+const ROWS = 200_000;
+const CLIENTS = 8;
+const LOCK_TIMEOUT_MS = 200;
+const READER_HOLD_MS = 2_000;
+const WARMUP_MS = 1_000;
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const step = (line: string) => say(`\n▶ ${line}`);
+
+const server = await (async () => {
+  say('Starting an embedded PostgreSQL 18 (npm-shipped binaries)…');
+  return startLocalPostgres(createRunDir(), findPgBinaries('18'));
+})();
+let stopped = false;
+async function stop(code: number): Promise<never> {
+  if (!stopped) {
+    stopped = true;
+    await server.stop().catch(() => {});
+  }
+  process.exit(code);
+}
+process.on('SIGINT', () => {
+  say('\nInterrupted: stopping PostgreSQL.');
+  void stop(130);
+});
+process.on('SIGTERM', () => void stop(143));
+
+try {
+  say(`${server.version} on ${server.url}`);
+  say(`Filling two identical tables with ${ROWS.toLocaleString('en-US')} rows each…`);
+  await createTrafficTable(server.url, 'orders_ballast', ROWS);
+  await createTrafficTable(server.url, 'orders_naive', ROWS);
+  const scene = (table: string, migration?: () => Promise<void>) =>
+    playScene({
+      url: server.url,
+      table,
+      rows: ROWS,
+      clients: CLIENTS,
+      readerHoldMs: READER_HOLD_MS,
+      warmupMs: WARMUP_MS,
+      ...(migration ? { migration } : {}),
+    });
+  say(
+    `Each act: ${CLIENTS} application clients (reads, inserts, updates); after ${WARMUP_MS / 1000} s a report ` +
+      `query opens a transaction that holds its read lock for ${READER_HOLD_MS / 1000} s, and the migration starts while it does.`,
+  );
+
+  step('Act 1 — idle: traffic and the report query, no migration');
+  const idle = await scene('orders_ballast');
+
+  step(`Act 2 — Ballast: add "status" text NOT NULL DEFAULT 'new', then an index on account_id (lock_timeout ${LOCK_TIMEOUT_MS} ms, retries)`);
+  const db = postgresDatabaseFromUrl(server.url);
+  const ballast = await scene('orders_ballast', async () => {
+    const info = await db.withSession((s) => readServerInfo(s));
+    const options = {
+      lockTimeoutMs: LOCK_TIMEOUT_MS,
+      log: (line: string) => say(`  ${line}`),
+      progress: consoleProgress(),
+    };
+    await runPlan(
+      db,
+      planAddColumn(
+        { table: 'orders_ballast', column: 'status', type: 'text', notNull: true, default: { value: 'new' } },
+        info,
+      ),
+      options,
+    );
+    await runPlan(db, planCreateIndex({ table: 'orders_ballast', columns: ['account_id'] }, info), options);
+  });
+  await db.close?.();
+
+  step('Act 3 — naive: the same change as plain SQL');
+  const naive = await scene('orders_naive', async () => {
+    const conn = await connect(server.url);
+    try {
+      const q = (name: string) => quoteIdent('postgres', name);
+      const naiveSql = [
+        `alter table ${q('orders_naive')} add column ${q('status')} text not null default 'new'`,
+        `create index ${q('orders_naive_account_id_idx')} on ${q('orders_naive')} (${q('account_id')})`,
+      ];
+      for (const sql of naiveSql) {
+        say(`  ${sql}`);
+        await conn.query(sql);
+      }
+    } finally {
+      await conn.close();
+    }
+  });
+
+  const acts: Act[] = [
+    { mode: 'idle', ...idle },
+    { mode: 'ballast', ...ballast },
+    { mode: 'naive', ...naive },
+  ];
+  const ok = printResults(acts, { lockTimeoutMs: LOCK_TIMEOUT_MS, write: say });
+  await stop(ok ? 0 : 1);
+} catch (error) {
+  process.stderr.write(`${(error as Error).stack ?? error}\n`);
+  await stop(1);
+}
