@@ -1,4 +1,23 @@
 export {
+  BACKFILL_DEFAULTS,
+  BackfillError,
+  type BackfillOptions,
+  type BackfillResult,
+  type BackfillSource,
+  type BatchReport,
+  CHECKPOINT_TABLE,
+  CheckpointConflictError,
+  defaultJobName,
+  maxReplicaLagMs,
+  type PauseRecord,
+  type RowTransform,
+  replicaLagThrottle,
+  runBackfill,
+  runBatchLoop,
+  type Throttle,
+  type ThrottleAdvice,
+} from './backfill/index.js';
+export {
   type Database,
   type Dialect,
   pgSession,
