@@ -3,7 +3,8 @@
  * whose operation core does not provide yet is reported as "not available", never approximated.
  */
 import * as core from '@ballast/core';
-import type { ScenarioId } from './scenarios.js';
+import { postgresDatabaseFromUrl, quoteIdent, runBackfill } from '@ballast/core';
+import { type ScenarioId, TABLE } from './scenarios.js';
 
 export interface BallastContext {
   readonly url: string;
@@ -24,8 +25,36 @@ const NEEDS: Record<ScenarioId, readonly string[]> = {
   'change-type': ['runPlan', 'planChangeColumnType'],
 };
 
+async function withDatabase(url: string, fn: (db: core.Database) => Promise<void>): Promise<void> {
+  const db = postgresDatabaseFromUrl(url);
+  try {
+    await fn(db);
+  } finally {
+    await db.close?.();
+  }
+}
+
+/** The Ballast side of each scenario, where core provides the operation. */
+const RUNS: Partial<Record<ScenarioId, BallastRun>> = {
+  backfill: (ctx) =>
+    withDatabase(ctx.url, async (db) => {
+      await runBackfill(
+        db,
+        { table: TABLE, set: { amount_cents: `${quoteIdent('postgres', 'amount')} * 100` } },
+        { lockTimeoutMs: ctx.lockTimeoutMs },
+      );
+    }),
+};
+
 export function ballastFor(id: ScenarioId): BallastRun | { readonly unavailable: string } {
+  const run = RUNS[id];
+  if (run) return run;
   const exported = core as unknown as Record<string, unknown>;
   const missing = NEEDS[id].filter((name) => typeof exported[name] !== 'function');
-  return { unavailable: `@ballast/core does not export ${missing.join(', ')} yet` };
+  return {
+    unavailable:
+      missing.length > 0
+        ? `@ballast/core does not export ${missing.join(', ')} yet`
+        : 'the benchmark does not drive this operation yet',
+  };
 }
