@@ -22,7 +22,7 @@ const { values: flags } = parseArgs({
     'backfill-rows': { type: 'string', default: '1000000' },
     clients: { type: 'string', default: '4' },
     duration: { type: 'string', default: '10' },
-    'backfill-duration': { type: 'string', default: '25' },
+    'backfill-duration': { type: 'string', default: '75' },
     'lock-timeout': { type: 'string', default: '200' },
     'reader-hold': { type: 'string', default: '3000' },
     rate: { type: 'string' },
