@@ -3,8 +3,20 @@
  * whose operation core does not provide yet is reported as "not available", never approximated.
  */
 import * as core from '@ballast/core';
-import { postgresDatabaseFromUrl, quoteIdent, runBackfill } from '@ballast/core';
-import { type ScenarioId, TABLE } from './scenarios.js';
+import {
+  type Plan,
+  planAddColumn,
+  planAddForeignKey,
+  planCreateIndex,
+  planSetNotNull,
+  postgresDatabaseFromUrl,
+  quoteIdent,
+  readServerInfo,
+  runBackfill,
+  runPlan,
+  type ServerInfo,
+} from '@ballast/core';
+import { PARENT, type ScenarioId, TABLE } from './scenarios.js';
 
 export interface BallastContext {
   readonly url: string;
@@ -34,8 +46,44 @@ async function withDatabase(url: string, fn: (db: core.Database) => Promise<void
   }
 }
 
+/** Plans with the live server's capabilities and runs with the benchmark's lock_timeout. */
+const planned =
+  (plan: (server: ServerInfo) => Plan): BallastRun =>
+  (ctx) =>
+    withDatabase(ctx.url, async (db) => {
+      const server = await db.withSession((s) => readServerInfo(s));
+      await runPlan(db, plan(server), {
+        lockTimeoutMs: ctx.lockTimeoutMs,
+        // Retries and step boundaries become ticks on the chart.
+        log: (line) => ctx.event(line),
+      });
+    });
+
 /** The Ballast side of each scenario, where core provides the operation. */
 const RUNS: Partial<Record<ScenarioId, BallastRun>> = {
+  'add-column': planned((server) =>
+    planAddColumn(
+      { table: TABLE, column: 'status', type: 'text', notNull: true, default: { value: 'new' } },
+      server,
+    ),
+  ),
+  'create-index': planned((server) =>
+    planCreateIndex({ table: TABLE, columns: ['account_id'], name: 'bench_items_account_id_idx' }, server),
+  ),
+  // index: false — the naive statement builds no index either, so both modes make the same change.
+  'add-foreign-key': planned((server) =>
+    planAddForeignKey(
+      {
+        table: TABLE,
+        columns: ['account_id'],
+        references: { table: PARENT, columns: ['id'] },
+        name: 'bench_items_account_fk',
+        index: false,
+      },
+      server,
+    ),
+  ),
+  'set-not-null': planned((server) => planSetNotNull({ table: TABLE, column: 'account_id' }, server)),
   backfill: (ctx) =>
     withDatabase(ctx.url, async (db) => {
       await runBackfill(
