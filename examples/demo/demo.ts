@@ -15,7 +15,14 @@ import {
   readServerInfo,
   runPlan,
 } from '@ballast/core';
-import { connect, createRunDir, createTrafficTable, findPgBinaries, startLocalPostgres } from '@ballast/testkit';
+import {
+  connect,
+  createRunDir,
+  createTrafficTable,
+  findPgBinaries,
+  type RunningServer,
+  startLocalPostgres,
+} from '@ballast/testkit';
 import { type Act, printResults } from './results.js';
 import { playScene } from './scene.js';
 
@@ -28,23 +35,36 @@ const WARMUP_MS = 1_000;
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const step = (line: string) => say(`\n▶ ${line}`);
 
-const server = await (async () => {
-  say('Starting an embedded PostgreSQL 18 (npm-shipped binaries)…');
-  return startLocalPostgres(createRunDir(), findPgBinaries('18'));
-})();
-let stopped = false;
+let server: RunningServer | undefined;
+let interruptedBy: number | undefined;
+let stopped: Promise<void> | undefined;
+/** Every exit path goes through here, and waits for the same shutdown of the server. */
 async function stop(code: number): Promise<never> {
-  if (!stopped) {
-    stopped = true;
-    await server.stop().catch(() => {});
-  }
-  process.exit(code);
+  stopped ??= server ? server.stop().catch(() => {}) : Promise.resolve();
+  await stopped;
+  process.exit(interruptedBy ?? code);
 }
-process.on('SIGINT', () => {
-  say('\nInterrupted: stopping PostgreSQL.');
-  void stop(130);
+// Installed before the server starts: a Ctrl-C during startup must not leave it running.
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const) {
+  process.on(signal, () => {
+    if (interruptedBy !== undefined) return;
+    interruptedBy = code;
+    say(`\n${signal}: stopping PostgreSQL.`);
+    if (server) void stop(code);
+  });
+}
+// Idle client connections raise 'error' events when the server shuts down under them.
+process.on('uncaughtException', (error) => {
+  if (interruptedBy === undefined) process.stderr.write(`${error.stack ?? error}\n`);
+  void stop(1);
 });
-process.on('SIGTERM', () => void stop(143));
+
+say('Starting an embedded PostgreSQL 18 (npm-shipped binaries)…');
+server = await startLocalPostgres(createRunDir(), findPgBinaries('18'));
+if (interruptedBy !== undefined) await stop(interruptedBy);
 
 try {
   say(`${server.version} on ${server.url}`);
@@ -69,7 +89,9 @@ try {
   step('Act 1 — idle: traffic and the report query, no migration');
   const idle = await scene('orders_ballast');
 
-  step(`Act 2 — Ballast: add "status" text NOT NULL DEFAULT 'new', then an index on account_id (lock_timeout ${LOCK_TIMEOUT_MS} ms, retries)`);
+  step(
+    `Act 2 — Ballast: add "status" text NOT NULL DEFAULT 'new', then an index on account_id (lock_timeout ${LOCK_TIMEOUT_MS} ms, retries)`,
+  );
   const db = postgresDatabaseFromUrl(server.url);
   const ballast = await scene('orders_ballast', async () => {
     const info = await db.withSession((s) => readServerInfo(s));
@@ -116,6 +138,7 @@ try {
   const ok = printResults(acts, { lockTimeoutMs: LOCK_TIMEOUT_MS, write: say });
   await stop(ok ? 0 : 1);
 } catch (error) {
-  process.stderr.write(`${(error as Error).stack ?? error}\n`);
+  // After Ctrl-C, queries fail because the server is going away: that is not worth a stack trace.
+  if (interruptedBy === undefined) process.stderr.write(`${(error as Error).stack ?? error}\n`);
   await stop(1);
 }

@@ -20,7 +20,9 @@ export function printResults(
   const rows = acts.map((a) => {
     const s = a.report.stats;
     const migration =
-      a.migrationMs === undefined ? '—' : `${(a.migrationMs / 1000).toFixed(2)} s${a.migrationError ? ' (FAILED)' : ''}`;
+      a.migrationMs === undefined
+        ? '—'
+        : `${(a.migrationMs / 1000).toFixed(2)} s${a.migrationError ? ' (FAILED)' : ''}`;
     return [a.mode, String(s.count), ms(s.p50), ms(s.p99), ms(s.max), String(s.errors), migration];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -42,7 +44,10 @@ export function printResults(
   const naive = acts.find((a) => a.mode === 'naive')!.report.stats;
   const maxAllowed = options.lockTimeoutMs + 200;
   const checks: [boolean, string][] = [
-    [ballast.errors === 0 && !ballastAct.migrationError, `Ballast: ${ballast.errors} client errors, migration completed`],
+    [
+      ballast.errors === 0 && !ballastAct.migrationError,
+      `Ballast: ${ballast.errors} client errors, migration completed`,
+    ],
     [
       ballast.p99 <= 1.5 * idle.p99,
       `Ballast p99 ${ms(ballast.p99)} ms <= 1.5 × idle p99 (${ms(1.5 * idle.p99)} ms)`,

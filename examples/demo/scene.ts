@@ -3,8 +3,9 @@
  * holds its read lock (the classic production trigger), and optionally a migration started while
  * that lock is held. Returns what the application's clients saw.
  */
-import { connect, startTraffic, type TrafficReport } from '@ballast/testkit';
+
 import { quoteIdent } from '@ballast/core';
+import { connect, startTraffic, type TrafficReport } from '@ballast/testkit';
 
 export interface SceneOptions {
   readonly url: string;
