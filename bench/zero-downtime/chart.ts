@@ -1,6 +1,6 @@
 /**
- * A hand-written SVG: one panel per scenario, the slowest client transaction per 100 ms on a log
- * scale for each mode, with the reader and each migration's start/end marked.
+ * A hand-written SVG: one panel per scenario, the longest wait of an in-flight client transaction
+ * per 100 ms on a log scale for each mode, with the reader and each migration's start/end marked.
  */
 import type { Measurement } from './measure.js';
 
@@ -80,7 +80,7 @@ export function renderChart(results: readonly Measurement[]): string {
         `<line x1="${M.left + i * 110}" x2="${M.left + i * 110 + 24}" y1="24" y2="24" stroke="${color}" stroke-width="3"/><text x="${M.left + i * 110 + 30}" y="28">${mode}</text>`,
     )
     .join('\n');
-  const note = `<text x="${M.left + 360}" y="28" font-size="11" fill="#555">slowest transaction per 100 ms (log scale); dashed: reader (grey), migration start/end; ticks: Ballast events</text>`;
+  const note = `<text x="${M.left + 340}" y="20" font-size="11" fill="#555"><tspan>longest wait of an in-flight client transaction per 100 ms (log scale)</tspan><tspan x="${M.left + 340}" dy="14">dashed: reader (grey) and migration start/end; ticks: Ballast runner events</tspan></text>`;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${height}" viewBox="0 0 ${W} ${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="${W}" height="${height}" fill="white"/>`,

@@ -51,7 +51,7 @@ export interface Measurement {
   readonly max_lock_wait_ms?: number;
   /** Backfill only: rows changed per second of migration. */
   readonly rows_per_s?: number;
-  /** For the chart: [ms since traffic start, latency ms] of the slowest transaction per 100 ms. */
+  /** For the chart: [ms since traffic start, longest wait of an in-flight transaction] per 100 ms. */
   readonly series?: readonly (readonly [number, number])[];
   readonly phases?: readonly Phase[];
 }
@@ -98,12 +98,21 @@ async function runNaive(url: string, sql: string): Promise<void> {
   }
 }
 
-function slowestPer100ms(result: PgbenchResult, startedAt: number): [number, number][] {
+/**
+ * For each 100 ms bin: how long the longest-waiting transaction in flight during the bin had been
+ * waiting by the bin's end (or until it finished). A stall then shows as a ramp while clients wait,
+ * not as a single point when they are finally served.
+ */
+function longestWaitPer100ms(result: PgbenchResult, startedAt: number): [number, number][] {
   const bins = new Map<number, number>();
   for (const s of result.samples) {
     if (s.failed) continue;
-    const bin = Math.floor((s.endMs - startedAt) / 100) * 100;
-    bins.set(bin, Math.max(bins.get(bin) ?? 0, s.latencyMs));
+    const end = s.endMs - startedAt;
+    const start = end - s.latencyMs;
+    for (let bin = Math.max(0, Math.floor(start / 100) * 100); bin <= end; bin += 100) {
+      const waited = Math.min(end, bin + 100) - start;
+      bins.set(bin, Math.max(bins.get(bin) ?? 0, waited));
+    }
   }
   return [...bins.entries()].sort((a, b) => a[0] - b[0]);
 }
@@ -155,7 +164,13 @@ export async function measure(
       const t0 = Date.now();
       try {
         if (mode === 'naive') await runNaive(url, scenario.naive);
-        else if (ballast) await ballast({ url, lockTimeoutMs: settings.lockTimeoutMs, event: mark });
+        else if (ballast) {
+          const event = (label: string) => {
+            mark(label);
+            process.stderr.write(`    ballast: ${label}\n`);
+          };
+          await ballast({ url, lockTimeoutMs: settings.lockTimeoutMs, event });
+        }
       } catch (error) {
         migrationError = (error as Error).message.split('\n')[0];
       }
@@ -188,7 +203,7 @@ export async function measure(
       ...(scenario.id === 'backfill' && migrationMs
         ? { rows_per_s: Math.round(rows / (migrationMs / 1000)) }
         : {}),
-      series: slowestPer100ms(result, traffic.startedAt),
+      series: longestWaitPer100ms(result, traffic.startedAt),
       phases,
     };
   } finally {
