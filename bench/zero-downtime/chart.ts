@@ -9,30 +9,32 @@ const W = 900;
 const PANEL_H = 170;
 const M = { left: 60, right: 20, top: 28, bottom: 26 };
 const Y_MIN = 0.1;
-const Y_MAX = 10_000;
 
 const esc = (s: string) => s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 
 function panel(scenario: string, rows: readonly Measurement[], top: number): string {
   const measured = rows.filter((m) => m.available && m.series);
+  // The top of the scale is the next power of ten above the longest wait, so no stall is clipped.
+  const longest = Math.max(1000, ...measured.flatMap((m) => m.series!.map(([, v]) => v)));
+  const yMax = 10 ** Math.ceil(Math.log10(longest));
   const spanMs = Math.max(1000, ...measured.flatMap((m) => m.series!.map(([t]) => t + 100)));
   const plotW = W - M.left - M.right;
   const plotH = PANEL_H - M.top - M.bottom;
   const x = (ms: number) => M.left + (ms / spanMs) * plotW;
   const y = (v: number) => {
-    const c = Math.min(Y_MAX, Math.max(Y_MIN, v));
+    const c = Math.min(yMax, Math.max(Y_MIN, v));
     return (
       top +
       M.top +
       plotH -
-      ((Math.log10(c) - Math.log10(Y_MIN)) / (Math.log10(Y_MAX) - Math.log10(Y_MIN))) * plotH
+      ((Math.log10(c) - Math.log10(Y_MIN)) / (Math.log10(yMax) - Math.log10(Y_MIN))) * plotH
     );
   };
   const out: string[] = [
     `<text x="${M.left}" y="${top + 18}" font-weight="bold">${esc(scenario)}</text>`,
     `<rect x="${M.left}" y="${top + M.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#ccc"/>`,
   ];
-  for (const v of [1, 10, 100, 1000, 10000]) {
+  for (let v = 1; v <= yMax; v *= 10) {
     out.push(
       `<line x1="${M.left}" x2="${M.left + plotW}" y1="${y(v)}" y2="${y(v)}" stroke="#eee"/>`,
       `<text x="${M.left - 6}" y="${y(v) + 4}" text-anchor="end" font-size="10">${v} ms</text>`,

@@ -118,7 +118,17 @@ try {
     await admin(server.url, [`drop database if exists ${quoteIdent('postgres', template)} with (force)`]);
   }
   mkdirSync(outDir, { recursive: true });
-  const meta = { server: `${server.source} ${server.version}`.trim(), settings: base, date: new Date() };
+  const meta = {
+    server: `${server.source} ${server.version}`.trim(),
+    settings: {
+      ...base,
+      rows: Number(flags.rows),
+      backfillRows: Number(flags['backfill-rows']),
+      durationS: Number(flags.duration),
+      backfillDurationS: Number(flags['backfill-duration']),
+    },
+    date: new Date(),
+  };
   writeFileSync(join(outDir, 'zero-downtime.json'), toJson(results));
   writeFileSync(join(outDir, 'zero-downtime.md'), renderMarkdown(results, meta));
   writeFileSync(join(outDir, 'zero-downtime.svg'), renderChart(results));
