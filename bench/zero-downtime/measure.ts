@@ -8,9 +8,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { quoteIdent } from '@ballast/core';
 import { percentile } from '@ballast/testkit';
-import pg from 'pg';
 import { ballastFor } from './ballast.js';
 import { startLockSampler } from './lock-sampler.js';
+import { runStatements, withClient } from './pg-client.js';
 import { type PgbenchResult, runPgbench } from './pgbench.js';
 import { applicationScripts, type Scenario, TABLE } from './scenarios.js';
 
@@ -64,39 +64,18 @@ export function databaseUrl(serverUrl: string, database: string): string {
   return u.toString();
 }
 
-async function onAdmin<T>(serverUrl: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
 /** The long-running reader: a transaction that read the table and is still open. */
-async function holdReader(url: string, holdMs: number): Promise<void> {
-  const client = new pg.Client({ connectionString: url, application_name: 'ballast-bench-reader' });
-  await client.connect();
-  try {
-    await client.query('begin');
-    await client.query(`select count(*) from ${quoteIdent('postgres', TABLE)}`);
-    await client.query('select pg_sleep($1::float8 / 1000)', [holdMs]);
-    await client.query('commit');
-  } finally {
-    await client.end();
-  }
-}
-
-async function runNaive(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url, application_name: 'ballast-bench-naive' });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+const holdReader = (url: string, holdMs: number) =>
+  withClient(
+    url,
+    async (c) => {
+      await c.query('begin');
+      await c.query(`select count(*) from ${quoteIdent('postgres', TABLE)}`);
+      await c.query('select pg_sleep($1::float8 / 1000)', [holdMs]);
+      await c.query('commit');
+    },
+    'ballast-bench-reader',
+  );
 
 /**
  * For each 100 ms bin: how long the longest-waiting transaction in flight during the bin had been
@@ -131,12 +110,11 @@ export async function measure(
   if (ballast && 'unavailable' in ballast) return { ...base, available: false, note: ballast.unavailable };
 
   const db = `zd_run_${scenario.id.replaceAll('-', '_')}_${mode}`;
-  await onAdmin(serverUrl, async (c) => {
-    await c.query(`drop database if exists ${quoteIdent('postgres', db)} with (force)`);
-    await c.query(
-      `create database ${quoteIdent('postgres', db)} template ${quoteIdent('postgres', template)}`,
-    );
-  });
+  const dropRunDatabase = `drop database if exists ${quoteIdent('postgres', db)} with (force)`;
+  await runStatements(serverUrl, [
+    dropRunDatabase,
+    `create database ${quoteIdent('postgres', db)} template ${quoteIdent('postgres', template)}`,
+  ]);
   const url = databaseUrl(serverUrl, db);
   const dir = join(workDir, `${scenario.id}-${mode}`);
   mkdirSync(dir, { recursive: true });
@@ -163,7 +141,7 @@ export async function measure(
       mark('migration start');
       const t0 = Date.now();
       try {
-        if (mode === 'naive') await runNaive(url, scenario.naive);
+        if (mode === 'naive') await runStatements(url, [scenario.naive], 'ballast-bench-naive');
         else if (ballast) {
           const event = (label: string) => {
             mark(label);
@@ -207,8 +185,6 @@ export async function measure(
       phases,
     };
   } finally {
-    await onAdmin(serverUrl, (c) =>
-      c.query(`drop database if exists ${quoteIdent('postgres', db)} with (force)`),
-    );
+    await runStatements(serverUrl, [dropRunDatabase]);
   }
 }

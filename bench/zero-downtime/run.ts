@@ -10,9 +10,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { quoteIdent } from '@ballast/core';
 import { createRunDir, createTrafficTable, type RunningServer, startLocalPostgres } from '@ballast/testkit';
-import pg from 'pg';
 import { renderChart } from './chart.js';
 import { databaseUrl, type Measurement, type Mode, measure, type Settings } from './measure.js';
+import { runStatements } from './pg-client.js';
 import { renderMarkdown, toJson } from './report.js';
 import { SCENARIOS, TABLE } from './scenarios.js';
 
@@ -50,16 +50,6 @@ async function stopServer(code: number): Promise<never> {
 }
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stopServer(130));
 
-async function admin(url: string, sql: string[]): Promise<void> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    for (const s of sql) await c.query(s);
-  } finally {
-    await c.end();
-  }
-}
-
 /** Builds the scenario's starting table once; every mode copies it (CREATE DATABASE … TEMPLATE). */
 async function buildTemplate(
   url: string,
@@ -69,12 +59,12 @@ async function buildTemplate(
 ): Promise<string> {
   const name = `zd_tpl_${id.replaceAll('-', '_')}`;
   const q = quoteIdent('postgres', name);
-  await admin(url, [`drop database if exists ${q} with (force)`, `create database ${q}`]);
+  await runStatements(url, [`drop database if exists ${q} with (force)`, `create database ${q}`]);
   const tplUrl = databaseUrl(url, name);
   await createTrafficTable(tplUrl, TABLE, rows);
-  await admin(tplUrl, [...setup, `vacuum analyze ${quoteIdent('postgres', TABLE)}`]);
+  await runStatements(tplUrl, [...setup, `vacuum analyze ${quoteIdent('postgres', TABLE)}`]);
   // No connection (autovacuum included) may sit on a template while it is copied.
-  await admin(url, [`alter database ${q} allow_connections false`]);
+  await runStatements(url, [`alter database ${q} allow_connections false`]);
   return name;
 }
 
@@ -115,7 +105,9 @@ try {
       );
       results.push(m);
     }
-    await admin(server.url, [`drop database if exists ${quoteIdent('postgres', template)} with (force)`]);
+    await runStatements(server.url, [
+      `drop database if exists ${quoteIdent('postgres', template)} with (force)`,
+    ]);
   }
   mkdirSync(outDir, { recursive: true });
   const meta = {
