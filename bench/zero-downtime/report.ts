@@ -17,12 +17,16 @@ const STABLE = [
 
 /** One object per (scenario, mode); unmeasured values are null, never invented. */
 export function toJson(results: readonly Measurement[]): string {
+  const singleUpdate = results.find((m) => m.scenario === 'backfill' && m.mode === 'naive')?.rows_per_s;
   const rows = results.map((m) => {
     const row: Record<string, unknown> = {};
     for (const key of STABLE) row[key] = m[key] ?? null;
     row.available = m.available;
     if (m.note) row.note = m.note;
     if (m.rows_per_s !== undefined) row.rows_per_s = m.rows_per_s;
+    if (m.mode === 'ballast' && m.rows_per_s !== undefined && singleUpdate) {
+      row.ratio_to_single_update = Math.round((m.rows_per_s / singleUpdate) * 100) / 100;
+    }
     return row;
   });
   return `${JSON.stringify(rows, null, 2)}\n`;
