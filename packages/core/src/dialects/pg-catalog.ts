@@ -41,6 +41,15 @@ export const columnMissing = (ref: TableRef, column: string) =>
     column,
   );
 
+/** The column has some default (add-column just created it, so it is the one we set). */
+export const columnHasDefault = (ref: TableRef, column: string) =>
+  probe(
+    `select exists (select 1 from pg_attribute a join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
+       where a.attrelid = to_regclass($1) and a.attname = $2 and not a.attisdropped) as done`,
+    relationName(ref),
+    column,
+  );
+
 /**
  * The column is NOT NULL and validated. On PG 18 a `NOT NULL ... NOT VALID` constraint already
  * sets attnotnull, so an unvalidated not-null constraint (contype 'n') must not count.

@@ -1,4 +1,10 @@
-import { columnExists, columnMissing, columnNotNull, type TableRef } from '../dialects/pg-catalog.js';
+import {
+  columnExists,
+  columnHasDefault,
+  columnMissing,
+  columnNotNull,
+  type TableRef,
+} from '../dialects/pg-catalog.js';
 import { quoteLiteral } from '../dialects/quote.js';
 import type { ServerInfo } from '../dialects/server.js';
 import { UnsafeOperationError } from '../errors.js';
@@ -132,6 +138,7 @@ export function planAddColumn(input: AddColumnInput, server: ServerInfo): Plan {
       transactional: true,
       timeout: 'ddl',
       sql: `ALTER TABLE ${t} ALTER COLUMN ${c} SET DEFAULT ${defaultSql}`,
+      done: columnHasDefault(input, input.column),
     }),
     backfill,
     ...(input.notNull ? notNullSteps(input, server, id) : []),

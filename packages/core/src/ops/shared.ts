@@ -64,7 +64,9 @@ export function requireFragment(where: string, what: string, sql: string): strin
   return text;
 }
 
-const stripStringLiterals = (sql: string) => sql.replace(/'(?:[^']|'')*'/g, "''");
+/** String literals and quoted identifiers may contain anything; only the SQL around them counts. */
+const stripStringLiterals = (sql: string) =>
+  sql.replace(/'(?:[^']|'')*'/g, "''").replace(/"(?:[^"]|"")*"/g, '""');
 
 /** ON DELETE / ON UPDATE actions, the only words allowed there. */
 const REFERENTIAL_ACTIONS = ['no action', 'restrict', 'cascade', 'set null', 'set default'] as const;

@@ -10,6 +10,7 @@ export interface AttemptSettings {
   /** 0 = none. */
   readonly statementTimeoutMs: number;
   readonly progress?: ProgressReporter | undefined;
+  readonly log: (line: string) => void;
 }
 
 export interface AttemptOutcome {
@@ -58,13 +59,20 @@ export async function attemptSqlStep(
   });
 }
 
-async function statementWithPrepare(session: Session, step: SqlStep): Promise<void> {
+async function statementWithPrepare(
+  session: Session,
+  step: SqlStep,
+  settings: AttemptSettings,
+): Promise<void> {
   if (step.prepare) {
     const [row] = await session.query<Record<string, unknown>>(
       step.prepare.when.sql,
       step.prepare.when.params ?? [],
     );
-    if (row && Object.values(row)[0] === true) await session.query(step.prepare.sql);
+    if (row && Object.values(row)[0] === true) {
+      settings.log(`${step.id}: ${step.prepare.description}`);
+      await session.query(step.prepare.sql);
+    }
   }
   await session.query(step.sql, step.params ?? []);
 }
@@ -78,7 +86,7 @@ async function runInOwnTransaction(
   try {
     await session.query(`SET LOCAL lock_timeout = ${ms(settings.lockTimeoutMs)}`);
     await session.query(`SET LOCAL statement_timeout = ${ms(settings.statementTimeoutMs)}`);
-    await statementWithPrepare(session, step);
+    await statementWithPrepare(session, step, settings);
     await session.query('COMMIT');
   } catch (error) {
     await session.query('ROLLBACK').catch(() => {});
@@ -94,7 +102,7 @@ async function runInSavepoint(session: Session, step: SqlStep, settings: Attempt
   try {
     await session.query(`SET LOCAL lock_timeout = ${ms(settings.lockTimeoutMs)}`);
     await session.query(`SET LOCAL statement_timeout = ${ms(settings.statementTimeoutMs)}`);
-    await statementWithPrepare(session, step);
+    await statementWithPrepare(session, step, settings);
     await session.query('RELEASE SAVEPOINT ballast_step');
   } catch (error) {
     await session.query('ROLLBACK TO SAVEPOINT ballast_step').catch(() => {});
@@ -118,7 +126,7 @@ async function runOutsideTransaction(
   await session.query(`SET lock_timeout = ${ms(settings.lockTimeoutMs)}`);
   await session.query(`SET statement_timeout = ${ms(settings.statementTimeoutMs)}`);
   try {
-    await statementWithPrepare(session, step);
+    await statementWithPrepare(session, step, settings);
   } finally {
     await session.query('RESET lock_timeout').catch(() => {});
     await session.query('RESET statement_timeout').catch(() => {});

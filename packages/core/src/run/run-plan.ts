@@ -90,6 +90,7 @@ async function runSqlStepWithRetries(db: Database, step: SqlStep, options: RunOp
       lockTimeoutMs,
       statementTimeoutMs,
       progress: options.progress,
+      log,
     });
     if (outcome.error === undefined) return attempt;
     const blockers = outcome.blockers.map(formatBlocker);

@@ -1,5 +1,5 @@
 import { type Database, postgresDatabaseFromUrl, readServerInfo, type ServerInfo } from '@ballast/core';
-import { pgTestDatabase, type TestDatabase } from '@ballast/testkit';
+import { type PgServer, pgTestDatabase, type TestDatabase } from '@ballast/testkit';
 
 /** A fresh PostgreSQL database for one test file, with a core Database and the server's info. */
 export interface PgFixture {
@@ -11,8 +11,8 @@ export interface PgFixture {
   close(): Promise<void>;
 }
 
-export async function pgFixture(prefix: string): Promise<PgFixture> {
-  const test = await pgTestDatabase(prefix);
+export async function pgFixture(prefix: string, on?: PgServer): Promise<PgFixture> {
+  const test = await pgTestDatabase(prefix, on);
   const db = postgresDatabaseFromUrl(test.url, { max: 6 });
   const server = await db.withSession(readServerInfo);
   return {
