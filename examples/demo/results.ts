@@ -1,8 +1,30 @@
 /** The demo's closing table: what the application's clients saw in each act, side by side. */
+import { latencyStats } from '@ballast/testkit';
 import type { SceneResult } from './scene.js';
 
 export interface Act extends SceneResult {
   readonly mode: 'idle' | 'ballast' | 'naive';
+  /** When each of Ballast's attempts gave up on lock_timeout (epoch ms). */
+  readonly lockTimeouts?: readonly number[];
+}
+
+/** How many queries Ballast's failed attempts held up, and p99 without them: where p99 comes from. */
+function attemptsShare(act: Act, lockTimeoutMs: number): string | undefined {
+  const timeouts = act.lockTimeouts ?? [];
+  if (timeouts.length === 0) return undefined;
+  const queries = act.report.queries;
+  const heldUp = (q: { start: number; end: number }) =>
+    timeouts.some((t) => q.end >= t - lockTimeoutMs && q.start <= t);
+  const caught = queries.filter(heldUp).length;
+  const rest = latencyStats(
+    queries.filter((q) => !heldUp(q)).map((q) => q.latencyMs),
+    0,
+    1,
+  );
+  return (
+    `  Ballast's ${timeouts.length} lock attempts that timed out overlapped ${caught} of ${queries.length} queries ` +
+    `(${((caught / queries.length) * 100).toFixed(2)}%); p99 of the others: ${ms(rest.p99)} ms.`
+  );
 }
 
 const ms = (n: number) => n.toFixed(1);
@@ -59,6 +81,8 @@ export function printResults(
   ];
   w('');
   for (const [ok, text] of checks) w(`${ok ? '✓' : '✗'} ${text}`);
+  const share = attemptsShare(ballastAct, options.lockTimeoutMs);
+  if (share) w(share);
   w(
     naive.max > maxAllowed
       ? `  naive: the slowest client waited ${ms(naive.max)} ms — queries queued behind the ALTER, which queued behind the report query.`
