@@ -1,7 +1,8 @@
 /** The benchmark's outputs: JSON with stable field names, and a Markdown table for people. */
 import type { Measurement } from './measure.js';
 
-const STABLE = [
+/** The JSON fields every row has, in this order; consumers rely on these names. */
+export const STABLE_FIELDS = [
   'scenario',
   'mode',
   'clients',
@@ -20,7 +21,7 @@ export function toJson(results: readonly Measurement[]): string {
   const singleUpdate = results.find((m) => m.scenario === 'backfill' && m.mode === 'naive')?.rows_per_s;
   const rows = results.map((m) => {
     const row: Record<string, unknown> = {};
-    for (const key of STABLE) row[key] = m[key] ?? null;
+    for (const key of STABLE_FIELDS) row[key] = m[key] ?? null;
     row.available = m.available;
     if (m.note) row.note = m.note;
     if (m.rows_per_s !== undefined) row.rows_per_s = m.rows_per_s;

@@ -11,21 +11,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { STABLE_FIELDS } from '../report.js';
 
 const root = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
-const STABLE = [
-  'scenario',
-  'mode',
-  'clients',
-  'rows',
-  'p50_ms',
-  'p99_ms',
-  'max_ms',
-  'errors',
-  'tps',
-  'duration_s',
-  'max_lock_wait_ms',
-];
 
 test('pnpm bench at a tiny size writes one stable JSON row per scenario and mode', {
   skip: process.env.BALLAST_PG_URL ? false : 'needs the harness PostgreSQL (run through pnpm test:only)',
@@ -56,7 +44,7 @@ test('pnpm bench at a tiny size writes one stable JSON row per scenario and mode
         ['idle', 'naive', 'ballast'].map((m) => `${s}/${m}`),
       ),
     );
-    for (const row of rows) assert.deepEqual(Object.keys(row).slice(0, STABLE.length), STABLE);
+    for (const row of rows) assert.deepEqual(Object.keys(row).slice(0, STABLE_FIELDS.length), STABLE_FIELDS);
     const row = (scenario: string, mode: string) =>
       rows.find((r) => r.scenario === scenario && r.mode === mode)!;
 
