@@ -9,6 +9,24 @@ export {
 export { quoteIdent, quoteLiteral, quoteQualified } from './dialects/quote.js';
 export { BallastError, UnsafeOperationError, UnsupportedServerError, WrongContextError } from './errors.js';
 export {
+  DEFAULT_OPTIONS as DEFAULT_LINT_OPTIONS,
+  type FileReport,
+  type Finding,
+  type LintDialect,
+  type LintOptions,
+  type LintResult,
+  lintOptions,
+  lintSql,
+  loadPgParser,
+  type MysqlServer,
+  parseMysqlVersion,
+  parsePgVersion,
+  RULES,
+  RULES_BY_ID,
+  type Rule,
+  type Severity,
+} from './lint/index.js';
+export {
   type BackfillSpec,
   type BackfillStep,
   freezePlan,

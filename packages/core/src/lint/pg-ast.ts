@@ -1,0 +1,106 @@
+/** Small readers over libpg-query's JSON tree, so rules stay declarative. */
+import type { ColumnDef, Constraint, Node, RangeVar, TypeName } from 'libpg-query';
+
+type KeysOf<N> = N extends unknown ? keyof N : never;
+export type NodeKind = KeysOf<Node>;
+export type NodeBody<K extends NodeKind> = Extract<Node, Record<K, unknown>>[K];
+
+/** The body of `node` when it is of kind `kind`, else undefined. */
+export function nodeOf<K extends NodeKind>(node: Node | undefined, kind: K): NodeBody<K> | undefined {
+  if (node && kind in node) return (node as unknown as Record<K, NodeBody<K>>)[kind];
+  return undefined;
+}
+
+export const nodesOf = <K extends NodeKind>(nodes: readonly Node[] | undefined, kind: K): NodeBody<K>[] =>
+  (nodes ?? []).flatMap((n) => {
+    const body = nodeOf(n, kind);
+    return body === undefined ? [] : [body];
+  });
+
+/** `schema.table` as written (parser already folded unquoted names to lower case). */
+export function relationName(rel: RangeVar | undefined): string {
+  if (!rel?.relname) return '?';
+  return rel.schemaname ? `${rel.schemaname}.${rel.relname}` : rel.relname;
+}
+
+export const stringsOf = (nodes: readonly Node[] | undefined): string[] =>
+  nodesOf(nodes, 'String').map((s) => s.sval ?? '');
+
+/** Last name part, lower case: `pg_catalog.varchar` → `varchar`, `serial` → `serial`. */
+export function typeBase(t: TypeName | undefined): string {
+  const names = stringsOf(t?.names);
+  return (names[names.length - 1] ?? '').toLowerCase();
+}
+
+export function typeMods(t: TypeName | undefined): number[] {
+  return nodesOf(t?.typmods, 'A_Const').map((c) => c.ival?.ival ?? 0);
+}
+
+const READABLE: Record<string, string> = {
+  int2: 'smallint',
+  int4: 'integer',
+  int8: 'bigint',
+  float4: 'real',
+  float8: 'double precision',
+  bool: 'boolean',
+  bpchar: 'char',
+  timestamptz: 'timestamptz',
+};
+
+/** A type as people write it: `varchar(255)`, `integer`, `numeric(10,2)`, `text[]`. */
+export function typeText(t: TypeName | undefined): string {
+  const base = typeBase(t);
+  const mods = typeMods(t);
+  const array = t?.arrayBounds?.length ? '[]' : '';
+  return `${READABLE[base] ?? base}${mods.length ? `(${mods.join(',')})` : ''}${array}`;
+}
+
+export const constraintsOf = (col: ColumnDef): Constraint[] => nodesOf(col.constraints, 'Constraint');
+
+export function hasConstraint(col: ColumnDef, contype: Constraint['contype']): boolean {
+  return constraintsOf(col).some((c) => c.contype === contype);
+}
+
+export function defaultOf(col: ColumnDef): Node | undefined {
+  return col.raw_default ?? constraintsOf(col).find((c) => c.contype === 'CONSTR_DEFAULT')?.raw_expr;
+}
+
+/** Every function name called anywhere inside `node` (lower case). */
+export function functionsCalled(node: unknown, out: string[] = []): string[] {
+  if (Array.isArray(node)) for (const n of node) functionsCalled(n, out);
+  else if (node && typeof node === 'object') {
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'FuncCall') {
+        const names = stringsOf((value as { funcname?: Node[] }).funcname);
+        out.push((names[names.length - 1] ?? '').toLowerCase());
+      }
+      functionsCalled(value, out);
+    }
+  }
+  return out;
+}
+
+/** Functions whose value does not change per row in one statement (stable/immutable). */
+const PER_STATEMENT = new Set([
+  'now',
+  'transaction_timestamp',
+  'statement_timestamp',
+  'current_date',
+  'lower',
+  'upper',
+  'coalesce',
+  'jsonb_build_object',
+  'json_build_object',
+  'array',
+  'to_jsonb',
+  'concat',
+  'length',
+  'make_interval',
+  'to_timestamp',
+  'timezone',
+]);
+
+/** Defaults that force PostgreSQL to compute a value for every existing row (a table rewrite). */
+export function volatileFunctions(expr: Node | undefined): string[] {
+  return functionsCalled(expr).filter((f) => !PER_STATEMENT.has(f));
+}
