@@ -8,6 +8,8 @@
  *   pnpm test:only <file> [<file>]   some files (servers still start once)
  *   BALLAST_SERVERS=postgres,mysql   start only these servers
  *   BALLAST_PG_VERSION=13|18         PostgreSQL major from the embedded matrix (default: local newest)
+ *   BALLAST_PG_MATRIX=18,13          extra PostgreSQL majors that matrix-aware tests also run on
+ *                                    (testkit's pgServers()); default 18, empty for none
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -51,26 +53,28 @@ const kinds = (process.env.BALLAST_SERVERS ?? 'postgres,mysql,mongo')
 const log = (line: string) => process.stdout.write(`[harness] ${line}\n`);
 let servers: ServerSet | undefined;
 let child: ReturnType<typeof spawn> | undefined;
-let shuttingDown = false;
+let shutdownStarted: Promise<never> | undefined;
 
-async function shutdown(code: number): Promise<never> {
-  if (shuttingDown) process.exit(code);
-  shuttingDown = true;
-  if (child?.pid && child.exitCode === null) {
-    try {
-      process.kill(-child.pid, 'SIGTERM');
-    } catch {}
-  }
-  if (servers) {
-    const leftovers = await servers.stopAll();
-    if (leftovers.length > 0) {
-      log(`ERROR: processes started by this run are still alive after shutdown:`);
-      for (const p of leftovers) log(`  pid ${p.pid}: ${p.command}`);
-      process.exit(code || 1);
+/** Idempotent: the first caller's exit code wins (a signal's 130 beats the child's exit after it). */
+function shutdown(code: number): Promise<never> {
+  shutdownStarted ??= (async () => {
+    if (child?.pid && child.exitCode === null) {
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {}
     }
-    log(`all servers stopped; no process of this run remains (${servers.runDir.path})`);
-  }
-  process.exit(code);
+    if (servers) {
+      const leftovers = await servers.stopAll();
+      if (leftovers.length > 0) {
+        log('ERROR: processes started by this run are still alive after shutdown:');
+        for (const p of leftovers) log(`  pid ${p.pid}: ${p.command}`);
+        process.exit(code || 1);
+      }
+      log(`all servers stopped; no process of this run remains (${servers.runDir.path})`);
+    }
+    process.exit(code);
+  })();
+  return shutdownStarted;
 }
 
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
@@ -82,13 +86,20 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 
 const t0 = Date.now();
 try {
-  servers = await startServers(kinds);
+  const pgMatrix = (process.env.BALLAST_PG_MATRIX ?? '18')
+    .split(',')
+    .map((m) => m.trim())
+    .filter(Boolean);
+  servers = await startServers(kinds, pgMatrix);
 } catch (error) {
   process.stderr.write(`${(error as Error).message}\n`);
   process.exit(1);
 }
 for (const [kind, s] of Object.entries(servers.servers)) {
   log(`${kind.padEnd(8)} ${s.version} — ${s.source} — ${s.url}`);
+}
+for (const [major, s] of Object.entries(servers.pgMatrix)) {
+  log(`pg ${major.padEnd(5)} ${s.version} — ${s.source} (version matrix) — ${s.url}`);
 }
 log(`servers ready in ${((Date.now() - t0) / 1000).toFixed(1)} s; ${files.length} test files`);
 

@@ -2,7 +2,7 @@ import { chownSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
-import { tryContainer } from './containers.js';
+import { startPreferred } from './containers.js';
 import { execFileAsync, osUser } from './exec.js';
 import {
   freePort,
@@ -35,8 +35,9 @@ interface PgBinaries {
 function embeddedBinaries(major: string): PgBinaries | undefined {
   const require = createRequire(import.meta.url);
   try {
-    const pkg = require.resolve(`pg-bin-${major}/package.json`);
-    const dir = join(dirname(pkg), 'native', 'bin');
+    // The package exports only dist/index.js; the binaries sit beside it in native/.
+    const entry = require.resolve(`pg-bin-${major}`);
+    const dir = join(dirname(entry), '..', 'native', 'bin');
     return existsSync(join(dir, 'postgres')) ? { dir, label: `embedded PostgreSQL ${major}` } : undefined;
   } catch {
     return undefined;
@@ -88,7 +89,7 @@ export async function startLocalPostgres(runDir: RunDir, bins = findPgBinaries()
   // initdb and postgres refuse to run as root: hand the cluster to the postgres user.
   const runAs = isRoot() ? 'postgres' : undefined;
   if (runAs) {
-    const { uid, gid } = osUser(runAs);
+    const { uid, gid } = osUser(runAs); // throws "no such user" clearly; .ci/run creates it
     chownSync(dataDir, uid, gid);
   }
   const initdb = [
@@ -147,29 +148,16 @@ export async function startLocalPostgres(runDir: RunDir, bins = findPgBinaries()
   return { url, source: bins.label, version, stop: () => stopProcess(proc, 'SIGINT') };
 }
 
-export async function startPostgres(runDir: RunDir): Promise<RunningServer> {
-  const fromEnv = process.env.BALLAST_PG_URL;
-  if (fromEnv) {
-    return {
-      url: fromEnv,
-      source: 'BALLAST_PG_URL',
-      version: await pgServerVersion(fromEnv),
-      stop: async () => {},
-    };
-  }
-  const major = process.env.BALLAST_PG_VERSION ?? '17';
-  const container = await tryContainer(
-    `postgres:${major}`,
-    5432,
-    { POSTGRES_PASSWORD: 'postgres', POSTGRES_HOST_AUTH_METHOD: 'trust' },
-    (host, port) => `postgres://postgres:postgres@${host}:${port}/postgres`,
-  );
-  if (container) {
-    return {
-      ...container,
-      source: `container postgres:${major}`,
-      version: await pgServerVersion(container.url),
-    };
-  }
-  return startLocalPostgres(runDir);
+export function startPostgres(runDir: RunDir): Promise<RunningServer> {
+  return startPreferred({
+    envVar: 'BALLAST_PG_URL',
+    versionOf: pgServerVersion,
+    container: {
+      image: `postgres:${process.env.BALLAST_PG_VERSION ?? '17'}`,
+      port: 5432,
+      env: { POSTGRES_PASSWORD: 'postgres', POSTGRES_HOST_AUTH_METHOD: 'trust' },
+      url: (host, port) => `postgres://postgres:postgres@${host}:${port}/postgres`,
+    },
+    local: () => startLocalPostgres(runDir),
+  });
 }

@@ -1,0 +1,6 @@
+export {
+  type MigrationState,
+  migrationStates,
+  type PrismaMigration,
+  readPrismaMigrations,
+} from './migrations.js';

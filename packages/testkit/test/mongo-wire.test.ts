@@ -1,0 +1,169 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { type MongoTestDatabase, mongoTestDatabase } from '@ballast/testkit';
+import type { Db, MongoClient } from 'mongodb';
+
+/**
+ * What the Mongo-wire server under test supports. On FerretDB (what our machines have) the table
+ * below is the recorded truth: if FerretDB changes, this test fails and the list in
+ * docs/testing.md must be updated. Ballast's Mongoose features must not depend on the
+ * unsupported ones without a test against a real MongoDB (BALLAST_MONGO_URL).
+ */
+type Probe = (db: Db, client: MongoClient) => Promise<unknown>;
+
+const probes: Record<string, { ferretdb: boolean; run: Probe }> = {
+  'insert and find': { ferretdb: true, run: async (db) => db.collection('a').insertOne({ x: 1 }) },
+  'unique index is enforced': {
+    ferretdb: true,
+    run: async (db) => {
+      const c = db.collection('u');
+      await c.createIndex({ email: 1 }, { unique: true });
+      await c.insertOne({ email: 'a@x' });
+      await assert.rejects(c.insertOne({ email: 'a@x' }), (e: { code?: number }) => e.code === 11000);
+    },
+  },
+  'compound unique index': {
+    ferretdb: true,
+    run: (db) => db.collection('c').createIndex({ a: 1, b: 1 }, { unique: true }),
+  },
+  'bulkWrite (ordered, mixed)': {
+    ferretdb: true,
+    run: (db) =>
+      db
+        .collection('a')
+        .bulkWrite([
+          { updateOne: { filter: { x: 1 }, update: { $set: { y: 2 } } } },
+          { insertOne: { document: { z: 1 } } },
+        ]),
+  },
+  findOneAndUpdate: {
+    ferretdb: true,
+    run: (db) => db.collection('a').findOneAndUpdate({ x: 1 }, { $inc: { n: 1 } }),
+  },
+  'keyset scan: _id range + sort + limit': {
+    ferretdb: true,
+    run: (db) =>
+      db
+        .collection('a')
+        .find({ x: { $gte: 0 } })
+        .sort({ _id: 1 })
+        .limit(10)
+        .toArray(),
+  },
+  renameCollection: {
+    ferretdb: true,
+    run: async (db) => {
+      await db.collection('r').insertOne({});
+      await db.collection('r').rename('r2');
+    },
+  },
+  'listIndexes / dropIndex': {
+    ferretdb: true,
+    run: async (db) => {
+      await db.collection('d').createIndex({ q: 1 });
+      await db.collection('d').dropIndex('q_1');
+    },
+  },
+  currentOp: { ferretdb: true, run: (db) => db.admin().command({ currentOp: 1 }) },
+  'partial index (partialFilterExpression)': {
+    ferretdb: false,
+    run: (db) =>
+      db.collection('p').createIndex({ e: 1 }, { partialFilterExpression: { e: { $exists: true } } }),
+  },
+  'TTL index (expireAfterSeconds)': {
+    ferretdb: false,
+    run: (db) => db.collection('t').createIndex({ at: 1 }, { expireAfterSeconds: 10 }),
+  },
+  'create collection with $jsonSchema validator': {
+    ferretdb: false,
+    run: (db) => db.createCollection('v', { validator: { $jsonSchema: { required: ['a'] } } }),
+  },
+  'collMod (validators, hidden indexes)': {
+    ferretdb: false,
+    run: async (db) => {
+      await db.createCollection('v2');
+      await db.command({ collMod: 'v2', validator: { a: { $exists: true } } });
+    },
+  },
+  'multi-document transactions': {
+    ferretdb: false,
+    run: async (db, client) => {
+      const session = client.startSession();
+      try {
+        await session.withTransaction(async () => {
+          await db.collection('a').insertOne({ t: 1 }, { session });
+        });
+      } finally {
+        await session.endSession();
+      }
+    },
+  },
+  'update with aggregation pipeline': {
+    ferretdb: false,
+    run: (db) => db.collection('a').updateMany({}, [{ $set: { copy: '$x' } }]),
+  },
+  arrayFilters: {
+    ferretdb: false,
+    run: (db) => db.collection('a').updateMany({}, { $set: { 'arr.$[e]': 1 } }, { arrayFilters: [{ e: 0 }] }),
+  },
+  '$out / $merge stages': {
+    ferretdb: false,
+    run: (db) =>
+      db
+        .collection('a')
+        .aggregate([{ $out: 'o' }])
+        .toArray(),
+  },
+  '$lookup stage': {
+    ferretdb: false,
+    run: (db) =>
+      db
+        .collection('a')
+        .aggregate([{ $lookup: { from: 'u', localField: 'x', foreignField: 'e', as: 'j' } }])
+        .toArray(),
+  },
+  'change streams': {
+    ferretdb: false,
+    run: async (db) => {
+      const stream = db.collection('a').watch();
+      try {
+        await stream.tryNext();
+      } finally {
+        await stream.close();
+      }
+    },
+  },
+  killOp: { ferretdb: false, run: (db) => db.admin().command({ killOp: 1, op: 1 }) },
+};
+
+describe('Mongo-wire server', () => {
+  let mongo: MongoTestDatabase;
+  let isFerret = false;
+  before(async () => {
+    mongo = await mongoTestDatabase();
+    const info = await mongo.client.db('admin').command({ buildInfo: 1 });
+    isFerret = Boolean(info.ferretdbVersion);
+  });
+  after(() => mongo.drop());
+
+  test('supports exactly the recorded commands (FerretDB) — the gaps later work must know', async (t) => {
+    const db = mongo.client.db(mongo.name);
+    const seen: string[] = [];
+    const mismatches: string[] = [];
+    for (const [name, probe] of Object.entries(probes)) {
+      let supported = true;
+      let why = '';
+      try {
+        await probe.run(db, mongo.client);
+      } catch (error) {
+        supported = false;
+        why = (error as Error).message.split('\n')[0]!.slice(0, 100);
+      }
+      seen.push(`${supported ? 'supported  ' : 'UNSUPPORTED'} ${name}${why ? ` — ${why}` : ''}`);
+      if (isFerret && supported !== probe.ferretdb)
+        mismatches.push(`${name}: recorded ${probe.ferretdb}, now ${supported}`);
+    }
+    t.diagnostic(`\n${seen.join('\n')}`);
+    assert.deepEqual(mismatches, [], 'FerretDB support changed: update the table here and docs/testing.md');
+  });
+});
