@@ -10,7 +10,7 @@
  *   migrations of their own (a Prisma migration holding one statement runs outside a transaction).
  */
 
-import type { FixedStatement } from './fix.js';
+import { type FixedStatement, LOCK_TIMEOUT_SQL } from './fix.js';
 import type { LintResult } from './lint.js';
 import { nodeOf } from './pg-ast.js';
 
@@ -56,7 +56,14 @@ export function renderFixedFile(result: LintResult, text: string): FixedFile {
       );
       edits.push({ start: s.offset, end, text: `-- ballast: ${firstLine(s.sql)} … moved after COMMIT` });
     } else if (!explicit && toolTransaction && !staysInTransaction) {
-      outside.push(...fix.steps.map((st) => `${st.sql.replace(/;\s*$/, '')};`));
+      // One statement per entry; a transactional step may carry the lock_timeout with it.
+      outside.push(
+        ...fix.steps.map((st) =>
+          st.transactional
+            ? `${LOCK_TIMEOUT_SQL};\n${st.sql.replace(/;\s*$/, '')};`
+            : `${st.sql.replace(/;\s*$/, '')};`,
+        ),
+      );
       edits.push({
         start: s.offset,
         end,
@@ -68,6 +75,11 @@ export function renderFixedFile(result: LintResult, text: string): FixedFile {
   }
   if (afterCommit.length)
     edits.push({ start: text.length, end: text.length, text: `\n${afterCommit.join('\n')}\n` });
+  // The runner's lock_timeout, so the rewritten file never queues traffic behind a lock wait.
+  const first = statements[0];
+  if (first?.dialect === 'postgres' && result.findings.some((f) => f.rule === 'require-lock-timeout')) {
+    edits.push({ start: first.offset, end: first.offset, text: `${LOCK_TIMEOUT_SQL};\n` });
+  }
   let out = text;
   for (const e of edits.sort((a, b) => b.start - a.start))
     out = out.slice(0, e.start) + e.text + out.slice(e.end);

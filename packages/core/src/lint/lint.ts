@@ -81,7 +81,7 @@ export function lintSql(text: string, partial: Partial<LintOptions> = {}): LintR
         });
       }
     }
-    const fix = own.some((f) => f.severity !== 'info') ? fixStatement(ctx, statement, own) : undefined;
+    const fix = own.some((f) => f.severity !== 'info') ? fixStatement(ctx, statement, own, text) : undefined;
     if (fix) fixes.set(statement.index, fix);
     for (const f of own) findings.push(fix?.rules.includes(f.rule) ? { ...f, fix: fix.text } : f);
     ctx.after(statement);

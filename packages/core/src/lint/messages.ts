@@ -8,8 +8,6 @@ interface Template {
   readonly help: (p: Params) => string;
 }
 
-const SET_TIMEOUT = `SET lock_timeout = '5s';`;
-
 export const MESSAGES = {
   'require-constant-default-for-new-column': {
     message: (p) =>
@@ -235,5 +233,3 @@ export function render(id: MessageId, params: Params): { message: string; help: 
   const t: Template = MESSAGES[id];
   return { message: t.message(params), help: t.help(params) };
 }
-
-export { SET_TIMEOUT };

@@ -62,6 +62,7 @@ function pgStatements(
       dialect: 'postgres',
       index: first + statements.length,
       node: raw.stmt,
+      byteBase,
       sql: source.text.slice(offset, end).trim(),
       offset,
       ...source.position(offset),

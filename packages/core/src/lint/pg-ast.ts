@@ -1,5 +1,6 @@
 /** Small readers over libpg-query's JSON tree, so rules stay declarative. */
 import type { ColumnDef, Constraint, Node, RangeVar, TypeName } from 'libpg-query';
+import { KNOWN_NON_VOLATILE_FUNCTIONS } from '../ops/volatility.js';
 
 type KeysOf<N> = N extends unknown ? keyof N : never;
 export type NodeKind = KeysOf<Node>;
@@ -80,27 +81,7 @@ export function functionsCalled(node: unknown, out: string[] = []): string[] {
   return out;
 }
 
-/** Functions whose value does not change per row in one statement (stable/immutable). */
-const PER_STATEMENT = new Set([
-  'now',
-  'transaction_timestamp',
-  'statement_timestamp',
-  'current_date',
-  'lower',
-  'upper',
-  'coalesce',
-  'jsonb_build_object',
-  'json_build_object',
-  'array',
-  'to_jsonb',
-  'concat',
-  'length',
-  'make_interval',
-  'to_timestamp',
-  'timezone',
-]);
-
 /** Defaults that force PostgreSQL to compute a value for every existing row (a table rewrite). */
 export function volatileFunctions(expr: Node | undefined): string[] {
-  return functionsCalled(expr).filter((f) => !PER_STATEMENT.has(f));
+  return functionsCalled(expr).filter((f) => !KNOWN_NON_VOLATILE_FUNCTIONS.has(f));
 }

@@ -45,6 +45,8 @@ interface StatementBase {
 export interface PgStatement extends StatementBase {
   readonly dialect: 'postgres';
   readonly node: PgNode;
+  /** UTF-8 byte offset to add to `location` fields inside `node` (non-zero when parsed piecewise). */
+  readonly byteBase: number;
 }
 
 /** node-sql-parser's AST is untyped JSON; `recognized` marks statements read by our fallback. */
