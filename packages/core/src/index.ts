@@ -49,21 +49,6 @@ export {
   defaultIndexName,
   dropIndexConcurrentlyStep,
 } from './index/concurrent-index.js';
-export { type AddCheckInput, planAddCheck } from './ops/add-check.js';
-export { type AddColumnInput, type ColumnDefault, planAddColumn } from './ops/add-column.js';
-export { type AddForeignKeyInput, planAddForeignKey } from './ops/add-foreign-key.js';
-export { type AddPrimaryKeyInput, planAddPrimaryKey } from './ops/add-primary-key.js';
-export { type AddUniqueInput, planAddUnique } from './ops/add-unique.js';
-export { type CreateIndexInput, planCreateIndex } from './ops/create-index.js';
-export { type DropColumnInput, droppedColumnName, planDropColumn } from './ops/drop-column.js';
-export { type DropIndexInput, planDropIndex } from './ops/drop-index.js';
-export { type DropTableInput, droppedTableName, planDropTable } from './ops/drop-table.js';
-export { planSetNotNull, type SetNotNullInput } from './ops/set-not-null.js';
-export {
-  defaultVolatility,
-  KNOWN_NON_VOLATILE_FUNCTIONS,
-  KNOWN_VOLATILE_FUNCTIONS,
-} from './ops/volatility.js';
 export {
   DEFAULT_OPTIONS as DEFAULT_LINT_OPTIONS,
   type FileReport,
@@ -89,6 +74,21 @@ export {
   renderFixedFile,
   type Severity,
 } from './lint/index.js';
+export { type AddCheckInput, planAddCheck } from './ops/add-check.js';
+export { type AddColumnInput, type ColumnDefault, planAddColumn } from './ops/add-column.js';
+export { type AddForeignKeyInput, planAddForeignKey } from './ops/add-foreign-key.js';
+export { type AddPrimaryKeyInput, planAddPrimaryKey } from './ops/add-primary-key.js';
+export { type AddUniqueInput, planAddUnique } from './ops/add-unique.js';
+export { type CreateIndexInput, planCreateIndex } from './ops/create-index.js';
+export { type DropColumnInput, droppedColumnName, planDropColumn } from './ops/drop-column.js';
+export { type DropIndexInput, planDropIndex } from './ops/drop-index.js';
+export { type DropTableInput, droppedTableName, planDropTable } from './ops/drop-table.js';
+export { planSetNotNull, type SetNotNullInput } from './ops/set-not-null.js';
+export {
+  defaultVolatility,
+  KNOWN_NON_VOLATILE_FUNCTIONS,
+  KNOWN_VOLATILE_FUNCTIONS,
+} from './ops/volatility.js';
 export {
   type BackfillSpec,
   type BackfillStep,
