@@ -108,6 +108,9 @@ function recognizeMysql(sql: string): object | undefined {
     'i',
   ).exec(sql);
   if (optimize) return { type: 'optimize', table: unquoteMysql(optimize[1]!) };
+  // Read-only maintenance: nothing to check, but it must not be reported as unreadable.
+  const harmless = /^(analyze|check|checksum)\s+(?:no_write_to_binlog\s+|local\s+)?tables?\s/i.exec(sql);
+  if (harmless) return { type: harmless[1]!.toLowerCase() };
   const convert = new RegExp(
     `^alter\\s+table\\s+${name}\\s+convert\\s+to\\s+(?:character\\s+set|charset)\\s+(\\w+)`,
     'i',

@@ -27,6 +27,7 @@ import requireBatchedDataChange from './require-batched-data-change.js';
 import requireCheckConstraintBeforeSetNotNull from './require-check-constraint-before-set-not-null.js';
 import requireConcurrentIndexCreation from './require-concurrent-index-creation.js';
 import requireConcurrentIndexDeletion from './require-concurrent-index-deletion.js';
+import requireConcurrentReindex from './require-concurrent-reindex.js';
 import requireConstantDefaultForNewColumn from './require-constant-default-for-new-column.js';
 import requireDefaultForNotNullColumn from './require-default-for-not-null-column.js';
 import requireExistingIndexForPrimaryKey from './require-existing-index-for-primary-key.js';
@@ -67,6 +68,7 @@ export const RULES: readonly Rule[] = Object.freeze([
   requireCheckConstraintBeforeSetNotNull,
   requireConcurrentIndexCreation,
   requireConcurrentIndexDeletion,
+  requireConcurrentReindex,
   requireConstantDefaultForNewColumn,
   requireDefaultForNotNullColumn,
   requireExistingIndexForPrimaryKey,
