@@ -10,7 +10,7 @@
  *   migrations of their own (a Prisma migration holding one statement runs outside a transaction).
  */
 
-import { type FixedStatement, LOCK_TIMEOUT_SQL } from './fix.js';
+import { type FixedStatement, LOCK_TIMEOUT_SQL, MYSQL_LOCK_TIMEOUT_SQL } from './fix.js';
 import type { LintResult } from './lint.js';
 import { nodeOf } from './pg-ast.js';
 
@@ -77,8 +77,9 @@ export function renderFixedFile(result: LintResult, text: string): FixedFile {
     edits.push({ start: text.length, end: text.length, text: `\n${afterCommit.join('\n')}\n` });
   // The runner's lock_timeout, so the rewritten file never queues traffic behind a lock wait.
   const first = statements[0];
-  if (first?.dialect === 'postgres' && result.findings.some((f) => f.rule === 'require-lock-timeout')) {
-    edits.push({ start: first.offset, end: first.offset, text: `${LOCK_TIMEOUT_SQL};\n` });
+  if (first && result.findings.some((f) => f.rule === 'require-lock-timeout')) {
+    const timeout = first.dialect === 'postgres' ? LOCK_TIMEOUT_SQL : MYSQL_LOCK_TIMEOUT_SQL;
+    edits.push({ start: first.offset, end: first.offset, text: `${timeout};\n` });
   }
   let out = text;
   for (const e of edits.sort((a, b) => b.start - a.start))

@@ -21,6 +21,7 @@ import { planSetNotNull } from '../ops/set-not-null.js';
 import type { BackfillStep, Plan } from '../plan.js';
 import { RUN_DEFAULTS } from '../run/options.js';
 import { ident } from './define.js';
+import { planMysqlStatement } from './fix-mysql.js';
 import { checkExpressionText, defaultExpressionText, indexPredicateText } from './fix-text.js';
 import { constraintsOf, nodeOf, nodesOf, stringsOf, typeBase, typeMods } from './pg-ast.js';
 import type { Finding, LintContext, PgStatement, Statement } from './types.js';
@@ -39,6 +40,8 @@ export interface FixedStatement {
 }
 
 export const LOCK_TIMEOUT_SQL = `SET lock_timeout = '${RUN_DEFAULTS.lockTimeoutMs}ms'`;
+/** lock_wait_timeout counts whole seconds; 1 is its minimum. */
+export const MYSQL_LOCK_TIMEOUT_SQL = `SET SESSION lock_wait_timeout = ${Math.max(1, Math.ceil(RUN_DEFAULTS.lockTimeoutMs / 1000))}`;
 
 /** Findings a plan resolves when it replaces the statement (the rest stay reported). */
 const PLANNED_RULES = new Set([
@@ -52,6 +55,7 @@ const PLANNED_RULES = new Set([
   'require-existing-index-for-unique-constraint',
   'require-existing-index-for-primary-key',
   'require-lock-timeout',
+  'require-online-ddl-clauses',
 ]);
 
 /** `--pg-version 14` means the newest 14.x: planners refuse known-broken minors (14.0–14.3). */
@@ -64,13 +68,13 @@ export function fixStatement(
   findings: readonly Finding[],
   text: string,
 ): FixedStatement | undefined {
-  if (s.dialect !== 'postgres') return undefined;
   const fixable = findings.filter((f) => PLANNED_RULES.has(f.rule) && f.rule !== 'require-lock-timeout');
   if (fixable.length === 0) return undefined;
   const server = serverForLint(ctx.options.pgVersion);
   let plans: Plan[] | undefined;
   try {
-    plans = planStatement(text, s, server);
+    plans =
+      s.dialect === 'postgres' ? planStatement(text, s, server) : planMysqlStatement(s, ctx.options.mysql);
   } catch {
     // The planner refused (e.g. NOT NULL without a default): no automatic fix, the finding stays.
     return undefined;

@@ -2,19 +2,9 @@
  * MySQL/MariaDB online DDL clauses: which ALGORITHM a plain ALTER can ask for on a given server,
  * so the statement fails fast instead of silently copying or locking the table.
  */
+import { mysqlCapabilities } from '../dialects/mysql-server.js';
 import { type MysqlAst, mysqlOption } from './define.js';
 import type { MysqlServer } from './types.js';
-
-const atLeast = (v: readonly number[], min: readonly number[]) => {
-  for (let i = 0; i < min.length; i++) if ((v[i] ?? 0) !== min[i]) return (v[i] ?? 0) > min[i]!;
-  return true;
-};
-
-/** ADD COLUMN is INSTANT from MySQL 8.0.12 (last position; any position 8.0.29) / MariaDB 10.3.2 (any 10.4). */
-export function instantAddColumn(server: MysqlServer, positioned: boolean): boolean {
-  if (server.flavor === 'mariadb') return atLeast(server.version, positioned ? [10, 4, 0] : [10, 3, 2]);
-  return atLeast(server.version, positioned ? [8, 0, 29] : [8, 0, 12]);
-}
 
 /** Clauses that are plain online candidates: columns and secondary indexes. */
 function onlineCandidate(e: MysqlAst): 'column' | 'index' | undefined {
@@ -61,7 +51,10 @@ export function withOnlineClauses(
   const kinds = expr.map(onlineCandidate);
   if (kinds.length === 0 || kinds.some((k) => k === undefined)) return undefined;
   const positioned = /\b(first|after)\b/i.test(body);
-  const instant = kinds.every((k) => k === 'column') && instantAddColumn(server, positioned);
+  const caps = mysqlCapabilities(server.flavor, server.version);
+  const instant =
+    kinds.every((k) => k === 'column') &&
+    (positioned ? caps.instantAddColumnAnyPosition : caps.instantAddColumn);
   const what = kinds.every((k) => k === 'column') ? 'ADD COLUMN' : 'ALTER TABLE ... INDEX';
   return { what, sql: `${body}, ${instant ? 'ALGORITHM=INSTANT' : 'ALGORITHM=INPLACE, LOCK=NONE'}` };
 }

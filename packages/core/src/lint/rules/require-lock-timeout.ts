@@ -1,5 +1,5 @@
 import { defineRule, ident, mysqlTable, report } from '../define.js';
-import { LOCK_TIMEOUT_SQL } from '../fix.js';
+import { LOCK_TIMEOUT_SQL, MYSQL_LOCK_TIMEOUT_SQL } from '../fix.js';
 import { nodeOf, relationName } from '../pg-ast.js';
 import type { Statement } from '../types.js';
 
@@ -37,7 +37,7 @@ export default defineRule({
       what: locked.what,
       table: pg ? ident('postgres', locked.raw) : mysqlTable({ table: locked.raw }),
       setting: pg ? 'lock_timeout' : 'lock_wait_timeout',
-      statement: pg ? `${LOCK_TIMEOUT_SQL};` : 'SET SESSION lock_wait_timeout = 5;',
+      statement: `${pg ? LOCK_TIMEOUT_SQL : MYSQL_LOCK_TIMEOUT_SQL};`,
     });
   },
 });
