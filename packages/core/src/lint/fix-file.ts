@@ -10,9 +10,10 @@
  *   migrations of their own (a Prisma migration holding one statement runs outside a transaction).
  */
 
-import { type FixedStatement, LOCK_TIMEOUT_SQL, MYSQL_LOCK_TIMEOUT_SQL } from './fix.js';
-import type { LintResult } from './lint.js';
+import { type FixedStatement, type FixedStep, LOCK_TIMEOUT_SQL, MYSQL_LOCK_TIMEOUT_SQL } from './fix.js';
+import { type LintResult, lintSql } from './lint.js';
 import { nodeOf } from './pg-ast.js';
+import type { LintOptions } from './types.js';
 
 export interface FixedFile {
   readonly text: string;
@@ -56,14 +57,7 @@ export function renderFixedFile(result: LintResult, text: string): FixedFile {
       );
       edits.push({ start: s.offset, end, text: `-- ballast: ${firstLine(s.sql)} … moved after COMMIT` });
     } else if (!explicit && toolTransaction && !staysInTransaction) {
-      // One statement per entry; a transactional step may carry the lock_timeout with it.
-      outside.push(
-        ...fix.steps.map((st) =>
-          st.transactional
-            ? `${LOCK_TIMEOUT_SQL};\n${st.sql.replace(/;\s*$/, '')};`
-            : `${st.sql.replace(/;\s*$/, '')};`,
-        ),
-      );
+      outside.push(...fix.steps.map((st) => outsideEntry(st, result.options)));
       edits.push({
         start: s.offset,
         end,
@@ -95,4 +89,19 @@ function statementEnd(text: string, offset: number, sql: string): number {
   let i = end;
   while (i < text.length && /\s/.test(text[i]!)) i++;
   return text[i] === ';' ? i + 1 : end;
+}
+
+/**
+ * One moved step as a file of its own. Linted alone it cannot see the plan's earlier steps (the
+ * validated CHECK that makes SET NOT NULL instant lives in the previous migration), so what it
+ * would report is suppressed with that reason; a transactional step carries the lock_timeout.
+ */
+function outsideEntry(step: FixedStep, options: LintOptions): string {
+  const sql = `${step.sql.replace(/;\s*$/, '')};`;
+  const text = step.transactional ? `${LOCK_TIMEOUT_SQL};\n${sql}` : sql;
+  const found = lintSql(text, options).findings.filter((f) => f.severity !== 'info');
+  const ignores = [...new Set(found.map((f) => f.rule))].map(
+    (r) => `-- ballast:ignore ${r} step of the planned ${step.plan}: its earlier steps ran first\n`,
+  );
+  return step.transactional ? `${LOCK_TIMEOUT_SQL};\n${ignores.join('')}${sql}` : `${ignores.join('')}${sql}`;
 }

@@ -29,6 +29,8 @@ import type { Finding, LintContext, PgStatement, Statement } from './types.js';
 export interface FixedStep {
   readonly sql: string;
   readonly transactional: boolean;
+  /** The plan it belongs to, e.g. `set-not-null users.name`. */
+  readonly plan: string;
 }
 
 export interface FixedStatement {
@@ -80,7 +82,9 @@ export function fixStatement(
     return undefined;
   }
   if (!plans) return undefined;
-  const steps = plans.flatMap((p) => p.steps.map((step) => renderStep(step, server)));
+  const steps = plans.flatMap((p) =>
+    p.steps.map((step) => ({ ...renderStep(step, server), plan: `${p.operation} ${p.target}` })),
+  );
   return {
     rules: fixable.map((f) => f.rule),
     steps,
@@ -88,7 +92,7 @@ export function fixStatement(
   };
 }
 
-function renderStep(step: Plan['steps'][number], server: ServerInfo): FixedStep {
+function renderStep(step: Plan['steps'][number], server: ServerInfo): Omit<FixedStep, 'plan'> {
   if (step.kind === 'sql') return { sql: step.sql, transactional: step.transactional };
   return { sql: renderBackfill(step, server), transactional: false };
 }
