@@ -1,6 +1,6 @@
 /** `ballast lint`: inputs → lintSql per file → report; `--fix` writes the planned rewrite. */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import {
   type FileReport,
   formatReport,
@@ -10,7 +10,7 @@ import {
   parseMysqlVersion,
   renderFixedFile,
 } from '@ballast/core';
-import { captureKnexSql } from './knex-capture.js';
+import { type CapturedSql, captureKnexSql } from './knex-capture.js';
 import { LINT_USAGE, type LintArgs, parseLintArgs, UsageError } from './lint-args.js';
 import { collectInputs, InputError, type LintInput } from './lint-inputs.js';
 
@@ -42,11 +42,13 @@ export async function runLint(argv: readonly string[], io: Io): Promise<number> 
     pgVersion: args.pgVersion,
     mysql: parseMysqlVersion(args.mysqlVersion),
   };
+  const knexFiles = inputs.filter((i) => i.kind === 'knex').map((i) => i.path);
+  const captured = knexFiles.length ? await captureKnexSql(knexFiles, args.databaseUrl) : new Map();
   const reports: FileReport[] = [];
   for (const input of inputs) {
     const options = { ...base, transaction: input.transaction };
     if (input.kind === 'knex') {
-      reports.push(await lintKnex(input, options, args));
+      reports.push(lintKnex(input, captured.get(resolve(input.path))!, options));
       continue;
     }
     const text = readFileSync(input.path, 'utf8');
@@ -92,19 +94,14 @@ function writeOutside(input: LintInput, statements: readonly string[], io: Io): 
   io.stderr.write(`ballast lint --fix: wrote ${target} (run it outside a transaction)\n`);
 }
 
-async function lintKnex(
-  input: LintInput,
-  options: Partial<LintOptions>,
-  args: LintArgs,
-): Promise<FileReport> {
-  const captured = await captureKnexSql(input.path, args.databaseUrl);
+function lintKnex(input: LintInput, captured: CapturedSql, options: Partial<LintOptions>): FileReport {
   const result = lintSql(captured.sql, {
     ...options,
     transaction: captured.transaction ? 'wrapped' : 'none',
   });
   return {
     path: input.path,
-    // The SQL came from running the file; positions refer to the captured statements, so each
+    // The SQL came from running the file: positions refer to the captured statements, so each
     // message says which statement, and the line is the migration's first line.
     findings: result.findings.map((f) => ({
       ...f,

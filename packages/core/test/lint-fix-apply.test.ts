@@ -76,7 +76,12 @@ async function assertIntendedSchema() {
   );
   assert.equal(Number(tokens!.n), 2500, 'every existing row got a token (backfill ran)');
   assert.equal(Number(tokens!.distinct), 2500, 'a volatile default per row, not one value for all');
-  const cons = await conn.query<{ conname: string; contype: string; convalidated: boolean; confdeltype: string }>(
+  const cons = await conn.query<{
+    conname: string;
+    contype: string;
+    convalidated: boolean;
+    confdeltype: string;
+  }>(
     `select conname, contype, convalidated, confdeltype from pg_constraint
       where conrelid in ('users'::regclass, 'orders'::regclass) order by conname`,
   );

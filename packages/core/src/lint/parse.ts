@@ -82,6 +82,10 @@ function parsePostgresPieces(source: SourceText, text: string): Parsed<PgStateme
   for (const to of [...cuts, bytes.length]) {
     const piece = bytes.subarray(from, to).toString('utf8');
     const pieceEnd = source.charOffset(to);
+    if (source.skipTrivia(source.charOffset(from)) >= pieceEnd || /^[\s;]*$/.test(piece)) {
+      from = to;
+      continue;
+    }
     try {
       const parsed = parseSync(piece);
       statements.push(...pgStatements(source, text.slice(0, pieceEnd), parsed, from, statements.length));
