@@ -1,6 +1,6 @@
 /** `ballast lint` options → typed settings. Usage errors are thrown as UsageError (exit 2). */
 import { parseArgs } from 'node:util';
-import { type LintDialect, type OutputFormat, parseMysqlVersion, parsePgVersion } from '@ballast/core';
+import { type LintDialect, type OutputFormat, parseMysqlVersion, parsePgVersion } from '@ballast/core/lint';
 
 export const LINT_USAGE = `usage: ballast lint [options] <paths...>
 

@@ -9,8 +9,8 @@ import {
   loadPgParser,
   parseMysqlVersion,
   renderFixedFile,
-} from '@ballast/core';
-import { type CapturedSql, captureKnexSql } from './knex-capture.js';
+} from '@ballast/core/lint';
+import type { CapturedSql } from './knex-capture.js';
 import { LINT_USAGE, type LintArgs, parseLintArgs, UsageError } from './lint-args.js';
 import { collectInputs, InputError, type LintInput } from './lint-inputs.js';
 
@@ -43,7 +43,10 @@ export async function runLint(argv: readonly string[], io: Io): Promise<number> 
     mysql: parseMysqlVersion(args.mysqlVersion),
   };
   const knexFiles = inputs.filter((i) => i.kind === 'knex').map((i) => i.path);
-  const captured = knexFiles.length ? await captureKnexSql(knexFiles, args.databaseUrl) : new Map();
+  // Loaded only for --knex: knex and a database driver are not needed to lint SQL files.
+  const captured = knexFiles.length
+    ? await (await import('./knex-capture.js')).captureKnexSql(knexFiles, args.databaseUrl)
+    : new Map<string, CapturedSql>();
   const reports: FileReport[] = [];
   for (const input of inputs) {
     const options = { ...base, transaction: input.transaction };

@@ -5,7 +5,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
-import type { LintOptions } from '@ballast/core';
+import type { LintOptions } from '@ballast/core/lint';
 
 export type InputKind = 'sql' | 'prisma' | 'knex';
 

@@ -10,8 +10,11 @@ export const defineRule = (rule: Rule): Rule => Object.freeze(rule);
 export const report = (id: MessageId, params: Readonly<Record<string, string>>): RuleReport =>
   render(id, params);
 
+const SIMPLE_PG = /^[a-z_][a-z0-9_$]*$/;
+
 /** A name as the user would write it: bare when that is unambiguous, quoted otherwise. */
 export function ident(dialect: LintDialect, name: string): string {
+  if (dialect === 'postgres' && SIMPLE_PG.test(name)) return name;
   const bare = dialect === 'postgres' ? /^[a-z_][a-z0-9_$]*$/ : /^[A-Za-z_][A-Za-z0-9_$]*$/;
   return name
     .split('.')
@@ -27,8 +30,18 @@ export interface PgAlter {
 }
 
 /** The table and sub-commands of `ALTER TABLE`, or undefined for any other statement. */
+const alterCache = new WeakMap<Statement, PgAlter | undefined>();
+
+/** The table and sub-commands of `ALTER TABLE` (memoized: most rules ask for it). */
 export function pgAlterTable(s: Statement): PgAlter | undefined {
   if (s.dialect !== 'postgres') return undefined;
+  if (alterCache.has(s)) return alterCache.get(s);
+  const alter = readPgAlter(s);
+  alterCache.set(s, alter);
+  return alter;
+}
+
+function readPgAlter(s: PgStatement): PgAlter | undefined {
   const alter = nodeOf(s.node, 'AlterTableStmt');
   if (alter?.objtype !== 'OBJECT_TABLE') return undefined;
   const raw = relationName(alter.relation);

@@ -3,8 +3,9 @@
  * grammar, WASM) and node-sql-parser (MySQL, then MariaDB grammar). Unparseable SQL becomes a
  * ParseFailure with a line, never an exception and never a silent pass.
  */
+
+import { createRequire } from 'node:module';
 import { loadModule, parseSync, scanSync } from 'libpg-query';
-import nodeSqlParser from 'node-sql-parser';
 import { SourceText, splitMysqlStatements } from './source.js';
 import type { MysqlServer, MysqlStatement, PgStatement } from './types.js';
 
@@ -102,7 +103,21 @@ function parsePostgresPieces(source: SourceText, text: string): Parsed<PgStateme
   return { source, statements, failures };
 }
 
-const mysqlParser = new nodeSqlParser.Parser();
+type SqlParser = { astify(sql: string, opts: { database: string }): unknown };
+const requireCjs = createRequire(import.meta.url);
+const grammars = new Map<string, SqlParser>();
+/** One grammar per dialect, loaded on first use: the full node-sql-parser build loads ~20 grammars. */
+function mysqlGrammar(database: 'MySQL' | 'MariaDB'): SqlParser {
+  let parser = grammars.get(database);
+  if (!parser) {
+    const mod = requireCjs(`node-sql-parser/build/${database.toLowerCase()}`) as {
+      Parser: new () => SqlParser;
+    };
+    parser = new mod.Parser();
+    grammars.set(database, parser);
+  }
+  return parser;
+}
 
 /** Statements node-sql-parser's grammars miss but that matter for safety. */
 function recognizeMysql(sql: string): object | undefined {
@@ -137,16 +152,17 @@ export function parseMysql(text: string, server: MysqlServer): Parsed<MysqlState
   const statements: MysqlStatement[] = [];
   const failures: ParseFailure[] = [];
   // Try the grammar of the server first, then the other one: each misses a few statements.
-  const grammars = server.flavor === 'mariadb' ? ['MariaDB', 'MySQL'] : ['MySQL', 'MariaDB'];
+  const order: Array<'MySQL' | 'MariaDB'> =
+    server.flavor === 'mariadb' ? ['MariaDB', 'MySQL'] : ['MySQL', 'MariaDB'];
   for (const range of splitMysqlStatements(text)) {
     const offset = source.skipTrivia(range.start, true);
     if (offset >= range.end) continue;
     const sql = text.slice(offset, range.end).trim();
     let ast: unknown;
     let firstError: { message: string; location?: { start: { offset: number } } } | undefined;
-    for (const database of grammars) {
+    for (const database of order) {
       try {
-        const parsed = mysqlParser.astify(sql, { database });
+        const parsed = mysqlGrammar(database).astify(sql, { database });
         ast = Array.isArray(parsed) ? parsed[0] : parsed;
         break;
       } catch (err) {
