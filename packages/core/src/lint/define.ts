@@ -1,9 +1,9 @@
 /** Helpers shared by rule files: the reports they build and the statements they look into. */
-import type { AlterTableCmd, TypeName } from 'libpg-query';
+import type { AlterTableCmd, ColumnDef, Constraint, TypeName } from 'libpg-query';
 import { quoteIdent } from '../dialects/quote.js';
 import { type MessageId, render } from './messages.js';
-import { nodeOf, nodesOf, relationName } from './pg-ast.js';
-import type { LintDialect, PgStatement, Rule, RuleReport, Statement } from './types.js';
+import { nodeOf, nodesOf, relationName, stringsOf } from './pg-ast.js';
+import type { LintContext, LintDialect, PgStatement, Rule, RuleReport, Statement } from './types.js';
 
 export const defineRule = (rule: Rule): Rule => Object.freeze(rule);
 
@@ -99,5 +99,30 @@ export function pgColumnTypes(s: Statement): PgColumnType[] {
     return [
       { table: alter.table, column: ident('postgres', col.colname ?? cmd.name ?? '?'), type: col.typeName },
     ];
+  });
+}
+
+/** Columns added by `ALTER TABLE … ADD COLUMN` to a table that existed before this file. */
+export function pgAddedColumns(ctx: LintContext, s: Statement): Array<{ alter: PgAlter; col: ColumnDef }> {
+  const alter = pgAlterTable(s);
+  if (!alter || ctx.isNewTable(alter.raw)) return [];
+  return alter.cmds.flatMap((cmd) => {
+    const col = cmd.subtype === 'AT_AddColumn' ? nodeOf(cmd.def, 'ColumnDef') : undefined;
+    return col ? [{ alter, col }] : [];
+  });
+}
+
+/** Constraints of one type added by `ALTER TABLE … ADD CONSTRAINT` to a pre-existing table. */
+export function pgAddedConstraints(
+  ctx: LintContext,
+  s: Statement,
+  contype: Constraint['contype'],
+): Array<{ alter: PgAlter; con: Constraint; columns: string[] }> {
+  const alter = pgAlterTable(s);
+  if (!alter || ctx.isNewTable(alter.raw)) return [];
+  return alter.cmds.flatMap((cmd) => {
+    const con = cmd.subtype === 'AT_AddConstraint' ? nodeOf(cmd.def, 'Constraint') : undefined;
+    if (!con || con.contype !== contype) return [];
+    return [{ alter, con, columns: stringsOf(con.keys) }];
   });
 }

@@ -23,7 +23,15 @@ import { RUN_DEFAULTS } from '../run/options.js';
 import { ident } from './define.js';
 import { planMysqlStatement } from './fix-mysql.js';
 import { checkExpressionText, defaultExpressionText, indexPredicateText } from './fix-text.js';
-import { constraintsOf, nodeOf, nodesOf, stringsOf, typeBase, typeMods } from './pg-ast.js';
+import {
+  CATALOG_TYPE_NAMES,
+  constraintsOf,
+  nodeOf,
+  nodesOf,
+  stringsOf,
+  typeBase,
+  typeMods,
+} from './pg-ast.js';
 import type { Finding, LintContext, PgStatement, Statement } from './types.js';
 
 export interface FixedStep {
@@ -235,27 +243,13 @@ function planAddColumnFrom(text: string, s: PgStatement, ref: TableRef, col: Col
   );
 }
 
-const CATALOG_TYPES: Record<string, string> = {
-  int2: 'smallint',
-  int4: 'integer',
-  int8: 'bigint',
-  float4: 'real',
-  float8: 'double precision',
-  bool: 'boolean',
-  bpchar: 'char',
-  timestamptz: 'timestamp with time zone',
-  timestamp: 'timestamp without time zone',
-  timetz: 'time with time zone',
-  time: 'time without time zone',
-};
-
 /** The column type as SQL. Catalog types by their SQL names; others quoted by the one quoter. */
 function typeSql(col: ColumnDef): string | undefined {
   const t = col.typeName;
   const names = stringsOf(t?.names);
   if (names.length === 0 || /serial$/.test(typeBase(t))) return undefined;
   const catalog = names[0] === 'pg_catalog' && names.length === 2;
-  const base = catalog ? (CATALOG_TYPES[names[1]!] ?? names[1]!) : ident('postgres', names.join('.'));
+  const base = catalog ? (CATALOG_TYPE_NAMES[names[1]!] ?? names[1]!) : ident('postgres', names.join('.'));
   const mods = typeMods(t);
   const withMods = mods.length ? base.replace(/^(\S+)/, `$1(${mods.join(',')})`) : base;
   // Type modifiers go right after the first word: timestamp(3) with time zone.

@@ -37,7 +37,8 @@ export function typeMods(t: TypeName | undefined): number[] {
   return nodesOf(t?.typmods, 'A_Const').map((c) => c.ival?.ival ?? 0);
 }
 
-const READABLE: Record<string, string> = {
+/** SQL names of pg_catalog types the parser spells internally (int4, bpchar, …). */
+export const CATALOG_TYPE_NAMES: Readonly<Record<string, string>> = {
   int2: 'smallint',
   int4: 'integer',
   int8: 'bigint',
@@ -45,7 +46,10 @@ const READABLE: Record<string, string> = {
   float8: 'double precision',
   bool: 'boolean',
   bpchar: 'char',
-  timestamptz: 'timestamptz',
+  timestamptz: 'timestamp with time zone',
+  timestamp: 'timestamp without time zone',
+  timetz: 'time with time zone',
+  time: 'time without time zone',
 };
 
 /** A type as people write it: `varchar(255)`, `integer`, `numeric(10,2)`, `text[]`. */
@@ -53,7 +57,7 @@ export function typeText(t: TypeName | undefined): string {
   const base = typeBase(t);
   const mods = typeMods(t);
   const array = t?.arrayBounds?.length ? '[]' : '';
-  return `${READABLE[base] ?? base}${mods.length ? `(${mods.join(',')})` : ''}${array}`;
+  return `${(base.startsWith('time') ? base : CATALOG_TYPE_NAMES[base]) ?? base}${mods.length ? `(${mods.join(',')})` : ''}${array}`;
 }
 
 export const constraintsOf = (col: ColumnDef): Constraint[] => nodesOf(col.constraints, 'Constraint');

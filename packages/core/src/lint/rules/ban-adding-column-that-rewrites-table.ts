@@ -1,6 +1,6 @@
 import type { ColumnDef } from 'libpg-query';
-import { defineRule, ident, pgAlterTable, report } from '../define.js';
-import { constraintsOf, nodeOf, typeBase, typeText } from '../pg-ast.js';
+import { defineRule, ident, pgAddedColumns, report } from '../define.js';
+import { constraintsOf, typeBase, typeText } from '../pg-ast.js';
 
 const SERIAL: Record<string, string> = {
   serial: 'integer',
@@ -26,22 +26,17 @@ export default defineRule({
   severity: 'error',
   dialects: ['postgres'],
   docs: 'serial, identity and stored generated columns fill every existing row: a table rewrite.',
-  check(ctx, s) {
-    const alter = pgAlterTable(s);
-    if (!alter || ctx.isNewTable(alter.raw)) return undefined;
-    return alter.cmds.flatMap((cmd) => {
-      const col = cmd.subtype === 'AT_AddColumn' ? nodeOf(cmd.def, 'ColumnDef') : undefined;
-      const kind = col && rewritingKind(col);
-      if (!col || !kind) return [];
-      const base = typeBase(col.typeName);
+  check: (ctx, s) =>
+    pgAddedColumns(ctx, s).flatMap(({ alter, col }) => {
+      const kind = rewritingKind(col);
+      if (!kind) return [];
       return [
         report('ban-adding-column-that-rewrites-table', {
           table: alter.table,
           column: ident('postgres', col.colname ?? '?'),
           kind,
-          plainType: SERIAL[base] ?? typeText(col.typeName),
+          plainType: SERIAL[typeBase(col.typeName)] ?? typeText(col.typeName),
         }),
       ];
-    });
-  },
+    }),
 });

@@ -1,5 +1,4 @@
-import { defineRule, ident, pgAlterTable, report } from '../define.js';
-import { nodeOf, stringsOf } from '../pg-ast.js';
+import { defineRule, ident, pgAddedConstraints, report } from '../define.js';
 
 /** squawk adding-serial-primary-key-field / strong_migrations "adding a primary key". */
 export default defineRule({
@@ -7,20 +6,14 @@ export default defineRule({
   severity: 'error',
   dialects: ['postgres'],
   docs: 'ADD PRIMARY KEY builds its index under an ACCESS EXCLUSIVE lock unless it reuses one built concurrently.',
-  check(ctx, s) {
-    const alter = pgAlterTable(s);
-    if (!alter || ctx.isNewTable(alter.raw)) return undefined;
-    return alter.cmds.flatMap((cmd) => {
-      const con = cmd.subtype === 'AT_AddConstraint' ? nodeOf(cmd.def, 'Constraint') : undefined;
-      if (con?.contype !== 'CONSTR_PRIMARY' || con.indexname) return [];
-      const columns = stringsOf(con.keys);
-      return [
+  check: (ctx, s) =>
+    pgAddedConstraints(ctx, s, 'CONSTR_PRIMARY')
+      .filter(({ con }) => !con.indexname)
+      .map(({ alter, con, columns }) =>
         report('require-existing-index-for-primary-key', {
           table: alter.table,
           constraint: ident('postgres', con.conname ?? `${alter.raw.split('.').pop()}_pkey`),
           columns: columns.map((c) => ident('postgres', c)).join(', '),
         }),
-      ];
-    });
-  },
+      ),
 });

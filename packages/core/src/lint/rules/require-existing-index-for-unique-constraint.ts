@@ -1,5 +1,4 @@
-import { defineRule, ident, pgAlterTable, report } from '../define.js';
-import { nodeOf, stringsOf } from '../pg-ast.js';
+import { defineRule, ident, pgAddedConstraints, report } from '../define.js';
 
 /** strong_migrations "adding a unique constraint"; squawk disallowed-unique-constraint. */
 export default defineRule({
@@ -7,14 +6,10 @@ export default defineRule({
   severity: 'error',
   dialects: ['postgres'],
   docs: 'ADD UNIQUE builds its index under an ACCESS EXCLUSIVE lock unless it reuses one built concurrently.',
-  check(ctx, s) {
-    const alter = pgAlterTable(s);
-    if (!alter || ctx.isNewTable(alter.raw)) return undefined;
-    return alter.cmds.flatMap((cmd) => {
-      const con = cmd.subtype === 'AT_AddConstraint' ? nodeOf(cmd.def, 'Constraint') : undefined;
-      if (con?.contype !== 'CONSTR_UNIQUE' || con.indexname) return [];
-      const columns = stringsOf(con.keys);
-      return [
+  check: (ctx, s) =>
+    pgAddedConstraints(ctx, s, 'CONSTR_UNIQUE')
+      .filter(({ con }) => !con.indexname)
+      .map(({ alter, con, columns }) =>
         report('require-existing-index-for-unique-constraint', {
           table: alter.table,
           constraint: ident(
@@ -23,7 +18,5 @@ export default defineRule({
           ),
           columns: columns.map((c) => ident('postgres', c)).join(', '),
         }),
-      ];
-    });
-  },
+      ),
 });
