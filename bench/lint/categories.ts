@@ -54,6 +54,7 @@ export const SQUAWK: Record<string, readonly string[]> = {
   'ban-drop-database': ['drop-database'],
   'transaction-nesting': ['nested-transaction'],
   'adding-enum-value': ['enum-value-in-transaction'],
+  'require-concurrent-reindex': ['reindex-not-concurrent'],
 };
 
 /** Not scored: style and session-setting advice, on both sides. */
@@ -66,6 +67,9 @@ export const UNSCORED = new Set([
   'prefer-robust-stmts',
   'require-timeout-settings',
   'require-statement-timeout',
+  'require-enum-value-ordering',
+  // A file-shape check (BEGIN without COMMIT), not an operation: neither side is scored on it.
+  'ban-uncommitted-transaction',
   'prefer-big-int',
   'prefer-bigint-over-smallint',
   'prefer-identity',
