@@ -5,6 +5,7 @@ import {
   type BatchReport,
   backfillStatus,
   CHECKPOINT_TABLE,
+  CheckpointConflictError,
   type ProgressEvent,
   replicaLagThrottle,
   runBackfill,
@@ -270,4 +271,41 @@ test('a failing transform rolls its batch back, marks the checkpoint failed, and
   const rerun = await runBackfill(file.db, { table, set: {} }, { job, transform: bump });
   assert.equal(rerun.resumed, true);
   assert.deepEqual(await counterHistogram(file.tdb, table), { 1: ROWS });
+});
+
+test('two runners of one job never both apply a batch: every row still changed exactly once', async () => {
+  const table = await createKeyTable(file.tdb, 'int', ROWS, '_race');
+  for (const mode of ['sql', 'js'] as const) {
+    const options = {
+      job: `race-${mode}`,
+      initialBatchSize: 200,
+      minBatchSize: 200,
+      maxBatchSize: 200,
+      ...(mode === 'js'
+        ? { transform: (row: Readonly<Record<string, unknown>>) => ({ counter: Number(row.counter) + 1 }) }
+        : {}),
+    };
+    const spec = { table, set: mode === 'sql' ? { counter: 'counter + 1' } : ({} as Record<string, string>) };
+    const outcomes = await Promise.allSettled([
+      runBackfill(file.db, spec, options),
+      runBackfill(file.db, spec, options),
+    ]);
+    const failures = outcomes
+      .filter((o) => o.status === 'rejected')
+      .map((o) => (o as PromiseRejectedResult).reason);
+    assert.ok(
+      outcomes.some((o) => o.status === 'fulfilled'),
+      'one runner finishes',
+    );
+    assert.ok(failures.length <= 1);
+    for (const failure of failures) {
+      assert.ok(
+        failure instanceof BackfillError && failure.cause instanceof CheckpointConflictError,
+        String(failure),
+      );
+    }
+    const [status] = await backfillStatus(file.db, `race-${mode}`);
+    assert.equal(status?.status, 'done');
+    assert.deepEqual(await counterHistogram(file.tdb, table), { [mode === 'sql' ? 1 : 2]: ROWS });
+  }
 });
