@@ -7,6 +7,7 @@ import {
   CHECKPOINT_TABLE,
   CheckpointConflictError,
   type ProgressEvent,
+  postgresDatabaseFromUrl,
   replicaLagThrottle,
   runBackfill,
 } from '@ballast/core';
@@ -307,5 +308,21 @@ test('two runners of one job never both apply a batch: every row still changed e
     const [status] = await backfillStatus(file.db, `race-${mode}`);
     assert.equal(status?.status, 'done');
     assert.deepEqual(await counterHistogram(file.tdb, table), { [mode === 'sql' ? 1 : 2]: ROWS });
+  }
+});
+
+test('a backfill runs on a one-connection pool (throttles share the job connection)', async () => {
+  const table = await createKeyTable(file.tdb, 'int', 5000, '_onepool');
+  const single = postgresDatabaseFromUrl(file.tdb.url, { max: 1 });
+  try {
+    const result = await runBackfill(
+      single,
+      { table, set: { counter: 'counter + 1' } },
+      { maxBatchSize: 1000 },
+    );
+    assert.equal(result.status, 'done');
+    assert.deepEqual(await counterHistogram(file.tdb, table), { 1: 5000 });
+  } finally {
+    await single.close?.();
   }
 });

@@ -126,9 +126,10 @@ function conflict(job: string, expected: Cursor | undefined, actual?: Cursor): C
 }
 
 /**
- * The checkpoint advance as a CTE of the batch statement itself (the SQL fast path: two round
- * trips fewer per batch). It only matches while the checkpoint is still at `expected`, so the
- * statement must pass its `checkpointed` count to `assertCheckpointed`. The SQL snippets give the
+ * The checkpoint advance as CTEs of the batch statement itself (the SQL fast path: one
+ * autocommit statement, one round trip). `ballast_checkpoint_lock` locks the job's checkpoint
+ * row only while it is still at `expected`; the batch's UPDATE must be gated on CHECKPOINT_GATE
+ * so that a second runner waits on that lock and then writes nothing. The SQL snippets give the
  * batch's rows, the new cursor (jsonb) and whether the job is done.
  */
 export function advanceCheckpointCte(
@@ -136,14 +137,22 @@ export function advanceCheckpointCte(
   job: string,
   expected: Cursor | undefined,
   sql: { readonly rows: string; readonly cursor: string; readonly done: string },
-): string {
+): { readonly lock: string; readonly advance: string } {
   params.push(job, expected === undefined ? null : JSON.stringify(expected));
   const [jobParam, expectedParam] = [`$${params.length - 1}`, `$${params.length}`];
-  return `ballast_checkpoint as (
+  return {
+    lock: `ballast_checkpoint_lock as (
+       select 1 from ${CHECKPOINT_TABLE}
+        where job = ${jobParam} and last_key is not distinct from ${expectedParam}::jsonb for update)`,
+    advance: `ballast_checkpoint as (
        update ${CHECKPOINT_TABLE} set last_key = ${sql.cursor}, rows_done = rows_done + ${sql.rows},
          batches = batches + 1, status = case when ${sql.done} then 'done' else 'running' end, updated_at = now()
-        where job = ${jobParam} and last_key is not distinct from ${expectedParam}::jsonb returning 1)`;
+        where job = ${jobParam} and exists (select 1 from ballast_checkpoint_lock) returning 1)`,
+  };
 }
+
+/** The condition that gates a batch's UPDATE on holding the job's checkpoint (see above). */
+export const CHECKPOINT_GATE = 'exists (select 1 from ballast_checkpoint_lock)';
 
 export function assertCheckpointed(count: number, job: string, expected: Cursor | undefined): void {
   if (count !== 1) throw conflict(job, expected);

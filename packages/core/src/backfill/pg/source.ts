@@ -7,6 +7,7 @@ import {
   advanceCheckpoint,
   advanceCheckpointCte,
   assertCheckpointed,
+  CHECKPOINT_GATE,
   ensureCheckpointTable,
   lockCheckpoint,
   readCheckpoint,
@@ -15,7 +16,8 @@ import {
 } from './checkpoints.js';
 import { applyJsTransform } from './js-batch.js';
 import { ctidPager, keysetPager, type Pager, param } from './pagers.js';
-import { inTransaction, isTransientPgError } from './transaction.js';
+import { replicaLagOn } from './replica-lag.js';
+import { inTransaction, isTransientPgError, withJobSession } from './transaction.js';
 
 export interface PgSourceSpec {
   readonly table: string;
@@ -39,7 +41,10 @@ export interface PgBatchContext {
 }
 
 /** The PostgreSQL source: table facts read once, the upper bound fixed at open(). */
-export async function postgresSource(db: Database, spec: PgSourceSpec): Promise<BackfillSource> {
+export async function postgresSource(
+  db: Database,
+  spec: PgSourceSpec,
+): Promise<BackfillSource & { replicaLagMs(): Promise<number> }> {
   const { info, pager } = await db.withSession(async (s) => {
     const info = await readTableInfo(s, { name: spec.table, schema: spec.schema }, keyColumns(spec.key));
     return {
@@ -59,13 +64,26 @@ export async function postgresSource(db: Database, spec: PgSourceSpec): Promise<
     );
   }
   let upper: Cursor | undefined;
+  let held: Session | undefined;
+  const use = <T>(fn: (session: Session) => Promise<T>) => (held ? fn(held) : db.withSession(fn));
 
   return {
     target: info.label,
     paging: pager.paging,
-    estimate: () => db.withSession((s) => estimateRows(s, info)),
+    hold: (fn) =>
+      withJobSession(db, spec.lockTimeoutMs, async (session) => {
+        held = session;
+        try {
+          return await fn();
+        } finally {
+          held = undefined;
+        }
+      }),
+    estimate: () => use((s) => estimateRows(s, info)),
+    // On the job's own connection: a one-connection pool must not wait for itself.
+    replicaLagMs: () => use(replicaLagOn),
     async open(job, restart): Promise<OpenedJob> {
-      return db.withSession(async (s) => {
+      return use(async (s) => {
         await ensureCheckpointTable(s);
         const estimatedRows = await estimateRows(s, info);
         for (;;) {
@@ -89,16 +107,17 @@ export async function postgresSource(db: Database, spec: PgSourceSpec): Promise<
       });
     },
     processBatch: (job, cursor, limit) =>
-      db.withSession((session) =>
-        inTransaction(session, spec.lockTimeoutMs, async () => {
-          if (upper && !spec.transform) return runSqlBatch(session, job, cursor, upper, limit);
+      use((session) => {
+        // The SQL path is one statement (rows + checkpoint): atomic on its own, no BEGIN/COMMIT.
+        if (upper && !spec.transform) return runSqlBatch(session, job, cursor, upper, limit);
+        return inTransaction(session, async () => {
           await lockCheckpoint(session, job, cursor);
           const outcome = upper ? await runJsBatch(session, cursor, upper, limit) : emptyOutcome(cursor);
           await advanceCheckpoint(session, job, outcome.cursor, outcome.rows, outcome.done);
           return outcome;
-        }),
-      ),
-    close: (job, status, error) => db.withSession((s) => setCheckpointStatus(s, job, status, error)),
+        });
+      }),
+    close: (job, status, error) => use((s) => setCheckpointStatus(s, job, status, error)),
     isTransient: isTransientPgError,
   };
 
@@ -150,7 +169,7 @@ async function rowsPerPage(session: Session, oid: number): Promise<number> {
 }
 
 /**
- * The fast path, one statement: find the batch's keys (an index-only range, no row locks), then
+ * The fast path, one autocommit statement: take the job's checkpoint lock (gate), find the batch's keys (an index-only range, no row locks), then
  * one range `UPDATE` up to the batch's last key, so rows are written in index order like a
  * plain UPDATE would. Rows the spec's `where` excludes advance the cursor but are not written.
  * Concurrent updates of a row in the range are re-checked by the UPDATE itself (EvalPlanQual).
@@ -186,14 +205,15 @@ async function applySqlSet(
     last: Cursor | null;
     checkpointed: number;
   }>(
-    `with ballast_batch as materialized (
+    `with ${checkpoint.lock}, ballast_batch as materialized (
        select ${keys} from ${info.sql} where ${range.where} ${range.orderLimit}
      ), ballast_last as materialized (
        select * from ballast_batch order by ${desc} limit 1
      ), ballast_changed as (
        update ${info.sql} set ${assignments}
-        where ${range.where}${pager.upTo('ballast_last')}${ctx.where ? ` and (${ctx.where})` : ''} returning 1
-     ), ${checkpoint}
+        where ${CHECKPOINT_GATE} and ${range.where}${pager.upTo('ballast_last')}${ctx.where ? ` and (${ctx.where})` : ''}
+        returning 1
+     ), ${checkpoint.advance}
      select (select count(*) from ballast_batch)::int as rows,
             (select count(*) from ballast_changed)::int as changed,
             (select json_build_array(${lastKey}) from ballast_last) as last,
