@@ -8,6 +8,7 @@ import {
   advanceCheckpointCte,
   assertCheckpointed,
   CHECKPOINT_GATE,
+  CheckpointConflictError,
   ensureCheckpointTable,
   lockCheckpoint,
   readCheckpoint,
@@ -107,15 +108,24 @@ export async function postgresSource(
       });
     },
     processBatch: (job, cursor, limit) =>
-      use((session) => {
-        // The SQL path is one statement (rows + checkpoint): atomic on its own, no BEGIN/COMMIT.
-        if (upper && !spec.transform) return runSqlBatch(session, job, cursor, upper, limit);
-        return inTransaction(session, async () => {
-          await lockCheckpoint(session, job, cursor);
-          const outcome = upper ? await runJsBatch(session, cursor, upper, limit) : emptyOutcome(cursor);
-          await advanceCheckpoint(session, job, outcome.cursor, outcome.rows, outcome.done);
-          return outcome;
-        });
+      use(async (session) => {
+        try {
+          // The SQL path is one statement (rows + checkpoint): atomic on its own, no BEGIN/COMMIT.
+          if (upper && !spec.transform) return await runSqlBatch(session, job, cursor, upper, limit);
+          return await inTransaction(session, async () => {
+            await lockCheckpoint(session, job, cursor);
+            const outcome = upper ? await runJsBatch(session, cursor, upper, limit) : emptyOutcome(cursor);
+            await advanceCheckpoint(session, job, outcome.cursor, outcome.rows, outcome.done);
+            return outcome;
+          });
+        } catch (error) {
+          if (!(error instanceof CheckpointConflictError)) throw error;
+          // Someone else committed this batch (another runner, or the last statement of a killed
+          // one that the server finished): nothing was written here; go on from their checkpoint.
+          const now = await readCheckpoint(session, job);
+          if (!now) throw error;
+          return { rows: 0, changed: 0, cursor: now.last_key ?? undefined, done: now.status === 'done' };
+        }
       }),
     close: (job, status, error) => use((s) => setCheckpointStatus(s, job, status, error)),
     isTransient: isTransientPgError,
