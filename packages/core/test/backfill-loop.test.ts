@@ -6,6 +6,7 @@ import {
   backfillStatus,
   CHECKPOINT_TABLE,
   type ProgressEvent,
+  postgresDatabaseFromUrl,
   replicaLagThrottle,
   runBackfill,
 } from '@ballast/core';
@@ -270,4 +271,48 @@ test('a failing transform rolls its batch back, marks the checkpoint failed, and
   const rerun = await runBackfill(file.db, { table, set: {} }, { job, transform: bump });
   assert.equal(rerun.resumed, true);
   assert.deepEqual(await counterHistogram(file.tdb, table), { 1: ROWS });
+});
+
+test('two runners of one job never both apply a batch: they share it, every row changed exactly once', async () => {
+  const table = await createKeyTable(file.tdb, 'int', ROWS, '_race');
+  for (const mode of ['sql', 'js'] as const) {
+    const options = {
+      job: `race-${mode}`,
+      initialBatchSize: 200,
+      minBatchSize: 200,
+      maxBatchSize: 200,
+      ...(mode === 'js'
+        ? { transform: (row: Readonly<Record<string, unknown>>) => ({ counter: Number(row.counter) + 1 }) }
+        : {}),
+    };
+    const spec = { table, set: mode === 'sql' ? { counter: 'counter + 1' } : ({} as Record<string, string>) };
+    const [a, b] = await Promise.all([
+      runBackfill(file.db, spec, options),
+      runBackfill(file.db, spec, options),
+    ]);
+    // Each batch was applied by exactly one of them; together they covered the table.
+    assert.equal(a.rowsChanged + b.rowsChanged, ROWS);
+    const [status] = await backfillStatus(file.db, `race-${mode}`);
+    assert.deepEqual(
+      { status: status?.status, rowsDone: status?.rowsDone },
+      { status: 'done', rowsDone: ROWS },
+    );
+    assert.deepEqual(await counterHistogram(file.tdb, table), { [mode === 'sql' ? 1 : 2]: ROWS });
+  }
+});
+
+test('a backfill runs on a one-connection pool (throttles share the job connection)', async () => {
+  const table = await createKeyTable(file.tdb, 'int', 5000, '_onepool');
+  const single = postgresDatabaseFromUrl(file.tdb.url, { max: 1 });
+  try {
+    const result = await runBackfill(
+      single,
+      { table, set: { counter: 'counter + 1' } },
+      { maxBatchSize: 1000 },
+    );
+    assert.equal(result.status, 'done');
+    assert.deepEqual(await counterHistogram(file.tdb, table), { 1: 5000 });
+  } finally {
+    await single.close?.();
+  }
 });

@@ -70,7 +70,8 @@ export async function runBackfill(
     lockTimeoutMs: o.lockTimeoutMs,
   });
   const throttles: Throttle[] = [...(options.throttles ?? [])];
-  if (o.maxReplicaLagMs > 0) throttles.unshift(replicaLagThrottle(db, o.maxReplicaLagMs));
+  if (o.maxReplicaLagMs > 0)
+    throttles.unshift(replicaLagThrottle(db, o.maxReplicaLagMs, source.replicaLagMs));
   return runBatchLoop(source, {
     job: options.job ?? defaultJobName(spec, options),
     bounds: {

@@ -38,7 +38,11 @@ export class BackfillError extends BallastError {
   }
 }
 
-export async function runBatchLoop(source: BackfillSource, options: LoopOptions): Promise<BackfillResult> {
+export function runBatchLoop(source: BackfillSource, options: LoopOptions): Promise<BackfillResult> {
+  return source.hold(() => loop(source, options));
+}
+
+async function loop(source: BackfillSource, options: LoopOptions): Promise<BackfillResult> {
   const started = performance.now();
   const bounds = validateBounds(options.bounds);
   const pauses: PauseRecord[] = [];

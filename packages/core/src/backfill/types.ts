@@ -142,6 +142,12 @@ export interface BackfillSource {
   readonly target: string;
   /** `keyset` or `ctid` (PostgreSQL) / `_id` (MongoDB) … */
   readonly paging: string;
+  /**
+   * Runs the whole job (all other calls happen inside `fn`) holding what the store needs for
+   * it: PostgreSQL keeps one dedicated connection with the job's lock_timeout, so a SQL batch is
+   * one autocommit statement, one round trip.
+   */
+  hold<T>(fn: () => Promise<T>): Promise<T>;
   /** Estimated rows to visit, without writing anything (dry run). */
   estimate(): Promise<number | undefined>;
   /** Creates checkpoint storage if needed, fixes the upper bound and loads or starts the job. */

@@ -58,22 +58,30 @@ export async function readCheckpoint(session: Session, job: string): Promise<Che
   return row;
 }
 
-/** Starts (or restarts) the job's checkpoint with its fixed upper bound. */
+/**
+ * Starts the job's checkpoint with its fixed upper bound. With `replace`, resets an existing one
+ * (restart); without, returns false when another runner created it first.
+ */
 export async function startCheckpoint(
   session: Session,
   job: string,
   target: string,
   paging: string,
   upper: Cursor | undefined,
-): Promise<void> {
-  await session.query(
+  replace: boolean,
+): Promise<boolean> {
+  const onConflict = replace
+    ? `do update set target = excluded.target, paging = excluded.paging, last_key = null,
+       upper_key = excluded.upper_key, rows_done = 0, batches = 0, status = 'running', error = null,
+       started_at = now(), updated_at = now()`
+    : 'do nothing';
+  const rows = await session.query(
     `insert into ${CHECKPOINT_TABLE} (job, target, paging, last_key, upper_key, rows_done, batches, status)
      values ($1, $2, $3, null, $4, 0, 0, 'running')
-     on conflict (job) do update set target = excluded.target, paging = excluded.paging, last_key = null,
-       upper_key = excluded.upper_key, rows_done = 0, batches = 0, status = 'running', error = null,
-       started_at = now(), updated_at = now()`,
+     on conflict (job) ${onConflict} returning job`,
     [job, target, paging, upper === undefined ? null : JSON.stringify(upper)],
   );
+  return rows.length === 1;
 }
 
 export async function setCheckpointStatus(
@@ -83,7 +91,8 @@ export async function setCheckpointStatus(
   error?: string,
 ): Promise<void> {
   await session.query(
-    `update ${CHECKPOINT_TABLE} set status = $2, error = $3, updated_at = now() where job = $1`,
+    // A finished job stays finished (a late loser of a runner race must not mark it failed).
+    `update ${CHECKPOINT_TABLE} set status = $2, error = $3, updated_at = now() where job = $1 and status <> 'done'`,
     [job, status, error ?? null],
   );
 }
@@ -102,15 +111,51 @@ export async function lockCheckpoint(
     [job],
   );
   const actual = row?.last_key ?? undefined;
-  if (!row || JSON.stringify(actual) !== JSON.stringify(expected)) {
-    throw new CheckpointConflictError(
-      `backfill job ${job}: its checkpoint is at ${JSON.stringify(actual ?? null)}, this runner expected ${JSON.stringify(expected ?? null)}`,
-      {
-        where: `${CHECKPOINT_TABLE}.job = ${job}`,
-        hint: 'another process is running (or restarted) the same job; let it finish, or stop it and rerun to resume',
-      },
-    );
-  }
+  if (!row || JSON.stringify(actual) !== JSON.stringify(expected)) throw conflict(job, expected, actual);
+}
+
+function conflict(job: string, expected: Cursor | undefined, actual?: Cursor): CheckpointConflictError {
+  const now = actual === undefined ? 'elsewhere' : `at ${JSON.stringify(actual)}`;
+  return new CheckpointConflictError(
+    `backfill job ${job}: its checkpoint is ${now}, this runner expected ${JSON.stringify(expected ?? null)}`,
+    {
+      where: `${CHECKPOINT_TABLE}.job = ${job}`,
+      hint: 'another process is running (or restarted) the same job; let it finish, or stop it and rerun to resume',
+    },
+  );
+}
+
+/**
+ * The checkpoint advance as CTEs of the batch statement itself (the SQL fast path: one
+ * autocommit statement, one round trip). `ballast_checkpoint_lock` locks the job's checkpoint
+ * row only while it is still at `expected`; the batch's UPDATE must be gated on CHECKPOINT_GATE
+ * so that a second runner waits on that lock and then writes nothing. The SQL snippets give the
+ * batch's rows, the new cursor (jsonb) and whether the job is done.
+ */
+export function advanceCheckpointCte(
+  params: unknown[],
+  job: string,
+  expected: Cursor | undefined,
+  sql: { readonly rows: string; readonly cursor: string; readonly done: string },
+): { readonly lock: string; readonly advance: string } {
+  params.push(job, expected === undefined ? null : JSON.stringify(expected));
+  const [jobParam, expectedParam] = [`$${params.length - 1}`, `$${params.length}`];
+  return {
+    lock: `ballast_checkpoint_lock as (
+       select 1 from ${CHECKPOINT_TABLE}
+        where job = ${jobParam} and last_key is not distinct from ${expectedParam}::jsonb for update)`,
+    advance: `ballast_checkpoint as (
+       update ${CHECKPOINT_TABLE} set last_key = ${sql.cursor}, rows_done = rows_done + ${sql.rows},
+         batches = batches + 1, status = case when ${sql.done} then 'done' else 'running' end, updated_at = now()
+        where job = ${jobParam} and exists (select 1 from ballast_checkpoint_lock) returning 1)`,
+  };
+}
+
+/** The condition that gates a batch's UPDATE on holding the job's checkpoint (see above). */
+export const CHECKPOINT_GATE = 'exists (select 1 from ballast_checkpoint_lock)';
+
+export function assertCheckpointed(count: number, job: string, expected: Cursor | undefined): void {
+  if (count !== 1) throw conflict(job, expected);
 }
 
 /** Inside the batch transaction: advances the checkpoint by one batch. */

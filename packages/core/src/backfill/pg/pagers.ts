@@ -30,7 +30,8 @@ export interface Pager {
   upTo(lastRow: string): string;
 }
 
-const param = (params: unknown[], value: unknown) => {
+/** Appends a bound parameter and returns its placeholder. */
+export const param = (params: unknown[], value: unknown) => {
   params.push(value);
   return `$${params.length}`;
 };

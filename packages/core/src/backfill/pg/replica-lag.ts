@@ -1,14 +1,16 @@
-import type { Database } from '../../db.js';
+import type { Database, Session } from '../../db.js';
 import type { Throttle } from '../types.js';
 
 /** Worst replay lag among streaming replicas, in ms (0 with no replica or when lag is unknown). */
-export async function maxReplicaLagMs(db: Database): Promise<number> {
-  return db.withSession(async (s) => {
-    const [row] = await s.query<{ ms: number | null }>(
-      'select max(extract(epoch from replay_lag) * 1000)::float8 as ms from pg_stat_replication',
-    );
-    return row?.ms ?? 0;
-  });
+export function maxReplicaLagMs(db: Database): Promise<number> {
+  return db.withSession(replicaLagOn);
+}
+
+export async function replicaLagOn(session: Session): Promise<number> {
+  const [row] = await session.query<{ ms: number | null }>(
+    'select max(extract(epoch from replay_lag) * 1000)::float8 as ms from pg_stat_replication',
+  );
+  return row?.ms ?? 0;
 }
 
 /**

@@ -5,6 +5,10 @@ import type { BackfillSource, BatchOutcome, Cursor, OpenedJob, RowTransform } fr
 import { estimateRows, readTableInfo, requireColumn, type TableInfo } from './catalog.js';
 import {
   advanceCheckpoint,
+  advanceCheckpointCte,
+  assertCheckpointed,
+  CHECKPOINT_GATE,
+  CheckpointConflictError,
   ensureCheckpointTable,
   lockCheckpoint,
   readCheckpoint,
@@ -12,8 +16,9 @@ import {
   startCheckpoint,
 } from './checkpoints.js';
 import { applyJsTransform } from './js-batch.js';
-import { ctidPager, keysetPager, type Pager } from './pagers.js';
-import { inTransaction, isTransientPgError } from './transaction.js';
+import { ctidPager, keysetPager, type Pager, param } from './pagers.js';
+import { replicaLagOn } from './replica-lag.js';
+import { inTransaction, isTransientPgError, withJobSession } from './transaction.js';
 
 export interface PgSourceSpec {
   readonly table: string;
@@ -37,7 +42,10 @@ export interface PgBatchContext {
 }
 
 /** The PostgreSQL source: table facts read once, the upper bound fixed at open(). */
-export async function postgresSource(db: Database, spec: PgSourceSpec): Promise<BackfillSource> {
+export async function postgresSource(
+  db: Database,
+  spec: PgSourceSpec,
+): Promise<BackfillSource & { replicaLagMs(): Promise<number> }> {
   const { info, pager } = await db.withSession(async (s) => {
     const info = await readTableInfo(s, { name: spec.table, schema: spec.schema }, keyColumns(spec.key));
     return {
@@ -57,52 +65,99 @@ export async function postgresSource(db: Database, spec: PgSourceSpec): Promise<
     );
   }
   let upper: Cursor | undefined;
+  let held: Session | undefined;
+  const use = <T>(fn: (session: Session) => Promise<T>) => (held ? fn(held) : db.withSession(fn));
 
   return {
     target: info.label,
     paging: pager.paging,
-    estimate: () => db.withSession((s) => estimateRows(s, info)),
+    hold: (fn) =>
+      withJobSession(db, spec.lockTimeoutMs, async (session) => {
+        held = session;
+        try {
+          return await fn();
+        } finally {
+          held = undefined;
+        }
+      }),
+    estimate: () => use((s) => estimateRows(s, info)),
+    // On the job's own connection: a one-connection pool must not wait for itself.
+    replicaLagMs: () => use(replicaLagOn),
     async open(job, restart): Promise<OpenedJob> {
-      return db.withSession(async (s) => {
+      return use(async (s) => {
         await ensureCheckpointTable(s);
-        const existing = restart ? undefined : await readCheckpoint(s, job);
         const estimatedRows = await estimateRows(s, info);
-        if (existing && existing.status === 'done') {
-          return { state: 'done', cursor: undefined, rowsDone: Number(existing.rows_done), estimatedRows };
+        for (;;) {
+          const existing = await readCheckpoint(s, job);
+          if (existing && !restart && existing.status === 'done') {
+            return { state: 'done', cursor: undefined, rowsDone: Number(existing.rows_done), estimatedRows };
+          }
+          if (existing && !restart && existing.paging === pager.paging) {
+            upper = existing.upper_key ?? undefined;
+            await setCheckpointStatus(s, job, 'running');
+            const cursor = existing.last_key ?? undefined;
+            return { state: 'resumed', cursor, rowsDone: Number(existing.rows_done), estimatedRows };
+          }
+          upper = await pager.upperBound(s);
+          // Reset only on request (or a changed paging); a new job must not clobber a runner that just started it.
+          const replace = restart || existing !== undefined;
+          if (await startCheckpoint(s, job, info.label, pager.paging, upper, replace)) {
+            return { state: 'new', cursor: undefined, rowsDone: 0, estimatedRows };
+          }
         }
-        if (existing && existing.paging === pager.paging) {
-          upper = existing.upper_key ?? undefined;
-          await setCheckpointStatus(s, job, 'running');
-          const cursor = existing.last_key ?? undefined;
-          return { state: 'resumed', cursor, rowsDone: Number(existing.rows_done), estimatedRows };
-        }
-        upper = await pager.upperBound(s);
-        await startCheckpoint(s, job, info.label, pager.paging, upper);
-        return { state: 'new', cursor: undefined, rowsDone: 0, estimatedRows };
       });
     },
     processBatch: (job, cursor, limit) =>
-      db.withSession((session) =>
-        inTransaction(session, spec.lockTimeoutMs, async () => {
-          await lockCheckpoint(session, job, cursor);
-          const outcome = upper ? await runBatch(session, cursor, upper, limit) : emptyOutcome(cursor);
-          await advanceCheckpoint(session, job, outcome.cursor, outcome.rows, outcome.done);
-          return outcome;
-        }),
-      ),
-    close: (job, status, error) => db.withSession((s) => setCheckpointStatus(s, job, status, error)),
+      use(async (session) => {
+        try {
+          // The SQL path is one statement (rows + checkpoint): atomic on its own, no BEGIN/COMMIT.
+          if (upper && !spec.transform) return await runSqlBatch(session, job, cursor, upper, limit);
+          return await inTransaction(session, async () => {
+            await lockCheckpoint(session, job, cursor);
+            const outcome = upper ? await runJsBatch(session, cursor, upper, limit) : emptyOutcome(cursor);
+            await advanceCheckpoint(session, job, outcome.cursor, outcome.rows, outcome.done);
+            return outcome;
+          });
+        } catch (error) {
+          if (!(error instanceof CheckpointConflictError)) throw error;
+          // Someone else committed this batch (another runner, or the last statement of a killed
+          // one that the server finished): nothing was written here; go on from their checkpoint.
+          const now = await readCheckpoint(session, job);
+          if (!now) throw error;
+          return { rows: 0, changed: 0, cursor: now.last_key ?? undefined, done: now.status === 'done' };
+        }
+      }),
+    close: (job, status, error) => use((s) => setCheckpointStatus(s, job, status, error)),
     isTransient: isTransientPgError,
   };
 
-  async function runBatch(session: Session, cursor: Cursor | undefined, upperKey: Cursor, limit: number) {
+  function batchContext(session: Session, cursor: Cursor | undefined, upperKey: Cursor, limit: number) {
     const params: unknown[] = [];
     const range = pager.range(cursor, upperKey, limit, params);
-    const ctx: PgBatchContext = { session, info, pager, range, params, where: spec.where };
-    const { rows, changed, last } = spec.transform
-      ? await applyJsTransform(ctx, spec.transform)
-      : await applySqlSet(ctx, spec.set);
-    const done = range.last ?? rows < limit;
-    return { rows, changed, cursor: range.next ?? last ?? cursor, done } satisfies BatchOutcome;
+    return { session, info, pager, range, params, where: spec.where } satisfies PgBatchContext;
+  }
+
+  /** SELECT … FOR UPDATE, transform in JS, UPDATE by key: the checkpoint is locked first. */
+  async function runJsBatch(session: Session, cursor: Cursor | undefined, upperKey: Cursor, limit: number) {
+    const ctx = batchContext(session, cursor, upperKey, limit);
+    const { rows, changed, last } = await applyJsTransform(ctx, spec.transform!);
+    const done = ctx.range.last ?? rows < limit;
+    return { rows, changed, cursor: ctx.range.next ?? last ?? cursor, done } satisfies BatchOutcome;
+  }
+
+  /** One statement: the batch's range UPDATE and its checkpoint advance. */
+  async function runSqlBatch(
+    session: Session,
+    job: string,
+    cursor: Cursor | undefined,
+    upperKey: Cursor,
+    limit: number,
+  ) {
+    const ctx = batchContext(session, cursor, upperKey, limit);
+    const { rows, changed, last, checkpointed } = await applySqlSet(ctx, spec.set, job, cursor, limit);
+    assertCheckpointed(checkpointed, job, cursor);
+    const done = ctx.range.last ?? rows < limit;
+    return { rows, changed, cursor: ctx.range.next ?? last ?? cursor, done } satisfies BatchOutcome;
   }
 }
 
@@ -124,12 +179,18 @@ async function rowsPerPage(session: Session, oid: number): Promise<number> {
 }
 
 /**
- * The fast path, one statement: find the batch's keys (an index-only range, no row locks), then
+ * The fast path, one autocommit statement: take the job's checkpoint lock (gate), find the batch's keys (an index-only range, no row locks), then
  * one range `UPDATE` up to the batch's last key, so rows are written in index order like a
  * plain UPDATE would. Rows the spec's `where` excludes advance the cursor but are not written.
  * Concurrent updates of a row in the range are re-checked by the UPDATE itself (EvalPlanQual).
  */
-async function applySqlSet(ctx: PgBatchContext, set: Readonly<Record<string, string>>) {
+async function applySqlSet(
+  ctx: PgBatchContext,
+  set: Readonly<Record<string, string>>,
+  job: string,
+  expected: Cursor | undefined,
+  limit: number,
+) {
   const { info, pager, range, params } = ctx;
   const keys = pager.identity.map((c, i) => `${c.sql} as ballast_k${i}`).join(', ');
   const assignments = Object.entries(set)
@@ -137,19 +198,42 @@ async function applySqlSet(ctx: PgBatchContext, set: Readonly<Record<string, str
     .join(', ');
   const lastKey = pager.identity.map((_, i) => `ballast_k${i}::text`).join(', ');
   const desc = pager.identity.map((_, i) => `ballast_k${i} desc`).join(', ');
-  const [row] = await ctx.session.query<{ rows: number; changed: number; last: Cursor | null }>(
-    `with ballast_batch as materialized (
+  const next = ctx.range.next;
+  const checkpoint = advanceCheckpointCte(params, job, expected, {
+    rows: '(select count(*) from ballast_batch)',
+    cursor: next
+      ? `${param(params, JSON.stringify(next))}::jsonb`
+      : `coalesce((select jsonb_build_array(${lastKey}) from ballast_last), last_key)`,
+    done:
+      ctx.range.last !== undefined
+        ? String(ctx.range.last)
+        : `(select count(*) from ballast_batch) < ${param(params, limit)}`,
+  });
+  const [row] = await ctx.session.query<{
+    rows: number;
+    changed: number;
+    last: Cursor | null;
+    checkpointed: number;
+  }>(
+    `with ${checkpoint.lock}, ballast_batch as materialized (
        select ${keys} from ${info.sql} where ${range.where} ${range.orderLimit}
      ), ballast_last as materialized (
        select * from ballast_batch order by ${desc} limit 1
      ), ballast_changed as (
        update ${info.sql} set ${assignments}
-        where ${range.where}${pager.upTo('ballast_last')}${ctx.where ? ` and (${ctx.where})` : ''} returning 1
-     )
+        where ${CHECKPOINT_GATE} and ${range.where}${pager.upTo('ballast_last')}${ctx.where ? ` and (${ctx.where})` : ''}
+        returning 1
+     ), ${checkpoint.advance}
      select (select count(*) from ballast_batch)::int as rows,
             (select count(*) from ballast_changed)::int as changed,
-            (select json_build_array(${lastKey}) from ballast_last) as last`,
+            (select json_build_array(${lastKey}) from ballast_last) as last,
+            (select count(*) from ballast_checkpoint)::int as checkpointed`,
     params,
   );
-  return { rows: row!.rows, changed: row!.changed, last: row!.last ?? undefined };
+  return {
+    rows: row!.rows,
+    changed: row!.changed,
+    last: row!.last ?? undefined,
+    checkpointed: row!.checkpointed,
+  };
 }

@@ -1,16 +1,9 @@
-import type { Session } from '../../db.js';
+import type { Database, Session } from '../../db.js';
 
-/** BEGIN … COMMIT on one session, ROLLBACK on any error; `lock_timeout` is local to it. */
-export async function inTransaction<T>(
-  session: Session,
-  lockTimeoutMs: number,
-  fn: () => Promise<T>,
-): Promise<T> {
+/** BEGIN … COMMIT on one session, ROLLBACK on any error. */
+export async function inTransaction<T>(session: Session, fn: () => Promise<T>): Promise<T> {
   await session.query('begin');
   try {
-    await session.query(`select set_config('lock_timeout', $1, true)`, [
-      `${Math.max(1, Math.round(lockTimeoutMs))}ms`,
-    ]);
     const result = await fn();
     await session.query('commit');
     return result;
@@ -23,3 +16,24 @@ export async function inTransaction<T>(
 /** lock_not_available, deadlock_detected, serialization_failure: retry the batch. */
 const TRANSIENT = new Set(['55P03', '40P01', '40001']);
 export const isTransientPgError = (error: unknown) => TRANSIENT.has((error as { code?: string })?.code ?? '');
+
+/**
+ * Holds one connection for a whole job with `lock_timeout` set on it (and reset after), so each
+ * batch needs no extra round trip to set it. The connection is the job's alone (withSession).
+ */
+export async function withJobSession<T>(
+  db: Database,
+  lockTimeoutMs: number,
+  fn: (session: Session) => Promise<T>,
+): Promise<T> {
+  return db.withSession(async (session) => {
+    await session.query(`select set_config('lock_timeout', $1, false)`, [
+      `${Math.max(1, Math.round(lockTimeoutMs))}ms`,
+    ]);
+    try {
+      return await fn(session);
+    } finally {
+      await session.query('reset lock_timeout').catch(() => {});
+    }
+  });
+}
