@@ -1,0 +1,181 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import {
+  type Database,
+  dropColumnWithBackup,
+  dropTableWithBackup,
+  listBackups,
+  postgresDatabaseFromUrl,
+  purgeBackups,
+  restoreBackup,
+} from '@ballast/core';
+import {
+  createTrafficTable,
+  pgTestDatabase,
+  type SqlConnection,
+  startTraffic,
+  type TestDatabase,
+} from '@ballast/testkit';
+import { acceptanceRows, checksum } from './fixtures/checksum.js';
+
+const ROWS = acceptanceRows(20_000);
+
+/** Application traffic that no longer touches `amount` (the precondition for dropping it). */
+const workloadWithoutAmount = (table: string, rows: number) => ({
+  weights: { read: 4, insert: 2, update: 2 },
+  queries: {
+    read: (c: { randomInt(n: number): number }) => ({
+      sql: `select id, payload from "${table}" where id = $1`,
+      params: [c.randomInt(rows)],
+    }),
+    insert: (c: { randomInt(n: number): number; client: number }) => ({
+      sql: `insert into "${table}" (account_id, payload) values ($1, $2)`,
+      params: [c.randomInt(1000), `client ${c.client}`],
+    }),
+    update: (c: { randomInt(n: number): number }) => ({
+      sql: `update "${table}" set payload = payload || '.' where id = $1`,
+      params: [c.randomInt(rows)],
+    }),
+  },
+});
+
+async function columnFacts(conn: SqlConnection, table: string, column: string) {
+  const [row] = await conn.query<{ type: string; def: string | null; notnull: boolean }>(
+    `select format_type(a.atttypid, a.atttypmod) as type, pg_get_expr(d.adbin, d.adrelid) as def, a.attnotnull as notnull
+       from pg_attribute a left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
+      where a.attrelid = to_regclass($1) and a.attname = $2 and not a.attisdropped`,
+    [`"${table.replaceAll('"', '""')}"`, column],
+  );
+  return row;
+}
+
+describe('backup on rollback (PostgreSQL)', () => {
+  let tdb: TestDatabase;
+  let db: Database;
+  let conn: SqlConnection;
+  before(async () => {
+    tdb = await pgTestDatabase();
+    db = postgresDatabaseFromUrl(tdb.url);
+    conn = await tdb.connect();
+  });
+  after(async () => {
+    await conn.close();
+    await db.close?.();
+    await tdb.drop();
+  });
+
+  test(`drop column with backup under traffic, then down restores every value, NOT NULL and default (${ROWS} rows)`, async () => {
+    await createTrafficTable(tdb.url, 'orders', ROWS);
+    // Distinct values so a mis-keyed restore cannot pass the checksum.
+    await conn.query('update orders set amount = (id * 7919) % 100003');
+    const before = await checksum(conn, 'select id, amount from orders');
+    const traffic = await startTraffic({
+      url: tdb.url,
+      clients: 4,
+      thinkMs: 2,
+      workload: workloadWithoutAmount('orders', ROWS),
+    });
+    const backup = await dropColumnWithBackup(
+      db,
+      { table: 'orders', column: 'amount' },
+      { migration: '20260101_drop_amount' },
+    );
+    assert.ok(backup.rows! >= ROWS, `backed up ${backup.rows} rows`);
+    assert.equal(await columnFacts(conn, 'orders', 'amount'), undefined, 'the column is gone after the drop');
+    traffic.mark('restore');
+    const restored = await restoreBackup(db, {
+      table: 'orders',
+      column: 'amount',
+      migration: '20260101_drop_amount',
+    });
+    const report = await traffic.stop();
+    assert.equal(report.errors.length, 0, report.summary());
+    assert.equal(restored.status, 'restored');
+    assert.equal(await checksum(conn, 'select id, amount from orders where id <= $1', [ROWS]), before);
+    assert.deepEqual(await columnFacts(conn, 'orders', 'amount'), {
+      type: 'integer',
+      def: '0',
+      notnull: true,
+    });
+    // Rows inserted while the column was gone took its default; new ones do too.
+    const [gap] = await conn.query<{ n: string; bad: string }>(
+      'select count(*) as n, count(*) filter (where amount <> 0) as bad from orders where id > $1',
+      [ROWS],
+    );
+    assert.ok(Number(gap!.n) > 0, 'traffic inserted rows during the run');
+    assert.equal(Number(gap!.bad), 0);
+    assert.deepEqual(await listBackups(db, { table: 'orders' }), [], 'nothing left to restore');
+    const [left] = await conn.query<{ n: string }>(
+      "select count(*) as n from pg_tables where schemaname = 'ballast_backup' and tablename = $1",
+      [backup.backupTable],
+    );
+    assert.equal(Number(left!.n), 0, 'the backup data is removed after restore');
+  });
+
+  test('drop table with backup is a move; restore brings data, indexes and sequence back', async () => {
+    await createTrafficTable(tdb.url, 'events', 5000);
+    await conn.query('create index events_account_idx on events (account_id)');
+    const before = await checksum(conn, 'select * from events');
+    const backup = await dropTableWithBackup(db, { table: 'events' }, { migration: 'm2' });
+    assert.equal(backup.kind, 'table');
+    const [gone] = await conn.query<{ t: string | null }>("select to_regclass('events')::text as t");
+    assert.equal(gone!.t, null);
+    await restoreBackup(db, backup.id);
+    assert.equal(await checksum(conn, 'select * from events'), before);
+    const [idx] = await conn.query<{ t: string | null }>(
+      "select to_regclass('events_account_idx')::text as t",
+    );
+    assert.equal(idx!.t, 'events_account_idx');
+    const [ins] = await conn.query<{ id: string }>(
+      "insert into events (account_id, payload) values (1, 'x') returning id",
+    );
+    assert.equal(Number(ins!.id), 5001, 'the owned sequence moved with the table');
+  });
+
+  test('purge removes only expired backups unless asked for all', async () => {
+    await conn.query('create table p1 (id int primary key, v text)');
+    await conn.query('create table p2 (id int primary key, v text)');
+    await conn.query("insert into p1 select g, 'a' || g from generate_series(1, 100) g");
+    await conn.query("insert into p2 select g, 'b' || g from generate_series(1, 100) g");
+    const expired = await dropColumnWithBackup(db, { table: 'p1', column: 'v' }, { retentionDays: 0 });
+    const kept = await dropColumnWithBackup(db, { table: 'p2', column: 'v' }, { retentionDays: 7 });
+    const purged = await purgeBackups(db, { expiredOnly: true });
+    assert.deepEqual(
+      purged.map((b) => b.id),
+      [expired.id],
+    );
+    const live = (await listBackups(db)).map((b) => b.id);
+    assert.ok(live.includes(kept.id) && !live.includes(expired.id));
+    const tables = await conn.query<{ t: string }>(
+      "select tablename as t from pg_tables where schemaname = 'ballast_backup'",
+    );
+    assert.ok(
+      tables.some((r) => r.t === kept.backupTable) && !tables.some((r) => r.t === expired.backupTable),
+    );
+    await assert.rejects(restoreBackup(db, expired.id), /purged, not restorable/);
+    // Judged at a later instant, the 7-day backup is expired too.
+    const later = await purgeBackups(db, { now: new Date(Date.now() + 8 * 86400_000) });
+    assert.ok(later.some((b) => b.id === kept.id));
+  });
+
+  test('hostile table and column names are only ever quoted identifiers', async () => {
+    const table = 'we"ird; drop table victim; --';
+    const column = 'co"l\'umn';
+    await conn.query('create table victim (id int)');
+    await conn.query(
+      `create table "we""ird; drop table victim; --" (id int primary key, "co""l'umn" text not null default 'd')`,
+    );
+    await conn.query(
+      `insert into "we""ird; drop table victim; --" select g, 'v' || g from generate_series(1, 50) g`,
+    );
+    const before = await checksum(conn, `select id, "co""l'umn" from "we""ird; drop table victim; --"`);
+    const backup = await dropColumnWithBackup(db, { table, column });
+    await restoreBackup(db, backup.id);
+    assert.equal(
+      await checksum(conn, `select id, "co""l'umn" from "we""ird; drop table victim; --"`),
+      before,
+    );
+    const [victim] = await conn.query<{ t: string | null }>("select to_regclass('victim')::text as t");
+    assert.equal(victim!.t, 'victim');
+  });
+});
