@@ -8,6 +8,8 @@
  *   pnpm test:only <file> [<file>]   some files (servers still start once)
  *   BALLAST_SERVERS=postgres,mysql   start only these servers
  *   BALLAST_PG_VERSION=13|18         PostgreSQL major from the embedded matrix (default: local newest)
+ *   BALLAST_PG_MATRIX=18,13          extra PostgreSQL majors that matrix-aware tests also run on
+ *                                    (testkit's pgServers()); default 18, empty for none
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -84,13 +86,20 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 
 const t0 = Date.now();
 try {
-  servers = await startServers(kinds);
+  const pgMatrix = (process.env.BALLAST_PG_MATRIX ?? '18')
+    .split(',')
+    .map((m) => m.trim())
+    .filter(Boolean);
+  servers = await startServers(kinds, pgMatrix);
 } catch (error) {
   process.stderr.write(`${(error as Error).message}\n`);
   process.exit(1);
 }
 for (const [kind, s] of Object.entries(servers.servers)) {
   log(`${kind.padEnd(8)} ${s.version} — ${s.source} — ${s.url}`);
+}
+for (const [major, s] of Object.entries(servers.pgMatrix)) {
+  log(`pg ${major.padEnd(5)} ${s.version} — ${s.source} (version matrix) — ${s.url}`);
 }
 log(`servers ready in ${((Date.now() - t0) / 1000).toFixed(1)} s; ${files.length} test files`);
 

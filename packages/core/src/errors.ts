@@ -26,3 +26,49 @@ export class WrongContextError extends BallastError {
 export class UnsupportedServerError extends BallastError {
   override readonly name = 'UnsupportedServerError';
 }
+
+/** A step could not take its lock within lock_timeout, on every allowed attempt. */
+export class LockTimeoutError extends BallastError {
+  override readonly name = 'LockTimeoutError';
+  constructor(
+    message: string,
+    readonly step: string,
+    readonly attempts: number,
+    /** The blocking sessions seen on the last attempt, one line each. */
+    readonly blockers: readonly string[],
+    details: ConstructorParameters<typeof BallastError>[1] = {},
+  ) {
+    super(message, details);
+  }
+}
+
+/** A step failed for a reason other than a lock timeout; `sqlState` is the server's code. */
+export class StepFailedError extends BallastError {
+  override readonly name = 'StepFailedError';
+  constructor(
+    message: string,
+    readonly step: string,
+    readonly sqlState: string | undefined,
+    details: ConstructorParameters<typeof BallastError>[1] = {},
+  ) {
+    super(message, details);
+  }
+}
+
+/** Another process holds the migrator lock (`ballast_locks`) and did not release it in time. */
+export class LockedError extends BallastError {
+  override readonly name = 'LockedError';
+  constructor(
+    message: string,
+    readonly lockName: string,
+    readonly holder: {
+      readonly pid: number | null;
+      readonly host: string | null;
+      readonly since: Date;
+      readonly expiresAt: Date;
+    },
+    details: ConstructorParameters<typeof BallastError>[1] = {},
+  ) {
+    super(message, details);
+  }
+}

@@ -19,6 +19,25 @@ export {
   restoreBackup,
 } from './backup/index.js';
 export {
+  BACKFILL_DEFAULTS,
+  BackfillError,
+  type BackfillOptions,
+  type BackfillResult,
+  type BackfillSource,
+  type BatchReport,
+  CHECKPOINT_TABLE,
+  CheckpointConflictError,
+  defaultJobName,
+  maxReplicaLagMs,
+  type PauseRecord,
+  type RowTransform,
+  replicaLagThrottle,
+  runBackfill,
+  runBatchLoop,
+  type Throttle,
+  type ThrottleAdvice,
+} from './backfill/index.js';
+export {
   type Database,
   type Dialect,
   pgSession,
@@ -26,8 +45,45 @@ export {
   postgresDatabaseFromUrl,
   type Session,
 } from './db.js';
+export { type CatalogProbe, relationName, type TableRef } from './dialects/pg-catalog.js';
 export { quoteIdent, quoteLiteral, quoteQualified } from './dialects/quote.js';
-export { BallastError, UnsafeOperationError, UnsupportedServerError, WrongContextError } from './errors.js';
+export {
+  type PgCapabilities,
+  pgCapabilities,
+  readServerInfo,
+  type ServerInfo,
+  serverInfoFor,
+} from './dialects/server.js';
+export {
+  BallastError,
+  LockedError,
+  LockTimeoutError,
+  StepFailedError,
+  UnsafeOperationError,
+  UnsupportedServerError,
+  WrongContextError,
+} from './errors.js';
+export {
+  type ConcurrentIndexSpec,
+  createIndexConcurrentlyStep,
+  defaultIndexName,
+  dropIndexConcurrentlyStep,
+} from './index/concurrent-index.js';
+export { type AddCheckInput, planAddCheck } from './ops/add-check.js';
+export { type AddColumnInput, type ColumnDefault, planAddColumn } from './ops/add-column.js';
+export { type AddForeignKeyInput, planAddForeignKey } from './ops/add-foreign-key.js';
+export { type AddPrimaryKeyInput, planAddPrimaryKey } from './ops/add-primary-key.js';
+export { type AddUniqueInput, planAddUnique } from './ops/add-unique.js';
+export { type CreateIndexInput, planCreateIndex } from './ops/create-index.js';
+export { type DropColumnInput, droppedColumnName, planDropColumn } from './ops/drop-column.js';
+export { type DropIndexInput, planDropIndex } from './ops/drop-index.js';
+export { type DropTableInput, droppedTableName, planDropTable } from './ops/drop-table.js';
+export { planSetNotNull, type SetNotNullInput } from './ops/set-not-null.js';
+export {
+  defaultVolatility,
+  KNOWN_NON_VOLATILE_FUNCTIONS,
+  KNOWN_VOLATILE_FUNCTIONS,
+} from './ops/volatility.js';
 export {
   type BackfillSpec,
   type BackfillStep,
@@ -45,3 +101,15 @@ export {
   renderBar,
   silentProgress,
 } from './report/progress.js';
+export { withMigratorLock } from './run/migrator-lock.js';
+export {
+  type MigratorLockOptions,
+  type RetryOptions,
+  RUN_DEFAULTS,
+  type RunOptions,
+  type RunReport,
+  type StepReport,
+  type StepStatus,
+} from './run/options.js';
+export { backoffDelayMs } from './run/retry.js';
+export { runPlan } from './run/run-plan.js';

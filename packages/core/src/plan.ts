@@ -46,6 +46,17 @@ export interface SqlStep extends StepBase {
   /** Exactly one statement. */
   readonly sql: string;
   readonly params?: readonly unknown[];
+  /**
+   * Runs before every attempt when `when` is true, in the same context as the step: e.g. drops
+   * the INVALID index a failed or timed-out CONCURRENTLY build left under the same name.
+   */
+  readonly prepare?: {
+    readonly when: { readonly sql: string; readonly params?: readonly unknown[] };
+    readonly sql: string;
+    readonly description: string;
+  };
+  /** What the runner watches while the statement runs, to report progress (PG >= 12). */
+  readonly watch?: 'create-index';
 }
 
 /** A batched UPDATE of existing rows, executed by core/backfill, never as one statement. */

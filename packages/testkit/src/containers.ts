@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import type { RunningServer } from './postgres.js';
 
 export interface ContainerServer {
   readonly url: string;
@@ -41,4 +42,36 @@ export async function tryContainer(
     );
     return undefined;
   }
+}
+
+export interface ServerSource {
+  /** Env var that names an existing server, e.g. BALLAST_PG_URL. */
+  readonly envVar: string;
+  readonly versionOf: (url: string) => Promise<string>;
+  readonly container: {
+    readonly image: string;
+    readonly port: number;
+    readonly env: Record<string, string>;
+    readonly url: (host: string, port: number) => string;
+  };
+  readonly local: () => Promise<RunningServer>;
+}
+
+/** The harness's order of preference for every server: env URL, then a container, then local. */
+export async function startPreferred(source: ServerSource): Promise<RunningServer> {
+  const fromEnv = process.env[source.envVar];
+  if (fromEnv) {
+    return {
+      url: fromEnv,
+      source: source.envVar,
+      version: await source.versionOf(fromEnv),
+      stop: async () => {},
+    };
+  }
+  const { image, port, env, url } = source.container;
+  const container = await tryContainer(image, port, env, url);
+  if (container) {
+    return { ...container, source: `container ${image}`, version: await source.versionOf(container.url) };
+  }
+  return source.local();
 }

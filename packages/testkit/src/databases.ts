@@ -36,8 +36,7 @@ function withDatabase(url: string, db: string): string {
   return u.toString();
 }
 
-async function sqlTestDatabase(env: string, prefix: string): Promise<TestDatabase> {
-  const serverUrlValue = serverUrl(env);
+async function sqlTestDatabase(serverUrlValue: string, prefix: string): Promise<TestDatabase> {
   const name = uniqueName(prefix);
   const admin = await connect(serverUrlValue);
   try {
@@ -65,8 +64,28 @@ async function sqlTestDatabase(env: string, prefix: string): Promise<TestDatabas
   };
 }
 
-export const pgTestDatabase = (prefix = 't') => sqlTestDatabase('BALLAST_PG_URL', prefix);
-export const mysqlTestDatabase = (prefix = 't') => sqlTestDatabase('BALLAST_MYSQL_URL', prefix);
+/** A fresh database on the run's PostgreSQL, or on `server` (one of pgServers()). */
+export const pgTestDatabase = (prefix = 't', server?: PgServer) =>
+  sqlTestDatabase(server?.url ?? serverUrl('BALLAST_PG_URL'), prefix);
+export const mysqlTestDatabase = (prefix = 't') => sqlTestDatabase(serverUrl('BALLAST_MYSQL_URL'), prefix);
+
+export interface PgServer {
+  /** `default` for the run's main server, else the major, e.g. `18`. */
+  readonly label: string;
+  readonly url: string;
+}
+
+/**
+ * The run's PostgreSQL servers: the default one, then each extra major of the version matrix
+ * (BALLAST_PG_MATRIX, default 18). Tests that must hold on several versions loop over these.
+ */
+export function pgServers(): PgServer[] {
+  const extra = JSON.parse(process.env.BALLAST_PG_MATRIX_URLS ?? '{}') as Record<string, string>;
+  return [
+    { label: 'default', url: serverUrl('BALLAST_PG_URL') },
+    ...Object.entries(extra).map(([label, url]) => ({ label, url })),
+  ];
+}
 
 export async function mongoTestDatabase(prefix = 't'): Promise<MongoTestDatabase> {
   const base = serverUrl('BALLAST_MONGO_URL');

@@ -2,6 +2,8 @@ export {
   type MongoTestDatabase,
   mongoTestDatabase,
   mysqlTestDatabase,
+  type PgServer,
+  pgServers,
   pgTestDatabase,
   type TestDatabase,
 } from './databases.js';

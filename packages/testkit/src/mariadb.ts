@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
-import { tryContainer } from './containers.js';
+import { startPreferred } from './containers.js';
 import { execFileAsync } from './exec.js';
 import type { RunningServer } from './postgres.js';
 import {
@@ -81,24 +81,16 @@ export async function startLocalMariaDb(runDir: RunDir): Promise<RunningServer> 
   };
 }
 
-export async function startMariaDb(runDir: RunDir): Promise<RunningServer> {
-  const fromEnv = process.env.BALLAST_MYSQL_URL;
-  if (fromEnv) {
-    return {
-      url: fromEnv,
-      source: 'BALLAST_MYSQL_URL',
-      version: await mysqlServerVersion(fromEnv),
-      stop: async () => {},
-    };
-  }
-  const container = await tryContainer(
-    'mariadb:11',
-    3306,
-    { MARIADB_ALLOW_EMPTY_ROOT_PASSWORD: '1' },
-    (host, port) => `mysql://root@${host}:${port}/`,
-  );
-  if (container) {
-    return { ...container, source: 'container mariadb:11', version: await mysqlServerVersion(container.url) };
-  }
-  return startLocalMariaDb(runDir);
+export function startMariaDb(runDir: RunDir): Promise<RunningServer> {
+  return startPreferred({
+    envVar: 'BALLAST_MYSQL_URL',
+    versionOf: mysqlServerVersion,
+    container: {
+      image: 'mariadb:11',
+      port: 3306,
+      env: { MARIADB_ALLOW_EMPTY_ROOT_PASSWORD: '1' },
+      url: (host, port) => `mysql://root@${host}:${port}/`,
+    },
+    local: () => startLocalMariaDb(runDir),
+  });
 }

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
-import { tryContainer } from './containers.js';
+import { startPreferred } from './containers.js';
 import type { RunningServer } from './postgres.js';
 import { commandExists, freePort, type RunDir, spawnServer, stopProcess, waitFor } from './processes.js';
 
@@ -65,19 +65,11 @@ export async function startLocalFerretDb(runDir: RunDir): Promise<RunningServer>
   };
 }
 
-export async function startMongo(runDir: RunDir): Promise<RunningServer> {
-  const fromEnv = process.env.BALLAST_MONGO_URL;
-  if (fromEnv) {
-    return {
-      url: fromEnv,
-      source: 'BALLAST_MONGO_URL',
-      version: await mongoServerVersion(fromEnv),
-      stop: async () => {},
-    };
-  }
-  const container = await tryContainer('mongo:7', 27017, {}, (host, port) => `mongodb://${host}:${port}/`);
-  if (container) {
-    return { ...container, source: 'container mongo:7', version: await mongoServerVersion(container.url) };
-  }
-  return startLocalFerretDb(runDir);
+export function startMongo(runDir: RunDir): Promise<RunningServer> {
+  return startPreferred({
+    envVar: 'BALLAST_MONGO_URL',
+    versionOf: mongoServerVersion,
+    container: { image: 'mongo:7', port: 27017, env: {}, url: (host, port) => `mongodb://${host}:${port}/` },
+    local: () => startLocalFerretDb(runDir),
+  });
 }

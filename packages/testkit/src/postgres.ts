@@ -2,7 +2,7 @@ import { chownSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
-import { tryContainer } from './containers.js';
+import { startPreferred } from './containers.js';
 import { execFileAsync, osUser } from './exec.js';
 import {
   freePort,
@@ -89,7 +89,7 @@ export async function startLocalPostgres(runDir: RunDir, bins = findPgBinaries()
   // initdb and postgres refuse to run as root: hand the cluster to the postgres user.
   const runAs = isRoot() ? 'postgres' : undefined;
   if (runAs) {
-    const { uid, gid } = osUser(runAs);
+    const { uid, gid } = osUser(runAs); // throws "no such user" clearly; .ci/run creates it
     chownSync(dataDir, uid, gid);
   }
   const initdb = [
@@ -148,29 +148,16 @@ export async function startLocalPostgres(runDir: RunDir, bins = findPgBinaries()
   return { url, source: bins.label, version, stop: () => stopProcess(proc, 'SIGINT') };
 }
 
-export async function startPostgres(runDir: RunDir): Promise<RunningServer> {
-  const fromEnv = process.env.BALLAST_PG_URL;
-  if (fromEnv) {
-    return {
-      url: fromEnv,
-      source: 'BALLAST_PG_URL',
-      version: await pgServerVersion(fromEnv),
-      stop: async () => {},
-    };
-  }
-  const major = process.env.BALLAST_PG_VERSION ?? '17';
-  const container = await tryContainer(
-    `postgres:${major}`,
-    5432,
-    { POSTGRES_PASSWORD: 'postgres', POSTGRES_HOST_AUTH_METHOD: 'trust' },
-    (host, port) => `postgres://postgres:postgres@${host}:${port}/postgres`,
-  );
-  if (container) {
-    return {
-      ...container,
-      source: `container postgres:${major}`,
-      version: await pgServerVersion(container.url),
-    };
-  }
-  return startLocalPostgres(runDir);
+export function startPostgres(runDir: RunDir): Promise<RunningServer> {
+  return startPreferred({
+    envVar: 'BALLAST_PG_URL',
+    versionOf: pgServerVersion,
+    container: {
+      image: `postgres:${process.env.BALLAST_PG_VERSION ?? '17'}`,
+      port: 5432,
+      env: { POSTGRES_PASSWORD: 'postgres', POSTGRES_HOST_AUTH_METHOD: 'trust' },
+      url: (host, port) => `postgres://postgres:postgres@${host}:${port}/postgres`,
+    },
+    local: () => startLocalPostgres(runDir),
+  });
 }

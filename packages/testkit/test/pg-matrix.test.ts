@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { createRunDir, findPgBinaries, processesMentioning, startLocalPostgres } from '@ballast/testkit';
+import {
+  createRunDir,
+  findPgBinaries,
+  pgServers,
+  pgTestDatabase,
+  processesMentioning,
+  startLocalPostgres,
+} from '@ballast/testkit';
 import pg from 'pg';
 
 /**
@@ -27,4 +34,19 @@ describe('PostgreSQL version matrix (embedded binaries)', () => {
       assert.deepEqual(processesMentioning(runDir.path), []);
     });
   }
+});
+
+describe('the run-wide PostgreSQL matrix (pgServers)', () => {
+  test('lists the default server first, then each extra major, each reachable', async () => {
+    const servers = pgServers();
+    assert.equal(servers[0]!.label, 'default');
+    for (const server of servers) {
+      const db = await pgTestDatabase('matrix', server);
+      const conn = await db.connect();
+      const [row] = await conn.query<{ v: string }>("select current_setting('server_version_num') as v");
+      await conn.close();
+      await db.drop();
+      if (server.label !== 'default') assert.equal(Math.floor(Number(row!.v) / 10000), Number(server.label));
+    }
+  });
 });

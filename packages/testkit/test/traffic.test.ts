@@ -51,8 +51,9 @@ for (const [name, makeDb, lockSql] of [
     });
     after(() => db.drop());
 
-    test('records every query with its timing and no errors when nothing blocks', async () => {
+    test('records every query with its timing and no errors when nothing blocks', async (t) => {
       const report = await measure(db, 'orders', undefined);
+      t.diagnostic(`no lock: ${report.summary()}`);
       assert.equal(report.errors.length, 0, report.summary());
       assert.ok(report.stats.count > 100, `expected a steady stream of queries: ${report.summary()}`);
       for (const kind of ['read', 'insert', 'update'])
@@ -65,8 +66,9 @@ for (const [name, makeDb, lockSql] of [
       assert.ok(q.end >= q.start && Math.abs(q.latencyMs - (q.end - q.start)) < 1e-6);
     });
 
-    test(`sees a ${HOLD_MS} ms exclusive lock as a >= ${HOLD_MS} ms stall`, async () => {
+    test(`sees a ${HOLD_MS} ms exclusive lock as a >= ${HOLD_MS} ms stall`, async (t) => {
       const report = await measure(db, 'orders', [...lockSql]);
+      t.diagnostic(`lock held ${HOLD_MS} ms: ${report.summary()}`);
       assert.equal(report.errors.length, 0, report.summary());
       assert.ok(
         report.stats.max >= HOLD_MS * 0.95,

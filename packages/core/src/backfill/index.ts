@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto';
+import type { Database } from '../db.js';
+import { WrongContextError } from '../errors.js';
+import type { BackfillSpec } from '../plan.js';
+import { silentProgress } from '../report/progress.js';
+import { runBatchLoop } from './loop.js';
+import { replicaLagThrottle } from './pg/replica-lag.js';
+import { postgresSource } from './pg/source.js';
+import type { BackfillOptions, BackfillResult, Throttle } from './types.js';
+
+export { BackfillError, runBatchLoop } from './loop.js';
+export { TableNotFoundError } from './pg/catalog.js';
+export { CHECKPOINT_TABLE, CheckpointConflictError } from './pg/checkpoints.js';
+export { maxReplicaLagMs, replicaLagThrottle } from './pg/replica-lag.js';
+export type * from './types.js';
+
+/** Defaults, documented in packages/core/README.md (Backfill). */
+export const BACKFILL_DEFAULTS = {
+  initialBatchSize: 1000,
+  minBatchSize: 100,
+  maxBatchSize: 50_000,
+  targetBatchMs: 100,
+  pauseMs: 0,
+  maxReplicaLagMs: 5000,
+  lockTimeoutMs: 2000,
+  maxRetries: 5,
+} as const;
+
+/**
+ * Rewrites existing rows in short batches: `spec.set` (SQL expressions, the fast path) or
+ * `options.transform` (a JS function per row). Resumable from its checkpoint after any crash,
+ * each row changed exactly once; see packages/core/README.md for options and guarantees.
+ */
+export async function runBackfill(
+  db: Database,
+  spec: BackfillSpec,
+  options: BackfillOptions = {},
+): Promise<BackfillResult> {
+  if (db.inTransaction) {
+    throw new WrongContextError(`backfill of ${spec.table} cannot run inside the caller's transaction`, {
+      where: spec.table,
+      hint: 'each batch must commit on its own; run the backfill outside the migration transaction (e.g. `config.transaction = false` in Knex)',
+    });
+  }
+  const hasSet = Object.keys(spec.set).length > 0;
+  if (hasSet === Boolean(options.transform)) {
+    throw new TypeError(
+      `backfill of ${spec.table}: give either spec.set (SQL expressions) or options.transform (a JS function), exactly one of them`,
+    );
+  }
+  if (db.dialect !== 'postgres') {
+    throw new WrongContextError(`backfill of ${spec.table}: no ${db.dialect} source yet`, {
+      where: spec.table,
+      hint: 'PostgreSQL is supported now; MySQL/MariaDB will plug into the same loop',
+    });
+  }
+  const o = { ...BACKFILL_DEFAULTS, ...definedOnly(options) };
+  const source = await postgresSource(db, {
+    table: spec.table,
+    ...(spec.schema ? { schema: spec.schema } : {}),
+    set: spec.set,
+    ...(spec.where ? { where: spec.where } : {}),
+    ...(options.transform ? { transform: options.transform } : {}),
+    ...(options.key ? { key: options.key } : {}),
+    lockTimeoutMs: o.lockTimeoutMs,
+  });
+  const throttles: Throttle[] = [...(options.throttles ?? [])];
+  if (o.maxReplicaLagMs > 0) throttles.unshift(replicaLagThrottle(db, o.maxReplicaLagMs));
+  return runBatchLoop(source, {
+    job: options.job ?? defaultJobName(spec, options),
+    bounds: {
+      initial: o.initialBatchSize,
+      min: o.minBatchSize,
+      max: o.maxBatchSize,
+      targetMs: o.targetBatchMs,
+    },
+    pauseMs: o.pauseMs,
+    throttles,
+    maxRetries: o.maxRetries,
+    progress: options.progress ?? silentProgress,
+    ...(options.onBatch ? { onBatch: options.onBatch } : {}),
+    ...(options.onPause ? { onPause: options.onPause } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    dryRun: options.dryRun ?? false,
+    restart: options.restart ?? false,
+  });
+}
+
+/** `schema.table:<hash>`: the same spec resumes the same job; a different transform is a new job. */
+export function defaultJobName(spec: BackfillSpec, options: Pick<BackfillOptions, 'transform'> = {}): string {
+  const what = JSON.stringify({
+    set: spec.set,
+    where: spec.where ?? null,
+    fn: options.transform?.toString() ?? null,
+  });
+  const hash = createHash('sha256').update(what).digest('hex').slice(0, 12);
+  return `${spec.schema ?? 'public'}.${spec.table}:${hash}`;
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,184 @@
+import { BallastError } from '../errors.js';
+import type { ProgressReporter } from '../report/progress.js';
+import { type BatchSizeBounds, nextBatchSize, validateBounds } from './batch-size.js';
+import { RateWindow } from './rate.js';
+import { sleep, waitForThrottles } from './throttle.js';
+import type { BackfillResult, BackfillSource, BatchReport, Cursor, PauseRecord, Throttle } from './types.js';
+
+/** Everything the loop needs; no SQL and no store here, only the source interface. */
+export interface LoopOptions {
+  readonly job: string;
+  readonly bounds: BatchSizeBounds;
+  readonly pauseMs: number;
+  readonly throttles: readonly Throttle[];
+  readonly maxRetries: number;
+  readonly progress: ProgressReporter;
+  readonly onBatch?: (batch: BatchReport) => void;
+  readonly onPause?: (pause: PauseRecord) => void;
+  readonly signal?: AbortSignal;
+  readonly dryRun: boolean;
+  readonly restart: boolean;
+}
+
+/** A batch failed for a reason other than a transient lock conflict; the checkpoint is intact. */
+export class BackfillError extends BallastError {
+  override readonly name = 'BackfillError';
+  constructor(
+    message: string,
+    readonly job: string,
+    readonly target: string,
+    readonly cursor: Cursor | undefined,
+    cause: unknown,
+  ) {
+    super(message, {
+      where: target,
+      hint: `fix the cause, then rerun with the same job name (${JSON.stringify(job)}): it resumes after the last committed batch`,
+      cause,
+    });
+  }
+}
+
+export async function runBatchLoop(source: BackfillSource, options: LoopOptions): Promise<BackfillResult> {
+  const started = performance.now();
+  const bounds = validateBounds(options.bounds);
+  const pauses: PauseRecord[] = [];
+  const base = { job: options.job, target: source.target, paging: source.paging, pauses };
+  const elapsed = () => performance.now() - started;
+
+  if (options.dryRun) {
+    const estimatedRows = await source.estimate();
+    const rows = estimatedRows ?? 0;
+    return {
+      ...base,
+      status: 'dry-run',
+      rowsDone: 0,
+      rowsChanged: 0,
+      batches: 0,
+      estimatedRows,
+      estimatedBatches: {
+        atInitialSize: Math.ceil(rows / bounds.initial),
+        atMaxSize: Math.ceil(rows / bounds.max),
+      },
+      resumed: false,
+      durationMs: elapsed(),
+    };
+  }
+
+  const opened = await source.open(options.job, options.restart);
+  const total = opened.estimatedRows;
+  let rowsDone = opened.rowsDone;
+  let cursor = opened.cursor;
+  let rowsChanged = 0;
+  let batches = 0;
+  let limit = bounds.initial;
+  const rate = new RateWindow();
+  const result = (status: BackfillResult['status']): BackfillResult => ({
+    ...base,
+    status,
+    rowsDone,
+    rowsChanged,
+    batches,
+    estimatedRows: total,
+    resumed: opened.state === 'resumed',
+    durationMs: elapsed(),
+  });
+  const event = (phase: string) => {
+    const perSecond = rate.perSecond();
+    const left = total !== undefined ? Math.max(0, total - rowsDone) : undefined;
+    return {
+      operation: 'backfill',
+      target: source.target,
+      done: rowsDone,
+      ...(total !== undefined ? { total: Math.max(total, rowsDone) } : {}),
+      ...(perSecond !== undefined ? { rate: perSecond } : {}),
+      ...(perSecond && left !== undefined ? { etaSeconds: left / perSecond } : {}),
+      phase,
+    };
+  };
+  if (opened.state === 'done') {
+    options.progress.finish({ ...event('done'), message: 'already done' });
+    return result('already-done');
+  }
+  const onPause = (pause: PauseRecord) => {
+    pauses.push(pause);
+    options.onPause?.(pause);
+    options.progress.update(event(`paused: ${pause.reason}`));
+  };
+
+  try {
+    for (;;) {
+      if (options.signal?.aborted) return await cancel();
+      const go = await waitForThrottles(
+        options.throttles,
+        { job: options.job, batches, rowsDone },
+        options.signal,
+        onPause,
+      );
+      if (!go) return await cancel();
+
+      const t0 = performance.now();
+      const outcome = await withRetries(
+        () => source.processBatch(options.job, cursor, limit),
+        (n) => {
+          limit = Math.max(bounds.min, Math.floor(limit / 2));
+          return sleep(Math.min(1000, 50 * 2 ** n) * (0.5 + Math.random()), options.signal);
+        },
+      );
+      const ms = performance.now() - t0;
+      batches += 1;
+      rowsDone += outcome.rows;
+      rowsChanged += outcome.changed;
+      cursor = outcome.cursor;
+      rate.add(outcome.rows);
+      const next = nextBatchSize(bounds, limit, outcome.rows, ms);
+      options.onBatch?.({
+        index: batches,
+        limit,
+        rows: outcome.rows,
+        changed: outcome.changed,
+        ms,
+        nextLimit: next,
+      });
+      limit = next;
+      if (outcome.done) {
+        options.progress.finish({
+          ...event('done'),
+          message: `${rowsChanged.toLocaleString('en-US')} rows changed`,
+        });
+        return result('done');
+      }
+      options.progress.update(event('running'));
+      if (options.pauseMs > 0 && !(await sleep(options.pauseMs, options.signal))) return await cancel();
+    }
+  } catch (error) {
+    if (error instanceof BackfillError) throw error;
+    await source.close(options.job, 'failed', (error as Error).message).catch(() => {});
+    throw new BackfillError(
+      `backfill ${options.job} of ${source.target} failed after ${batches} batches (${rowsDone} rows): ${(error as Error).message}`,
+      options.job,
+      source.target,
+      cursor,
+      error,
+    );
+  }
+
+  async function cancel(): Promise<BackfillResult> {
+    await source.close(options.job, 'cancelled');
+    options.progress.finish({ ...event('cancelled'), message: 'cancelled; rerun to resume' });
+    return result('cancelled');
+  }
+
+  async function withRetries<T>(
+    fn: () => Promise<T>,
+    backoff: (attempt: number) => Promise<boolean>,
+  ): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fn();
+      } catch (error) {
+        if (attempt >= options.maxRetries || !source.isTransient(error)) throw error;
+        await backoff(attempt);
+      }
+    }
+  }
+}

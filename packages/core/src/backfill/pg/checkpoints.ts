@@ -1,0 +1,125 @@
+import type { Session } from '../../db.js';
+import { BallastError } from '../../errors.js';
+import type { Cursor } from '../types.js';
+
+/**
+ * Backfill checkpoints live in the migrated database (`ballast_backfill_checkpoints`), and every
+ * batch advances its row in the batch's own transaction: after kill -9 the job resumes exactly
+ * after the last committed batch.
+ */
+export const CHECKPOINT_TABLE = 'ballast_backfill_checkpoints';
+
+export interface CheckpointRow {
+  readonly job: string;
+  readonly target: string;
+  readonly paging: string;
+  readonly last_key: Cursor | null;
+  readonly upper_key: Cursor | null;
+  readonly rows_done: string;
+  readonly batches: string;
+  readonly status: 'running' | 'done' | 'cancelled' | 'failed';
+}
+
+/** Another process advanced the job's checkpoint under us (two runners of one job). */
+export class CheckpointConflictError extends BallastError {
+  override readonly name = 'CheckpointConflictError';
+}
+
+export async function ensureCheckpointTable(session: Session): Promise<void> {
+  const [exists] = await session.query<{ ok: boolean }>(`select to_regclass($1) is not null as ok`, [
+    CHECKPOINT_TABLE,
+  ]);
+  if (exists?.ok) return;
+  try {
+    await session.query(`create table if not exists ${CHECKPOINT_TABLE} (
+      job text primary key,
+      target text not null,
+      paging text not null,
+      last_key jsonb,
+      upper_key jsonb,
+      rows_done bigint not null default 0,
+      batches bigint not null default 0,
+      status text not null check (status in ('running', 'done', 'cancelled', 'failed')),
+      error text,
+      started_at timestamptz not null default now(),
+      updated_at timestamptz not null default now())`);
+  } catch (error) {
+    // Two jobs creating the table at once: one wins the catalog race, the other sees 23505.
+    if ((error as { code?: string }).code !== '23505') throw error;
+  }
+}
+
+export async function readCheckpoint(session: Session, job: string): Promise<CheckpointRow | undefined> {
+  const [row] = await session.query<CheckpointRow>(`select * from ${CHECKPOINT_TABLE} where job = $1`, [job]);
+  return row;
+}
+
+/** Starts (or restarts) the job's checkpoint with its fixed upper bound. */
+export async function startCheckpoint(
+  session: Session,
+  job: string,
+  target: string,
+  paging: string,
+  upper: Cursor | undefined,
+): Promise<void> {
+  await session.query(
+    `insert into ${CHECKPOINT_TABLE} (job, target, paging, last_key, upper_key, rows_done, batches, status)
+     values ($1, $2, $3, null, $4, 0, 0, 'running')
+     on conflict (job) do update set target = excluded.target, paging = excluded.paging, last_key = null,
+       upper_key = excluded.upper_key, rows_done = 0, batches = 0, status = 'running', error = null,
+       started_at = now(), updated_at = now()`,
+    [job, target, paging, upper === undefined ? null : JSON.stringify(upper)],
+  );
+}
+
+export async function setCheckpointStatus(
+  session: Session,
+  job: string,
+  status: CheckpointRow['status'],
+  error?: string,
+): Promise<void> {
+  await session.query(
+    `update ${CHECKPOINT_TABLE} set status = $2, error = $3, updated_at = now() where job = $1`,
+    [job, status, error ?? null],
+  );
+}
+
+/**
+ * Inside the batch transaction: locks the checkpoint row and checks nobody else moved it, so two
+ * runners of one job cannot both apply a batch.
+ */
+export async function lockCheckpoint(
+  session: Session,
+  job: string,
+  expected: Cursor | undefined,
+): Promise<void> {
+  const [row] = await session.query<{ last_key: Cursor | null }>(
+    `select last_key from ${CHECKPOINT_TABLE} where job = $1 for update`,
+    [job],
+  );
+  const actual = row?.last_key ?? undefined;
+  if (!row || JSON.stringify(actual) !== JSON.stringify(expected)) {
+    throw new CheckpointConflictError(
+      `backfill job ${job}: its checkpoint is at ${JSON.stringify(actual ?? null)}, this runner expected ${JSON.stringify(expected ?? null)}`,
+      {
+        where: `${CHECKPOINT_TABLE}.job = ${job}`,
+        hint: 'another process is running (or restarted) the same job; let it finish, or stop it and rerun to resume',
+      },
+    );
+  }
+}
+
+/** Inside the batch transaction: advances the checkpoint by one batch. */
+export async function advanceCheckpoint(
+  session: Session,
+  job: string,
+  cursor: Cursor | undefined,
+  rows: number,
+  done: boolean,
+): Promise<void> {
+  await session.query(
+    `update ${CHECKPOINT_TABLE} set last_key = $2, rows_done = rows_done + $3, batches = batches + 1,
+       status = $4, updated_at = now() where job = $1`,
+    [job, cursor === undefined ? null : JSON.stringify(cursor), rows, done ? 'done' : 'running'],
+  );
+}

@@ -1,0 +1,153 @@
+import type { ProgressReporter } from '../report/progress.js';
+
+/**
+ * The public shapes of the backfill engine. The loop (loop.ts) only knows these; every store
+ * (PostgreSQL now, MySQL and MongoDB later) plugs in as a BackfillSource.
+ */
+
+/** Where a job stands, as a JSON-safe value the source understands (e.g. the last key as text). */
+export type Cursor = readonly string[];
+
+/** A JS transform: gets one row, returns the columns to change, or undefined to leave the row alone. */
+export type RowTransform = (
+  row: Readonly<Record<string, unknown>>,
+) => Readonly<Record<string, unknown>> | undefined | Promise<Readonly<Record<string, unknown>> | undefined>;
+
+export interface ThrottleContext {
+  readonly job: string;
+  readonly batches: number;
+  readonly rowsDone: number;
+}
+
+/** Returned by a throttle that wants the loop to wait before the next batch. */
+export interface ThrottleAdvice {
+  readonly waitMs: number;
+  /** Why, for the pause record and logs (e.g. "replica lag 7.2 s > 5 s"). */
+  readonly reason: string;
+}
+
+/** Asked before every batch; undefined means go. Asked again after each wait until it says go. */
+export type Throttle = (
+  context: ThrottleContext,
+) => ThrottleAdvice | undefined | Promise<ThrottleAdvice | undefined>;
+
+export interface PauseRecord {
+  readonly reason: string;
+  readonly waitMs: number;
+  /** Batches completed when the pause happened. */
+  readonly afterBatch: number;
+}
+
+/** One committed batch, as reported to `onBatch` (sizes, time, what the sizer chose next). */
+export interface BatchReport {
+  readonly index: number;
+  readonly limit: number;
+  readonly rows: number;
+  readonly changed: number;
+  readonly ms: number;
+  readonly nextLimit: number;
+}
+
+export interface BackfillOptions {
+  /** Checkpoint name; defaults to `<schema>.<table>:<hash of the transform>`. Rerun with it to resume. */
+  readonly job?: string;
+  /** Rows in the first batch. Default 1000. */
+  readonly initialBatchSize?: number;
+  /** Lower bound of the adaptive batch size. Default 100. */
+  readonly minBatchSize?: number;
+  /** Upper bound of the adaptive batch size. Default 50 000. */
+  readonly maxBatchSize?: number;
+  /** Duration one batch should take; the size adapts toward it. Default 100 ms. */
+  readonly targetBatchMs?: number;
+  /** Sleep between batches, leaving room for other work. Default 0. */
+  readonly pauseMs?: number;
+  /** Extra throttles (e.g. the application's error rate); each may ask the loop to wait. */
+  readonly throttles?: readonly Throttle[];
+  /** PostgreSQL: wait while any replica's replay_lag exceeds this. Default 5000 ms; 0 disables. */
+  readonly maxReplicaLagMs?: number;
+  /** How long a batch waits for a row lock before it is retried smaller. Default 2000 ms. */
+  readonly lockTimeoutMs?: number;
+  /** Retries of one batch after lock timeouts/deadlocks/serialization failures. Default 5. */
+  readonly maxRetries?: number;
+  readonly progress?: ProgressReporter;
+  /** Called after every committed batch. */
+  readonly onBatch?: (batch: BatchReport) => void;
+  /** Called whenever a throttle makes the loop wait. */
+  readonly onPause?: (pause: PauseRecord) => void;
+  /** Stops after the current batch; the checkpoint stays, a rerun resumes. */
+  readonly signal?: AbortSignal;
+  /** Estimate rows and batches; write nothing (not even the checkpoint table). */
+  readonly dryRun?: boolean;
+  /** Forget a finished or partial checkpoint of this job and start from the first row. */
+  readonly restart?: boolean;
+  /** Row transform in JS; used instead of `spec.set` (which must then be empty). */
+  readonly transform?: RowTransform;
+  /**
+   * PostgreSQL key columns to page on; default: the primary key, else a unique index over NOT
+   * NULL columns, else `'ctid'` (physical ranges; see the README for its weaker guarantees).
+   */
+  readonly key?: readonly string[] | 'ctid';
+}
+
+export type BackfillStatus = 'done' | 'cancelled' | 'dry-run' | 'already-done';
+
+export interface BackfillResult {
+  readonly job: string;
+  readonly target: string;
+  readonly status: BackfillStatus;
+  /** Rows read in the key range (this run plus earlier runs of the same job). */
+  readonly rowsDone: number;
+  /** Rows actually written by this run. */
+  readonly rowsChanged: number;
+  /** Batches committed by this run. */
+  readonly batches: number;
+  readonly estimatedRows?: number;
+  /** Dry run only: batches at the initial and at the maximum batch size. */
+  readonly estimatedBatches?: { readonly atInitialSize: number; readonly atMaxSize: number };
+  readonly pauses: readonly PauseRecord[];
+  readonly resumed: boolean;
+  /** Key paging (`keyset`) or physical ranges (`ctid`). */
+  readonly paging: string;
+  readonly durationMs: number;
+}
+
+/** What a source reports when a job is opened (checkpoint created or found, bounds fixed). */
+export interface OpenedJob {
+  readonly state: 'new' | 'resumed' | 'done';
+  readonly cursor: Cursor | undefined;
+  readonly rowsDone: number;
+  readonly estimatedRows: number | undefined;
+}
+
+export interface BatchOutcome {
+  /** Rows read in this batch's key range. */
+  readonly rows: number;
+  /** Rows written. */
+  readonly changed: number;
+  readonly cursor: Cursor | undefined;
+  /** True when the fixed upper bound was reached (the checkpoint is already marked done). */
+  readonly done: boolean;
+}
+
+/**
+ * One store behind the loop. Reading a batch, writing it and advancing the checkpoint happen in
+ * ONE transaction inside `processBatch` (the source owns its transaction), so a crash either
+ * keeps the whole batch and its checkpoint or neither: that is what makes a non-idempotent
+ * transform apply exactly once across kill -9 and resume.
+ */
+export interface BackfillSource {
+  /** e.g. `public.users`, for progress and errors. */
+  readonly target: string;
+  /** `keyset` or `ctid` (PostgreSQL) / `_id` (MongoDB) … */
+  readonly paging: string;
+  /** Estimated rows to visit, without writing anything (dry run). */
+  estimate(): Promise<number | undefined>;
+  /** Creates checkpoint storage if needed, fixes the upper bound and loads or starts the job. */
+  open(job: string, restart: boolean): Promise<OpenedJob>;
+  /** Reads up to `limit` rows after `cursor`, transforms, writes, checkpoints: one transaction. */
+  processBatch(job: string, cursor: Cursor | undefined, limit: number): Promise<BatchOutcome>;
+  /** Records a non-finished end (cancelled or failed) on the checkpoint. */
+  close(job: string, status: 'cancelled' | 'failed', error?: string): Promise<void>;
+  /** Lock timeouts, deadlocks, serialization failures: worth retrying the batch smaller. */
+  isTransient(error: unknown): boolean;
+}

@@ -1,0 +1,114 @@
+import { quoteQualified } from './quote.js';
+
+/**
+ * Catalog probes for PostgreSQL, used as `step.done` checks (is the effect already in place?).
+ * Each returns one boolean. Names reach the server as bound parameters: the relation is passed
+ * quoted to `to_regclass($1)`, so it resolves exactly as the DDL's own (quoted) name does,
+ * search_path included, and a hostile name is only ever data.
+ */
+export interface CatalogProbe {
+  readonly sql: string;
+  readonly params: readonly unknown[];
+}
+
+export interface TableRef {
+  readonly table: string;
+  readonly schema?: string | undefined;
+}
+
+/** The quoted, possibly schema-qualified name, as it appears in DDL and in to_regclass($1). */
+export const relationName = (ref: TableRef): string =>
+  quoteQualified('postgres', ref.schema ? { schema: ref.schema, name: ref.table } : { name: ref.table });
+
+const probe = (sql: string, ...params: unknown[]): CatalogProbe => ({ sql, params });
+
+export const tableExists = (ref: TableRef) =>
+  probe('select to_regclass($1) is not null as done', relationName(ref));
+
+export const columnExists = (ref: TableRef, column: string) =>
+  probe(
+    `select exists (select 1 from pg_attribute
+       where attrelid = to_regclass($1) and attname = $2 and attnum > 0 and not attisdropped) as done`,
+    relationName(ref),
+    column,
+  );
+
+export const columnMissing = (ref: TableRef, column: string) =>
+  probe(
+    `select not exists (select 1 from pg_attribute
+       where attrelid = to_regclass($1) and attname = $2 and attnum > 0 and not attisdropped) as done`,
+    relationName(ref),
+    column,
+  );
+
+/** The column has some default (add-column just created it, so it is the one we set). */
+export const columnHasDefault = (ref: TableRef, column: string) =>
+  probe(
+    `select exists (select 1 from pg_attribute a join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
+       where a.attrelid = to_regclass($1) and a.attname = $2 and not a.attisdropped) as done`,
+    relationName(ref),
+    column,
+  );
+
+/**
+ * The column is NOT NULL and validated. On PG 18 a `NOT NULL ... NOT VALID` constraint already
+ * sets attnotnull, so an unvalidated not-null constraint (contype 'n') must not count.
+ */
+export const columnNotNull = (ref: TableRef, column: string) =>
+  probe(
+    `select exists (select 1 from pg_attribute a
+       where a.attrelid = to_regclass($1) and a.attname = $2 and not a.attisdropped and a.attnotnull
+         and not exists (select 1 from pg_constraint k where k.conrelid = a.attrelid and k.contype = 'n'
+                           and k.conkey = array[a.attnum] and not k.convalidated)) as done`,
+    relationName(ref),
+    column,
+  );
+
+/** Column nullable, or gone (nothing left to relax). */
+export const columnNullable = (ref: TableRef, column: string) =>
+  probe(
+    `select not exists (select 1 from pg_attribute
+       where attrelid = to_regclass($1) and attname = $2 and attnum > 0 and not attisdropped and attnotnull) as done`,
+    relationName(ref),
+    column,
+  );
+
+export const constraintExists = (ref: TableRef, name: string, options: { validated?: boolean } = {}) =>
+  probe(
+    `select exists (select 1 from pg_constraint
+       where conrelid = to_regclass($1) and conname = $2${options.validated ? ' and convalidated' : ''}) as done`,
+    relationName(ref),
+    name,
+  );
+
+export const constraintMissing = (ref: TableRef, name: string) =>
+  probe(
+    'select not exists (select 1 from pg_constraint where conrelid = to_regclass($1) and conname = $2) as done',
+    relationName(ref),
+    name,
+  );
+
+/** An index of this name on this table, in the given validity state. */
+export const indexOnTable = (ref: TableRef, name: string, state: 'valid' | 'invalid') =>
+  probe(
+    `select exists (select 1 from pg_index i join pg_class c on c.oid = i.indexrelid
+       where i.indrelid = to_regclass($1) and c.relname = $2 and ${state === 'valid' ? '' : 'not '}i.indisvalid) as done`,
+    relationName(ref),
+    name,
+  );
+
+/** The relation (table, or index passed as `table`) resolves to nothing: dropped or never there. */
+export const relationMissing = (ref: TableRef) =>
+  probe('select to_regclass($1) is null as done', relationName(ref));
+
+/** Either probe true. Params of `b` are renumbered after those of `a`. */
+export function anyOf(a: CatalogProbe, b: CatalogProbe): CatalogProbe {
+  const shift = a.params.length;
+  const bSql = b.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + shift}`);
+  const inner = (sql: string) => sql.replace(/ as done\s*$/, '');
+  return probe(
+    `select (${inner(a.sql).replace(/^select /, '')}) or (${inner(bSql).replace(/^select /, '')}) as done`,
+    ...a.params,
+    ...b.params,
+  );
+}

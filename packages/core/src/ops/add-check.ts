@@ -1,0 +1,68 @@
+import { constraintExists, constraintMissing, type TableRef } from '../dialects/pg-catalog.js';
+import type { ServerInfo } from '../dialects/server.js';
+import { freezePlan, type Plan, type SqlStep } from '../plan.js';
+import { displayName, qi, qtable, requireFragment, sqlStep } from './shared.js';
+
+export interface AddCheckInput extends TableRef {
+  readonly name: string;
+  /** The CHECK expression: SQL by contract (written by the developer, never user data). */
+  readonly expression: string;
+}
+
+/** ADD CONSTRAINT ... NOT VALID (instant, new writes checked) then VALIDATE (scan without blocking writes). */
+export function validatedConstraintSteps(
+  ref: TableRef,
+  name: string,
+  definition: string,
+  idPrefix: string,
+  addLock: SqlStep['lock'] = 'ACCESS EXCLUSIVE',
+): SqlStep[] {
+  const t = qtable(ref);
+  return [
+    sqlStep({
+      id: `${idPrefix}:add-not-valid`,
+      description: `add constraint ${name} on ${displayName(ref)} as NOT VALID: checks new writes only, no scan`,
+      lock: addLock,
+      transactional: true,
+      timeout: 'ddl',
+      sql: `ALTER TABLE ${t} ADD CONSTRAINT ${qi(name)} ${definition} NOT VALID`,
+      done: constraintExists(ref, name),
+    }),
+    sqlStep({
+      id: `${idPrefix}:validate`,
+      description: `validate constraint ${name}: scans existing rows while reads and writes continue`,
+      lock: 'SHARE UPDATE EXCLUSIVE',
+      transactional: true,
+      timeout: 'long',
+      sql: `ALTER TABLE ${t} VALIDATE CONSTRAINT ${qi(name)}`,
+      done: constraintExists(ref, name, { validated: true }),
+    }),
+  ];
+}
+
+export function dropConstraintStep(ref: TableRef, name: string, idPrefix: string): SqlStep {
+  return sqlStep({
+    id: `${idPrefix}:drop-constraint`,
+    description: `drop constraint ${name} on ${displayName(ref)}`,
+    lock: 'ACCESS EXCLUSIVE',
+    transactional: true,
+    timeout: 'ddl',
+    sql: `ALTER TABLE ${qtable(ref)} DROP CONSTRAINT IF EXISTS ${qi(name)}`,
+    done: constraintMissing(ref, name),
+  });
+}
+
+export function planAddCheck(input: AddCheckInput, _server: ServerInfo): Plan {
+  const target = `${displayName(input)}.${input.name}`;
+  const id = `add-check:${target}`;
+  const expression = requireFragment(target, 'CHECK expression', input.expression);
+  return freezePlan({
+    operation: 'add-check',
+    target,
+    steps: validatedConstraintSteps(input, input.name, `CHECK (${expression})`, id),
+    reverse: [dropConstraintStep(input, input.name, id)],
+    notes: [
+      'VALIDATE fails if existing rows violate the check: fix them and rerun (the NOT VALID constraint already guards new writes).',
+    ],
+  });
+}

@@ -1,0 +1,34 @@
+import type { ServerInfo } from '../dialects/server.js';
+import { freezePlan, type Plan } from '../plan.js';
+import { dropConstraintStep } from './add-check.js';
+import { type AddUniqueInput, constraintUsingIndexSteps } from './add-unique.js';
+import { notNullSteps } from './set-not-null.js';
+import { defaultName, displayName, requireIdentifiers } from './shared.js';
+
+export interface AddPrimaryKeyInput extends AddUniqueInput {}
+
+/**
+ * PRIMARY KEY USING INDEX would SET NOT NULL on nullable key columns, scanning the table under
+ * ACCESS EXCLUSIVE. So each column first gets the set-not-null sequence (its steps are
+ * `already-done` for columns that are NOT NULL already), then the unique index is built
+ * CONCURRENTLY and attached.
+ */
+export function planAddPrimaryKey(input: AddPrimaryKeyInput, server: ServerInfo): Plan {
+  requireIdentifiers(displayName(input), 'column', input.columns);
+  const name = input.name ?? defaultName([input.table], 'pkey');
+  const id = `add-primary-key:${displayName(input)}.${name}`;
+  return freezePlan({
+    operation: 'add-primary-key',
+    target: `${displayName(input)}(${input.columns.join(', ')})`,
+    steps: [
+      ...input.columns.flatMap((column) =>
+        notNullSteps({ table: input.table, schema: input.schema, column }, server, `${id}:${column}`),
+      ),
+      ...constraintUsingIndexSteps(input, 'PRIMARY KEY', name, server, id),
+    ],
+    reverse: [dropConstraintStep(input, name, id)],
+    notes: server.capabilities.notNullFromValidCheck
+      ? []
+      : ['PostgreSQL < 12: attaching the primary key re-checks NOT NULL with a scan under ACCESS EXCLUSIVE.'],
+  });
+}

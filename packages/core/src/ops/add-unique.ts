@@ -1,0 +1,51 @@
+import { constraintExists, type TableRef } from '../dialects/pg-catalog.js';
+import type { ServerInfo } from '../dialects/server.js';
+import { createIndexConcurrentlyStep } from '../index/concurrent-index.js';
+import { freezePlan, type Plan, type SqlStep } from '../plan.js';
+import { dropConstraintStep } from './add-check.js';
+import { defaultName, displayName, qi, qtable, requireIdentifiers, sqlStep } from './shared.js';
+
+export interface AddUniqueInput extends TableRef {
+  readonly columns: readonly string[];
+  /** Constraint and index name. Default `<table>_<columns>_key`. */
+  readonly name?: string;
+}
+
+/**
+ * Shared by unique and primary key: build the unique index CONCURRENTLY under the constraint's
+ * own name, then attach it with `ADD CONSTRAINT ... USING INDEX` (catalog-only, instant).
+ */
+export function constraintUsingIndexSteps(
+  input: AddUniqueInput,
+  kind: 'UNIQUE' | 'PRIMARY KEY',
+  name: string,
+  server: ServerInfo,
+  idPrefix: string,
+): SqlStep[] {
+  return [
+    createIndexConcurrentlyStep({ ...input, name, unique: true }, server, idPrefix),
+    sqlStep({
+      id: `${idPrefix}:attach`,
+      description: `make the unique index ${name} the ${kind} constraint of ${displayName(input)}: catalog-only`,
+      lock: 'ACCESS EXCLUSIVE',
+      transactional: true,
+      timeout: 'ddl',
+      sql: `ALTER TABLE ${qtable(input)} ADD CONSTRAINT ${qi(name)} ${kind} USING INDEX ${qi(name)}`,
+      done: constraintExists(input, name),
+    }),
+  ];
+}
+
+export function planAddUnique(input: AddUniqueInput, server: ServerInfo): Plan {
+  requireIdentifiers(displayName(input), 'column', input.columns);
+  const name = input.name ?? defaultName([input.table, ...input.columns], 'key');
+  const id = `add-unique:${displayName(input)}.${name}`;
+  return freezePlan({
+    operation: 'add-unique',
+    target: `${displayName(input)}(${input.columns.join(', ')})`,
+    steps: constraintUsingIndexSteps(input, 'UNIQUE', name, server, id),
+    // Dropping the constraint drops its index too.
+    reverse: [dropConstraintStep(input, name, id)],
+    notes: ['The build fails on duplicate values and leaves an INVALID index; fix the data and rerun.'],
+  });
+}

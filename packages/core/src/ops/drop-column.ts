@@ -1,0 +1,65 @@
+import { columnExists, columnMissing, columnNullable, type TableRef } from '../dialects/pg-catalog.js';
+import type { ServerInfo } from '../dialects/server.js';
+import { freezePlan, type Plan } from '../plan.js';
+import { DROPPED_PREFIX, requireConfirmUnused } from './drop-guard.js';
+import { displayName, qi, qtable, sqlStep, truncateBytes } from './shared.js';
+
+export interface DropColumnInput extends TableRef {
+  readonly column: string;
+  /** Required: the application no longer uses the column. */
+  readonly confirmUnused: true;
+}
+
+export const droppedColumnName = (column: string) => truncateBytes(`${DROPPED_PREFIX}${column}`, 63);
+
+/**
+ * Drops a column by setting it aside: NOT NULL is relaxed first (inserts from code that no longer
+ * knows the column must keep working), then the column is renamed `ballast_dropped_<column>`.
+ * Both are catalog-only. Reverse renames it back.
+ */
+export function planDropColumn(input: DropColumnInput, _server: ServerInfo): Plan {
+  const target = `${displayName(input)}.${input.column}`;
+  requireConfirmUnused('drop column', target, input.confirmUnused);
+  const id = `drop-column:${target}`;
+  const t = qtable(input);
+  const aside = droppedColumnName(input.column);
+  return freezePlan({
+    operation: 'drop-column',
+    target,
+    steps: [
+      sqlStep({
+        id: `${id}:relax-not-null`,
+        description: `drop NOT NULL on ${target} so inserts that omit it keep working`,
+        lock: 'ACCESS EXCLUSIVE',
+        transactional: true,
+        timeout: 'ddl',
+        sql: `ALTER TABLE ${t} ALTER COLUMN ${qi(input.column)} DROP NOT NULL`,
+        done: columnNullable(input, input.column),
+      }),
+      sqlStep({
+        id: `${id}:set-aside`,
+        description: `rename ${target} to ${aside}: the data stays until purged`,
+        lock: 'ACCESS EXCLUSIVE',
+        transactional: true,
+        timeout: 'ddl',
+        sql: `ALTER TABLE ${t} RENAME COLUMN ${qi(input.column)} TO ${qi(aside)}`,
+        done: columnMissing(input, input.column),
+      }),
+    ],
+    reverse: [
+      sqlStep({
+        id: `${id}:restore`,
+        description: `rename ${aside} back to ${input.column}`,
+        lock: 'ACCESS EXCLUSIVE',
+        transactional: true,
+        timeout: 'ddl',
+        sql: `ALTER TABLE ${t} RENAME COLUMN ${qi(aside)} TO ${qi(input.column)}`,
+        done: columnExists(input, input.column),
+      }),
+    ],
+    notes: [
+      `${target} is renamed to ${aside}, not dropped: purge it with \`ALTER TABLE ... DROP COLUMN\` once you are sure.`,
+      'The reverse restores the column but not a NOT NULL it had: use planSetNotNull for that.',
+    ],
+  });
+}

@@ -1,0 +1,125 @@
+import {
+  anyOf,
+  columnNotNull,
+  constraintExists,
+  constraintMissing,
+  type TableRef,
+} from '../dialects/pg-catalog.js';
+import type { ServerInfo } from '../dialects/server.js';
+import { freezePlan, type Plan, type Step } from '../plan.js';
+import { defaultName, displayName, qi, qtable, sqlStep } from './shared.js';
+
+export interface SetNotNullInput extends TableRef {
+  readonly column: string;
+  /** Name of the temporary constraint. Default `<table>_<column>_not_null`. */
+  readonly constraintName?: string;
+}
+
+/**
+ * NOT NULL without holding ACCESS EXCLUSIVE during a full scan:
+ * - PG >= 18: `ADD CONSTRAINT n NOT NULL c NOT VALID` (instant) → `VALIDATE` (scan, writes go on);
+ * - PG 12–17: `CHECK (c IS NOT NULL) NOT VALID` → `VALIDATE` → `SET NOT NULL` (instant: PG uses
+ *   the valid check instead of scanning) → drop the check;
+ * - PG < 12: the validated CHECK is kept as the constraint (SET NOT NULL would scan under lock).
+ * Every step's `done` check also accepts "column already NOT NULL", so a rerun is a no-op.
+ */
+export function notNullSteps(input: SetNotNullInput, server: ServerInfo, idPrefix: string): Step[] {
+  const t = qtable(input);
+  const c = qi(input.column);
+  const name = input.constraintName ?? defaultName([input.table, input.column], 'not_null');
+  const where = `${displayName(input)}.${input.column}`;
+  const alreadyNotNull = columnNotNull(input, input.column);
+  if (server.capabilities.notNullNotValid) {
+    return [
+      sqlStep({
+        id: `${idPrefix}:add-not-null-not-valid`,
+        description: `add NOT NULL on ${where} as NOT VALID: checks new writes only, no scan`,
+        lock: 'ACCESS EXCLUSIVE',
+        transactional: true,
+        timeout: 'ddl',
+        sql: `ALTER TABLE ${t} ADD CONSTRAINT ${qi(name)} NOT NULL ${c} NOT VALID`,
+        done: anyOf(alreadyNotNull, constraintExists(input, name)),
+      }),
+      sqlStep({
+        id: `${idPrefix}:validate-not-null`,
+        description: `validate NOT NULL on ${where}: scans existing rows while reads and writes continue`,
+        lock: 'SHARE UPDATE EXCLUSIVE',
+        transactional: true,
+        timeout: 'long',
+        sql: `ALTER TABLE ${t} VALIDATE CONSTRAINT ${qi(name)}`,
+        done: alreadyNotNull,
+      }),
+    ];
+  }
+  const steps: Step[] = [
+    sqlStep({
+      id: `${idPrefix}:add-check-not-valid`,
+      description: `add CHECK (${input.column} IS NOT NULL) NOT VALID on ${displayName(input)}: new writes only, no scan`,
+      lock: 'ACCESS EXCLUSIVE',
+      transactional: true,
+      timeout: 'ddl',
+      sql: `ALTER TABLE ${t} ADD CONSTRAINT ${qi(name)} CHECK (${c} IS NOT NULL) NOT VALID`,
+      done: anyOf(alreadyNotNull, constraintExists(input, name)),
+    }),
+    sqlStep({
+      id: `${idPrefix}:validate-check`,
+      description: `validate the NOT NULL check on ${where}: scans existing rows while reads and writes continue`,
+      lock: 'SHARE UPDATE EXCLUSIVE',
+      transactional: true,
+      timeout: 'long',
+      sql: `ALTER TABLE ${t} VALIDATE CONSTRAINT ${qi(name)}`,
+      done: anyOf(alreadyNotNull, constraintExists(input, name, { validated: true })),
+    }),
+  ];
+  if (!server.capabilities.notNullFromValidCheck) return steps;
+  return [
+    ...steps,
+    sqlStep({
+      id: `${idPrefix}:set-not-null`,
+      description: `SET NOT NULL on ${where}: instant, the validated check proves it without a scan`,
+      lock: 'ACCESS EXCLUSIVE',
+      transactional: true,
+      timeout: 'ddl',
+      sql: `ALTER TABLE ${t} ALTER COLUMN ${c} SET NOT NULL`,
+      done: alreadyNotNull,
+    }),
+    sqlStep({
+      id: `${idPrefix}:drop-check`,
+      description: `drop the now redundant check ${name}`,
+      lock: 'ACCESS EXCLUSIVE',
+      transactional: true,
+      timeout: 'ddl',
+      sql: `ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS ${qi(name)}`,
+      done: constraintMissing(input, name),
+    }),
+  ];
+}
+
+export function dropNotNullStep(input: SetNotNullInput, idPrefix: string): Step {
+  return sqlStep({
+    id: `${idPrefix}:drop-not-null`,
+    description: `DROP NOT NULL on ${displayName(input)}.${input.column}: instant`,
+    lock: 'ACCESS EXCLUSIVE',
+    transactional: true,
+    timeout: 'ddl',
+    sql: `ALTER TABLE ${qtable(input)} ALTER COLUMN ${qi(input.column)} DROP NOT NULL`,
+  });
+}
+
+export function planSetNotNull(input: SetNotNullInput, server: ServerInfo): Plan {
+  const target = `${displayName(input)}.${input.column}`;
+  const id = `set-not-null:${target}`;
+  const oldServer = !server.capabilities.notNullFromValidCheck;
+  return freezePlan({
+    operation: 'set-not-null',
+    target,
+    steps: notNullSteps(input, server, id),
+    reverse: [dropNotNullStep(input, id)],
+    notes: oldServer
+      ? [
+          `PostgreSQL < 12 cannot turn a validated CHECK into SET NOT NULL without a full scan under ACCESS EXCLUSIVE: ` +
+            `the CHECK (${input.column} IS NOT NULL) stays as the constraint.`,
+        ]
+      : [],
+  });
+}

@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto';
+import { relationName, type TableRef } from '../dialects/pg-catalog.js';
+import { quoteIdent } from '../dialects/quote.js';
+import { UnsafeOperationError } from '../errors.js';
+import type { SqlStep } from '../plan.js';
+
+/** Shared by the planners in ops/: step construction, default names, input checks. */
+
+export const qi = (name: string) => quoteIdent('postgres', name);
+export const qtable = (ref: TableRef) => relationName(ref);
+export const qcolumns = (columns: readonly string[]) => columns.map(qi).join(', ');
+
+export const sqlStep = (step: Omit<SqlStep, 'kind'>): SqlStep => ({ kind: 'sql', ...step });
+
+/** `schema.table` or `table`, unquoted, for step ids and messages people read. */
+export const displayName = (ref: TableRef) => (ref.schema ? `${ref.schema}.${ref.table}` : ref.table);
+
+const MAX_IDENT_BYTES = 63;
+
+/**
+ * A default identifier from parts (`users_email_idx`). PostgreSQL silently truncates names to
+ * 63 bytes, which would make our catalog checks look for a name that never exists; long names
+ * are therefore cut here and made unique with a short hash of the full name.
+ */
+export function defaultName(parts: readonly string[], suffix: string): string {
+  const full = `${parts.join('_')}_${suffix}`;
+  if (Buffer.byteLength(full) <= MAX_IDENT_BYTES) return full;
+  const hash = createHash('sha256').update(full).digest('hex').slice(0, 8);
+  return `${truncateBytes(full, MAX_IDENT_BYTES - suffix.length - 10)}_${hash}_${suffix}`;
+}
+
+export function truncateBytes(text: string, maxBytes: number): string {
+  let out = '';
+  for (const ch of text) {
+    if (Buffer.byteLength(out + ch) > maxBytes) break;
+    out += ch;
+  }
+  return out;
+}
+
+export function requireIdentifiers(where: string, what: string, names: readonly string[]): void {
+  if (names.length === 0) {
+    throw new UnsafeOperationError(`${where}: no ${what} given`, {
+      where,
+      hint: `pass at least one ${what}`,
+    });
+  }
+}
+
+/**
+ * Caller-supplied SQL fragments (types, defaults, CHECK and WHERE expressions) are SQL by
+ * contract, never user data. This only rejects what can never belong in one fragment and would
+ * turn it into several statements or hide text from us: `;` and comments.
+ */
+export function requireFragment(where: string, what: string, sql: string): string {
+  const text = sql.trim();
+  if (text.length === 0) throw new UnsafeOperationError(`${where}: empty ${what}`, { where });
+  if (/;|--|\/\*/.test(stripStringLiterals(text))) {
+    throw new UnsafeOperationError(`${where}: the ${what} \`${text}\` contains ';' or a comment`, {
+      where,
+      hint: `${what} must be one SQL expression; values from users belong in bound parameters, not here`,
+    });
+  }
+  return text;
+}
+
+/** String literals and quoted identifiers may contain anything; only the SQL around them counts. */
+const stripStringLiterals = (sql: string) =>
+  sql.replace(/'(?:[^']|'')*'/g, "''").replace(/"(?:[^"]|"")*"/g, '""');
+
+/** ON DELETE / ON UPDATE actions, the only words allowed there. */
+const REFERENTIAL_ACTIONS = ['no action', 'restrict', 'cascade', 'set null', 'set default'] as const;
+export type ReferentialAction = (typeof REFERENTIAL_ACTIONS)[number];
+
+export function referentialAction(where: string, action: string): string {
+  const normal = action.trim().toLowerCase().replace(/\s+/g, ' ');
+  if (!(REFERENTIAL_ACTIONS as readonly string[]).includes(normal)) {
+    throw new UnsafeOperationError(`${where}: unknown referential action \`${action}\``, {
+      where,
+      hint: `use one of: ${REFERENTIAL_ACTIONS.join(', ')}`,
+    });
+  }
+  return normal.toUpperCase();
+}

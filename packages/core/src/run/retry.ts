@@ -1,0 +1,33 @@
+import { type RetryOptions, RUN_DEFAULTS } from './options.js';
+
+/** SQLSTATE 55P03 lock_not_available: lock_timeout expired (or NOWAIT). */
+export const isLockTimeout = (error: unknown) => (error as { code?: unknown }).code === '55P03';
+
+export const sqlStateOf = (error: unknown): string | undefined => {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? code : undefined;
+};
+
+export function retrySettings(options: RetryOptions = {}) {
+  return {
+    maxAttempts: Math.max(1, options.maxAttempts ?? RUN_DEFAULTS.retry.maxAttempts),
+    baseDelayMs: Math.max(0, options.baseDelayMs ?? RUN_DEFAULTS.retry.baseDelayMs),
+    maxDelayMs: Math.max(0, options.maxDelayMs ?? RUN_DEFAULTS.retry.maxDelayMs),
+  };
+}
+
+/**
+ * Capped exponential backoff with full jitter: uniform in [0, min(max, base * 2^(attempt-1))].
+ * The randomness keeps several migrators (or retries and the blocker's own retries) from
+ * colliding again at the same instant.
+ */
+export function backoffDelayMs(
+  attempt: number,
+  settings: ReturnType<typeof retrySettings>,
+  random = Math.random,
+): number {
+  const cap = Math.min(settings.maxDelayMs, settings.baseDelayMs * 2 ** Math.max(0, attempt - 1));
+  return Math.floor(random() * cap);
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,137 @@
+import type { Database } from '../db.js';
+import { LockTimeoutError, StepFailedError, WrongContextError } from '../errors.js';
+import type { Plan, SqlStep, Step } from '../plan.js';
+import { formatBlocker } from './blockers.js';
+import { attemptSqlStep } from './execute-sql-step.js';
+import { journalFor } from './journal.js';
+import { withMigratorLock } from './migrator-lock.js';
+import { RUN_DEFAULTS, type RunOptions, type RunReport, type StepReport } from './options.js';
+import { backoffDelayMs, isLockTimeout, retrySettings, sleep, sqlStateOf } from './retry.js';
+import { runBackfillStep } from './run-backfill-step.js';
+
+/**
+ * Executes a plan's steps in order. Planners decided what is safe; the runner only bounds each
+ * step (lock_timeout, statement_timeout), retries lock timeouts with jittered backoff while
+ * naming the blockers, skips what is already done, and journals progress for resumption.
+ */
+export async function runPlan(db: Database, plan: Plan, options: RunOptions = {}): Promise<RunReport> {
+  const lock = options.lock === false || db.inTransaction ? undefined : (options.lock ?? {});
+  const run = () => runSteps(db, plan, options);
+  return lock ? withMigratorLock(db, lock.name ?? RUN_DEFAULTS.lock.name, run, lock) : run();
+}
+
+async function runSteps(db: Database, plan: Plan, options: RunOptions): Promise<RunReport> {
+  const started = performance.now();
+  const log = options.log ?? (() => {});
+  const journal = options.migration ? journalFor(db, options.migration) : undefined;
+  const journaled = journal ? await journal.completed() : new Set<string>();
+  const reports: StepReport[] = [];
+  for (const step of plan.steps) {
+    if (journaled.has(step.id)) {
+      log(`skip ${step.id}: journaled as done by an earlier run of ${options.migration}`);
+      reports.push({ id: step.id, status: 'skipped', attempts: 0, ms: 0 });
+      continue;
+    }
+    refuseOutsideTransactionSteps(db, step, plan);
+    const t0 = performance.now();
+    if (await isDone(db, step)) {
+      log(`already done ${step.id}: ${step.description}`);
+      await journal?.record(step.id, { ms: 0, success: true });
+      reports.push({ id: step.id, status: 'already-done', attempts: 0, ms: performance.now() - t0 });
+      continue;
+    }
+    log(`run ${step.id}: ${step.description}`);
+    let attempts = 0;
+    try {
+      attempts = step.kind === 'sql' ? await runSqlStepWithRetries(db, step, options) : 1;
+      if (step.kind === 'backfill') await runBackfillStep(db, step, options);
+    } catch (error) {
+      await journal
+        ?.record(step.id, { ms: performance.now() - t0, success: false, error: (error as Error).message })
+        .catch(() => {});
+      throw error;
+    }
+    const ms = performance.now() - t0;
+    await journal?.record(step.id, { ms, success: true });
+    log(`done ${step.id} in ${Math.round(ms)} ms${attempts > 1 ? ` after ${attempts} attempts` : ''}`);
+    reports.push({ id: step.id, status: 'applied', attempts, ms });
+  }
+  return { operation: plan.operation, target: plan.target, steps: reports, ms: performance.now() - started };
+}
+
+function refuseOutsideTransactionSteps(db: Database, step: Step, plan: Plan): void {
+  if (!db.inTransaction || step.transactional) return;
+  throw new WrongContextError(
+    `step ${step.id} (${step.description}) cannot run inside a transaction, and this migration runs in one`,
+    {
+      where: `${plan.operation} ${plan.target}`,
+      hint:
+        'run this migration outside a transaction. For Knex, add `export const config = { transaction: false }` ' +
+        'to the migration file; Ballast then gives each step its own short transaction where one is needed.',
+    },
+  );
+}
+
+async function isDone(db: Database, step: Step): Promise<boolean> {
+  if (!step.done) return false;
+  const done = step.done;
+  const [row] = await db.withSession((s) => s.query<Record<string, unknown>>(done.sql, done.params ?? []));
+  return row !== undefined && Object.values(row)[0] === true;
+}
+
+async function runSqlStepWithRetries(db: Database, step: SqlStep, options: RunOptions): Promise<number> {
+  const retry = retrySettings(options.retry);
+  const lockTimeoutMs = options.lockTimeoutMs ?? RUN_DEFAULTS.lockTimeoutMs;
+  const statementTimeoutMs =
+    step.timeout === 'ddl' ? (options.statementTimeoutMs ?? RUN_DEFAULTS.ddlStatementTimeoutMs) : 0;
+  const log = options.log ?? (() => {});
+  for (let attempt = 1; ; attempt++) {
+    const outcome = await attemptSqlStep(db, step, {
+      lockTimeoutMs,
+      statementTimeoutMs,
+      progress: options.progress,
+      log,
+    });
+    if (outcome.error === undefined) return attempt;
+    const blockers = outcome.blockers.map(formatBlocker);
+    if (!isLockTimeout(outcome.error)) throw stepFailed(step, outcome.error);
+    if (attempt >= retry.maxAttempts) {
+      throw new LockTimeoutError(
+        `step ${step.id} could not get its ${step.lock} lock within lock_timeout ${lockTimeoutMs} ms, ${attempt} times`,
+        step.id,
+        attempt,
+        blockers,
+        {
+          where: step.id,
+          cause: outcome.error,
+          hint: `${blockers.length > 0 ? `blocked by ${blockers.join('; ')}. ` : ''}Let the blocking transaction finish (or end it), then rerun; or allow more attempts with retry.maxAttempts.`,
+        },
+      );
+    }
+    const delay = backoffDelayMs(attempt, retry);
+    log(
+      `lock timeout on ${step.id} (attempt ${attempt}/${retry.maxAttempts}, lock_timeout ${lockTimeoutMs} ms); ` +
+        `retrying in ${delay} ms; blocked by ${blockers.length > 0 ? blockers.join('; ') : 'unknown (no blocker sampled)'}`,
+    );
+    await sleep(delay);
+  }
+}
+
+function stepFailed(step: SqlStep, error: unknown): StepFailedError {
+  const code = sqlStateOf(error);
+  const message = (error as Error).message;
+  const duplicate = code === '23505' && step.watch === 'create-index';
+  return new StepFailedError(
+    `step ${step.id} failed: ${message}${code ? ` (SQLSTATE ${code})` : ''}`,
+    step.id,
+    code,
+    {
+      where: step.id,
+      cause: error,
+      hint: duplicate
+        ? 'the table has duplicate values for this unique index; the failed build left an INVALID index. ' +
+          'Fix the duplicates and rerun: the INVALID index is dropped and rebuilt.'
+        : `fix the cause and rerun: finished steps are recognised and skipped. Statement: ${step.sql}`,
+    },
+  );
+}

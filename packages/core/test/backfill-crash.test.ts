@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { pgTestDatabase, type TestDatabase } from '@ballast/testkit';
+import { counterHistogram, createKeyTable } from './fixtures/backfill-tables.js';
+import { resumeInProcess, runChildAndKill } from './fixtures/kill-resume.js';
+
+const ROWS = Number(process.env.BALLAST_BACKFILL_TEST_ROWS ?? 30_000);
+let tdb: TestDatabase;
+before(async () => {
+  tdb = await pgTestDatabase('bfcrash');
+});
+after(async () => {
+  await tdb.drop();
+});
+
+// Seeded kill points (committed batches before SIGKILL): early, middle, late.
+const CASES = [
+  { mode: 'sql', kills: [3, 17, 41] },
+  { mode: 'js', kills: [1, 12, 33] },
+] as const;
+
+for (const { mode, kills } of CASES) {
+  test(`kill -9 at batches ${kills.join(', ')} (${mode} transform): resume changes every row exactly once`, async () => {
+    const table = await createKeyTable(tdb, 'bigint', ROWS, `_${mode}`);
+    const job = `crash-${mode}`;
+    const seen: number[] = [];
+    for (const at of kills) {
+      const killedAt = await runChildAndKill(tdb.url, table, job, mode, at, 500);
+      assert.ok(killedAt >= at, `the child should be killed after ${at} batches, saw ${killedAt}`);
+      seen.push(killedAt);
+    }
+    assert.ok(
+      seen.every((n, i) => i === 0 || n >= seen[i - 1]!),
+      `each kill resumes further: ${seen}`,
+    );
+    const result = await resumeInProcess(tdb.url, table, job, mode);
+    assert.equal(result.status, 'done');
+    assert.equal(result.resumed, true);
+    assert.equal(result.rowsDone, ROWS);
+    assert.deepEqual(await counterHistogram(tdb, table), { 1: ROWS });
+  });
+}

@@ -1,0 +1,248 @@
+/**
+ * The runner on a real server: lock-timeout retries that name the blocker, a caller-owned
+ * transaction, the INVALID-index cleanup, the journal, progress, and hostile identifiers.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import {
+  type Database,
+  LockTimeoutError,
+  type Plan,
+  type ProgressEvent,
+  pgSession,
+  planAddCheck,
+  planAddColumn,
+  planCreateIndex,
+  planDropColumn,
+  planSetNotNull,
+  runPlan,
+  StepFailedError,
+  WrongContextError,
+} from '@ballast/core';
+import pg from 'pg';
+import { holdLock } from './support/blocker.js';
+import { logLines, type PgFixture, pgFixture } from './support/pg.js';
+
+let fx: PgFixture;
+before(async () => {
+  fx = await pgFixture('runner');
+});
+after(() => fx.close());
+
+const one = async <T>(sql: string, params: unknown[] = []) => (await fx.sql<T>(sql, params))[0]!;
+
+describe('lock timeouts', () => {
+  test('a blocked step retries, logs the blocking pid, and completes once the blocker commits', async () => {
+    await fx.sql('create table lt1 (id int primary key)');
+    const blocker = await holdLock(fx.test.url, 'select * from lt1', { releaseAfterMs: 2500 });
+    const { lines, log } = logLines();
+    const report = await runPlan(
+      fx.db,
+      planAddColumn({ table: 'lt1', column: 'c', type: 'int' }, fx.server),
+      {
+        log,
+        lockTimeoutMs: 300,
+        retry: { maxAttempts: 50, baseDelayMs: 100, maxDelayMs: 400 },
+      },
+    );
+    await blocker.release();
+    const retries = lines.filter((l) => l.startsWith('lock timeout on add-column:lt1.c:add'));
+    assert.ok(retries.length >= 2, `expected retries, log:\n${lines.join('\n')}`);
+    assert.ok(
+      retries.some((l) => l.includes(`pid ${blocker.pid} (idle in transaction`)),
+      `a retry names blocker pid ${blocker.pid}:\n${retries.join('\n')}`,
+    );
+    assert.equal(report.steps[0]!.status, 'applied');
+    assert.equal(report.steps[0]!.attempts, retries.length + 1);
+    await fx.sql('select c from lt1');
+  });
+
+  test('retries exhausted: LockTimeoutError with the attempts and the blockers', async () => {
+    await fx.sql('create table lt2 (id int primary key)');
+    const blocker = await holdLock(fx.test.url, 'select * from lt2');
+    try {
+      await assert.rejects(
+        runPlan(fx.db, planAddColumn({ table: 'lt2', column: 'c', type: 'int' }, fx.server), {
+          lockTimeoutMs: 200,
+          retry: { maxAttempts: 2, baseDelayMs: 10 },
+        }),
+        (error: unknown) => {
+          assert.ok(error instanceof LockTimeoutError);
+          assert.equal(error.attempts, 2);
+          assert.equal(error.step, 'add-column:lt2.c:add');
+          assert.match(error.blockers.join('\n'), new RegExp(`pid ${blocker.pid} `));
+          assert.match(error.message, /Let the blocking transaction finish/);
+          return true;
+        },
+      );
+    } finally {
+      await blocker.release();
+    }
+  });
+});
+
+/** A Database whose every session is one connection inside a transaction the test owns. */
+async function callerTransaction(): Promise<{ db: Database; client: pg.Client }> {
+  const client = new pg.Client({ connectionString: fx.test.url });
+  await client.connect();
+  await client.query('begin');
+  return {
+    client,
+    db: { dialect: 'postgres', inTransaction: true, withSession: (fn) => fn(pgSession(client)) },
+  };
+}
+
+describe("inside the caller's transaction", () => {
+  test('transactional steps run inline, survive a lock-timeout retry via a savepoint, and restore the caller timeouts', async () => {
+    await fx.sql('create table tx1 (id int primary key, v int)');
+    await fx.sql('insert into tx1 select g, g from generate_series(1, 100) g');
+    const { db, client } = await callerTransaction();
+    try {
+      await client.query("set local lock_timeout = '7s'");
+      const blocker = await holdLock(fx.test.url, 'select * from tx1', { releaseAfterMs: 1200 });
+      const { lines, log } = logLines();
+      const report = await runPlan(db, planSetNotNull({ table: 'tx1', column: 'v' }, fx.server), {
+        log,
+        lockTimeoutMs: 200,
+        retry: { maxAttempts: 40, baseDelayMs: 50, maxDelayMs: 200 },
+      });
+      await blocker.release();
+      assert.ok(report.steps[0]!.attempts > 1, lines.join('\n'));
+      const [setting] = (await client.query("select current_setting('lock_timeout') lt")).rows;
+      assert.equal(setting.lt, '7s');
+      await client.query('commit');
+    } finally {
+      await client.end();
+    }
+    assert.equal(
+      (
+        await one<{ n: boolean }>(
+          "select attnotnull n from pg_attribute where attrelid = 'tx1'::regclass and attname = 'v'",
+        )
+      ).n,
+      true,
+    );
+  });
+
+  test('a CONCURRENTLY step is refused with what to change in the migration', async () => {
+    await fx.sql('create table tx2 (id int primary key, v int)');
+    const { db, client } = await callerTransaction();
+    try {
+      await assert.rejects(
+        runPlan(db, planCreateIndex({ table: 'tx2', columns: ['v'] }, fx.server)),
+        (error: unknown) => {
+          assert.ok(error instanceof WrongContextError);
+          assert.match(error.message, /create-index:tx2_v_idx:create-index/);
+          assert.match(error.message, /export const config = \{ transaction: false \}/);
+          return true;
+        },
+      );
+    } finally {
+      await client.query('rollback');
+      await client.end();
+    }
+  });
+});
+
+test('a unique build that fails on duplicates leaves an INVALID index; after fixing the data the rerun drops and rebuilds it', async () => {
+  await fx.sql('create table dup (id int primary key, email text)');
+  await fx.sql("insert into dup select g, 'u' || g || '@x' from generate_series(1, 20000) g");
+  await fx.sql("update dup set email = 'u1@x' where id = 2");
+  const plan = planCreateIndex({ table: 'dup', columns: ['email'], unique: true }, fx.server);
+  await assert.rejects(runPlan(fx.db, plan), (error: unknown) => {
+    assert.ok(error instanceof StepFailedError);
+    assert.equal(error.sqlState, '23505');
+    assert.match(error.message, /INVALID index/);
+    return true;
+  });
+  const state = () =>
+    fx.sql<{ valid: boolean }>(
+      "select indisvalid valid from pg_index where indexrelid = to_regclass('dup_email_key')",
+    );
+  assert.deepEqual(await state(), [{ valid: false }]);
+  await fx.sql("update dup set email = 'u2@x' where id = 2");
+  const { lines, log } = logLines();
+  const report = await runPlan(fx.db, plan, { log });
+  assert.equal(report.steps[0]!.status, 'applied');
+  assert.ok(
+    lines.some((l) => l.includes('drop the INVALID index dup_email_key')),
+    lines.join('\n'),
+  );
+  assert.deepEqual(await state(), [{ valid: true }]);
+});
+
+test('journal: a run that failed midway resumes at the first unfinished step', async () => {
+  await fx.sql('create table jr (id int primary key, v int)');
+  await fx.sql('insert into jr select g, nullif(g, 77) from generate_series(1, 1000) g');
+  const plan = planSetNotNull({ table: 'jr', column: 'v' }, fx.server);
+  await assert.rejects(runPlan(fx.db, plan, { migration: '2026_add_jr_not_null' }), StepFailedError);
+  const journal = () =>
+    fx.sql<{ step_id: string; success: boolean; error_message: string | null }>(
+      "select step_id, success, error_message from ballast_journal where migration = '2026_add_jr_not_null' order by applied_at, step_id",
+    );
+  const afterCrash = await journal();
+  assert.equal(afterCrash[0]!.step_id, plan.steps[0]!.id);
+  assert.equal(afterCrash[0]!.success, true);
+  assert.equal(afterCrash[1]!.success, false);
+  assert.match(afterCrash[1]!.error_message ?? '', /null value|violated|contains null/);
+  await fx.sql('update jr set v = 0 where v is null');
+  const report = await runPlan(fx.db, plan, { migration: '2026_add_jr_not_null' });
+  assert.deepEqual(
+    report.steps.map((s) => s.status),
+    ['skipped', ...plan.steps.slice(1).map(() => 'applied')],
+  );
+  assert.ok((await journal()).every((r) => r.success));
+});
+
+test('index build progress is reported through options.progress', { skip: false }, async (t) => {
+  if (!fx.server.capabilities.createIndexProgress)
+    return t.skip('pg_stat_progress_create_index needs PostgreSQL 12');
+  await fx.sql('create table prog (id int primary key, v text)');
+  await fx.sql('insert into prog select g, md5(g::text) from generate_series(1, 300000) g');
+  const updates: ProgressEvent[] = [];
+  const finished: ProgressEvent[] = [];
+  await runPlan(fx.db, planCreateIndex({ table: 'prog', columns: ['v'] }, fx.server), {
+    progress: { update: (e) => updates.push(e), finish: (e) => finished.push(e) },
+  });
+  assert.equal(finished.length, 1);
+  assert.equal(finished[0]!.operation, 'create-index');
+  for (const e of updates) assert.ok(e.phase && e.done >= 0, JSON.stringify(e));
+});
+
+test('hostile identifiers are quoted and harmless', async () => {
+  const table = 'x"; drop table y; --';
+  const column = 'c"; drop table y; --';
+  await fx.sql('create table y (id int)');
+  await fx.sql(`create table "x""; drop table y; --" (id int primary key, v int)`);
+  await fx.sql(`insert into "x""; drop table y; --" select g, g from generate_series(1, 100) g`);
+  const plans: Plan[] = [
+    planAddColumn({ table, column, type: 'int', default: { value: 1 } }, fx.server),
+    planAddColumn(
+      { table, column: 'note', type: 'text', default: { value: "it's'); drop table y; --" } },
+      fx.server,
+    ),
+    planCreateIndex({ table, columns: [column], name: 'i"; drop table y; --' }, fx.server),
+    planAddCheck(
+      { table, name: 'k"; drop table y; --', expression: `"${column.replaceAll('"', '""')}" >= 0` },
+      fx.server,
+    ),
+    planSetNotNull({ table, column }, fx.server),
+    planDropColumn({ table, column: 'v', confirmUnused: true }, fx.server),
+  ];
+  for (const plan of plans) {
+    await runPlan(fx.db, plan);
+    assert.ok(
+      (await runPlan(fx.db, plan)).steps.every((s) => s.status === 'already-done'),
+      plan.operation,
+    );
+  }
+  assert.equal((await one<{ r: string | null }>("select to_regclass('y')::text r")).r, 'y');
+  assert.equal(
+    (
+      await one<{ n: string }>(`select count(*) n from "x""; drop table y; --" where note = $1`, [
+        "it's'); drop table y; --",
+      ])
+    ).n,
+    '100',
+  );
+});
