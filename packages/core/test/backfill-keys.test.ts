@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { type Database, postgresDatabaseFromUrl, runBackfill } from '@ballast/core';
+import { type Database, postgresDatabaseFromUrl, runBackfill, UnsafeOperationError } from '@ballast/core';
 import { pgTestDatabase, type TestDatabase } from '@ballast/testkit';
 import { counterHistogram, createKeyTable, KEY_TABLES, type KeyKind } from './fixtures/backfill-tables.js';
 
@@ -56,3 +56,15 @@ for (const kind of Object.keys(KEY_TABLES) as KeyKind[]) {
     assert.deepEqual(await counterHistogram(tdb, table), { 1: ROWS });
   });
 }
+
+test('ctid paging without a `where` that skips done rows is refused, with what to do instead', async () => {
+  const table = await createKeyTable(tdb, 'nokey', 100, '_refused');
+  await assert.rejects(
+    runBackfill(db, { table, set: { counter: 'counter + 1' } }),
+    (error: unknown) =>
+      error instanceof UnsafeOperationError &&
+      /no primary key/.test(error.message) &&
+      /add a primary key/.test(error.message),
+  );
+  assert.deepEqual(await counterHistogram(tdb, table), { 0: 100 });
+});

@@ -23,6 +23,11 @@ export interface Pager {
     limit: number,
     params: unknown[],
   ): { where: string; orderLimit: string; next?: Cursor; last?: boolean };
+  /**
+   * Extra condition that stops a range UPDATE at the batch's last row (read from a CTE named
+   * `lastRow` with columns ballast_k0…); empty when the range itself is the batch (ctid).
+   */
+  upTo(lastRow: string): string;
 }
 
 const param = (params: unknown[], value: unknown) => {
@@ -53,6 +58,9 @@ export function keysetPager(info: TableInfo): Pager {
         orderLimit: `order by ${cols} limit ${param(params, limit)}`,
       };
     },
+    // Scalar subqueries (not a row subquery) keep this an index condition for composite keys too.
+    upTo: (lastRow) =>
+      ` and (${cols}) <= (${keys.map((_, i) => `(select ballast_k${i} from ${lastRow})`).join(', ')})`,
   };
 }
 
@@ -82,5 +90,6 @@ export function ctidPager(info: TableInfo, rowsPerPage: number): Pager {
         last: to >= end,
       };
     },
+    upTo: () => '',
   };
 }

@@ -1,5 +1,6 @@
 import type { Database, Session } from '../../db.js';
 import { quoteIdent } from '../../dialects/quote.js';
+import { UnsafeOperationError } from '../../errors.js';
 import type { BackfillSource, BatchOutcome, Cursor, OpenedJob, RowTransform } from '../types.js';
 import { estimateRows, readTableInfo, requireColumn, type TableInfo } from './catalog.js';
 import {
@@ -45,6 +46,16 @@ export async function postgresSource(db: Database, spec: PgSourceSpec): Promise<
     };
   });
   for (const column of Object.keys(spec.set)) requireColumn(info.columnTypes, column, info.label);
+  if (pager.paging === 'ctid' && !spec.where) {
+    // An updated row may get a new ctid further on in the range and be visited again.
+    throw new UnsafeOperationError(
+      `backfill of ${info.label}: the table has no primary key or NOT NULL unique index`,
+      {
+        where: info.label,
+        hint: 'add a primary key (best), pass `key: [columns]` naming unique NOT NULL columns, or give the spec a `where` that excludes rows already done (ctid paging may visit a moved row twice)',
+      },
+    );
+  }
   let upper: Cursor | undefined;
 
   return {
@@ -113,15 +124,14 @@ async function rowsPerPage(session: Session, oid: number): Promise<number> {
 }
 
 /**
- * The fast path: lock the batch's rows in key order, then one `UPDATE … FROM` the locked keys.
- * Rows the spec's `where` excludes are read (they advance the cursor) but not written.
+ * The fast path, one statement: find the batch's keys (an index-only range, no row locks), then
+ * one range `UPDATE` up to the batch's last key, so rows are written in index order like a
+ * plain UPDATE would. Rows the spec's `where` excludes advance the cursor but are not written.
+ * Concurrent updates of a row in the range are re-checked by the UPDATE itself (EvalPlanQual).
  */
 async function applySqlSet(ctx: PgBatchContext, set: Readonly<Record<string, string>>) {
   const { info, pager, range, params } = ctx;
   const keys = pager.identity.map((c, i) => `${c.sql} as ballast_k${i}`).join(', ');
-  const join = pager.identity
-    .map((c, i) => `${info.sql}.${c.sql} = ballast_batch.ballast_k${i}`)
-    .join(' and ');
   const assignments = Object.entries(set)
     .map(([column, expr]) => `${quoteIdent('postgres', column)} = (${expr})`)
     .join(', ');
@@ -129,14 +139,16 @@ async function applySqlSet(ctx: PgBatchContext, set: Readonly<Record<string, str
   const desc = pager.identity.map((_, i) => `ballast_k${i} desc`).join(', ');
   const [row] = await ctx.session.query<{ rows: number; changed: number; last: Cursor | null }>(
     `with ballast_batch as materialized (
-       select ${keys} from ${info.sql} where ${range.where} ${range.orderLimit} for update
+       select ${keys} from ${info.sql} where ${range.where} ${range.orderLimit}
+     ), ballast_last as materialized (
+       select * from ballast_batch order by ${desc} limit 1
      ), ballast_changed as (
-       update ${info.sql} set ${assignments} from ballast_batch
-        where ${join}${ctx.where ? ` and (${ctx.where})` : ''} returning 1
+       update ${info.sql} set ${assignments}
+        where ${range.where}${pager.upTo('ballast_last')}${ctx.where ? ` and (${ctx.where})` : ''} returning 1
      )
      select (select count(*) from ballast_batch)::int as rows,
             (select count(*) from ballast_changed)::int as changed,
-            (select json_build_array(${lastKey}) from ballast_batch order by ${desc} limit 1) as last`,
+            (select json_build_array(${lastKey}) from ballast_last) as last`,
     params,
   );
   return { rows: row!.rows, changed: row!.changed, last: row!.last ?? undefined };
