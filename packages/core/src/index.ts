@@ -1,4 +1,23 @@
 export {
+  BACKFILL_DEFAULTS,
+  BackfillError,
+  type BackfillOptions,
+  type BackfillResult,
+  type BackfillSource,
+  type BatchReport,
+  CHECKPOINT_TABLE,
+  CheckpointConflictError,
+  defaultJobName,
+  maxReplicaLagMs,
+  type PauseRecord,
+  type RowTransform,
+  replicaLagThrottle,
+  runBackfill,
+  runBatchLoop,
+  type Throttle,
+  type ThrottleAdvice,
+} from './backfill/index.js';
+export {
   BACKUP_CATALOG,
   BACKUP_SCHEMA,
   type BackupFilter,
@@ -18,25 +37,6 @@ export {
   purgeBackups,
   restoreBackup,
 } from './backup/index.js';
-export {
-  BACKFILL_DEFAULTS,
-  BackfillError,
-  type BackfillOptions,
-  type BackfillResult,
-  type BackfillSource,
-  type BatchReport,
-  CHECKPOINT_TABLE,
-  CheckpointConflictError,
-  defaultJobName,
-  maxReplicaLagMs,
-  type PauseRecord,
-  type RowTransform,
-  replicaLagThrottle,
-  runBackfill,
-  runBatchLoop,
-  type Throttle,
-  type ThrottleAdvice,
-} from './backfill/index.js';
 export {
   type Database,
   type Dialect,
@@ -64,6 +64,24 @@ export {
   WrongContextError,
 } from './errors.js';
 export {
+  type ChangeColumnTypeRequest,
+  type ColumnFacts,
+  type ContractOptions,
+  type ContractResult,
+  changeColumnType,
+  contract,
+  EXPANSIONS_TABLE,
+  type ExpandOptions,
+  type ExpansionFilter,
+  type ExpansionKind,
+  type ExpansionRecord,
+  pendingContractions,
+  type RenameColumnRequest,
+  readColumnFacts,
+  renameColumn,
+  undoExpand,
+} from './expand/index.js';
+export {
   type ConcurrentIndexSpec,
   createIndexConcurrentlyStep,
   defaultIndexName,
@@ -74,10 +92,13 @@ export { type AddColumnInput, type ColumnDefault, planAddColumn } from './ops/ad
 export { type AddForeignKeyInput, planAddForeignKey } from './ops/add-foreign-key.js';
 export { type AddPrimaryKeyInput, planAddPrimaryKey } from './ops/add-primary-key.js';
 export { type AddUniqueInput, planAddUnique } from './ops/add-unique.js';
+export { type ChangeColumnTypeInput, planChangeColumnType } from './ops/change-column-type.js';
+export { type ContractInput, planContract } from './ops/contract.js';
 export { type CreateIndexInput, planCreateIndex } from './ops/create-index.js';
 export { type DropColumnInput, droppedColumnName, planDropColumn } from './ops/drop-column.js';
 export { type DropIndexInput, planDropIndex } from './ops/drop-index.js';
 export { type DropTableInput, droppedTableName, planDropTable } from './ops/drop-table.js';
+export { planRenameColumn, type RenameColumnInput } from './ops/rename-column.js';
 export { planSetNotNull, type SetNotNullInput } from './ops/set-not-null.js';
 export {
   defaultVolatility,
