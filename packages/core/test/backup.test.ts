@@ -178,4 +178,24 @@ describe('backup on rollback (PostgreSQL)', () => {
     const [victim] = await conn.query<{ t: string | null }>("select to_regclass('victim')::text as t");
     assert.equal(victim!.t, 'victim');
   });
+
+  test('restore of a NOT NULL column without default says which rows lack a value, and leaves no constraint behind', async () => {
+    await conn.query('create table tags (id int primary key, label text not null)');
+    await conn.query("insert into tags select g, 't' || g from generate_series(1, 100) g");
+    const backup = await dropColumnWithBackup(db, { table: 'tags', column: 'label' });
+    await conn.query('insert into tags (id) values (101)'); // written while the column was gone
+    await assert.rejects(
+      restoreBackup(db, backup.id),
+      /NOT NULL could not be restored on tags.label: some rows have no value/,
+    );
+    assert.equal(
+      await checksum(conn, 'select id, label from tags where id <= 100'),
+      await checksum(conn, "select g as id, 't' || g as label from generate_series(1, 100) g"),
+    );
+    const [left] = await conn.query<{ n: string }>(
+      "select count(*) as n from pg_constraint where conrelid = 'tags'::regclass and contype in ('c', 'n')",
+    );
+    assert.equal(Number(left!.n), 0, 'no half-made NOT NULL constraint refuses inserts');
+    await conn.query('insert into tags (id) values (102)');
+  });
 });

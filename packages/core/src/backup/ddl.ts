@@ -1,18 +1,18 @@
 import type { Database } from '../db.js';
-import { BallastError } from '../errors.js';
+import { LockTimeoutError } from '../errors.js';
+import { type RetryOptions, RUN_DEFAULTS } from '../run/options.js';
+import { backoffDelayMs, isLockTimeout, retrySettings, sleep } from '../run/retry.js';
 
 /**
- * Short DDL for backup/restore and expand/contract, each statement in its own transaction with
- * a lock_timeout, retried a few times with jitter when the lock is not granted, so a busy table
- * never queues application queries behind us for longer than the timeout.
- * TODO(integration): route through core/run's runPlan once it lands on main (same policy).
+ * The few backup statements that must commit together (a table moved AND renamed AND cataloged),
+ * which a runner step cannot express (one statement per step). Same policy as core/run:
+ * lock_timeout per attempt, jittered capped retries on lock timeout.
  */
 export interface DdlOptions {
-  readonly lockTimeoutMs?: number;
-  readonly attempts?: number;
+  /** lock_timeout per attempt, ms. Default: the runner's (1000). */
+  readonly lockTimeoutMs?: number | undefined;
+  readonly retry?: RetryOptions | undefined;
 }
-
-const LOCK_NOT_AVAILABLE = '55P03';
 
 export async function runDdl(
   db: Database,
@@ -20,8 +20,8 @@ export async function runDdl(
   where: string,
   options: DdlOptions = {},
 ): Promise<void> {
-  const timeout = options.lockTimeoutMs ?? 2000;
-  const attempts = options.attempts ?? 5;
+  const timeout = Math.round(options.lockTimeoutMs ?? RUN_DEFAULTS.lockTimeoutMs);
+  const retry = retrySettings(options.retry);
   for (let attempt = 1; ; attempt++) {
     try {
       await db.withSession(async (s) => {
@@ -31,7 +31,7 @@ export async function runDdl(
         }
         await s.query('begin');
         try {
-          await s.query(`set local lock_timeout = ${Math.round(timeout)}`);
+          await s.query(`set local lock_timeout = ${timeout}`);
           for (const st of statements) await s.query(st.sql, st.params ?? []);
           await s.query('commit');
         } catch (error) {
@@ -41,19 +41,21 @@ export async function runDdl(
       });
       return;
     } catch (error) {
-      const code = (error as { code?: string }).code;
-      if (code !== LOCK_NOT_AVAILABLE || attempt >= attempts || db.inTransaction) {
-        if (code !== LOCK_NOT_AVAILABLE) throw error;
-        throw new BallastError(
-          `${where}: could not take the table lock within ${timeout} ms, ${attempt} attempts`,
+      if (!isLockTimeout(error) || db.inTransaction) throw error;
+      if (attempt >= retry.maxAttempts) {
+        throw new LockTimeoutError(
+          `${where}: no table lock within ${timeout} ms after ${attempt} attempts`,
+          where,
+          attempt,
+          [],
           {
             where,
-            hint: 'a long transaction holds the table; find it in pg_stat_activity, or rerun when traffic is lower',
+            hint: 'a long transaction holds the table: find it in pg_stat_activity, or rerun when traffic is lower',
             cause: error,
           },
         );
       }
-      await new Promise((r) => setTimeout(r, Math.min(5000, 200 * 2 ** attempt) * (0.5 + Math.random())));
+      await sleep(backoffDelayMs(attempt, retry));
     }
   }
 }

@@ -1,18 +1,20 @@
 import type { Database } from '../db.js';
-import { primaryKey, readColumn, regclassName, type TableName } from '../dialects/pg-introspect.js';
+import { primaryKey, regclassName, type TableName } from '../dialects/pg-introspect.js';
 import { quoteIdent } from '../dialects/quote.js';
+import { readServerInfo } from '../dialects/server.js';
 import { BallastError } from '../errors.js';
+import { planSetNotNull } from '../ops/set-not-null.js';
+import { defaultName } from '../ops/shared.js';
+import { runPlan } from '../run/run-plan.js';
 import { copyInKeyBatches } from './batches.js';
 import { type DdlOptions, runDdl } from './ddl.js';
 
 const qi = (name: string) => quoteIdent('postgres', name);
 
 /**
- * NOT NULL on a column that was just filled, without a full scan under ACCESS EXCLUSIVE:
- * CHECK (c IS NOT NULL) NOT VALID (instant) → VALIDATE (scan, writes go on) → SET NOT NULL
- * (PG >= 12 uses the valid check instead of scanning) → drop the check. On PG < 12 the validated
- * check stays as the constraint. Rows that are still NULL get the column default first.
- * TODO(integration): use core-pg's notNullSteps via runPlan once merged (PG 18 NOT VALID path).
+ * NOT NULL back on a restored column, through the set-not-null planner (no full scan under
+ * ACCESS EXCLUSIVE on any version). Rows written after the drop are still NULL: they get the
+ * column default first, when there is one.
  */
 export async function restoreNotNull(
   db: Database,
@@ -24,11 +26,9 @@ export async function restoreNotNull(
 ): Promise<void> {
   const t = regclassName(ref);
   const c = qi(column);
-  const [info, keys, version] = await db.withSession(async (s) => {
-    const [v] = await s.query<{ n: string }>("select current_setting('server_version_num') as n");
-    return [await readColumn(s, ref, column), await primaryKey(s, ref), Number(v!.n)] as const;
-  });
-  if (info?.notNull) return;
+  const [keys, server] = await db.withSession(
+    async (s) => [await primaryKey(s, ref), await readServerInfo(s)] as const,
+  );
   if (hasDefault && keys.length > 0) {
     const match = keys.map((k) => `ballast_t.${qi(k.name)} = batch.${qi(k.name)}`).join(' and ');
     await copyInKeyBatches(
@@ -44,34 +44,30 @@ export async function restoreNotNull(
       options,
     );
   }
-  const check = qi(`ballast_${column}_not_null`.slice(0, 63));
-  await runDdl(
-    db,
-    [{ sql: `alter table ${t} add constraint ${check} check (${c} is not null) not valid` }],
-    where,
-    options,
-  );
+  const constraintName = defaultName([ref.table, column], 'not_null');
+  const plan = planSetNotNull({ table: ref.table, schema: ref.schema, column, constraintName }, server);
   try {
-    await runDdl(db, [{ sql: `alter table ${t} validate constraint ${check}` }], where, options);
+    await runPlan(db, plan, {
+      lock: false,
+      log: () => {},
+      lockTimeoutMs: options.lockTimeoutMs,
+      retry: options.retry,
+    });
   } catch (error) {
-    await runDdl(db, [{ sql: `alter table ${t} drop constraint if exists ${check}` }], where, options);
+    // The NOT VALID constraint would keep refusing NULL inserts: take it away again.
+    await runDdl(
+      db,
+      [{ sql: `alter table ${t} drop constraint if exists ${qi(constraintName)}` }],
+      where,
+      options,
+    );
     throw new BallastError(
       `${where}: NOT NULL could not be restored on ${ref.table}.${column}: some rows have no value`,
       {
         where: `${ref.table}.${column}`,
-        hint: 'rows written after the drop have no value and the column had no default: fill them, then SET NOT NULL',
+        hint: 'rows written after the drop have no value and the column had no default: fill them, then run setNotNull',
         cause: error,
       },
     );
   }
-  if (version < 120000) return;
-  await runDdl(
-    db,
-    [
-      { sql: `alter table ${t} alter column ${c} set not null` },
-      { sql: `alter table ${t} drop constraint ${check}` },
-    ],
-    where,
-    options,
-  );
 }
