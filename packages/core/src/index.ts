@@ -79,6 +79,7 @@ export {
   type RenameColumnRequest,
   readColumnFacts,
   renameColumn,
+  undoContract,
   undoExpand,
 } from './expand/index.js';
 export {
@@ -100,6 +101,7 @@ export { type DropIndexInput, planDropIndex } from './ops/drop-index.js';
 export { type DropTableInput, droppedTableName, planDropTable } from './ops/drop-table.js';
 export { planRenameColumn, type RenameColumnInput } from './ops/rename-column.js';
 export { planSetNotNull, type SetNotNullInput } from './ops/set-not-null.js';
+export { planUndoContract, type UndoContractInput } from './ops/undo-contract.js';
 export {
   defaultVolatility,
   KNOWN_NON_VOLATILE_FUNCTIONS,

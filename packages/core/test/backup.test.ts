@@ -77,7 +77,7 @@ describe('backup on rollback (PostgreSQL)', () => {
     });
     const backup = await dropColumnWithBackup(
       db,
-      { table: 'orders', column: 'amount' },
+      { table: 'orders', column: 'amount', confirmUnused: true },
       { migration: '20260101_drop_amount' },
     );
     assert.ok(backup.rows! >= ROWS, `backed up ${backup.rows} rows`);
@@ -116,7 +116,11 @@ describe('backup on rollback (PostgreSQL)', () => {
     await createTrafficTable(tdb.url, 'events', 5000);
     await conn.query('create index events_account_idx on events (account_id)');
     const before = await checksum(conn, 'select * from events');
-    const backup = await dropTableWithBackup(db, { table: 'events' }, { migration: 'm2' });
+    const backup = await dropTableWithBackup(
+      db,
+      { table: 'events', confirmUnused: true },
+      { migration: 'm2' },
+    );
     assert.equal(backup.kind, 'table');
     const [gone] = await conn.query<{ t: string | null }>("select to_regclass('events')::text as t");
     assert.equal(gone!.t, null);
@@ -137,8 +141,16 @@ describe('backup on rollback (PostgreSQL)', () => {
     await conn.query('create table p2 (id int primary key, v text)');
     await conn.query("insert into p1 select g, 'a' || g from generate_series(1, 100) g");
     await conn.query("insert into p2 select g, 'b' || g from generate_series(1, 100) g");
-    const expired = await dropColumnWithBackup(db, { table: 'p1', column: 'v' }, { retentionDays: 0 });
-    const kept = await dropColumnWithBackup(db, { table: 'p2', column: 'v' }, { retentionDays: 7 });
+    const expired = await dropColumnWithBackup(
+      db,
+      { table: 'p1', column: 'v', confirmUnused: true },
+      { retentionDays: 0 },
+    );
+    const kept = await dropColumnWithBackup(
+      db,
+      { table: 'p2', column: 'v', confirmUnused: true },
+      { retentionDays: 7 },
+    );
     const purged = await purgeBackups(db, { expiredOnly: true });
     assert.deepEqual(
       purged.map((b) => b.id),
@@ -169,7 +181,7 @@ describe('backup on rollback (PostgreSQL)', () => {
       `insert into "we""ird; drop table victim; --" select g, 'v' || g from generate_series(1, 50) g`,
     );
     const before = await checksum(conn, `select id, "co""l'umn" from "we""ird; drop table victim; --"`);
-    const backup = await dropColumnWithBackup(db, { table, column });
+    const backup = await dropColumnWithBackup(db, { table, column, confirmUnused: true });
     await restoreBackup(db, backup.id);
     assert.equal(
       await checksum(conn, `select id, "co""l'umn" from "we""ird; drop table victim; --"`),
@@ -182,7 +194,7 @@ describe('backup on rollback (PostgreSQL)', () => {
   test('restore of a NOT NULL column without default says which rows lack a value, and leaves no constraint behind', async () => {
     await conn.query('create table tags (id int primary key, label text not null)');
     await conn.query("insert into tags select g, 't' || g from generate_series(1, 100) g");
-    const backup = await dropColumnWithBackup(db, { table: 'tags', column: 'label' });
+    const backup = await dropColumnWithBackup(db, { table: 'tags', column: 'label', confirmUnused: true });
     await conn.query('insert into tags (id) values (101)'); // written while the column was gone
     await assert.rejects(
       restoreBackup(db, backup.id),

@@ -8,6 +8,7 @@ import {
   pendingContractions,
   postgresDatabaseFromUrl,
   renameColumn,
+  undoContract,
   undoExpand,
 } from '@ballast/core';
 import { createTrafficTable, pgTestDatabase, type SqlConnection, type TestDatabase } from '@ballast/testkit';

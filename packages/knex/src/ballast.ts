@@ -11,9 +11,7 @@ import {
   planAddForeignKey,
   planAddUnique,
   planCreateIndex,
-  planDropColumn,
   planDropIndex,
-  planDropTable,
   planSetNotNull,
   type RetryOptions,
   type RunOptions,
@@ -28,6 +26,11 @@ import type { Knex } from 'knex';
 import { type CallSite, userCallSites } from './call-site.js';
 import { type ColumnSpec, resolveColumnSpec } from './column-spec.js';
 import { knexDatabase } from './database.js';
+import {
+  type ExpandContractHelpers,
+  type ExpandContractReverse,
+  expandContractHelpers,
+} from './expand-contract.js';
 import { alreadyAppliedError, describeCall, explainWrongContext, irreversibleError } from './messages.js';
 import { type Direction, type MigrationContext, resolveMigrationContext } from './migration-context.js';
 
@@ -115,7 +118,8 @@ export interface ConfirmUnused {
   readonly confirmUnused: true;
 }
 
-export interface Ballast {
+/** dropColumn/dropTable (with a backup), renameColumn, changeColumnType, contract: expand-contract.ts. */
+export interface Ballast extends ExpandContractHelpers {
   safeAddColumn(table: TableName, column: string, spec: ColumnSpec): Promise<RunReport>;
   addIndexConcurrently(
     table: TableName,
@@ -141,22 +145,15 @@ export interface Ballast {
     set: Readonly<Record<string, string>>,
     options?: BackfillOptions,
   ): Promise<RunReport>;
-  dropColumn(table: TableName, column: string, confirm: ConfirmUnused): Promise<RunReport>;
-  dropTable(table: TableName, confirm: ConfirmUnused): Promise<RunReport>;
   /** The same helpers, given the same arguments as in `up()`, undo what they did (for `down()`). */
   readonly reverse: ReverseHelpers;
 }
 
 export type ReverseHelpers = Pick<
   Ballast,
-  | 'safeAddColumn'
-  | 'addIndexConcurrently'
-  | 'setNotNull'
-  | 'addForeignKey'
-  | 'addCheck'
-  | 'addUnique'
-  | 'dropColumn'
->;
+  'safeAddColumn' | 'addIndexConcurrently' | 'setNotNull' | 'addForeignKey' | 'addCheck' | 'addUnique'
+> &
+  ExpandContractReverse;
 
 /**
  * The helpers for one migration: `const b = ballast(knex)` at the top of `up`/`down`. Each helper
@@ -249,10 +246,6 @@ export function ballast(knex: Knex, options: BallastOptions = {}): Ballast {
       (table: TableName, set: Readonly<Record<string, string>>, o: BackfillOptions = {}) =>
       () =>
         backfillPlan({ ...ref(table), set, ...o }),
-    dropColumn: (table: TableName, column: string, confirm: ConfirmUnused) => (s: ServerInfo) =>
-      planDropColumn({ ...ref(table), column, confirmUnused: confirm?.confirmUnused }, s),
-    dropTable: (table: TableName, confirm: ConfirmUnused) => (s: ServerInfo) =>
-      planDropTable({ ...ref(table), confirmUnused: confirm?.confirmUnused }, s),
   };
   type Name = keyof typeof planners;
 
@@ -266,6 +259,24 @@ export function ballast(knex: Knex, options: BallastOptions = {}): Ballast {
       return execute(call, sites, plan, direction);
     };
 
+  // The hook for expand-contract.ts: the same context and run options as every helper here.
+  const expandContract = expandContractHelpers({
+    db,
+    ref,
+    async begin(call, sites) {
+      context ??= resolveMigrationContext(knex, db, sites.length > 0 ? sites : createdAt, options);
+      const ctx = await context;
+      if (ctx.direction === 'up' && ctx.recorded && ctx.name)
+        throw alreadyAppliedError(ctx.name, call, sites[0]);
+      const run = runOptions(
+        ctx,
+        freezePlan({ operation: call, target: call, steps: [], reverse: [], notes: [] }),
+      );
+      const job = ctx.journalKey ? { job: `${ctx.journalKey}:${call}` } : {};
+      return { run: { ...run, backfill: { ...run.backfill, ...job } }, name: ctx.name };
+    },
+  });
+
   return {
     safeAddColumn: helper('safeAddColumn', 'forward'),
     addIndexConcurrently: helper('addIndexConcurrently', 'forward'),
@@ -275,8 +286,8 @@ export function ballast(knex: Knex, options: BallastOptions = {}): Ballast {
     addCheck: helper('addCheck', 'forward'),
     addUnique: helper('addUnique', 'forward'),
     backfill: helper('backfill', 'forward'),
-    dropColumn: helper('dropColumn', 'forward'),
-    dropTable: helper('dropTable', 'forward'),
+    // its `reverse` is replaced just below by the merged one
+    ...expandContract,
     reverse: {
       safeAddColumn: helper('safeAddColumn', 'reverse'),
       addIndexConcurrently: helper('addIndexConcurrently', 'reverse'),
@@ -284,7 +295,7 @@ export function ballast(knex: Knex, options: BallastOptions = {}): Ballast {
       addForeignKey: helper('addForeignKey', 'reverse'),
       addCheck: helper('addCheck', 'reverse'),
       addUnique: helper('addUnique', 'reverse'),
-      dropColumn: helper('dropColumn', 'reverse'),
+      ...expandContract.reverse,
     },
   };
 }

@@ -10,6 +10,7 @@ import {
 } from '../dialects/pg-introspect.js';
 import { quoteIdent, quoteQualified } from '../dialects/quote.js';
 import { BallastError, UnsafeOperationError } from '../errors.js';
+import { requireConfirmUnused } from '../ops/drop-guard.js';
 import type { ProgressReporter } from '../report/progress.js';
 import { copyInKeyBatches } from './batches.js';
 import { type BackupRecord, ensureBackupCatalog, insertBackup, setBackupStatus } from './catalog.js';
@@ -25,6 +26,11 @@ export interface BackupOptions extends DdlOptions {
   readonly retentionDays?: number | undefined;
   readonly batchSize?: number | undefined;
   readonly progress?: ProgressReporter | undefined;
+  /**
+   * Restore only the column and its values, leaving its default and NOT NULL to the caller (who
+   * first fills rows written since the drop, e.g. undoing a contract). Default false.
+   */
+  readonly valuesOnly?: boolean | undefined;
 }
 
 export interface ColumnRef extends TableName {
@@ -136,7 +142,7 @@ export async function restoreColumn(
   const statements = existing
     ? []
     : [{ sql: `alter table ${t} add column ${qi(column)} ${backup.columnType}` }];
-  if (backup.columnDefault !== null) {
+  if (backup.columnDefault !== null && !options.valuesOnly) {
     statements.push({
       sql: `alter table ${t} alter column ${qi(column)} set default ${backup.columnDefault}`,
     });
@@ -162,7 +168,7 @@ export async function restoreColumn(
     },
     options,
   );
-  if (backup.columnNotNull)
+  if (backup.columnNotNull && !options.valuesOnly)
     await restoreNotNull(db, ref, column, backup.columnDefault !== null, where, options);
 }
 
@@ -172,9 +178,10 @@ export async function restoreColumn(
  */
 export async function dropColumnWithBackup(
   db: Database,
-  ref: ColumnRef,
+  ref: ColumnRef & { readonly confirmUnused: true },
   options: BackupOptions = {},
 ): Promise<BackupRecord> {
+  requireConfirmUnused('drop column', `${displayTable(ref)}.${ref.column}`, ref.confirmUnused);
   const backup = await backupColumn(db, ref, options);
   await runDdl(
     db,

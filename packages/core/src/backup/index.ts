@@ -22,8 +22,7 @@ export {
   DEFAULT_RETENTION_DAYS,
 } from './catalog.js';
 export { type BackupOptions, backupColumn, type ColumnRef, dropColumnWithBackup } from './column.js';
-/** Dropping a table with a backup IS the move into `ballast_backup`: alias for clarity. */
-export { backupTable, backupTable as dropTableWithBackup } from './table.js';
+export { backupTable, dropTableWithBackup } from './table.js';
 
 /** Backups that can still be restored (or, with `includeHistory`, all of them), oldest first. */
 export function listBackups(db: Database, filter: BackupFilter = {}): Promise<BackupRecord[]> {

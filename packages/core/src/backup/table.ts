@@ -2,6 +2,7 @@ import type { Database } from '../db.js';
 import { displayTable, regclassName, type TableName, tableSchema } from '../dialects/pg-introspect.js';
 import { quoteIdent, quoteQualified } from '../dialects/quote.js';
 import { BallastError } from '../errors.js';
+import { requireConfirmUnused } from '../ops/drop-guard.js';
 import {
   BACKUP_SCHEMA,
   type BackupRecord,
@@ -91,4 +92,14 @@ export async function restoreTable(
     options,
   );
   await db.withSession((s) => setBackupStatus(s, backup.id, 'restored'));
+}
+
+/** dropTable with a backup: refused unless the caller confirms the table is unused; then the move. */
+export function dropTableWithBackup(
+  db: Database,
+  ref: TableName & { readonly confirmUnused: true },
+  options: BackupOptions = {},
+): Promise<BackupRecord> {
+  requireConfirmUnused('drop table', displayTable(ref), ref.confirmUnused);
+  return backupTable(db, ref, options);
 }

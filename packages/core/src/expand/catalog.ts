@@ -18,6 +18,8 @@ const DDL = `create table if not exists ${EXPANSIONS_TABLE} (
   old_type text not null,
   new_type text not null,
   old_default text,
+  forward_sql text,
+  backward_sql text,
   sync_function text not null,
   sync_trigger text not null,
   migration text,
@@ -46,6 +48,9 @@ export interface ExpansionRecord {
   readonly newType: string;
   /** The old column's default, moved to the new column at contract. */
   readonly oldDefault: string | null;
+  /** The trigger's conversions (SQL over the old / new column name); null: same value. */
+  readonly forward: string | null;
+  readonly backward: string | null;
   readonly syncFunction: string;
   readonly syncTrigger: string;
   readonly migration: string | null;
@@ -65,6 +70,8 @@ interface Row {
   old_type: string;
   new_type: string;
   old_default: string | null;
+  forward_sql: string | null;
+  backward_sql: string | null;
   sync_function: string;
   sync_trigger: string;
   migration: string | null;
@@ -84,6 +91,8 @@ const toRecord = (r: Row): ExpansionRecord => ({
   oldType: r.old_type,
   newType: r.new_type,
   oldDefault: r.old_default,
+  forward: r.forward_sql,
+  backward: r.backward_sql,
   syncFunction: r.sync_function,
   syncTrigger: r.sync_trigger,
   migration: r.migration,

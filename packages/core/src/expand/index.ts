@@ -1,5 +1,5 @@
 import type { BackupOptions } from '../backup/column.js';
-import { backupColumn, listBackups } from '../backup/index.js';
+import { backupColumn, listBackups, restoreBackup } from '../backup/index.js';
 import type { Database } from '../db.js';
 import { displayTable, readColumn, type TableName } from '../dialects/pg-introspect.js';
 import { readServerInfo } from '../dialects/server.js';
@@ -11,6 +11,7 @@ import {
 } from '../ops/change-column-type.js';
 import { planContract } from '../ops/contract.js';
 import { planRenameColumn } from '../ops/rename-column.js';
+import { planUndoContract } from '../ops/undo-contract.js';
 import { freezePlan, type Plan } from '../plan.js';
 import type { RunOptions, RunReport } from '../run/options.js';
 import { runPlan } from '../run/run-plan.js';
@@ -182,4 +183,30 @@ async function existingBackup(db: Database, e: ExpansionRecord): Promise<number>
     );
   }
   return last.id;
+}
+
+/**
+ * Undoes a contract (the `down()` of the contracting migration): the old column's values come
+ * back from its backup, then planUndoContract re-attaches the trigger, fills rows written since,
+ * and restores default and NOT NULL. Old and new column are both live again, as after expand.
+ */
+export async function undoContract(
+  db: Database,
+  ref: TableName & { readonly column: string },
+  options: ContractOptions = {},
+): Promise<RunReport> {
+  const e = await findExpansion(db, ref, ref.column, 'contracted');
+  if (e.backupId === null) {
+    throw new BallastError(`undo contract of ${e.table}.${e.oldColumn}: no backup was recorded`, {
+      where: `${e.table}.${e.oldColumn}`,
+      hint: 'restore the column by hand; listBackups(db, { includeHistory: true }) shows what exists',
+    });
+  }
+  const backup = await restoreBackup(db, e.backupId, { ...options, valuesOnly: true });
+  const server = await db.withSession(readServerInfo);
+  return runPlan(
+    db,
+    planUndoContract({ expansion: e, notNull: backup.columnNotNull === true }, server),
+    options,
+  );
 }

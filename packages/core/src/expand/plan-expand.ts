@@ -102,8 +102,8 @@ export function planExpand(input: ExpandInput, server: ServerInfo): Plan {
     transactional: true,
     timeout: 'ddl',
     sql: `INSERT INTO ${EXPANSIONS_TABLE} (kind, table_schema, table_name, old_column, new_column, old_type, new_type,
-            old_default, sync_function, sync_trigger, migration)
-          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+            old_default, forward_sql, backward_sql, sync_function, sync_trigger, migration)
+          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
     params: [
       input.kind,
       input.facts.schema,
@@ -113,6 +113,8 @@ export function planExpand(input: ExpandInput, server: ServerInfo): Plan {
       input.facts.type,
       input.newType,
       input.facts.default,
+      input.forward ?? null,
+      input.backward ?? null,
       sync.functionName,
       sync.triggerName,
       input.migration ?? null,
