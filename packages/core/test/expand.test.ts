@@ -173,6 +173,34 @@ describe('expand/contract on PostgreSQL with old and new application versions wr
       await scalar(conn, "insert into ledger (account_id, payload) values (1, 'x') returning amount_new"),
       '0',
     );
+
+    // down() of the contracting migration: the old column returns, up to date with writes made since.
+    await conn.query('update ledger set amount_new = amount_new + 5 where id % 10 = 0');
+    await conn.query("insert into ledger (account_id, payload, amount_new) values (2, 'y', 77)");
+    await undoContract(db, { table: 'ledger', column: 'amount_new' }, quiet);
+    assert.equal(
+      await scalar(conn, 'select count(*)::int from ledger where amount::bigint is distinct from amount_new'),
+      0,
+    );
+    assert.deepEqual(await columnFacts(conn, 'ledger', 'amount'), {
+      type: 'integer',
+      def: '0',
+      notnull: true,
+    });
+    assert.deepEqual(await columnFacts(conn, 'ledger', 'amount_new'), {
+      type: 'bigint',
+      def: null,
+      notnull: true,
+    });
+    assert.equal(await triggerExists(conn, 'ledger')(), true);
+    assert.equal((await pendingContractions(db, { table: 'ledger' })).length, 1);
+    assert.equal(
+      await scalar(
+        conn,
+        "insert into ledger (account_id, payload, amount) values (3, 'z', 9) returning amount_new",
+      ),
+      '9',
+    );
   });
 
   test('undoExpand (down of the expanding migration) removes the new column, trigger and record', async () => {

@@ -54,11 +54,12 @@ export function planUndoContract(input: UndoContractInput, server: ServerInfo): 
     lock: 'ROW EXCLUSIVE',
     transactional: false,
     timeout: 'long',
+    // The backup holds values as of the contract: rows inserted or updated since differ.
     backfill: {
       table: e.table,
       schema: e.schema,
-      set: { [e.newColumn]: n },
-      where: `${o} IS NULL AND ${n} IS NOT NULL`,
+      set: { [e.oldColumn]: back },
+      where: `${o} IS DISTINCT FROM (${back})`,
     },
   };
   const steps: Step[] = [
