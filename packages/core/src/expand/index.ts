@@ -203,10 +203,9 @@ export async function undoContract(
     });
   }
   const backup = await restoreBackup(db, e.backupId, { ...options, valuesOnly: true });
-  const server = await db.withSession(readServerInfo);
-  return runPlan(
-    db,
-    planUndoContract({ expansion: e, notNull: backup.columnNotNull === true }, server),
-    options,
+  const table = { table: e.table, schema: e.schema };
+  const plan = await planWithFacts(db, table, e.newColumn, e.oldColumn, (newColumnFacts, server) =>
+    planUndoContract({ expansion: e, notNull: backup.columnNotNull === true, newColumnFacts }, server),
   );
+  return runPlan(db, plan, options);
 }

@@ -1,11 +1,10 @@
 import { columnExists, columnMissing, type TableRef } from '../dialects/pg-catalog.js';
 import type { ServerInfo } from '../dialects/server.js';
-import { createIndexConcurrentlyStep } from '../index/concurrent-index.js';
-import { validatedConstraintSteps } from '../ops/add-check.js';
 import { notNullSteps } from '../ops/set-not-null.js';
-import { defaultName, displayName, qcolumns, qi, qtable, referentialAction, sqlStep } from '../ops/shared.js';
+import { defaultName, displayName, qi, qtable, sqlStep } from '../ops/shared.js';
 import { type BackfillStep, freezePlan, type Plan, type Step } from '../plan.js';
 import { EXPANSIONS_TABLE, type ExpansionKind } from './catalog.js';
+import { copyConstraintSteps } from './copy-constraints.js';
 import type { ColumnFacts } from './facts.js';
 import { createSyncSteps, dropSyncSteps, type SyncSpec } from './sync-trigger.js';
 
@@ -75,23 +74,7 @@ export function planExpand(input: ExpandInput, server: ServerInfo): Plan {
       where: `${n} IS NULL AND ${o} IS NOT NULL`,
     },
   };
-  const indexes = input.facts.indexes.map((index) => {
-    const columns = index.columns.map((c) => (c === input.column ? input.newColumn : c));
-    const name = defaultName([input.table, ...columns], index.unique ? 'key' : 'idx');
-    return createIndexConcurrentlyStep(
-      { ...ref, columns, name, unique: index.unique, method: index.method },
-      server,
-      `${id}:index:${name}`,
-    );
-  });
-  const foreignKeys = input.facts.foreignKeys.flatMap((fk) => {
-    const name = defaultName([input.table, input.newColumn], 'fkey');
-    const refs = { table: fk.references.table, schema: fk.references.schema };
-    const definition =
-      `FOREIGN KEY (${n}) REFERENCES ${qtable(refs)} (${qcolumns(fk.references.columns)})` +
-      ` ON DELETE ${referentialAction(id, fk.onDelete)} ON UPDATE ${referentialAction(id, fk.onUpdate)}`;
-    return validatedConstraintSteps(ref, name, definition, `${id}:fk:${name}`, 'SHARE ROW EXCLUSIVE');
-  });
+  const copied = copyConstraintSteps(ref, input.facts, input.column, input.newColumn, server, id);
   const notNull = input.facts.notNull
     ? notNullSteps({ ...ref, column: input.newColumn }, server, `${id}:not-null`)
     : [];
@@ -125,15 +108,7 @@ export function planExpand(input: ExpandInput, server: ServerInfo): Plan {
       params: [input.facts.schema, input.table, input.column],
     },
   });
-  const steps: Step[] = [
-    addColumn,
-    ...createSyncSteps(sync, id),
-    backfill,
-    ...indexes,
-    ...foreignKeys,
-    ...notNull,
-    record,
-  ];
+  const steps: Step[] = [addColumn, ...createSyncSteps(sync, id), backfill, ...copied, ...notNull, record];
   const reverse: Step[] = [
     sqlStep({
       id: `${id}:unrecord`,

@@ -1,5 +1,7 @@
 import type { ServerInfo } from '../dialects/server.js';
 import { EXPANSIONS_TABLE, type ExpansionRecord } from '../expand/catalog.js';
+import { copyConstraintSteps } from '../expand/copy-constraints.js';
+import type { ColumnFacts } from '../expand/facts.js';
 import { syncSpecOf } from '../expand/plan-expand.js';
 import { createSyncSteps } from '../expand/sync-trigger.js';
 import { type BackfillStep, freezePlan, type Plan, type Step } from '../plan.js';
@@ -10,6 +12,8 @@ export interface UndoContractInput {
   readonly expansion: ExpansionRecord;
   /** The old column was NOT NULL (from its backup). */
   readonly notNull: boolean;
+  /** The new column's indexes and foreign keys (readColumnFacts), rebuilt on the old column. */
+  readonly newColumnFacts: Pick<ColumnFacts, 'indexes' | 'foreignKeys'>;
 }
 
 /**
@@ -83,6 +87,7 @@ export function planUndoContract(input: UndoContractInput, server: ServerInfo): 
             `ALTER TABLE ${t} ALTER COLUMN ${o} SET DEFAULT ${e.oldDefault}`,
           ),
         ]),
+    ...copyConstraintSteps(ref, input.newColumnFacts, e.newColumn, e.oldColumn, server, id),
     ...(input.notNull ? notNullSteps({ ...ref, column: e.oldColumn }, server, `${id}:not-null`) : []),
     sqlStep({
       id: `${id}:record`,
