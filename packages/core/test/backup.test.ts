@@ -5,18 +5,11 @@ import {
   dropColumnWithBackup,
   dropTableWithBackup,
   listBackups,
-  postgresDatabaseFromUrl,
   purgeBackups,
   restoreBackup,
 } from '@ballast/core';
-import {
-  createTrafficTable,
-  pgTestDatabase,
-  type SqlConnection,
-  startTraffic,
-  type TestDatabase,
-} from '@ballast/testkit';
-import { acceptanceRows, checksum } from './fixtures/checksum.js';
+import { createTrafficTable, type SqlConnection, startTraffic, type TestDatabase } from '@ballast/testkit';
+import { acceptanceRows, checksum, columnFacts, testDatabase } from './fixtures/checksum.js';
 
 const ROWS = acceptanceRows(20_000);
 
@@ -39,32 +32,17 @@ const workloadWithoutAmount = (table: string, rows: number) => ({
   },
 });
 
-async function columnFacts(conn: SqlConnection, table: string, column: string) {
-  const [row] = await conn.query<{ type: string; def: string | null; notnull: boolean }>(
-    `select format_type(a.atttypid, a.atttypmod) as type, pg_get_expr(d.adbin, d.adrelid) as def, a.attnotnull as notnull
-       from pg_attribute a left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
-      where a.attrelid = to_regclass($1) and a.attname = $2 and not a.attisdropped`,
-    [`"${table.replaceAll('"', '""')}"`, column],
-  );
-  return row;
-}
-
 describe('backup on rollback (PostgreSQL)', () => {
   let tdb: TestDatabase;
   let db: Database;
   let conn: SqlConnection;
+  let close: () => Promise<void>;
   before(async () => {
-    tdb = await pgTestDatabase();
-    db = postgresDatabaseFromUrl(tdb.url);
-    conn = await tdb.connect();
+    ({ tdb, db, conn, close } = await testDatabase());
   });
-  after(async () => {
-    await conn.close();
-    await db.close?.();
-    await tdb.drop();
-  });
+  after(() => close());
 
-  test(`drop column with backup under traffic, then down restores every value, NOT NULL and default (${ROWS} rows)`, async () => {
+  test(`drop column with backup under traffic, then down restores every value, NOT NULL and default (${ROWS} rows)`, async (t) => {
     await createTrafficTable(tdb.url, 'orders', ROWS);
     // Distinct values so a mis-keyed restore cannot pass the checksum.
     await conn.query('update orders set amount = (id * 7919) % 100003');
@@ -89,6 +67,7 @@ describe('backup on rollback (PostgreSQL)', () => {
       migration: '20260101_drop_amount',
     });
     const report = await traffic.stop();
+    t.diagnostic(`traffic during drop + restore: ${report.summary()}`);
     assert.equal(report.errors.length, 0, report.summary());
     assert.equal(restored.status, 'restored');
     assert.equal(await checksum(conn, 'select id, amount from orders where id <= $1', [ROWS]), before);

@@ -6,13 +6,12 @@ import {
   type Database,
   listBackups,
   pendingContractions,
-  postgresDatabaseFromUrl,
   renameColumn,
   undoContract,
   undoExpand,
 } from '@ballast/core';
-import { createTrafficTable, pgTestDatabase, type SqlConnection, type TestDatabase } from '@ballast/testkit';
-import { acceptanceRows, checksum } from './fixtures/checksum.js';
+import { createTrafficTable, type SqlConnection, type TestDatabase } from '@ballast/testkit';
+import { acceptanceRows, checksum, columnFacts, testDatabase } from './fixtures/checksum.js';
 import { startTraffic, startWhen, versionWorkload } from './fixtures/expand-traffic.js';
 
 const ROWS = acceptanceRows(20_000);
@@ -30,32 +29,17 @@ const triggerExists = (conn: SqlConnection, table: string) => () =>
     [table],
   );
 
-async function columnFacts(conn: SqlConnection, table: string, column: string) {
-  const [row] = await conn.query<{ type: string; def: string | null; notnull: boolean }>(
-    `select format_type(a.atttypid, a.atttypmod) as type, pg_get_expr(d.adbin, d.adrelid) as def, a.attnotnull as notnull
-       from pg_attribute a left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
-      where a.attrelid = $1::regclass and a.attname = $2 and not a.attisdropped`,
-    [table, column],
-  );
-  return row;
-}
-
 describe('expand/contract on PostgreSQL with old and new application versions writing', () => {
   let tdb: TestDatabase;
   let db: Database;
   let conn: SqlConnection;
+  let close: () => Promise<void>;
   before(async () => {
-    tdb = await pgTestDatabase();
-    db = postgresDatabaseFromUrl(tdb.url);
-    conn = await tdb.connect();
+    ({ tdb, db, conn, close } = await testDatabase());
   });
-  after(async () => {
-    await conn.close();
-    await db.close?.();
-    await tdb.drop();
-  });
+  after(() => close());
 
-  test(`rename account_id → customer_id under old and new writers, then contract (${ROWS} rows)`, async () => {
+  test(`rename account_id → customer_id under old and new writers, then contract (${ROWS} rows)`, async (t) => {
     await createTrafficTable(tdb.url, 'orders', ROWS);
     await conn.query('create index orders_account_idx on orders (account_id)');
     const old = await startTraffic({
@@ -76,6 +60,8 @@ describe('expand/contract on PostgreSQL with old and new application versions wr
     assert.ok(report.steps.some((s) => s.id.endsWith(':backfill') && s.status === 'applied'));
     await new Promise((r) => setTimeout(r, 500)); // both versions keep writing, expanded
     const [oldReport, newReport] = await Promise.all([old.stop(), fresh.then((t) => t.stop())]);
+    t.diagnostic(`old clients: ${oldReport.summary()}`);
+    t.diagnostic(`new clients: ${newReport.summary()}`);
     assert.equal(oldReport.errors.length, 0, `old clients: ${oldReport.summary()}`);
     assert.equal(newReport.errors.length, 0, `new clients: ${newReport.summary()}`);
     assert.ok(
@@ -129,7 +115,7 @@ describe('expand/contract on PostgreSQL with old and new application versions wr
     assert.equal(backup?.id, contracted.backupId, 'the old column is kept in a backup');
   });
 
-  test(`change amount int → bigint under old and new writers, then contract (${ROWS} rows)`, async () => {
+  test(`change amount int → bigint under old and new writers, then contract (${ROWS} rows)`, async (t) => {
     await createTrafficTable(tdb.url, 'ledger', ROWS);
     const old = await startTraffic({
       url: tdb.url,
@@ -148,6 +134,8 @@ describe('expand/contract on PostgreSQL with old and new application versions wr
     await changeColumnType(db, { table: 'ledger', column: 'amount', newType: 'bigint' }, quiet);
     await new Promise((r) => setTimeout(r, 500));
     const [oldReport, newReport] = await Promise.all([old.stop(), fresh.then((t) => t.stop())]);
+    t.diagnostic(`old clients: ${oldReport.summary()}`);
+    t.diagnostic(`new clients: ${newReport.summary()}`);
     assert.equal(oldReport.errors.length, 0, `old clients: ${oldReport.summary()}`);
     assert.equal(newReport.errors.length, 0, `new clients: ${newReport.summary()}`);
     assert.ok(

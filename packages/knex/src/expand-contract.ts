@@ -58,22 +58,15 @@ export interface ExpandContractHelpers {
   dropTable(table: TableArg, options: DropOptions): Promise<BackupRecord>;
 }
 
-export interface ExpandContractReverse {
-  /** down() of renameColumn: drops the new column and the trigger (the old column has every value). */
-  renameColumn(table: TableArg, from: string, to: string): Promise<RunReport>;
-  changeColumnType(
-    table: TableArg,
-    column: string,
-    newType: string,
-    options?: ChangeColumnTypeOptions,
-  ): Promise<RunReport>;
-  /** down() of contract: the old column back from its backup, up to date, trigger re-attached (expanded again). */
+/**
+ * The `down()` side, same arguments as in `up()`: renameColumn / changeColumnType drop the new
+ * column and the trigger (the old column has every value); contract brings the old column back
+ * from its backup, up to date, trigger re-attached; dropColumn / dropTable restore from this
+ * migration's backup (values, default and NOT NULL; the table moved back).
+ */
+export type ExpandContractReverse = Omit<ExpandContractHelpers, 'contract'> & {
   contract(table: TableArg, column: string): Promise<RunReport>;
-  /** down() of dropColumn: restores values, default and NOT NULL from this migration's backup. */
-  dropColumn(table: TableArg, column: string, options: DropOptions): Promise<BackupRecord>;
-  /** down() of dropTable: moves the table back. */
-  dropTable(table: TableArg, options: DropOptions): Promise<BackupRecord>;
-}
+};
 
 /** What `ballast(knex)` hands over: its Database and the per-call migration context. */
 export interface HelperHooks {
