@@ -39,14 +39,18 @@ try {
     await conn.query(`insert into ${table} (id) select g from generate_series(1, $1::int) g`, [ROWS]);
     await conn.query(`analyze ${table}`);
     const totalBatches = Math.ceil(ROWS / BATCH);
-    const points = Array.from({ length: KILLS }, () => 1 + Math.floor(random() * (totalBatches - 1))).sort(
-      (a, b) => a - b,
-    );
+    // Distinct points, each also delayed 0-15 ms so some kills land inside a batch's transaction.
+    const points = [
+      ...new Set(Array.from({ length: KILLS * 3 }, () => 1 + Math.floor(random() * (totalBatches - 2)))),
+    ]
+      .slice(0, KILLS)
+      .sort((a, b) => a - b);
     const killedAt: number[] = [];
     for (const point of points) {
-      const at = await runChildAndKill(server.url, table, `chaos-${mode}`, mode, point, BATCH);
+      const delay = Math.floor(random() * 16);
+      const at = await runChildAndKill(server.url, table, `chaos-${mode}`, mode, point, BATCH, delay);
       killedAt.push(at);
-      log(`${mode}: kill point ${point} → killed after ${at} committed batches`);
+      log(`${mode}: kill point ${point} (+${delay} ms) → killed with ${at} committed batches`);
     }
     const result = await resumeInProcess(server.url, table, `chaos-${mode}`, mode);
     const rows = await conn.query<{ counter: number; n: string }>(

@@ -1,27 +1,22 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { type Database, postgresDatabaseFromUrl, runBackfill, UnsafeOperationError } from '@ballast/core';
-import { pgTestDatabase, type TestDatabase } from '@ballast/testkit';
-import { counterHistogram, createKeyTable, KEY_TABLES, type KeyKind } from './fixtures/backfill-tables.js';
+import { test } from 'node:test';
+import { runBackfill, UnsafeOperationError } from '@ballast/core';
+import {
+  counterHistogram,
+  createKeyTable,
+  KEY_TABLES,
+  type KeyKind,
+  pgDatabaseForFile,
+} from './fixtures/backfill-tables.js';
 
 const ROWS = Number(process.env.BALLAST_BACKFILL_TEST_ROWS ?? 20_000);
-let tdb: TestDatabase;
-let db: Database & { close?(): Promise<void> };
-
-before(async () => {
-  tdb = await pgTestDatabase('bfkeys');
-  db = postgresDatabaseFromUrl(tdb.url);
-});
-after(async () => {
-  await db.close?.();
-  await tdb.drop();
-});
+const file = pgDatabaseForFile('bfkeys');
 
 for (const kind of Object.keys(KEY_TABLES) as KeyKind[]) {
   test(`SQL transform over a ${kind} key touches every row exactly once`, async () => {
-    const table = await createKeyTable(tdb, kind, ROWS, '_sql');
+    const table = await createKeyTable(file.tdb, kind, ROWS, '_sql');
     const result = await runBackfill(
-      db,
+      file.db,
       // ctid paging may revisit a row whose new version lands further on: its `where` must skip done rows.
       {
         table,
@@ -34,13 +29,13 @@ for (const kind of Object.keys(KEY_TABLES) as KeyKind[]) {
     assert.equal(result.paging, kind === 'nokey' ? 'ctid' : 'keyset');
     assert.equal(result.rowsChanged, ROWS);
     assert.ok(result.batches > 1, `expected several batches, got ${result.batches}`);
-    assert.deepEqual(await counterHistogram(tdb, table), { 1: ROWS });
+    assert.deepEqual(await counterHistogram(file.tdb, table), { 1: ROWS });
   });
 
   test(`JS transform over a ${kind} key touches every row exactly once`, async () => {
-    const table = await createKeyTable(tdb, kind, ROWS, '_js');
+    const table = await createKeyTable(file.tdb, kind, ROWS, '_js');
     const result = await runBackfill(
-      db,
+      file.db,
       { table, set: {}, ...(kind === 'nokey' ? { where: 'counter = 0' } : {}) },
       {
         job: `js-${kind}`,
@@ -53,18 +48,18 @@ for (const kind of Object.keys(KEY_TABLES) as KeyKind[]) {
     );
     assert.equal(result.status, 'done');
     assert.equal(result.rowsChanged, ROWS);
-    assert.deepEqual(await counterHistogram(tdb, table), { 1: ROWS });
+    assert.deepEqual(await counterHistogram(file.tdb, table), { 1: ROWS });
   });
 }
 
 test('ctid paging without a `where` that skips done rows is refused, with what to do instead', async () => {
-  const table = await createKeyTable(tdb, 'nokey', 100, '_refused');
+  const table = await createKeyTable(file.tdb, 'nokey', 100, '_refused');
   await assert.rejects(
-    runBackfill(db, { table, set: { counter: 'counter + 1' } }),
+    runBackfill(file.db, { table, set: { counter: 'counter + 1' } }),
     (error: unknown) =>
       error instanceof UnsafeOperationError &&
       /no primary key/.test(error.message) &&
       /add a primary key/.test(error.message),
   );
-  assert.deepEqual(await counterHistogram(tdb, table), { 0: 100 });
+  assert.deepEqual(await counterHistogram(file.tdb, table), { 0: 100 });
 });

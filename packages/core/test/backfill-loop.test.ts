@@ -1,32 +1,20 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
+  BackfillError,
   type BatchReport,
   CHECKPOINT_TABLE,
-  type Database,
   type ProgressEvent,
-  postgresDatabaseFromUrl,
   replicaLagThrottle,
   runBackfill,
 } from '@ballast/core';
-import { pgTestDatabase, type TestDatabase } from '@ballast/testkit';
-import { counterHistogram, createKeyTable } from './fixtures/backfill-tables.js';
+import { counterHistogram, createKeyTable, pgDatabaseForFile } from './fixtures/backfill-tables.js';
 
 const ROWS = 20_000;
-let tdb: TestDatabase;
-let db: Database & { close?(): Promise<void> };
-
-before(async () => {
-  tdb = await pgTestDatabase('bfloop');
-  db = postgresDatabaseFromUrl(tdb.url);
-});
-after(async () => {
-  await db.close?.();
-  await tdb.drop();
-});
+const file = pgDatabaseForFile('bfloop');
 
 async function query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
-  const conn = await tdb.connect();
+  const conn = await file.tdb.connect();
   try {
     return await conn.query<T>(sql, params);
   } finally {
@@ -35,10 +23,10 @@ async function query<T = Record<string, unknown>>(sql: string, params: unknown[]
 }
 
 test('batch size grows toward the target when batches are fast, and shrinks when slow', async () => {
-  const table = await createKeyTable(tdb, 'int', ROWS, '_grow');
+  const table = await createKeyTable(file.tdb, 'int', ROWS, '_grow');
   const grow: BatchReport[] = [];
   await runBackfill(
-    db,
+    file.db,
     { table, set: { counter: 'counter + 1' } },
     { initialBatchSize: 100, maxBatchSize: 10_000, targetBatchMs: 200, onBatch: (b) => grow.push(b) },
   );
@@ -47,7 +35,7 @@ test('batch size grows toward the target when batches are fast, and shrinks when
 
   const shrink: BatchReport[] = [];
   await runBackfill(
-    db,
+    file.db,
     { table, set: { counter: 'counter + 1' } },
     {
       job: 'shrink',
@@ -62,14 +50,14 @@ test('batch size grows toward the target when batches are fast, and shrinks when
     `sizes ${shrink.map((b) => b.limit).join(',')} should shrink`,
   );
   assert.ok(shrink.every((b) => b.limit >= 50));
-  assert.deepEqual(await counterHistogram(tdb, table), { 2: ROWS });
+  assert.deepEqual(await counterHistogram(file.tdb, table), { 2: ROWS });
 });
 
 test('a throttle callback makes the loop pause, and the pauses are recorded', async () => {
-  const table = await createKeyTable(tdb, 'int', ROWS, '_throttle');
+  const table = await createKeyTable(file.tdb, 'int', ROWS, '_throttle');
   let asked = 0;
   const result = await runBackfill(
-    db,
+    file.db,
     { table, set: { counter: 'counter + 1' } },
     {
       initialBatchSize: 2000,
@@ -88,16 +76,16 @@ test('a throttle callback makes the loop pause, and the pauses are recorded', as
       ['error rate 3%', 2],
     ],
   );
-  assert.deepEqual(await counterHistogram(tdb, table), { 1: ROWS });
+  assert.deepEqual(await counterHistogram(file.tdb, table), { 1: ROWS });
 });
 
 test('the replica-lag throttle waits while the lag it reads exceeds the bound', async () => {
   // No replica is attached to the test server: pg_stat_replication reports none, so no pause...
-  const none = await replicaLagThrottle(db, 1000)({ job: 'j', batches: 0, rowsDone: 0 });
+  const none = await replicaLagThrottle(file.db, 1000)({ job: 'j', batches: 0, rowsDone: 0 });
   assert.equal(none, undefined);
   // ...and a lag reading above the bound asks for a wait naming the lag.
   const lags = [7200, 300];
-  const throttle = replicaLagThrottle(db, 5000, async () => lags.shift() ?? 0);
+  const throttle = replicaLagThrottle(file.db, 5000, async () => lags.shift() ?? 0);
   assert.match(
     (await throttle({ job: 'j', batches: 0, rowsDone: 0 }))!.reason,
     /replica lag 7\.2 s > 5\.0 s/,
@@ -106,11 +94,11 @@ test('the replica-lag throttle waits while the lag it reads exceeds the bound', 
 });
 
 test('progress events carry rows done, the estimated total, rate and ETA', async () => {
-  const table = await createKeyTable(tdb, 'bigint', ROWS, '_progress');
+  const table = await createKeyTable(file.tdb, 'bigint', ROWS, '_progress');
   const updates: ProgressEvent[] = [];
   const finished: ProgressEvent[] = [];
   await runBackfill(
-    db,
+    file.db,
     { table, set: { counter: 'counter + 1' } },
     {
       initialBatchSize: 1000,
@@ -127,16 +115,16 @@ test('progress events carry rows done, the estimated total, rate and ETA', async
 });
 
 test('a dry run estimates rows and batches and writes nothing', async () => {
-  const table = await createKeyTable(tdb, 'uuid', ROWS, '_dry');
+  const table = await createKeyTable(file.tdb, 'uuid', ROWS, '_dry');
   const result = await runBackfill(
-    db,
+    file.db,
     { table, set: { counter: 'counter + 1' } },
     { dryRun: true, initialBatchSize: 1000, maxBatchSize: 5000 },
   );
   assert.equal(result.status, 'dry-run');
   assert.equal(result.estimatedRows, ROWS);
   assert.deepEqual(result.estimatedBatches, { atInitialSize: 20, atMaxSize: 4 });
-  assert.deepEqual(await counterHistogram(tdb, table), { 0: ROWS });
+  assert.deepEqual(await counterHistogram(file.tdb, table), { 0: ROWS });
   const [job] = await query<{ n: string }>(
     `select count(*) as n from ${CHECKPOINT_TABLE} where job like $1`,
     [`public.${table}:%`],
@@ -145,14 +133,15 @@ test('a dry run estimates rows and batches and writes nothing', async () => {
 });
 
 test('cancellation stops after the current batch; a rerun resumes and finishes exactly once', async () => {
-  const table = await createKeyTable(tdb, 'text', ROWS, '_cancel');
+  const table = await createKeyTable(file.tdb, 'text', ROWS, '_cancel');
   const controller = new AbortController();
   const first = await runBackfill(
-    db,
+    file.db,
     { table, set: { counter: 'counter + 1' } },
     {
       job: 'cancel-me',
       initialBatchSize: 1000,
+      minBatchSize: 1000,
       maxBatchSize: 1000,
       signal: controller.signal,
       onBatch: (b) => b.index === 5 && controller.abort(),
@@ -164,17 +153,17 @@ test('cancellation stops after the current batch; a rerun resumes and finishes e
     `select status, rows_done from ${CHECKPOINT_TABLE} where job = 'cancel-me'`,
   );
   assert.deepEqual(cp, { status: 'cancelled', rows_done: '5000' });
-  assert.deepEqual(await counterHistogram(tdb, table), { 0: ROWS - 5000, 1: 5000 });
+  assert.deepEqual(await counterHistogram(file.tdb, table), { 0: ROWS - 5000, 1: 5000 });
 
-  const second = await runBackfill(db, { table, set: { counter: 'counter + 1' } }, { job: 'cancel-me' });
+  const second = await runBackfill(file.db, { table, set: { counter: 'counter + 1' } }, { job: 'cancel-me' });
   assert.equal(second.status, 'done');
   assert.equal(second.resumed, true);
   assert.equal(second.rowsDone, ROWS);
-  assert.deepEqual(await counterHistogram(tdb, table), { 1: ROWS });
+  assert.deepEqual(await counterHistogram(file.tdb, table), { 1: ROWS });
 
-  const third = await runBackfill(db, { table, set: { counter: 'counter + 1' } }, { job: 'cancel-me' });
+  const third = await runBackfill(file.db, { table, set: { counter: 'counter + 1' } }, { job: 'cancel-me' });
   assert.equal(third.status, 'already-done');
-  assert.deepEqual(await counterHistogram(tdb, table), { 1: ROWS });
+  assert.deepEqual(await counterHistogram(file.tdb, table), { 1: ROWS });
 });
 
 test('a JS transform restructures a JSON column into a versioned shape, skipping rows already migrated', async () => {
@@ -188,7 +177,7 @@ test('a JS transform restructures a JSON column into a versioned shape, skipping
   );
   type Doc = { v?: number; first?: string; last?: string };
   const result = await runBackfill(
-    db,
+    file.db,
     { table: 'profiles', set: {} },
     {
       transform: (row) => {
@@ -213,9 +202,66 @@ test('hostile table and column names are quoted, never run', async () => {
     `create table "x""; drop table victims; --" (id int primary key, "a""b" int not null default 0)`,
   );
   await query(`insert into "x""; drop table victims; --" (id) select generate_series(1, 500)`);
-  const result = await runBackfill(db, { table, set: { 'a"b': '1' } }, { transform: undefined });
+  const result = await runBackfill(file.db, { table, set: { 'a"b': '1' } }, { transform: undefined });
   assert.equal(result.rowsChanged, 500);
-  const js = await runBackfill(db, { table, set: {} }, { transform: () => ({ 'a"b': 2 }) });
+  const js = await runBackfill(file.db, { table, set: {} }, { transform: () => ({ 'a"b': 2 }) });
   assert.equal(js.rowsChanged, 500);
   assert.equal((await query(`select 1 from victims`)).length, 0);
+});
+
+test('a batch blocked by an application row lock times out, is retried smaller, and completes', async () => {
+  const table = await createKeyTable(file.tdb, 'int', ROWS, '_locked');
+  const holder = await file.tdb.connect();
+  try {
+    await holder.query('begin');
+    await holder.query(`select * from ${table} where id = 5000 for update`);
+    const released = new Promise((r) => setTimeout(r, 400)).then(() => holder.query('commit'));
+    const result = await runBackfill(
+      file.db,
+      { table, set: { counter: 'counter + 1' } },
+      { lockTimeoutMs: 50, maxRetries: 20, initialBatchSize: 1000, maxBatchSize: 1000 },
+    );
+    await released;
+    assert.equal(result.status, 'done');
+    assert.ok(result.retries >= 1, `expected retries, got ${result.retries}`);
+    assert.deepEqual(await counterHistogram(file.tdb, table), { 1: ROWS });
+  } finally {
+    await holder.close();
+  }
+});
+
+test('a failing transform rolls its batch back, marks the checkpoint failed, and a rerun resumes exactly once', async () => {
+  const table = await createKeyTable(file.tdb, 'bigint', ROWS, '_fails');
+  const job = 'fails-once';
+  const bump = (row: Readonly<Record<string, unknown>>) => ({ counter: Number(row.counter) + 1 });
+  await assert.rejects(
+    runBackfill(
+      file.db,
+      { table, set: {} },
+      {
+        job,
+        initialBatchSize: 1000,
+        minBatchSize: 1000,
+        maxBatchSize: 1000,
+        transform: (row) => {
+          if (row.id === String(7500 * 10_000_000_000)) throw new Error('bad row');
+          return bump(row);
+        },
+      },
+    ),
+    (error: unknown) =>
+      error instanceof BackfillError &&
+      error.job === job &&
+      /bad row/.test(error.message) &&
+      /rerun/.test(error.message),
+  );
+  const [cp] = await query<{ status: string; rows_done: string }>(
+    `select status, rows_done from ${CHECKPOINT_TABLE} where job = $1`,
+    [job],
+  );
+  assert.deepEqual(cp, { status: 'failed', rows_done: '7000' });
+  assert.deepEqual(await counterHistogram(file.tdb, table), { 0: ROWS - 7000, 1: 7000 });
+  const rerun = await runBackfill(file.db, { table, set: {} }, { job, transform: bump });
+  assert.equal(rerun.resumed, true);
+  assert.deepEqual(await counterHistogram(file.tdb, table), { 1: ROWS });
 });

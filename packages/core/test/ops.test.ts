@@ -93,7 +93,7 @@ const CASES: Case[] = [
       ),
     check: async () => {
       const r = await one<{ n: string; d: string; nulls: string }>(
-        'select count(*) n, count(distinct token) d, count(*) filter (where token is null) nulls from ac2',
+        'select count(*) n, count(distinct token) d, count(*) filter (where token is null) as nulls from ac2',
       );
       assert.equal(r.nulls, '0');
       assert.ok(Number(r.d) > 400, `per-row values, got ${r.d} distinct`);
@@ -147,7 +147,7 @@ const CASES: Case[] = [
     check: async () => {
       assert.deepEqual(await constraint('child', 'child_v_fkey'), [{ contype: 'f', convalidated: true }]);
       const idx = await one<{ valid: boolean }>(
-        "select indisvalid valid from pg_index where indexrelid = 'child_v_idx'::regclass",
+        "select indisvalid as valid from pg_index where indexrelid = 'child_v_idx'::regclass",
       );
       assert.equal(idx.valid, true);
       assert.equal(await failureCode('insert into child values (-1, 100000)'), '23503');

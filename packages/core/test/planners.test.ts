@@ -115,6 +115,11 @@ describe('add column plans by version and default', () => {
       /ADD CONSTRAINT "t_c_not_null" NOT NULL "c" NOT VALID/,
     );
   });
+  test('PG 11 keeps the validated CHECK as the rule, and the reverse drops it', () => {
+    const plan = planSetNotNull({ table: 't', column: 'c' }, pg11);
+    assert.deepEqual(ids(plan), ['add-check-not-valid', 'validate-check']);
+    assert.match((plan.reverse[0] as { sql: string }).sql, /DROP CONSTRAINT IF EXISTS "t_c_not_null"/);
+  });
   test('NOT NULL without a default is refused', () => {
     assert.throws(
       () => planAddColumn({ table: 't', column: 'c', type: 'int', notNull: true }, pg15),

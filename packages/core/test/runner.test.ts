@@ -14,7 +14,9 @@ import {
   planAddColumn,
   planCreateIndex,
   planDropColumn,
+  planDropTable,
   planSetNotNull,
+  postgresDatabaseFromUrl,
   runPlan,
   StepFailedError,
   WrongContextError,
@@ -55,6 +57,26 @@ describe('lock timeouts', () => {
     assert.equal(report.steps[0]!.status, 'applied');
     assert.equal(report.steps[0]!.attempts, retries.length + 1);
     await fx.sql('select c from lt1');
+  });
+
+  test('a one-connection pool still retries and completes (the blocker sampler just waits its turn)', async () => {
+    await fx.sql('create table lt3 (id int primary key)');
+    const single = postgresDatabaseFromUrl(fx.test.url, { max: 1 });
+    const blocker = await holdLock(fx.test.url, 'select * from lt3', { releaseAfterMs: 800 });
+    try {
+      const report = await runPlan(
+        single,
+        planAddColumn({ table: 'lt3', column: 'c', type: 'int' }, fx.server),
+        {
+          lockTimeoutMs: 200,
+          retry: { maxAttempts: 30, baseDelayMs: 50, maxDelayMs: 200 },
+        },
+      );
+      assert.ok(report.steps[0]!.attempts > 1);
+    } finally {
+      await blocker.release();
+      await single.close?.();
+    }
   });
 
   test('retries exhausted: LockTimeoutError with the attempts and the blockers', async () => {
@@ -108,6 +130,10 @@ describe("inside the caller's transaction", () => {
       });
       await blocker.release();
       assert.ok(report.steps[0]!.attempts > 1, lines.join('\n'));
+      assert.ok(
+        lines.some((l) => l.startsWith("warning: inside the caller's transaction")),
+        lines.join('\n'),
+      );
       const [setting] = (await client.query("select current_setting('lock_timeout') lt")).rows;
       assert.equal(setting.lt, '7s');
       await client.query('commit');
@@ -142,6 +168,29 @@ describe("inside the caller's transaction", () => {
       await client.end();
     }
   });
+
+  test('a plan with a backfill step is refused before its first step runs', async () => {
+    await fx.sql('create table tx3 (id int primary key)');
+    const { db, client } = await callerTransaction();
+    try {
+      const plan = planAddColumn(
+        { table: 'tx3', column: 't', type: 'text', default: { sql: 'md5(random()::text)' } },
+        fx.server,
+      );
+      await assert.rejects(runPlan(db, plan), (error: unknown) => {
+        assert.ok(error instanceof WrongContextError);
+        assert.match(error.message, /step add-column:tx3\.t:backfill/);
+        return true;
+      });
+      const { rows } = await client.query(
+        "select 1 from pg_attribute where attrelid = 'tx3'::regclass and attname = 't'",
+      );
+      assert.deepEqual(rows, [], 'no step ran');
+    } finally {
+      await client.query('rollback');
+      await client.end();
+    }
+  });
 });
 
 test('a unique build that fails on duplicates leaves an INVALID index; after fixing the data the rerun drops and rebuilds it', async () => {
@@ -157,7 +206,7 @@ test('a unique build that fails on duplicates leaves an INVALID index; after fix
   });
   const state = () =>
     fx.sql<{ valid: boolean }>(
-      "select indisvalid valid from pg_index where indexrelid = to_regclass('dup_email_key')",
+      "select indisvalid as valid from pg_index where indexrelid = to_regclass('dup_email_key')",
     );
   assert.deepEqual(await state(), [{ valid: false }]);
   await fx.sql("update dup set email = 'u2@x' where id = 2");
@@ -229,6 +278,14 @@ test('hostile identifiers are quoted and harmless', async () => {
     planSetNotNull({ table, column }, fx.server),
     planDropColumn({ table, column: 'v', confirmUnused: true }, fx.server),
   ];
+  const schema = 's"; drop table y; --';
+  await fx.sql(`create schema "s""; drop table y; --"`);
+  await fx.sql(`create table "s""; drop table y; --"."x""; drop table y; --" (id int primary key, v int)`);
+  plans.push(
+    planCreateIndex({ schema, table, columns: ['v'], name: 'i"; drop table y; --' }, fx.server),
+    planSetNotNull({ schema, table, column: 'v' }, fx.server),
+    planDropTable({ schema, table, confirmUnused: true }, fx.server),
+  );
   for (const plan of plans) {
     await runPlan(fx.db, plan);
     assert.ok(

@@ -42,6 +42,7 @@ export async function runBatchLoop(source: BackfillSource, options: LoopOptions)
   const started = performance.now();
   const bounds = validateBounds(options.bounds);
   const pauses: PauseRecord[] = [];
+  let retries = 0;
   const base = { job: options.job, target: source.target, paging: source.paging, pauses };
   const elapsed = () => performance.now() - started;
 
@@ -59,6 +60,7 @@ export async function runBatchLoop(source: BackfillSource, options: LoopOptions)
         atInitialSize: Math.ceil(rows / bounds.initial),
         atMaxSize: Math.ceil(rows / bounds.max),
       },
+      retries,
       resumed: false,
       durationMs: elapsed(),
     };
@@ -79,6 +81,7 @@ export async function runBatchLoop(source: BackfillSource, options: LoopOptions)
     rowsChanged,
     batches,
     estimatedRows: total,
+    retries,
     resumed: opened.state === 'resumed',
     durationMs: elapsed(),
   });
@@ -177,6 +180,7 @@ export async function runBatchLoop(source: BackfillSource, options: LoopOptions)
         return await fn();
       } catch (error) {
         if (attempt >= options.maxRetries || !source.isTransient(error)) throw error;
+        retries += 1;
         await backoff(attempt);
       }
     }

@@ -105,6 +105,8 @@ export interface BackfillResult {
   /** Dry run only: batches at the initial and at the maximum batch size. */
   readonly estimatedBatches?: { readonly atInitialSize: number; readonly atMaxSize: number };
   readonly pauses: readonly PauseRecord[];
+  /** Batches retried after a transient failure (lock timeout, deadlock, serialization). */
+  readonly retries: number;
   readonly resumed: boolean;
   /** Key paging (`keyset`) or physical ranges (`ctid`). */
   readonly paging: string;

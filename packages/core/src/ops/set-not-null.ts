@@ -7,6 +7,7 @@ import {
 } from '../dialects/pg-catalog.js';
 import type { ServerInfo } from '../dialects/server.js';
 import { freezePlan, type Plan, type Step } from '../plan.js';
+import { dropConstraintStep } from './add-check.js';
 import { defaultName, displayName, qi, qtable, sqlStep } from './shared.js';
 
 export interface SetNotNullInput extends TableRef {
@@ -23,10 +24,13 @@ export interface SetNotNullInput extends TableRef {
  * - PG < 12: the validated CHECK is kept as the constraint (SET NOT NULL would scan under lock).
  * Every step's `done` check also accepts "column already NOT NULL", so a rerun is a no-op.
  */
+const notNullConstraintName = (input: SetNotNullInput) =>
+  input.constraintName ?? defaultName([input.table, input.column], 'not_null');
+
 export function notNullSteps(input: SetNotNullInput, server: ServerInfo, idPrefix: string): Step[] {
   const t = qtable(input);
   const c = qi(input.column);
-  const name = input.constraintName ?? defaultName([input.table, input.column], 'not_null');
+  const name = notNullConstraintName(input);
   const where = `${displayName(input)}.${input.column}`;
   const alreadyNotNull = columnNotNull(input, input.column);
   if (server.capabilities.notNullNotValid) {
@@ -114,7 +118,10 @@ export function planSetNotNull(input: SetNotNullInput, server: ServerInfo): Plan
     operation: 'set-not-null',
     target,
     steps: notNullSteps(input, server, id),
-    reverse: [dropNotNullStep(input, id)],
+    // On PG < 12 the rule is the kept CHECK constraint, not the column's NOT NULL.
+    reverse: oldServer
+      ? [dropConstraintStep(input, notNullConstraintName(input), id)]
+      : [dropNotNullStep(input, id)],
     notes: oldServer
       ? [
           `PostgreSQL < 12 cannot turn a validated CHECK into SET NOT NULL without a full scan under ACCESS EXCLUSIVE: ` +

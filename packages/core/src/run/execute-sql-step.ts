@@ -34,29 +34,31 @@ export async function attemptSqlStep(
   step: SqlStep,
   settings: AttemptSettings,
 ): Promise<AttemptOutcome> {
-  return db.withSession(async (session) => {
-    const [{ pid } = { pid: 0 }] = await session.query<{ pid: number }>('select pg_backend_pid() as pid');
-    // From another session: who blocks us, and how far an index build got. Not inside a caller's
-    // transaction, where a second session may be the same connection.
-    const blockers = db.inTransaction
-      ? undefined
-      : watchBlockers(db, pid, Math.max(50, Math.min(250, settings.lockTimeoutMs / 2)));
-    const build =
-      step.watch === 'create-index' && settings.progress && !db.inTransaction
-        ? watchIndexBuild(db, pid, step.id, settings.progress)
-        : undefined;
-    let error: unknown;
-    try {
+  let blockers: ReturnType<typeof watchBlockers> | undefined;
+  let build: ReturnType<typeof watchIndexBuild> | undefined;
+  let outcome: { ok: true } | { ok: false; error: unknown } = { ok: true };
+  try {
+    await db.withSession(async (session) => {
+      const [{ pid } = { pid: 0 }] = await session.query<{ pid: number }>('select pg_backend_pid() as pid');
+      // From another session: who blocks us, and how far an index build got. Not inside a
+      // caller's transaction, where a second session may be the same connection.
+      if (!db.inTransaction) {
+        blockers = watchBlockers(db, pid, Math.max(50, Math.min(250, settings.lockTimeoutMs / 2)));
+        if (step.watch === 'create-index' && settings.progress) {
+          build = watchIndexBuild(db, pid, step.id, settings.progress);
+        }
+      }
       if (!step.transactional) await runOutsideTransaction(session, step, settings);
       else if (db.inTransaction) await runInSavepoint(session, step, settings);
       else await runInOwnTransaction(session, step, settings);
-    } catch (e) {
-      error = e;
-    }
-    await build?.stop(error === undefined);
-    const seen = (await blockers?.stop()) ?? [];
-    return error === undefined ? { blockers: seen } : { error, blockers: seen };
-  });
+    });
+  } catch (error) {
+    outcome = { ok: false, error };
+  }
+  // Watchers stop after the session went back: with a one-connection pool their query waits for it.
+  await build?.stop(outcome.ok);
+  const seen = (await blockers?.stop()) ?? [];
+  return outcome.ok ? { blockers: seen } : { error: outcome.error, blockers: seen };
 }
 
 async function statementWithPrepare(

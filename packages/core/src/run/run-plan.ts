@@ -26,13 +26,16 @@ async function runSteps(db: Database, plan: Plan, options: RunOptions): Promise<
   const journal = options.migration ? journalFor(db, options.migration) : undefined;
   const journaled = journal ? await journal.completed() : new Set<string>();
   const reports: StepReport[] = [];
+  // Refuse before the first step: a half-applied plan inside a transaction the caller then
+  // rolls back teaches nothing; the message says what to change.
+  for (const step of plan.steps) refuseOutsideTransactionSteps(db, step, plan);
+  warnLocksHeldAcrossScans(db, plan, log);
   for (const step of plan.steps) {
     if (journaled.has(step.id)) {
       log(`skip ${step.id}: journaled as done by an earlier run of ${options.migration}`);
       reports.push({ id: step.id, status: 'skipped', attempts: 0, ms: 0 });
       continue;
     }
-    refuseOutsideTransactionSteps(db, step, plan);
     const t0 = performance.now();
     if (await isDone(db, step)) {
       log(`already done ${step.id}: ${step.description}`);
@@ -43,8 +46,11 @@ async function runSteps(db: Database, plan: Plan, options: RunOptions): Promise<
     log(`run ${step.id}: ${step.description}`);
     let attempts = 0;
     try {
-      attempts = step.kind === 'sql' ? await runSqlStepWithRetries(db, step, options) : 1;
-      if (step.kind === 'backfill') await runBackfillStep(db, step, options);
+      if (step.kind === 'sql') attempts = await runSqlStepWithRetries(db, step, options);
+      else {
+        await runBackfillStep(db, step, options);
+        attempts = 1;
+      }
     } catch (error) {
       await journal
         ?.record(step.id, { ms: performance.now() - t0, success: false, error: (error as Error).message })
@@ -69,6 +75,22 @@ function refuseOutsideTransactionSteps(db: Database, step: Step, plan: Plan): vo
         'run this migration outside a transaction. For Knex, add `export const config = { transaction: false }` ' +
         'to the migration file; Ballast then gives each step its own short transaction where one is needed.',
     },
+  );
+}
+
+/**
+ * Inside the caller's transaction every lock is held until the caller commits, so an ACCESS
+ * EXCLUSIVE step followed by a scanning step (VALIDATE) blocks the table for the whole scan.
+ * The plan still runs (the caller chose the transaction); the log says what that costs.
+ */
+function warnLocksHeldAcrossScans(db: Database, plan: Plan, log: (line: string) => void): void {
+  if (!db.inTransaction) return;
+  const exclusive = plan.steps.findIndex((s) => s.lock === 'ACCESS EXCLUSIVE');
+  const scan = plan.steps.find((s, i) => i > exclusive && s.timeout === 'long');
+  if (exclusive < 0 || !scan) return;
+  log(
+    `warning: inside the caller's transaction, ${plan.steps[exclusive]!.id} keeps ACCESS EXCLUSIVE until commit, ` +
+      `so ${scan.id} scans while reads and writes wait. Run this migration outside a transaction to avoid it.`,
   );
 }
 
