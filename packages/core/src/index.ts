@@ -1,10 +1,12 @@
 export {
   BACKFILL_DEFAULTS,
   BackfillError,
+  type BackfillJobStatus,
   type BackfillOptions,
   type BackfillResult,
   type BackfillSource,
   type BatchReport,
+  backfillStatus,
   CHECKPOINT_TABLE,
   CheckpointConflictError,
   defaultJobName,
