@@ -2,7 +2,7 @@
  * What start.ts and the example's test share: running the real Knex CLI on this app, and
  * reading back what the migrations did.
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,11 +22,11 @@ export interface CliResult {
  * `knex <args>` in this directory, as a child process. Node gets tsx and the `ballast-source`
  * condition because the monorepo runs TypeScript sources; an installed app runs `npx knex`.
  */
-export function runKnex(
+export function startKnex(
   args: readonly string[],
   env: Record<string, string>,
   options: { echo?: boolean } = {},
-): Promise<CliResult> {
+): { readonly child: ChildProcess; readonly done: Promise<CliResult> } {
   const child = spawn(
     process.execPath,
     ['--conditions=ballast-source', '--import', 'tsx', knexCli, ...args],
@@ -34,19 +34,26 @@ export function runKnex(
   );
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (d: Buffer) => {
+  child.stdout!.on('data', (d: Buffer) => {
     stdout += d;
     if (options.echo) process.stdout.write(d);
   });
-  child.stderr.on('data', (d: Buffer) => {
+  child.stderr!.on('data', (d: Buffer) => {
     stderr += d;
     if (options.echo) process.stderr.write(d);
   });
-  return new Promise((resolve, reject) => {
+  const done = new Promise<CliResult>((resolve, reject) => {
     child.once('error', reject);
-    child.once('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    child.once('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
   });
+  return { child, done };
 }
+
+export const runKnex = (
+  args: readonly string[],
+  env: Record<string, string>,
+  options: { echo?: boolean } = {},
+) => startKnex(args, env, options).done;
 
 export interface AppState {
   readonly migrations: string[];

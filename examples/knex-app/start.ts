@@ -6,15 +6,17 @@
  *
  *   pnpm --filter knex-app start          SEED_USERS=200000 for a bigger table
  */
+import { rmSync } from 'node:fs';
 import { createRunDir, findPgBinaries, startLocalPostgres } from '@ballast/testkit';
 import { readState, runKnex } from './app.js';
 
 const log = (line: string) => process.stdout.write(`\n[knex-app] ${line}\n`);
 
 log('starting an embedded PostgreSQL 18 …');
-const server = await startLocalPostgres(createRunDir(), findPgBinaries('18'));
+const runDir = createRunDir();
+const server = await startLocalPostgres(runDir, findPgBinaries('18'));
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => void server.stop().finally(() => process.exit(130)));
+  process.once(signal, () => void server.stop().finally(() => process.exit(130))); // the next run sweeps its files
 }
 log(`${server.version} at ${server.url}`);
 const env = { DATABASE_URL: server.url };
@@ -51,6 +53,7 @@ try {
   console.error(`\n[knex-app] ${(error as Error).message}`);
 } finally {
   await server.stop();
+  rmSync(runDir.path, { recursive: true, force: true }); // the throwaway cluster's data
   log('PostgreSQL stopped');
 }
 process.exit(failed ? 1 : 0);

@@ -1,11 +1,8 @@
 import {
-  type BackfillStep,
-  type BackfillOptions as CoreBackfillOptions,
   consoleProgress,
   type Database,
   freezePlan,
   type Plan,
-  type ProgressReporter,
   planAddCheck,
   planAddColumn,
   planAddForeignKey,
@@ -13,7 +10,6 @@ import {
   planCreateIndex,
   planDropIndex,
   planSetNotNull,
-  type RetryOptions,
   type RunOptions,
   type RunReport,
   readServerInfo,
@@ -23,137 +19,22 @@ import {
   WrongContextError,
 } from '@ballast/core';
 import type { Knex } from 'knex';
+import { backfillPlan } from './backfill-plan.js';
 import { type CallSite, userCallSites } from './call-site.js';
 import { type ColumnSpec, resolveColumnSpec } from './column-spec.js';
 import { knexDatabase } from './database.js';
-import {
-  type ExpandContractHelpers,
-  type ExpandContractReverse,
-  expandContractHelpers,
-} from './expand-contract.js';
+import { expandContractHelpers } from './expand-contract.js';
 import { alreadyAppliedError, describeCall, explainWrongContext, irreversibleError } from './messages.js';
-import { type Direction, type MigrationContext, resolveMigrationContext } from './migration-context.js';
-
-/** Options of `ballast(knex, options)`; every one has a default. */
-export interface BallastOptions {
-  /** Schema of tables given as plain strings. Default: none (PostgreSQL's search_path decides). */
-  readonly schema?: string;
-  /** lock_timeout per step, ms. Default 1000 (core's runner default). */
-  readonly lockTimeoutMs?: number;
-  /** statement_timeout for short DDL steps, ms. Default 30000; long steps (CONCURRENTLY, VALIDATE, backfill) get none. */
-  readonly statementTimeoutMs?: number;
-  /** Retries on lock timeout. Default 10 attempts, full jitter, 200 ms base, 5 s cap. */
-  readonly retry?: RetryOptions;
-  /** Journal key base. Default: the migration's file name, read from the call stack. */
-  readonly migration?: string;
-  /** `up` or `down`. Default: read from the call stack (the `up`/`down` function calling the helper). */
-  readonly direction?: Direction;
-  /** Knex's migrations table, if not the knexfile's `migrations.tableName`. Default `knex_migrations`. */
-  readonly migrationsTable?: string;
-  readonly migrationsSchema?: string;
-  /** One line per step and retry. Default: written to stderr prefixed `ballast:`. */
-  readonly log?: (line: string) => void;
-  /** Progress of backfills and index builds. Default: a bar on a TTY, JSON lines otherwise; false: none. */
-  readonly progress?: ProgressReporter | false;
-  /** The migrator lock (`ballast_locks`) around every helper. Default: name `ballast`, TTL 30 s, wait 30 s. */
-  readonly lock?: RunOptions['lock'];
-  /**
-   * Backfill tuning, passed to core's batch engine. Defaults: first batch 1000 rows, adaptive
-   * toward 100 ms per batch (100–50 000 rows), no pause, waits while replica lag > 5 s.
-   */
-  readonly backfill?: BackfillTuning;
-}
-
-export type BackfillTuning = Pick<
-  CoreBackfillOptions,
-  | 'initialBatchSize'
-  | 'minBatchSize'
-  | 'maxBatchSize'
-  | 'targetBatchMs'
-  | 'pauseMs'
-  | 'maxReplicaLagMs'
-  | 'lockTimeoutMs'
-  | 'maxRetries'
-  | 'throttles'
->;
-
-/** A table name as written (never split on dots), or with its schema. */
-export type TableName = string | { readonly table: string; readonly schema?: string };
-
-export interface IndexOptions {
-  /** Default `<table>_<columns>_idx` (`_key` when unique), shortened with a hash past 63 bytes. */
-  readonly name?: string;
-  /** Default false. */
-  readonly unique?: boolean;
-  /** Partial index predicate (SQL you write, never user input). Default none. */
-  readonly where?: string;
-  /** Access method: btree (default), hash, gin, gist, brin, spgist. */
-  readonly method?: string;
-}
-
-export interface ForeignKeyReference {
-  readonly table: string;
-  readonly columns: readonly string[];
-  readonly schema?: string;
-}
-
-export interface ForeignKeyOptions {
-  /** Default `<table>_<columns>_fkey`. */
-  readonly name?: string;
-  /** `no action` (default), `restrict`, `cascade`, `set null`, `set default`. */
-  readonly onDelete?: string;
-  /** Same words as onDelete. Default `no action`. */
-  readonly onUpdate?: string;
-  /** Also build an index on the referencing columns (concurrently) first. Default true. */
-  readonly index?: boolean;
-}
-
-export interface BackfillOptions {
-  /** Rows to touch (SQL you write); rows already right are skipped cheaply with it. Default: all. */
-  readonly where?: string;
-}
-
-/** Data loss needs an explicit yes: the application must no longer read or write the column/table. */
-export interface ConfirmUnused {
-  readonly confirmUnused: true;
-}
-
-/** dropColumn/dropTable (with a backup), renameColumn, changeColumnType, contract: expand-contract.ts. */
-export interface Ballast extends ExpandContractHelpers {
-  safeAddColumn(table: TableName, column: string, spec: ColumnSpec): Promise<RunReport>;
-  addIndexConcurrently(
-    table: TableName,
-    columns: readonly string[],
-    options?: IndexOptions,
-  ): Promise<RunReport>;
-  dropIndexConcurrently(name: string, options?: { readonly schema?: string }): Promise<RunReport>;
-  setNotNull(table: TableName, column: string): Promise<RunReport>;
-  addForeignKey(
-    table: TableName,
-    columns: readonly string[],
-    references: ForeignKeyReference,
-    options?: ForeignKeyOptions,
-  ): Promise<RunReport>;
-  addCheck(table: TableName, name: string, expression: string): Promise<RunReport>;
-  addUnique(
-    table: TableName,
-    columns: readonly string[],
-    options?: { readonly name?: string },
-  ): Promise<RunReport>;
-  backfill(
-    table: TableName,
-    set: Readonly<Record<string, string>>,
-    options?: BackfillOptions,
-  ): Promise<RunReport>;
-  /** The same helpers, given the same arguments as in `up()`, undo what they did (for `down()`). */
-  readonly reverse: ReverseHelpers;
-}
-
-export type ReverseHelpers = Pick<
+import { type MigrationContext, resolveMigrationContext } from './migration-context.js';
+import type {
+  BackfillOptions,
   Ballast,
-  'safeAddColumn' | 'addIndexConcurrently' | 'setNotNull' | 'addForeignKey' | 'addCheck' | 'addUnique'
-> &
-  ExpandContractReverse;
+  BallastOptions,
+  ForeignKeyOptions,
+  ForeignKeyReference,
+  IndexOptions,
+  TableName,
+} from './types.js';
 
 /**
  * The helpers for one migration: `const b = ballast(knex)` at the top of `up`/`down`. Each helper
@@ -286,7 +167,8 @@ export function ballast(knex: Knex, options: BallastOptions = {}): Ballast {
     addCheck: helper('addCheck', 'forward'),
     addUnique: helper('addUnique', 'forward'),
     backfill: helper('backfill', 'forward'),
-    // its `reverse` is replaced just below by the merged one
+    // renameColumn, changeColumnType, contract, dropColumn/dropTable with backups; its `reverse`
+    // is replaced just below by the merged one
     ...expandContract,
     reverse: {
       safeAddColumn: helper('safeAddColumn', 'reverse'),
@@ -309,33 +191,4 @@ function reversed(plan: Plan): Plan {
     reverse: plan.steps,
     notes: [],
   });
-}
-
-/**
- * A plan of one batched backfill step (core/backfill runs it: keyset batches, each its own
- * transaction, resumable from its checkpoint). Core has no planner for a bare backfill: the step
- * is the same one planAddColumn emits for a volatile default.
- */
-function backfillPlan(input: {
-  readonly table: string;
-  readonly schema?: string;
-  readonly set: Readonly<Record<string, string>>;
-  readonly where?: string;
-}): Plan {
-  const target = `${input.schema ? `${input.schema}.` : ''}${input.table}(${Object.keys(input.set).join(', ')})`;
-  const step: BackfillStep = {
-    kind: 'backfill',
-    id: `backfill:${target}`,
-    description: `fill ${target} on existing rows in small batches, each its own short transaction`,
-    lock: 'ROW EXCLUSIVE',
-    transactional: false,
-    timeout: 'long',
-    backfill: {
-      table: input.table,
-      ...(input.schema ? { schema: input.schema } : {}),
-      set: input.set,
-      ...(input.where ? { where: input.where } : {}),
-    },
-  };
-  return freezePlan({ operation: 'backfill', target, steps: [step], reverse: [], notes: [] });
 }

@@ -1,15 +1,4 @@
-export {
-  type BackfillOptions,
-  type Ballast,
-  type BallastOptions,
-  ballast,
-  type ConfirmUnused,
-  type ForeignKeyOptions,
-  type ForeignKeyReference,
-  type IndexOptions,
-  type ReverseHelpers,
-  type TableName,
-} from './ballast.js';
+export { ballast } from './ballast.js';
 export {
   type ColumnBuilderCallback,
   type ColumnDefinition,
@@ -20,3 +9,15 @@ export {
 } from './column-spec.js';
 export { knexDatabase } from './database.js';
 export type { Direction } from './migration-context.js';
+export type {
+  BackfillOptions,
+  BackfillTuning,
+  Ballast,
+  BallastOptions,
+  ConfirmUnused,
+  ForeignKeyOptions,
+  ForeignKeyReference,
+  IndexOptions,
+  ReverseHelpers,
+  TableName,
+} from './types.js';

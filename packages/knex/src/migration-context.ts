@@ -15,13 +15,14 @@ export interface MigrationContext {
   readonly recorded?: boolean;
 }
 
-const DIRECTION = /(?:^|\.)(up|down)$/;
+// `up`, `Module.up`, `exports.down`, or `Object.migrateUp [as up]` as V8 names the frame.
+const DIRECTION = /(?:^|\.)(up|down)$|\[as (up|down)\]$/;
 
 /** `up`/`down` from the frame of the migration function, when the stack shows it. */
 export function directionOf(sites: readonly CallSite[]): Direction | undefined {
   for (const site of sites) {
     const m = site.fn ? DIRECTION.exec(site.fn) : null;
-    if (m) return m[1] as Direction;
+    if (m) return (m[1] ?? m[2]) as Direction;
   }
   return undefined;
 }

@@ -3,7 +3,13 @@ import { dirname, join } from 'node:path';
 import { afterEach, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { quoteIdent } from '@ballast/core';
-import { pgTestDatabase, type SqlConnection, type TestDatabase } from '@ballast/testkit';
+import {
+  type PgServer,
+  pgServers,
+  pgTestDatabase,
+  type SqlConnection,
+  type TestDatabase,
+} from '@ballast/testkit';
 import knexFactory, { type Knex } from 'knex';
 import { ballast } from '../src/index.js';
 import { CRASH_ENV } from './fixtures/crash/20240101000000_fill_and_index.js';
@@ -19,8 +25,8 @@ afterEach(async () => {
 });
 
 /** A fresh database, a Knex on it and a plain connection for assertions. */
-async function setup(): Promise<{ db: TestDatabase; knex: Knex; conn: SqlConnection }> {
-  const db = await pgTestDatabase('knexhelpers');
+async function setup(server?: PgServer): Promise<{ db: TestDatabase; knex: Knex; conn: SqlConnection }> {
+  const db = await pgTestDatabase('knexhelpers', server);
   const knex = knexFactory({ client: 'pg', connection: db.url, pool: { min: 0, max: 6 } });
   const conn = await db.connect();
   cleanups.push(async () => {
@@ -38,73 +44,74 @@ async function createItems(conn: SqlConnection, rows: number): Promise<void> {
   await conn.query(`insert into items (name) select 'item ' || g from generate_series(1, $1::int) g`, [rows]);
 }
 
-test('every helper, up, down and up again, with hostile names that only ever reach SQL quoted', async () => {
-  const { knex, conn } = await setup();
-  await conn.query('create table victim (id int)');
-  await conn.query(`create table ${q(PARENT)} (id bigint primary key)`);
-  await conn.query(`insert into ${q(PARENT)} select generate_series(1, 10)`);
-  await conn.query(
-    `create table ${q(CHILD)} (id bigserial primary key, ${q(NAME_COL)} text not null, ${q(PARENT_REF)} bigint,
+for (const server of pgServers())
+  test(`[pg ${server.label}] every helper, up, down and up again, with hostile names that only ever reach SQL quoted`, async () => {
+    const { knex, conn } = await setup(server);
+    await conn.query('create table victim (id int)');
+    await conn.query(`create table ${q(PARENT)} (id bigint primary key)`);
+    await conn.query(`insert into ${q(PARENT)} select generate_series(1, 10)`);
+    await conn.query(
+      `create table ${q(CHILD)} (id bigserial primary key, ${q(NAME_COL)} text not null, ${q(PARENT_REF)} bigint,
        ${q(OBSOLETE_COL)} text not null default 'x')`,
-  );
-  await conn.query(
-    `insert into ${q(CHILD)} (${q(NAME_COL)}, ${q(PARENT_REF)}) select 'n' || g, 1 + g % 10 from generate_series(1, 2000) g`,
-  );
-  const original = await describeTable(conn, CHILD);
-
-  const applied = async () => {
-    const shape = await describeTable(conn, CHILD);
-    assert.deepEqual(shape.columns[LABEL_COL], {
-      type: 'character varying(50)',
-      notNull: true,
-      default: "'it''s'::character varying",
-    });
-    assert.equal(shape.columns[SCORE_COL]?.notNull, true);
-    assert.equal(shape.columns[OBSOLETE_COL], undefined, 'dropped column is gone, its values in a backup');
-    const [backup] = await conn.query<{ n: string }>(
-      "select count(*) as n from ballast_backups where source_column = $1 and status = 'ready'",
-      [OBSOLETE_COL],
     );
-    assert.equal(backup!.n, '1');
-    assert.deepEqual(shape.constraints, {
-      'child label"uq': 'u',
-      'child parent"fk': 'f',
-      [`${SCORE_COL} positive`]: 'c',
-      [`${CHILD}_pkey`]: 'p',
-    });
-    assert.equal(shape.indexes['child name"idx'], 'valid');
-    const [wrong] = await conn.query<{ n: string }>(
-      `select count(*) as n from ${q(CHILD)} where ${q(SCORE_COL)} is distinct from length(${q(NAME_COL)})`,
+    await conn.query(
+      `insert into ${q(CHILD)} (${q(NAME_COL)}, ${q(PARENT_REF)}) select 'n' || g, 1 + g % 10 from generate_series(1, 2000) g`,
     );
-    assert.equal(wrong!.n, '0', 'backfill computed every row');
-    assert.equal(await tableExists(conn, 'victim'), true);
-  };
+    const original = await describeTable(conn, CHILD);
 
-  const [, firstRun] = await knex.migrate.latest(migrator('helpers'));
-  assert.deepEqual(firstRun, ['20240101000000_every_helper.ts']);
-  await applied();
+    const applied = async () => {
+      const shape = await describeTable(conn, CHILD);
+      assert.deepEqual(shape.columns[LABEL_COL], {
+        type: 'character varying(50)',
+        notNull: true,
+        default: "'it''s'::character varying",
+      });
+      assert.equal(shape.columns[SCORE_COL]?.notNull, true);
+      assert.equal(shape.columns[OBSOLETE_COL], undefined, 'dropped column is gone, its values in a backup');
+      const [backup] = await conn.query<{ n: string }>(
+        "select count(*) as n from ballast_backups where source_column = $1 and status = 'ready'",
+        [OBSOLETE_COL],
+      );
+      assert.equal(backup!.n, '1');
+      assert.deepEqual(shape.constraints, {
+        'child label"uq': 'u',
+        'child parent"fk': 'f',
+        [`${SCORE_COL} positive`]: 'c',
+        [`${CHILD}_pkey`]: 'p',
+      });
+      assert.equal(shape.indexes['child name"idx'], 'valid');
+      const [wrong] = await conn.query<{ n: string }>(
+        `select count(*) as n from ${q(CHILD)} where ${q(SCORE_COL)} is distinct from length(${q(NAME_COL)})`,
+      );
+      assert.equal(wrong!.n, '0', 'backfill computed every row');
+      assert.equal(await tableExists(conn, 'victim'), true);
+    };
 
-  await knex.migrate.rollback(migrator('helpers'));
-  const rolledBack = await describeTable(conn, CHILD);
-  assert.deepEqual(Object.keys(rolledBack.columns), Object.keys(original.columns));
-  assert.deepEqual(rolledBack.constraints, original.constraints);
-  assert.deepEqual(rolledBack.indexes, original.indexes);
+    const [, firstRun] = await knex.migrate.latest(migrator('helpers'));
+    assert.deepEqual(firstRun, ['20240101000000_every_helper.ts']);
+    await applied();
 
-  // A re-apply after a rollback runs every step again: the journal key changes per apply.
-  await knex.migrate.latest(migrator('helpers'));
-  await applied();
-  const keys = await conn.query<{ migration: string }>(
-    'select distinct migration from ballast_journal order by migration',
-  );
-  assert.deepEqual(
-    keys.map((k) => k.migration),
-    [
-      '20240101000000_every_helper.ts#down@1',
-      '20240101000000_every_helper.ts@1',
-      '20240101000000_every_helper.ts@2',
-    ],
-  );
-});
+    await knex.migrate.rollback(migrator('helpers'));
+    const rolledBack = await describeTable(conn, CHILD);
+    assert.deepEqual(Object.keys(rolledBack.columns), Object.keys(original.columns));
+    assert.deepEqual(rolledBack.constraints, original.constraints);
+    assert.deepEqual(rolledBack.indexes, original.indexes);
+
+    // A re-apply after a rollback runs every step again: the journal key changes per apply.
+    await knex.migrate.latest(migrator('helpers'));
+    await applied();
+    const keys = await conn.query<{ migration: string }>(
+      'select distinct migration from ballast_journal order by migration',
+    );
+    assert.deepEqual(
+      keys.map((k) => k.migration),
+      [
+        '20240101000000_every_helper.ts#down@1',
+        '20240101000000_every_helper.ts@1',
+        '20240101000000_every_helper.ts@2',
+      ],
+    );
+  });
 
 test('a concurrent helper inside Knex’s migration transaction says which file to change and how', async () => {
   const { knex, conn } = await setup();
@@ -125,9 +132,36 @@ test('a concurrent helper inside Knex’s migration transaction says which file 
     error.message.includes(`add this line to ${file}:\n      export const config = { transaction: false };`),
     error.message,
   );
-  // Knex rolled its transaction back: the column added before the refusal is gone too.
-  assert.equal((await describeTable(conn, 'items')).columns.note, undefined);
+  // Knex rolled its transaction back: the column added before the refusal is gone too, and the
+  // refused helper started nothing (no index, not even an INVALID one).
+  const items = await describeTable(conn, 'items');
+  assert.equal(items.columns.note, undefined);
+  assert.deepEqual(items.indexes, {});
   assert.deepEqual(await conn.query('select name from knex_migrations'), []);
+});
+
+test('helpers that can run in a transaction share Knex’s migration transaction, commit and rollback', async () => {
+  const { knex, conn } = await setup();
+  await createItems(conn, 100);
+  process.env.BALLAST_TEST_FAIL_IN_TRANSACTION = '1';
+  try {
+    await assert.rejects(knex.migrate.latest(migrator('in-transaction')), /division by zero/);
+  } finally {
+    delete process.env.BALLAST_TEST_FAIL_IN_TRANSACTION;
+  }
+  // The failure after the helpers rolled them back with Knex's transaction.
+  assert.equal((await describeTable(conn, 'items')).columns.stock, undefined);
+
+  await knex.migrate.latest(migrator('in-transaction'));
+  const shape = await describeTable(conn, 'items');
+  assert.deepEqual(shape.columns.stock, { type: 'integer', notNull: true, default: '0' });
+  assert.equal(shape.constraints.items_stock_nonnegative, 'c');
+  assert.deepEqual(await conn.query('select count(*)::int as n from items where stock = 5'), [{ n: 10 }]);
+
+  await knex.migrate.rollback(migrator('in-transaction'));
+  const back = await describeTable(conn, 'items');
+  assert.equal(back.columns.stock, undefined);
+  assert.equal(back.constraints.items_stock_nonnegative, undefined);
 });
 
 test('a migration that died half-way completes on rerun, skipping the steps it had finished', async () => {
@@ -167,6 +201,19 @@ test('a migration that died half-way completes on rerun, skipping the steps it h
   assert.deepEqual(await conn.query('select name from knex_migrations'), [
     { name: '20240101000000_fill_and_index.ts' },
   ]);
+
+  // up() of a migration Knex has recorded meanwhile (a second deploy that lost the race for Knex's
+  // lock by a hair) stops before changing anything instead of letting Knex record it twice.
+  const migration = await import('./fixtures/crash/20240101000000_fill_and_index.js');
+  const file = 'packages/knex/test/fixtures/crash/20240101000000_fill_and_index.ts';
+  await assert.rejects(migration.up(knex), (error: Error) => {
+    assert.equal(
+      error.message.split('\n')[0],
+      `safeAddColumn("items", "name_length", "integer") at ${file}:14: migration 20240101000000_fill_and_index.ts ` +
+        "is already recorded in knex_migrations; another process applied it while this one waited for Knex's migration lock",
+    );
+    return true;
+  });
 });
 
 test('dropColumn and dropTable refuse without confirmUnused, and keep the data in a backup with it', async () => {
