@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, type TestContext, test } from 'node:test';
 import {
   changeColumnType,
   contract,
@@ -40,39 +40,48 @@ for (const server of pgServers())
     });
     after(() => close());
 
-    test(`rename account_id → customer_id under old and new writers, then contract (${ROWS} rows)`, async (t) => {
-      await createTrafficTable(tdb.url, 'orders', ROWS);
-      await conn.query('create index orders_account_idx on orders (account_id)');
-      const old = await startTraffic({
-        url: tdb.url,
-        clients: 3,
-        thinkMs: 2,
-        workload: versionWorkload('orders', 'account_id', 'amount', ROWS),
-      });
-      const fresh = startWhen(triggerExists(conn, 'orders'), () =>
+    /**
+     * Old clients write `columns[0]` from the start; new clients write `columns[1]` as soon as it
+     * and its sync trigger exist, i.e. during the backfill. Neither may see a single error.
+     */
+    async function expandUnderBothVersions<T>(
+      t: TestContext,
+      table: string,
+      columns: readonly [string, string],
+      other: string,
+      expand: () => Promise<T>,
+    ): Promise<T> {
+      const traffic = (column: string) =>
         startTraffic({
           url: tdb.url,
           clients: 3,
           thinkMs: 2,
-          workload: versionWorkload('orders', 'customer_id', 'amount', ROWS),
-        }),
-      );
-      const report = await renameColumn(
-        db,
-        { table: 'orders', from: 'account_id', to: 'customer_id' },
-        quiet,
-      );
-      assert.ok(report.steps.some((s) => s.id.endsWith(':backfill') && s.status === 'applied'));
+          workload: versionWorkload(table, column, other, ROWS),
+        });
+      const old = await traffic(columns[0]);
+      const fresh = startWhen(triggerExists(conn, table), () => traffic(columns[1]));
+      const result = await expand();
       await new Promise((r) => setTimeout(r, 500)); // both versions keep writing, expanded
-      const [oldReport, newReport] = await Promise.all([old.stop(), fresh.then((t) => t.stop())]);
+      const [oldReport, newReport] = await Promise.all([old.stop(), fresh.then((x) => x.stop())]);
       t.diagnostic(`old clients: ${oldReport.summary()}`);
       t.diagnostic(`new clients: ${newReport.summary()}`);
       assert.equal(oldReport.errors.length, 0, `old clients: ${oldReport.summary()}`);
       assert.equal(newReport.errors.length, 0, `new clients: ${newReport.summary()}`);
-      assert.ok(
-        oldReport.byKind.update!.count > 0 && newReport.byKind.update!.count > 0,
-        'both versions wrote',
+      for (const kind of ['insert', 'update'])
+        assert.ok(
+          oldReport.byKind[kind]!.count > 0 && newReport.byKind[kind]!.count > 0,
+          `both versions ran ${kind}s`,
+        );
+      return result;
+    }
+
+    test(`rename account_id → customer_id under old and new writers, then contract (${ROWS} rows)`, async (t) => {
+      await createTrafficTable(tdb.url, 'orders', ROWS);
+      await conn.query('create index orders_account_idx on orders (account_id)');
+      const report = await expandUnderBothVersions(t, 'orders', ['account_id', 'customer_id'], 'amount', () =>
+        renameColumn(db, { table: 'orders', from: 'account_id', to: 'customer_id' }, quiet),
       );
+      assert.ok(report.steps.some((s) => s.id.endsWith(':backfill') && s.status === 'applied'));
       assert.equal(
         await scalar(conn, 'select count(*)::int from orders where account_id is distinct from customer_id'),
         0,
@@ -122,30 +131,8 @@ for (const server of pgServers())
 
     test(`change amount int → bigint under old and new writers, then contract (${ROWS} rows)`, async (t) => {
       await createTrafficTable(tdb.url, 'ledger', ROWS);
-      const old = await startTraffic({
-        url: tdb.url,
-        clients: 3,
-        thinkMs: 2,
-        workload: versionWorkload('ledger', 'amount', 'account_id', ROWS),
-      });
-      const fresh = startWhen(triggerExists(conn, 'ledger'), () =>
-        startTraffic({
-          url: tdb.url,
-          clients: 3,
-          thinkMs: 2,
-          workload: versionWorkload('ledger', 'amount_new', 'account_id', ROWS),
-        }),
-      );
-      await changeColumnType(db, { table: 'ledger', column: 'amount', newType: 'bigint' }, quiet);
-      await new Promise((r) => setTimeout(r, 500));
-      const [oldReport, newReport] = await Promise.all([old.stop(), fresh.then((t) => t.stop())]);
-      t.diagnostic(`old clients: ${oldReport.summary()}`);
-      t.diagnostic(`new clients: ${newReport.summary()}`);
-      assert.equal(oldReport.errors.length, 0, `old clients: ${oldReport.summary()}`);
-      assert.equal(newReport.errors.length, 0, `new clients: ${newReport.summary()}`);
-      assert.ok(
-        oldReport.byKind.insert!.count > 0 && newReport.byKind.insert!.count > 0,
-        'both versions wrote',
+      await expandUnderBothVersions(t, 'ledger', ['amount', 'amount_new'], 'account_id', () =>
+        changeColumnType(db, { table: 'ledger', column: 'amount', newType: 'bigint' }, quiet),
       );
       assert.equal(
         await scalar(
