@@ -32,6 +32,7 @@ export {
   backupTable,
   type ColumnRef,
   DEFAULT_RETENTION_DAYS,
+  type DropWithBackupOptions,
   dropColumnWithBackup,
   dropTableWithBackup,
   listBackups,

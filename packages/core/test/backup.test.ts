@@ -160,6 +160,16 @@ for (const server of pgServers())
       assert.ok(later.some((b) => b.id === kept.id));
     });
 
+    test('a rerun after the drop (crashed deploy) returns the first backup instead of failing', async () => {
+      await conn.query("create table reruns (id int primary key, v text default 'd')");
+      await conn.query("insert into reruns select g, 'v' || g from generate_series(1, 30) g");
+      const target = { table: 'reruns', column: 'v', confirmUnused: true } as const;
+      const first = await dropColumnWithBackup(db, target, { migration: 'm-rerun' });
+      const again = await dropColumnWithBackup(db, target, { migration: 'm-rerun' });
+      assert.equal(again.id, first.id);
+      assert.equal((await listBackups(db, { table: 'reruns' })).length, 1);
+    });
+
     test('hostile table and column names are only ever quoted identifiers', async () => {
       const table = 'we"ird; drop table victim; --';
       const column = 'co"l\'umn';

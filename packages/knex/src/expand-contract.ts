@@ -121,6 +121,7 @@ export function expandContractHelpers(
     lockTimeoutMs: ctx.run.lockTimeoutMs,
     retry: ctx.run.retry,
     progress: ctx.run.progress,
+    run: ctx.run,
   });
   return {
     renameColumn: call('renameColumn', (c, table: TableArg, from: string, to: string) =>

@@ -10,7 +10,6 @@ import {
 } from '../dialects/pg-introspect.js';
 import { quoteIdent, quoteQualified } from '../dialects/quote.js';
 import { BallastError, UnsafeOperationError } from '../errors.js';
-import { requireConfirmUnused } from '../ops/drop-guard.js';
 import type { ProgressReporter } from '../report/progress.js';
 import { copyInKeyBatches } from './batches.js';
 import { type BackupRecord, ensureBackupCatalog, insertBackup, setBackupStatus } from './catalog.js';
@@ -170,24 +169,4 @@ export async function restoreColumn(
   );
   if (backup.columnNotNull && !options.valuesOnly)
     await restoreNotNull(db, ref, column, backup.columnDefault !== null, where, options);
-}
-
-/**
- * dropColumn with a backup: the values first, then the drop (a catalog change, instant). The
- * returned record is what the migration's `down()` restores from (`restoreBackup`).
- */
-export async function dropColumnWithBackup(
-  db: Database,
-  ref: ColumnRef & { readonly confirmUnused: true },
-  options: BackupOptions = {},
-): Promise<BackupRecord> {
-  requireConfirmUnused('drop column', `${displayTable(ref)}.${ref.column}`, ref.confirmUnused);
-  const backup = await backupColumn(db, ref, options);
-  await runDdl(
-    db,
-    [{ sql: `alter table ${regclassName(ref)} drop column if exists ${qi(ref.column)}` }],
-    `drop of ${displayTable(ref)}.${ref.column}`,
-    options,
-  );
-  return backup;
 }

@@ -21,7 +21,8 @@ export {
   type BackupStatus,
   DEFAULT_RETENTION_DAYS,
 } from './catalog.js';
-export { type BackupOptions, backupColumn, type ColumnRef, dropColumnWithBackup } from './column.js';
+export { type BackupOptions, backupColumn, type ColumnRef } from './column.js';
+export { type DropWithBackupOptions, dropColumnWithBackup } from './drop.js';
 export { backupTable, dropTableWithBackup } from './table.js';
 
 /** Backups that can still be restored (or, with `includeHistory`, all of them), oldest first. */
