@@ -3,15 +3,13 @@ import type { Knex } from 'knex';
 
 export const config = { transaction: false };
 
-// Step two of price → price_cents, deployed once no running release reads `price`. Ballast sets
-// the column aside (renamed ballast_dropped_price, NOT NULL relaxed) instead of destroying it.
+// Step two of price → price_cents, deployed once no running release reads `price`. Ballast copies
+// its values (keyed by id) into a backup in the ballast_backup schema, then drops it.
 export async function up(knex: Knex): Promise<void> {
   await ballast(knex).dropColumn('products', 'price', { confirmUnused: true });
 }
 
-// Rolling back renames the column back and restores its NOT NULL.
+// Rolling back restores the column from that backup: every value, its default and NOT NULL.
 export async function down(knex: Knex): Promise<void> {
-  const b = ballast(knex);
-  await b.reverse.dropColumn('products', 'price', { confirmUnused: true });
-  await b.setNotNull('products', 'price');
+  await ballast(knex).reverse.dropColumn('products', 'price', { confirmUnused: true });
 }

@@ -20,6 +20,27 @@ export {
   type ThrottleAdvice,
 } from './backfill/index.js';
 export {
+  BACKUP_CATALOG,
+  BACKUP_SCHEMA,
+  type BackupFilter,
+  type BackupKind,
+  type BackupOptions,
+  type BackupRecord,
+  type BackupSelector,
+  type BackupStatus,
+  backupColumn,
+  backupTable,
+  type ColumnRef,
+  DEFAULT_RETENTION_DAYS,
+  type DropWithBackupOptions,
+  dropColumnWithBackup,
+  dropTableWithBackup,
+  listBackups,
+  type PurgeOptions,
+  purgeBackups,
+  restoreBackup,
+} from './backup/index.js';
+export {
   type Database,
   type Dialect,
   pgSession,
@@ -45,6 +66,25 @@ export {
   UnsupportedServerError,
   WrongContextError,
 } from './errors.js';
+export {
+  type ChangeColumnTypeRequest,
+  type ColumnFacts,
+  type ContractOptions,
+  type ContractResult,
+  changeColumnType,
+  contract,
+  EXPANSIONS_TABLE,
+  type ExpandOptions,
+  type ExpansionFilter,
+  type ExpansionKind,
+  type ExpansionRecord,
+  pendingContractions,
+  type RenameColumnRequest,
+  readColumnFacts,
+  renameColumn,
+  undoContract,
+  undoExpand,
+} from './expand/index.js';
 export {
   type ConcurrentIndexSpec,
   createIndexConcurrentlyStep,
@@ -81,11 +121,15 @@ export { type AddColumnInput, type ColumnDefault, planAddColumn } from './ops/ad
 export { type AddForeignKeyInput, planAddForeignKey } from './ops/add-foreign-key.js';
 export { type AddPrimaryKeyInput, planAddPrimaryKey } from './ops/add-primary-key.js';
 export { type AddUniqueInput, planAddUnique } from './ops/add-unique.js';
+export { type ChangeColumnTypeInput, planChangeColumnType } from './ops/change-column-type.js';
+export { type ContractInput, planContract } from './ops/contract.js';
 export { type CreateIndexInput, planCreateIndex } from './ops/create-index.js';
 export { type DropColumnInput, droppedColumnName, planDropColumn } from './ops/drop-column.js';
 export { type DropIndexInput, planDropIndex } from './ops/drop-index.js';
 export { type DropTableInput, droppedTableName, planDropTable } from './ops/drop-table.js';
+export { planRenameColumn, type RenameColumnInput } from './ops/rename-column.js';
 export { planSetNotNull, type SetNotNullInput } from './ops/set-not-null.js';
+export { planUndoContract, type UndoContractInput } from './ops/undo-contract.js';
 export {
   defaultVolatility,
   KNOWN_NON_VOLATILE_FUNCTIONS,

@@ -8,9 +8,7 @@ import {
   planAddForeignKey,
   planAddUnique,
   planCreateIndex,
-  planDropColumn,
   planDropIndex,
-  planDropTable,
   planSetNotNull,
   type RunOptions,
   type RunReport,
@@ -25,13 +23,13 @@ import { backfillPlan } from './backfill-plan.js';
 import { type CallSite, userCallSites } from './call-site.js';
 import { type ColumnSpec, resolveColumnSpec } from './column-spec.js';
 import { knexDatabase } from './database.js';
+import { expandContractHelpers } from './expand-contract.js';
 import { alreadyAppliedError, describeCall, explainWrongContext, irreversibleError } from './messages.js';
 import { type MigrationContext, resolveMigrationContext } from './migration-context.js';
 import type {
   BackfillOptions,
   Ballast,
   BallastOptions,
-  ConfirmUnused,
   ForeignKeyOptions,
   ForeignKeyReference,
   IndexOptions,
@@ -129,10 +127,6 @@ export function ballast(knex: Knex, options: BallastOptions = {}): Ballast {
       (table: TableName, set: Readonly<Record<string, string>>, o: BackfillOptions = {}) =>
       () =>
         backfillPlan({ ...ref(table), set, ...o }),
-    dropColumn: (table: TableName, column: string, confirm: ConfirmUnused) => (s: ServerInfo) =>
-      planDropColumn({ ...ref(table), column, confirmUnused: confirm?.confirmUnused }, s),
-    dropTable: (table: TableName, confirm: ConfirmUnused) => (s: ServerInfo) =>
-      planDropTable({ ...ref(table), confirmUnused: confirm?.confirmUnused }, s),
   };
   type Name = keyof typeof planners;
 
@@ -146,6 +140,24 @@ export function ballast(knex: Knex, options: BallastOptions = {}): Ballast {
       return execute(call, sites, plan, direction);
     };
 
+  // The hook for expand-contract.ts: the same context and run options as every helper here.
+  const expandContract = expandContractHelpers({
+    db,
+    ref,
+    async begin(call, sites) {
+      context ??= resolveMigrationContext(knex, db, sites.length > 0 ? sites : createdAt, options);
+      const ctx = await context;
+      if (ctx.direction === 'up' && ctx.recorded && ctx.name)
+        throw alreadyAppliedError(ctx.name, call, sites[0]);
+      const run = runOptions(
+        ctx,
+        freezePlan({ operation: call, target: call, steps: [], reverse: [], notes: [] }),
+      );
+      const job = ctx.journalKey ? { job: `${ctx.journalKey}:${call}` } : {};
+      return { run: { ...run, backfill: { ...run.backfill, ...job } }, name: ctx.name };
+    },
+  });
+
   return {
     safeAddColumn: helper('safeAddColumn', 'forward'),
     addIndexConcurrently: helper('addIndexConcurrently', 'forward'),
@@ -155,8 +167,9 @@ export function ballast(knex: Knex, options: BallastOptions = {}): Ballast {
     addCheck: helper('addCheck', 'forward'),
     addUnique: helper('addUnique', 'forward'),
     backfill: helper('backfill', 'forward'),
-    dropColumn: helper('dropColumn', 'forward'),
-    dropTable: helper('dropTable', 'forward'),
+    // renameColumn, changeColumnType, contract, dropColumn/dropTable with backups; its `reverse`
+    // is replaced just below by the merged one
+    ...expandContract,
     reverse: {
       safeAddColumn: helper('safeAddColumn', 'reverse'),
       addIndexConcurrently: helper('addIndexConcurrently', 'reverse'),
@@ -164,7 +177,7 @@ export function ballast(knex: Knex, options: BallastOptions = {}): Ballast {
       addForeignKey: helper('addForeignKey', 'reverse'),
       addCheck: helper('addCheck', 'reverse'),
       addUnique: helper('addUnique', 'reverse'),
-      dropColumn: helper('dropColumn', 'reverse'),
+      ...expandContract.reverse,
     },
   };
 }

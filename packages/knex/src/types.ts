@@ -6,6 +6,7 @@ import type {
   RunReport,
 } from '@ballast/core';
 import type { ColumnSpec } from './column-spec.js';
+import type { ExpandContractHelpers, ExpandContractReverse } from './expand-contract.js';
 import type { Direction } from './migration-context.js';
 
 /** Options of `ballast(knex, options)`; every one has a default. */
@@ -92,7 +93,8 @@ export interface ConfirmUnused {
   readonly confirmUnused: true;
 }
 
-export interface Ballast {
+/** dropColumn/dropTable (with a backup), renameColumn, changeColumnType, contract: expand-contract.ts. */
+export interface Ballast extends ExpandContractHelpers {
   safeAddColumn(table: TableName, column: string, spec: ColumnSpec): Promise<RunReport>;
   addIndexConcurrently(
     table: TableName,
@@ -118,19 +120,12 @@ export interface Ballast {
     set: Readonly<Record<string, string>>,
     options?: BackfillOptions,
   ): Promise<RunReport>;
-  dropColumn(table: TableName, column: string, confirm: ConfirmUnused): Promise<RunReport>;
-  dropTable(table: TableName, confirm: ConfirmUnused): Promise<RunReport>;
   /** The same helpers, given the same arguments as in `up()`, undo what they did (for `down()`). */
   readonly reverse: ReverseHelpers;
 }
 
 export type ReverseHelpers = Pick<
   Ballast,
-  | 'safeAddColumn'
-  | 'addIndexConcurrently'
-  | 'setNotNull'
-  | 'addForeignKey'
-  | 'addCheck'
-  | 'addUnique'
-  | 'dropColumn'
->;
+  'safeAddColumn' | 'addIndexConcurrently' | 'setNotNull' | 'addForeignKey' | 'addCheck' | 'addUnique'
+> &
+  ExpandContractReverse;

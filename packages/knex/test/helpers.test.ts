@@ -67,8 +67,12 @@ for (const server of pgServers())
         default: "'it''s'::character varying",
       });
       assert.equal(shape.columns[SCORE_COL]?.notNull, true);
-      assert.equal(shape.columns[OBSOLETE_COL], undefined, 'dropped column is set aside');
-      assert.ok(shape.columns[`ballast_dropped_${OBSOLETE_COL}`]);
+      assert.equal(shape.columns[OBSOLETE_COL], undefined, 'dropped column is gone, its values in a backup');
+      const [backup] = await conn.query<{ n: string }>(
+        "select count(*) as n from ballast_backups where source_column = $1 and status = 'ready'",
+        [OBSOLETE_COL],
+      );
+      assert.equal(backup!.n, '1');
       assert.deepEqual(shape.constraints, {
         'child label"uq': 'u',
         'child parent"fk': 'f',
@@ -212,7 +216,7 @@ test('a migration that died half-way completes on rerun, skipping the steps it h
   });
 });
 
-test('dropColumn and dropTable refuse without confirmUnused, and set the data aside with it', async () => {
+test('dropColumn and dropTable refuse without confirmUnused, and keep the data in a backup with it', async () => {
   const { knex, conn } = await setup();
   await createItems(conn, 10);
   const b = ballast(knex, { progress: false, log: () => {}, migration: 'adhoc-drop' });
@@ -223,11 +227,9 @@ test('dropColumn and dropTable refuse without confirmUnused, and set the data as
   await assert.rejects(b.dropTable('items', {} as { confirmUnused: true }), { name: 'UnsafeOperationError' });
   await b.dropTable('items', { confirmUnused: true });
   assert.equal(await tableExists(conn, 'items'), false);
-  const [aside] = await conn.query<{ relname: string }>(
-    "select relname from pg_class where relname like 'ballast_dropped_items_%' and relkind = 'r'",
+  const [moved] = await conn.query<{ t: string }>(
+    "select backup_schema || '.' || backup_table as t from ballast_backups where source_table = 'items' and kind = 'table'",
   );
-  assert.ok(aside, 'the table was renamed aside, not destroyed');
-  assert.deepEqual(await conn.query<{ n: string }>(`select count(*) as n from ${q(aside.relname)}`), [
-    { n: '10' },
-  ]);
+  assert.ok(moved, 'the table was moved into ballast_backup, not destroyed');
+  assert.deepEqual(await conn.query<{ n: string }>(`select count(*) as n from ${moved.t}`), [{ n: '10' }]);
 });

@@ -12,7 +12,7 @@ export function requireConfirmUnused(operation: string, target: string, confirmU
     where: target,
     hint:
       `first deploy application code that no longer reads or writes ${target} (for ORMs: remove it from the model ` +
-      `and ignore it), then pass confirmUnused: true. The data is renamed aside, not deleted.`,
+      `and ignore it), then pass confirmUnused: true. The data is kept (renamed aside or backed up), not deleted.`,
   });
 }
 

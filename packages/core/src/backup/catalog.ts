@@ -1,0 +1,203 @@
+import type { Session } from '../db.js';
+import { BallastError } from '../errors.js';
+
+/**
+ * The backup catalog: one row per backup in `ballast_backups` (in the migrated database, so it
+ * survives a crash and every deploy host sees it). The data itself lives in the
+ * `ballast_backup` schema, one table per backup, named after the backup id.
+ */
+export const BACKUP_CATALOG = 'ballast_backups';
+export const BACKUP_SCHEMA = 'ballast_backup';
+/** Default retention: long enough to notice a mistake and roll back, short enough not to hoard. */
+export const DEFAULT_RETENTION_DAYS = 7;
+
+export type BackupKind = 'column' | 'table';
+/** `copying` until the data is complete; `ready` can be restored; `restored`/`purged` are history. */
+export type BackupStatus = 'copying' | 'ready' | 'restored' | 'purged';
+
+export interface BackupRecord {
+  readonly id: number;
+  readonly kind: BackupKind;
+  readonly status: BackupStatus;
+  readonly sourceSchema: string;
+  readonly sourceTable: string;
+  /** The dropped column (kind `column`); null for a table. */
+  readonly sourceColumn: string | null;
+  readonly backupSchema: string;
+  readonly backupTable: string;
+  /** SQL type of the column (`format_type`), its default expression and NOT NULL, for restore. */
+  readonly columnType: string | null;
+  readonly columnDefault: string | null;
+  readonly columnNotNull: boolean | null;
+  /** Primary key columns the values are keyed by (kind `column`). */
+  readonly keyColumns: readonly string[] | null;
+  readonly rows: number | null;
+  /** The migration that made it (so its `down()` finds it), when known. */
+  readonly migration: string | null;
+  readonly createdAt: Date;
+  readonly expiresAt: Date;
+  readonly restoredAt: Date | null;
+}
+
+export async function ensureBackupCatalog(session: Session): Promise<void> {
+  // Serialised: two deploys creating the catalog at once would race on pg_type's unique index.
+  await session.query('select pg_advisory_lock(hashtext($1))', [BACKUP_CATALOG]);
+  try {
+    await session.query(`create schema if not exists ${BACKUP_SCHEMA}`);
+    await session.query(`create table if not exists ${BACKUP_CATALOG} (
+      id bigserial primary key,
+      kind text not null check (kind in ('column', 'table')),
+      status text not null default 'copying' check (status in ('copying', 'ready', 'restored', 'purged')),
+      source_schema text not null,
+      source_table text not null,
+      source_column text,
+      backup_schema text not null default '${BACKUP_SCHEMA}',
+      backup_table text,
+      column_type text,
+      column_default text,
+      column_not_null boolean,
+      key_columns text[],
+      rows bigint,
+      migration text,
+      created_at timestamptz not null default now(),
+      expires_at timestamptz not null,
+      restored_at timestamptz)`);
+  } finally {
+    await session.query('select pg_advisory_unlock(hashtext($1))', [BACKUP_CATALOG]);
+  }
+}
+
+interface BackupRow {
+  id: string;
+  kind: BackupKind;
+  status: BackupStatus;
+  source_schema: string;
+  source_table: string;
+  source_column: string | null;
+  backup_schema: string;
+  backup_table: string;
+  column_type: string | null;
+  column_default: string | null;
+  column_not_null: boolean | null;
+  key_columns: string[] | null;
+  rows: string | null;
+  migration: string | null;
+  created_at: Date;
+  expires_at: Date;
+  restored_at: Date | null;
+}
+
+const toRecord = (r: BackupRow): BackupRecord => ({
+  id: Number(r.id),
+  kind: r.kind,
+  status: r.status,
+  sourceSchema: r.source_schema,
+  sourceTable: r.source_table,
+  sourceColumn: r.source_column,
+  backupSchema: r.backup_schema,
+  backupTable: r.backup_table,
+  columnType: r.column_type,
+  columnDefault: r.column_default,
+  columnNotNull: r.column_not_null,
+  keyColumns: r.key_columns,
+  rows: r.rows === null ? null : Number(r.rows),
+  migration: r.migration,
+  createdAt: r.created_at,
+  expiresAt: r.expires_at,
+  restoredAt: r.restored_at,
+});
+
+export interface NewBackup {
+  readonly kind: BackupKind;
+  readonly sourceSchema: string;
+  readonly sourceTable: string;
+  readonly sourceColumn?: string | undefined;
+  readonly columnType?: string | undefined;
+  readonly columnDefault?: string | null | undefined;
+  readonly columnNotNull?: boolean | undefined;
+  readonly keyColumns?: readonly string[] | undefined;
+  readonly migration?: string | undefined;
+  readonly retentionDays?: number | undefined;
+}
+
+/** Inserts the catalog row (status `copying`); the backup table is named `backup_<id>`. */
+export async function insertBackup(session: Session, b: NewBackup): Promise<BackupRecord> {
+  const days = b.retentionDays ?? DEFAULT_RETENTION_DAYS;
+  if (!(days >= 0)) throw new RangeError(`retentionDays must be >= 0, got ${days}`);
+  const [row] = await session.query<BackupRow>(
+    `insert into ${BACKUP_CATALOG} (kind, source_schema, source_table, source_column, column_type, column_default,
+       column_not_null, key_columns, migration, expires_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, now() + make_interval(secs => $10::double precision))
+     returning *`,
+    [
+      b.kind,
+      b.sourceSchema,
+      b.sourceTable,
+      b.sourceColumn ?? null,
+      b.columnType ?? null,
+      b.columnDefault ?? null,
+      b.columnNotNull ?? null,
+      b.keyColumns ?? null,
+      b.migration ?? null,
+      days * 86400,
+    ],
+  );
+  const [named] = await session.query<BackupRow>(
+    `update ${BACKUP_CATALOG} set backup_table = 'backup_' || id where id = $1 returning *`,
+    [row!.id],
+  );
+  return toRecord(named!);
+}
+
+export async function setBackupStatus(
+  session: Session,
+  id: number,
+  status: BackupStatus,
+  rows?: number,
+): Promise<void> {
+  await session.query(
+    `update ${BACKUP_CATALOG} set status = $2, rows = coalesce($3, rows),
+        restored_at = case when $2 = 'restored' then now() else restored_at end where id = $1`,
+    [id, status, rows ?? null],
+  );
+}
+
+export interface BackupFilter {
+  readonly table?: string;
+  readonly column?: string;
+  readonly migration?: string;
+  /** Also list restored and purged backups (history). Default false. */
+  readonly includeHistory?: boolean;
+}
+
+async function catalogExists(session: Session): Promise<boolean> {
+  const [row] = await session.query<{ ok: boolean }>('select to_regclass($1) is not null as ok', [
+    BACKUP_CATALOG,
+  ]);
+  return row!.ok;
+}
+
+export async function selectBackups(session: Session, filter: BackupFilter = {}): Promise<BackupRecord[]> {
+  if (!(await catalogExists(session))) return [];
+  const rows = await session.query<BackupRow>(
+    `select * from ${BACKUP_CATALOG}
+      where ($1::text is null or source_table = $1) and ($2::text is null or source_column = $2)
+        and ($3::text is null or migration = $3) and ($4 or status in ('copying', 'ready'))
+      order by id`,
+    [filter.table ?? null, filter.column ?? null, filter.migration ?? null, filter.includeHistory ?? false],
+  );
+  return rows.map(toRecord);
+}
+
+export async function backupById(session: Session, id: number): Promise<BackupRecord> {
+  const rows = (await catalogExists(session))
+    ? await session.query<BackupRow>(`select * from ${BACKUP_CATALOG} where id = $1`, [id])
+    : [];
+  if (!rows[0]) {
+    throw new BallastError(`backup ${id} does not exist`, {
+      where: `${BACKUP_CATALOG}.id = ${id}`,
+      hint: 'list the backups with listBackups(db) (or `ballast backups list`)',
+    });
+  }
+  return toRecord(rows[0]);
+}

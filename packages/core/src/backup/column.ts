@@ -1,0 +1,172 @@
+import type { Database } from '../db.js';
+import {
+  displayTable,
+  primaryKey,
+  readColumn,
+  regclassName,
+  requireColumn,
+  type TableName,
+  tableSchema,
+} from '../dialects/pg-introspect.js';
+import { quoteIdent, quoteQualified } from '../dialects/quote.js';
+import { BallastError, UnsafeOperationError } from '../errors.js';
+import type { ProgressReporter } from '../report/progress.js';
+import { copyInKeyBatches } from './batches.js';
+import { type BackupRecord, ensureBackupCatalog, insertBackup, setBackupStatus } from './catalog.js';
+import { type DdlOptions, runDdl } from './ddl.js';
+import { restoreNotNull } from './not-null.js';
+
+const qi = (name: string) => quoteIdent('postgres', name);
+
+export interface BackupOptions extends DdlOptions {
+  /** Recorded so the migration's `down()` can find its own backup. */
+  readonly migration?: string | undefined;
+  /** Days before `purgeBackups({ expiredOnly: true })` may remove it. Default 7. */
+  readonly retentionDays?: number | undefined;
+  readonly batchSize?: number | undefined;
+  readonly progress?: ProgressReporter | undefined;
+  /**
+   * Restore only the column and its values, leaving its default and NOT NULL to the caller (who
+   * first fills rows written since the drop, e.g. undoing a contract). Default false.
+   */
+  readonly valuesOnly?: boolean | undefined;
+}
+
+export interface ColumnRef extends TableName {
+  readonly column: string;
+}
+
+export const backupRelation = (b: BackupRecord) =>
+  quoteQualified('postgres', { schema: b.backupSchema, name: b.backupTable });
+
+/**
+ * Copies a column's values, keyed by primary key, into `ballast_backup.backup_<id>` in batches,
+ * with its type, default and NOT NULL in the catalog. Call it right before the drop: the
+ * application must already have stopped writing the column, or later writes are not in it.
+ */
+export async function backupColumn(
+  db: Database,
+  ref: ColumnRef,
+  options: BackupOptions = {},
+): Promise<BackupRecord> {
+  const where = `backup of ${displayTable(ref)}.${ref.column}`;
+  const { info, keys, schema, record } = await db.withSession(async (s) => {
+    const info = await requireColumn(s, ref, ref.column, where);
+    const keys = await primaryKey(s, ref);
+    if (keys.length === 0) {
+      throw new UnsafeOperationError(
+        `${where}: ${displayTable(ref)} has no primary key to key the values by`,
+        {
+          where: displayTable(ref),
+          hint: 'add a primary key first, or keep the whole table with backupTable()',
+        },
+      );
+    }
+    if (keys.some((k) => k.name === ref.column)) {
+      throw new UnsafeOperationError(`${where}: ${ref.column} is part of the primary key`, {
+        where: `${displayTable(ref)}.${ref.column}`,
+        hint: 'a primary key column cannot be dropped on its own; drop or replace the key first',
+      });
+    }
+    const schema = (await tableSchema(s, ref))!;
+    await ensureBackupCatalog(s);
+    const record = await insertBackup(s, {
+      kind: 'column',
+      sourceSchema: schema,
+      sourceTable: ref.table,
+      sourceColumn: ref.column,
+      columnType: info.type,
+      columnDefault: info.default,
+      columnNotNull: info.notNull,
+      keyColumns: keys.map((k) => k.name),
+      migration: options.migration,
+      retentionDays: options.retentionDays,
+    });
+    return { info, keys, schema, record };
+  });
+  const target = backupRelation(record);
+  const columns = [...keys.map((k) => `${qi(k.name)} ${k.type}`), `${qi(ref.column)} ${info.type}`];
+  await runDdl(
+    db,
+    [
+      {
+        sql: `create table ${target} (${columns.join(', ')}, primary key (${keys.map((k) => qi(k.name)).join(', ')}))`,
+      },
+    ],
+    where,
+    options,
+  );
+  const rows = await copyInKeyBatches(
+    db,
+    {
+      operation: 'backup',
+      target: `${displayTable({ schema, table: ref.table })}.${ref.column}`,
+      from: regclassName({ schema, table: ref.table }),
+      keys,
+      columns: [qi(ref.column)],
+      write: `insert into ${target} select * from batch`,
+    },
+    options,
+  );
+  await db.withSession((s) => setBackupStatus(s, record.id, 'ready', rows));
+  return { ...record, status: 'ready', rows };
+}
+
+/**
+ * Puts a dropped column back: ADD COLUMN (instant), its default, every value by primary key in
+ * batches, then NOT NULL the safe way (CHECK NOT VALID → VALIDATE → SET NOT NULL). Rows added
+ * after the drop get the default when there is one.
+ */
+export async function restoreColumn(
+  db: Database,
+  backup: BackupRecord,
+  options: BackupOptions = {},
+): Promise<void> {
+  const ref = { schema: backup.sourceSchema, table: backup.sourceTable };
+  const column = backup.sourceColumn!;
+  const where = `restore of ${displayTable(ref)}.${column} from backup ${backup.id}`;
+  const t = regclassName(ref);
+  const [existing, keys] = await db.withSession(
+    async (s) => [await readColumn(s, ref, column), await primaryKey(s, ref)] as const,
+  );
+  if (existing && existing.type !== backup.columnType) {
+    throw new BallastError(
+      `${where}: ${displayTable(ref)}.${column} exists with type ${existing.type}, the backup holds ${backup.columnType}`,
+      {
+        where: `${displayTable(ref)}.${column}`,
+        hint: 'rename or drop the column that took its place, then restore again',
+      },
+    );
+  }
+  const statements = existing
+    ? []
+    : [{ sql: `alter table ${t} add column ${qi(column)} ${backup.columnType}` }];
+  if (backup.columnDefault !== null && !options.valuesOnly) {
+    statements.push({
+      sql: `alter table ${t} alter column ${qi(column)} set default ${backup.columnDefault}`,
+    });
+  }
+  if (statements.length > 0) await runDdl(db, statements, where, options);
+  if (keys.map((k) => k.name).join() !== backup.keyColumns!.join()) {
+    throw new BallastError(`${where}: the primary key of ${displayTable(ref)} changed since the backup`, {
+      where: displayTable(ref),
+      hint: `the values are keyed by (${backup.keyColumns!.join(', ')}); restore them by hand from ${backup.backupSchema}.${backup.backupTable}`,
+    });
+  }
+  const match = keys.map((k) => `ballast_t.${qi(k.name)} = batch.${qi(k.name)}`).join(' and ');
+  await copyInKeyBatches(
+    db,
+    {
+      operation: 'restore',
+      target: `${displayTable(ref)}.${column}`,
+      from: backupRelation(backup),
+      keys,
+      columns: [qi(column)],
+      write: `update ${t} as ballast_t set ${qi(column)} = batch.${qi(column)} from batch where ${match}`,
+      total: backup.rows ?? undefined,
+    },
+    options,
+  );
+  if (backup.columnNotNull && !options.valuesOnly)
+    await restoreNotNull(db, ref, column, backup.columnDefault !== null, where, options);
+}

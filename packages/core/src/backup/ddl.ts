@@ -1,0 +1,61 @@
+import type { Database } from '../db.js';
+import { LockTimeoutError } from '../errors.js';
+import { type RetryOptions, RUN_DEFAULTS } from '../run/options.js';
+import { backoffDelayMs, isLockTimeout, retrySettings, sleep } from '../run/retry.js';
+
+/**
+ * The few backup statements that must commit together (a table moved AND renamed AND cataloged),
+ * which a runner step cannot express (one statement per step). Same policy as core/run:
+ * lock_timeout per attempt, jittered capped retries on lock timeout.
+ */
+export interface DdlOptions {
+  /** lock_timeout per attempt, ms. Default: the runner's (1000). */
+  readonly lockTimeoutMs?: number | undefined;
+  readonly retry?: RetryOptions | undefined;
+}
+
+export async function runDdl(
+  db: Database,
+  statements: readonly { sql: string; params?: readonly unknown[] }[],
+  where: string,
+  options: DdlOptions = {},
+): Promise<void> {
+  const timeout = Math.round(options.lockTimeoutMs ?? RUN_DEFAULTS.lockTimeoutMs);
+  const retry = retrySettings(options.retry);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await db.withSession(async (s) => {
+        if (db.inTransaction) {
+          for (const st of statements) await s.query(st.sql, st.params ?? []);
+          return;
+        }
+        await s.query('begin');
+        try {
+          await s.query(`set local lock_timeout = ${timeout}`);
+          for (const st of statements) await s.query(st.sql, st.params ?? []);
+          await s.query('commit');
+        } catch (error) {
+          await s.query('rollback');
+          throw error;
+        }
+      });
+      return;
+    } catch (error) {
+      if (!isLockTimeout(error) || db.inTransaction) throw error;
+      if (attempt >= retry.maxAttempts) {
+        throw new LockTimeoutError(
+          `${where}: no table lock within ${timeout} ms after ${attempt} attempts`,
+          where,
+          attempt,
+          [],
+          {
+            where,
+            hint: 'a long transaction holds the table: find it in pg_stat_activity, or rerun when traffic is lower',
+            cause: error,
+          },
+        );
+      }
+      await sleep(backoffDelayMs(attempt, retry));
+    }
+  }
+}

@@ -1,0 +1,76 @@
+import type { Database } from '../db.js';
+import { columnMissing } from '../dialects/pg-catalog.js';
+import { displayTable, readColumn, regclassName } from '../dialects/pg-introspect.js';
+import { quoteIdent } from '../dialects/quote.js';
+import { BallastError } from '../errors.js';
+import { requireConfirmUnused } from '../ops/drop-guard.js';
+import { freezePlan, type Plan } from '../plan.js';
+import type { RunOptions } from '../run/options.js';
+import { runPlan } from '../run/run-plan.js';
+import { type BackupRecord, selectBackups } from './catalog.js';
+import { type BackupOptions, backupColumn, type ColumnRef } from './column.js';
+
+export interface DropWithBackupOptions extends BackupOptions {
+  /** Runner options for the drop step itself (journal key, log, migrator lock). */
+  readonly run?: RunOptions | undefined;
+}
+
+/** The drop as a runner step: journaled, bounded by lock_timeout, a no-op once the column is gone. */
+function dropColumnPlan(ref: ColumnRef, backupId: number): Plan {
+  const target = `${displayTable(ref)}.${ref.column}`;
+  return freezePlan({
+    operation: 'drop-column-with-backup',
+    target,
+    steps: [
+      {
+        kind: 'sql',
+        id: `drop-column-with-backup:${target}:drop`,
+        description: `drop ${target} (catalog only); its values are in backup ${backupId}`,
+        lock: 'ACCESS EXCLUSIVE',
+        transactional: true,
+        timeout: 'ddl',
+        sql: `ALTER TABLE ${regclassName(ref)} DROP COLUMN IF EXISTS ${quoteIdent('postgres', ref.column)}`,
+        done: columnMissing({ table: ref.table, schema: ref.schema }, ref.column),
+      },
+    ],
+    // Undone by restoreBackup (values, default, NOT NULL), not by plain steps.
+    reverse: [],
+    notes: [`restore with restoreBackup(db, ${backupId}) until it is purged`],
+  });
+}
+
+/**
+ * dropColumn with a backup: the values first, then the drop. A rerun after the drop (a crashed
+ * deploy) finds the backup the first run made instead of failing on the missing column. The
+ * returned record is what the migration's `down()` restores from (`restoreBackup`).
+ */
+export async function dropColumnWithBackup(
+  db: Database,
+  ref: ColumnRef & { readonly confirmUnused: true },
+  options: DropWithBackupOptions = {},
+): Promise<BackupRecord> {
+  requireConfirmUnused('drop column', `${displayTable(ref)}.${ref.column}`, ref.confirmUnused);
+  const present = await db.withSession((s) => readColumn(s, ref, ref.column));
+  const backup = present ? await backupColumn(db, ref, options) : await earlierBackup(db, ref, options);
+  await runPlan(db, dropColumnPlan(ref, backup.id), options.run ?? {});
+  return backup;
+}
+
+async function earlierBackup(db: Database, ref: ColumnRef, options: BackupOptions): Promise<BackupRecord> {
+  const found = await db.withSession((s) =>
+    selectBackups(s, {
+      table: ref.table,
+      column: ref.column,
+      ...(options.migration ? { migration: options.migration } : {}),
+    }),
+  );
+  const last = found.filter((b) => b.status === 'ready').pop();
+  if (last) return last;
+  throw new BallastError(
+    `drop of ${displayTable(ref)}.${ref.column}: the column does not exist and no backup of it does`,
+    {
+      where: `${displayTable(ref)}.${ref.column}`,
+      hint: 'check the table and column names; listBackups(db, { includeHistory: true }) shows earlier backups',
+    },
+  );
+}

@@ -1,0 +1,119 @@
+import type { Database } from '../db.js';
+import { BallastError } from '../errors.js';
+import {
+  BACKUP_CATALOG,
+  type BackupFilter,
+  type BackupRecord,
+  backupById,
+  selectBackups,
+  setBackupStatus,
+} from './catalog.js';
+import { type BackupOptions, backupRelation, restoreColumn } from './column.js';
+import { runDdl } from './ddl.js';
+import { restoreTable } from './table.js';
+
+export {
+  BACKUP_CATALOG,
+  BACKUP_SCHEMA,
+  type BackupFilter,
+  type BackupKind,
+  type BackupRecord,
+  type BackupStatus,
+  DEFAULT_RETENTION_DAYS,
+} from './catalog.js';
+export { type BackupOptions, backupColumn, type ColumnRef } from './column.js';
+export { type DropWithBackupOptions, dropColumnWithBackup } from './drop.js';
+export { backupTable, dropTableWithBackup } from './table.js';
+
+/** Backups that can still be restored (or, with `includeHistory`, all of them), oldest first. */
+export function listBackups(db: Database, filter: BackupFilter = {}): Promise<BackupRecord[]> {
+  return db.withSession((s) => selectBackups(s, filter));
+}
+
+/** Which backup: its id, or the newest restorable one for a table (and column / migration). */
+export type BackupSelector = number | (BackupFilter & { readonly table: string });
+
+/**
+ * Restores a backup: a column comes back with every value, its default and NOT NULL; a table
+ * moves back under its name. The backup's data is removed afterwards; its catalog row stays as
+ * history (status `restored`).
+ */
+export async function restoreBackup(
+  db: Database,
+  which: BackupSelector,
+  options: BackupOptions = {},
+): Promise<BackupRecord> {
+  const backup = await db.withSession(async (s) => {
+    if (typeof which === 'number') return backupById(s, which);
+    const found = (await selectBackups(s, { ...which, includeHistory: false })).filter(
+      (b) => which.column !== undefined || b.kind === 'table',
+    );
+    const newest = found[found.length - 1];
+    if (!newest) {
+      const what = which.column ? `${which.table}.${which.column}` : which.table;
+      throw new BallastError(
+        `no restorable backup of ${what}${which.migration ? ` made by ${which.migration}` : ''}`,
+        {
+          where: `${BACKUP_CATALOG}`,
+          hint: 'listBackups(db, { includeHistory: true }) shows purged and restored ones',
+        },
+      );
+    }
+    return newest;
+  });
+  if (backup.status !== 'ready') {
+    throw new BallastError(
+      `backup ${backup.id} of ${backup.sourceTable} is ${backup.status}, not restorable`,
+      {
+        where: `${BACKUP_CATALOG}.id = ${backup.id}`,
+        hint:
+          backup.status === 'copying'
+            ? 'the copy did not finish (the drop never ran): the source is intact; purge this backup'
+            : 'nothing left to restore',
+      },
+    );
+  }
+  if (backup.kind === 'table') {
+    await restoreTable(db, backup, options);
+  } else {
+    await restoreColumn(db, backup, options);
+    await runDdl(
+      db,
+      [{ sql: `drop table if exists ${backupRelation(backup)}` }],
+      `drop of backup ${backup.id}`,
+      options,
+    );
+    await db.withSession((s) => setBackupStatus(s, backup.id, 'restored'));
+  }
+  return db.withSession((s) => backupById(s, backup.id));
+}
+
+export interface PurgeOptions extends BackupOptions {
+  /** Only backups past their `expires_at`. Default true: purging everything must be asked for. */
+  readonly expiredOnly?: boolean;
+  /** The instant expiry is judged at. Default: the server's now(). */
+  readonly now?: Date;
+}
+
+/** Drops backup data (expired only by default) and marks the catalog rows `purged`. */
+export async function purgeBackups(db: Database, options: PurgeOptions = {}): Promise<BackupRecord[]> {
+  const expiredOnly = options.expiredOnly ?? true;
+  const candidates = await db.withSession(async (s) => {
+    const all = await selectBackups(s, {});
+    if (!expiredOnly) return all;
+    const [row] = await s.query<{ now: Date }>('select coalesce($1::timestamptz, now()) as now', [
+      options.now ?? null,
+    ]);
+    return all.filter((b) => b.expiresAt.getTime() <= row!.now.getTime());
+  });
+  for (const backup of candidates) {
+    await runDdl(
+      db,
+      [{ sql: `drop table if exists ${backupRelation(backup)}` }],
+      `purge of backup ${backup.id}`,
+      options,
+    );
+    await db.withSession((s) => setBackupStatus(s, backup.id, 'purged'));
+  }
+  return candidates.map((b) => ({ ...b, status: 'purged' as const }));
+}

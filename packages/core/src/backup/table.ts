@@ -1,0 +1,105 @@
+import type { Database } from '../db.js';
+import { displayTable, regclassName, type TableName, tableSchema } from '../dialects/pg-introspect.js';
+import { quoteIdent, quoteQualified } from '../dialects/quote.js';
+import { BallastError } from '../errors.js';
+import { requireConfirmUnused } from '../ops/drop-guard.js';
+import {
+  BACKUP_SCHEMA,
+  type BackupRecord,
+  ensureBackupCatalog,
+  insertBackup,
+  setBackupStatus,
+} from './catalog.js';
+import type { BackupOptions } from './column.js';
+import { runDdl } from './ddl.js';
+
+const qi = (name: string) => quoteIdent('postgres', name);
+
+/**
+ * "Drops" a table by moving it into the `ballast_backup` schema under `backup_<id>`: a catalog
+ * rename, instant whatever the size, data, indexes, constraints and owned sequences intact.
+ * This IS the drop: the application must no longer use the table.
+ */
+export async function backupTable(
+  db: Database,
+  ref: TableName,
+  options: BackupOptions = {},
+): Promise<BackupRecord> {
+  const where = `backup of table ${displayTable(ref)}`;
+  const record = await db.withSession(async (s) => {
+    const schema = await tableSchema(s, ref);
+    if (!schema) {
+      throw new BallastError(`${where}: table ${displayTable(ref)} does not exist`, {
+        where: displayTable(ref),
+        hint: 'check the name and schema; listBackups() shows whether it was already moved',
+      });
+    }
+    await ensureBackupCatalog(s);
+    return insertBackup(s, {
+      kind: 'table',
+      sourceSchema: schema,
+      sourceTable: ref.table,
+      migration: options.migration,
+      retentionDays: options.retentionDays,
+    });
+  });
+  // Both statements in one transaction: the table is never visible under a third name.
+  await runDdl(
+    db,
+    [
+      {
+        sql: `alter table ${regclassName({ schema: record.sourceSchema, table: ref.table })} set schema ${qi(BACKUP_SCHEMA)}`,
+      },
+      {
+        sql: `alter table ${quoteQualified('postgres', { schema: BACKUP_SCHEMA, name: ref.table })} rename to ${qi(record.backupTable)}`,
+      },
+      {
+        sql: `update ballast_backups set status = 'ready', rows = (select reltuples::bigint from pg_class where oid = to_regclass($2)) where id = $1`,
+        params: [record.id, quoteQualified('postgres', { schema: BACKUP_SCHEMA, name: record.backupTable })],
+      },
+    ],
+    where,
+    options,
+  );
+  return { ...record, status: 'ready' };
+}
+
+/** Moves the table back under its own name; instant. Fails if a table of that name exists again. */
+export async function restoreTable(
+  db: Database,
+  backup: BackupRecord,
+  options: BackupOptions = {},
+): Promise<void> {
+  const ref = { schema: backup.sourceSchema, table: backup.sourceTable };
+  const where = `restore of table ${displayTable(ref)} from backup ${backup.id}`;
+  const taken = await db.withSession((s) => tableSchema(s, ref));
+  if (taken) {
+    throw new BallastError(`${where}: a table ${displayTable(ref)} exists again`, {
+      where: displayTable(ref),
+      hint: `rename or drop it first; the backup stays in ${backup.backupSchema}.${backup.backupTable}`,
+    });
+  }
+  const moved = quoteQualified('postgres', { schema: backup.backupSchema, name: backup.backupTable });
+  await runDdl(
+    db,
+    [
+      { sql: `alter table ${moved} rename to ${qi(backup.sourceTable)}` },
+      {
+        sql: `alter table ${quoteQualified('postgres', { schema: backup.backupSchema, name: backup.sourceTable })} set schema ${qi(backup.sourceSchema)}`,
+      },
+    ],
+    where,
+    options,
+  );
+  await db.withSession((s) => setBackupStatus(s, backup.id, 'restored'));
+}
+
+/** dropTable with a backup: refused unless the caller confirms the table is unused; then the move. */
+export function dropTableWithBackup(
+  db: Database,
+  ref: TableName & { readonly confirmUnused: true },
+  options: BackupOptions = {},
+): Promise<BackupRecord> {
+  requireConfirmUnused('drop table', displayTable(ref), ref.confirmUnused);
+  return backupTable(db, ref, options);
+}

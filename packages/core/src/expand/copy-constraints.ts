@@ -1,0 +1,39 @@
+import type { TableRef } from '../dialects/pg-catalog.js';
+import type { ServerInfo } from '../dialects/server.js';
+import { createIndexConcurrentlyStep } from '../index/concurrent-index.js';
+import { validatedConstraintSteps } from '../ops/add-check.js';
+import { defaultName, qcolumns, qi, qtable, referentialAction } from '../ops/shared.js';
+import type { Step } from '../plan.js';
+import type { ColumnFacts } from './facts.js';
+
+/**
+ * The indexes (built CONCURRENTLY) and foreign keys (NOT VALID, then VALIDATE) that `from` has,
+ * rebuilt for `to`: used by expand (old → new) and by undoing a contract (new → old).
+ */
+export function copyConstraintSteps(
+  ref: TableRef & { readonly table: string },
+  facts: Pick<ColumnFacts, 'indexes' | 'foreignKeys'>,
+  from: string,
+  to: string,
+  server: ServerInfo,
+  id: string,
+): Step[] {
+  const indexes = facts.indexes.map((index) => {
+    const columns = index.columns.map((c) => (c === from ? to : c));
+    const name = defaultName([ref.table, ...columns], index.unique ? 'key' : 'idx');
+    return createIndexConcurrentlyStep(
+      { ...ref, columns, name, unique: index.unique, method: index.method },
+      server,
+      `${id}:index:${name}`,
+    );
+  });
+  const foreignKeys = facts.foreignKeys.flatMap((fk) => {
+    const name = defaultName([ref.table, to], 'fkey');
+    const refs = { table: fk.references.table, schema: fk.references.schema };
+    const definition =
+      `FOREIGN KEY (${qi(to)}) REFERENCES ${qtable(refs)} (${qcolumns(fk.references.columns)})` +
+      ` ON DELETE ${referentialAction(id, fk.onDelete)} ON UPDATE ${referentialAction(id, fk.onUpdate)}`;
+    return validatedConstraintSteps(ref, name, definition, `${id}:fk:${name}`, 'SHARE ROW EXCLUSIVE');
+  });
+  return [...indexes, ...foreignKeys];
+}

@@ -1,0 +1,142 @@
+import type { Session } from '../db.js';
+import {
+  primaryKey,
+  readColumn,
+  regclassName,
+  requireColumn,
+  type TableName,
+  tableSchema,
+} from '../dialects/pg-introspect.js';
+import { UnsafeOperationError } from '../errors.js';
+
+/**
+ * What expand copies from the old column to the new one, read from the catalog once before
+ * planning, so the planners themselves stay pure `(input, server) => Plan` functions.
+ */
+export interface CopiedIndex {
+  readonly name: string;
+  /** Key columns in order (the old column among them). */
+  readonly columns: readonly string[];
+  readonly unique: boolean;
+  readonly method: string;
+  readonly where?: string | undefined;
+}
+
+export interface CopiedForeignKey {
+  readonly name: string;
+  readonly references: {
+    readonly schema: string;
+    readonly table: string;
+    readonly columns: readonly string[];
+  };
+  readonly onDelete: string;
+  readonly onUpdate: string;
+}
+
+export interface ColumnFacts {
+  /** The schema the table lives in (search_path resolved). */
+  readonly schema: string;
+  readonly type: string;
+  readonly default: string | null;
+  readonly notNull: boolean;
+  readonly indexes: readonly CopiedIndex[];
+  readonly foreignKeys: readonly CopiedForeignKey[];
+  /** Constraints that mention the column and are not copied (CHECKs, expression indexes): for the notes. */
+  readonly notCopied: readonly string[];
+  /** The new column already exists (a rerun after a crash). */
+  readonly newColumnExists: boolean;
+}
+
+const ACTIONS: Record<string, string> = {
+  a: 'no action',
+  r: 'restrict',
+  c: 'cascade',
+  n: 'set null',
+  d: 'set default',
+};
+
+export async function readColumnFacts(
+  session: Session,
+  ref: TableName,
+  column: string,
+  newColumn: string,
+  where: string,
+): Promise<ColumnFacts> {
+  const info = await requireColumn(session, ref, column, where);
+  if (info.identity || info.generated) {
+    throw new UnsafeOperationError(`${where}: ${ref.table}.${column} is an identity or generated column`, {
+      where: `${ref.table}.${column}`,
+      hint: 'expand/contract copies plain columns; change identity/generated columns with a dedicated migration',
+    });
+  }
+  if ((await primaryKey(session, ref)).some((k) => k.name === column)) {
+    throw new UnsafeOperationError(`${where}: ${ref.table}.${column} is part of the primary key`, {
+      where: `${ref.table}.${column}`,
+      hint: 'expand/contract cannot swap a primary key column online yet; add a new key with planAddPrimaryKey first',
+    });
+  }
+  const rel = regclassName(ref);
+  const indexes = await session.query<{
+    name: string;
+    columns: string[];
+    unique: boolean;
+    method: string;
+    pred: string | null;
+    exprs: boolean;
+    primary: boolean;
+  }>(
+    `select c.relname as name, i.indisunique as unique, am.amname as method, pg_get_expr(i.indpred, i.indrelid) as pred,
+            i.indexprs is not null as exprs, i.indisprimary as primary,
+            array(select a.attname from unnest(i.indkey[0:i.indnkeyatts - 1]) with ordinality k(n, o)
+                    join pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.n order by k.o)::text[] as columns
+       from pg_index i join pg_class c on c.oid = i.indexrelid join pg_am am on am.oid = c.relam
+      where i.indrelid = to_regclass($1)
+        and exists (select 1 from pg_attribute a where a.attrelid = i.indrelid and a.attname = $2
+                      and (a.attnum = any(i.indkey) or pg_get_expr(i.indpred, i.indrelid) like '%' || a.attname || '%'))`,
+    [rel, column],
+  );
+  const fks = await session.query<{
+    name: string;
+    rschema: string;
+    rtable: string;
+    rcolumns: string[];
+    del: string;
+    upd: string;
+  }>(
+    `select k.conname as name, rn.nspname as rschema, rc.relname as rtable, k.confdeltype as del, k.confupdtype as upd,
+            array(select a.attname from unnest(k.confkey) with ordinality f(n, o)
+                    join pg_attribute a on a.attrelid = k.confrelid and a.attnum = f.n order by f.o)::text[] as rcolumns
+       from pg_constraint k join pg_class rc on rc.oid = k.confrelid join pg_namespace rn on rn.oid = rc.relnamespace
+       join pg_attribute a on a.attrelid = k.conrelid and a.attname = $2
+      where k.conrelid = to_regclass($1) and k.contype = 'f' and k.conkey = array[a.attnum]`,
+    [rel, column],
+  );
+  const checks = await session.query<{ name: string }>(
+    `select k.conname as name from pg_constraint k join pg_attribute a on a.attrelid = k.conrelid and a.attname = $2
+      where k.conrelid = to_regclass($1) and k.contype in ('c', 'x') and a.attnum = any(k.conkey)`,
+    [rel, column],
+  );
+  const copyable = indexes.filter(
+    (i) => !i.exprs && !i.primary && i.pred === null && !i.columns.includes(newColumn),
+  );
+  return {
+    schema: (await tableSchema(session, ref))!,
+    type: info.type,
+    default: info.default,
+    notNull: info.notNull,
+    indexes: copyable.map((i) => ({ name: i.name, columns: i.columns, unique: i.unique, method: i.method })),
+    foreignKeys: fks.map((f) => ({
+      name: f.name,
+      references: { schema: f.rschema, table: f.rtable, columns: f.rcolumns },
+      onDelete: ACTIONS[f.del] ?? 'no action',
+      onUpdate: ACTIONS[f.upd] ?? 'no action',
+    })),
+    notCopied: [
+      ...indexes
+        .filter((i) => !copyable.includes(i) && !i.columns.includes(newColumn))
+        .map((i) => `index ${i.name}`),
+      ...checks.map((c) => `constraint ${c.name}`),
+    ],
+    newColumnExists: (await readColumn(session, ref, newColumn)) !== undefined,
+  };
+}

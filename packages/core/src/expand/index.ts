@@ -1,0 +1,211 @@
+import type { BackupOptions } from '../backup/column.js';
+import { backupColumn, listBackups, restoreBackup } from '../backup/index.js';
+import type { Database } from '../db.js';
+import { displayTable, readColumn, type TableName } from '../dialects/pg-introspect.js';
+import { readServerInfo } from '../dialects/server.js';
+import { BallastError } from '../errors.js';
+import {
+  type ChangeColumnTypeInput,
+  defaultNewColumn,
+  planChangeColumnType,
+} from '../ops/change-column-type.js';
+import { planContract } from '../ops/contract.js';
+import { planRenameColumn } from '../ops/rename-column.js';
+import { planUndoContract } from '../ops/undo-contract.js';
+import { freezePlan, type Plan } from '../plan.js';
+import type { RunOptions, RunReport } from '../run/options.js';
+import { runPlan } from '../run/run-plan.js';
+import { type ExpansionRecord, ensureExpansionsTable, selectExpansions } from './catalog.js';
+import { readColumnFacts } from './facts.js';
+import { planExpand } from './plan-expand.js';
+
+export {
+  EXPANSIONS_TABLE,
+  type ExpansionFilter,
+  type ExpansionKind,
+  type ExpansionRecord,
+  pendingContractions,
+} from './catalog.js';
+export type { ColumnFacts } from './facts.js';
+export { readColumnFacts } from './facts.js';
+
+/**
+ * Expand/contract, run end to end: read the catalog facts, plan (ops/), run (run/). The phases
+ * and what the application must do between them: docs/expand-contract.md.
+ */
+export type ExpandOptions = RunOptions;
+export type ContractOptions = RunOptions & Pick<BackupOptions, 'retentionDays' | 'batchSize'>;
+
+async function planWithFacts(
+  db: Database,
+  ref: TableName,
+  column: string,
+  newColumn: string,
+  plan: (
+    facts: Awaited<ReturnType<typeof readColumnFacts>>,
+    server: Awaited<ReturnType<typeof readServerInfo>>,
+  ) => Plan,
+): Promise<Plan> {
+  const where = `expand ${displayTable(ref)}.${column} → ${newColumn}`;
+  return db.withSession(async (s) =>
+    plan(await readColumnFacts(s, ref, column, newColumn, where), await readServerInfo(s)),
+  );
+}
+
+export interface RenameColumnRequest extends TableName {
+  readonly from: string;
+  readonly to: string;
+}
+
+/** Expand phase of a rename: `to` appears, in sync with `from` both ways, filled, indexed. */
+export async function renameColumn(
+  db: Database,
+  input: RenameColumnRequest,
+  options: ExpandOptions = {},
+): Promise<RunReport> {
+  await ensureExpansionsTable(db);
+  const plan = await planWithFacts(db, input, input.from, input.to, (facts, server) =>
+    planRenameColumn({ ...input, facts, migration: options.migration }, server),
+  );
+  return runPlan(db, plan, options);
+}
+
+export type ChangeColumnTypeRequest = Omit<ChangeColumnTypeInput, 'facts' | 'migration'>;
+
+/** Expand phase of a type change: `<column>_new` of the new type, in sync both ways, filled, indexed. */
+export async function changeColumnType(
+  db: Database,
+  input: ChangeColumnTypeRequest,
+  options: ExpandOptions = {},
+): Promise<RunReport> {
+  await ensureExpansionsTable(db);
+  const newColumn = input.newColumn ?? defaultNewColumn(input.column);
+  const plan = await planWithFacts(db, input, input.column, newColumn, (facts, server) =>
+    planChangeColumnType({ ...input, facts, migration: options.migration }, server),
+  );
+  return runPlan(db, plan, options);
+}
+
+async function findExpansion(
+  db: Database,
+  ref: TableName,
+  column: string,
+  status: 'expanded' | 'contracted',
+) {
+  const found = await db.withSession((s) => selectExpansions(s, { table: ref.table, column, status }));
+  const match = found.filter((e) => ref.schema === undefined || e.schema === ref.schema);
+  const expansion = match[match.length - 1];
+  if (!expansion) {
+    throw new BallastError(`no ${status} expansion of ${displayTable(ref)}.${column}`, {
+      where: `${displayTable(ref)}.${column}`,
+      hint: 'pendingContractions(db) lists the expansions awaiting contract; pass the old or the new column name',
+    });
+  }
+  return expansion;
+}
+
+/**
+ * Undoes an expand (the `down()` of the expanding migration): drops the trigger and the new
+ * column. The old column was kept in sync all along, so nothing is lost.
+ */
+export async function undoExpand(
+  db: Database,
+  ref: TableName & { readonly column: string },
+  options: ExpandOptions = {},
+) {
+  const e = await findExpansion(db, ref, ref.column, 'expanded');
+  const plan = await planWithFacts(
+    db,
+    { table: e.table, schema: e.schema },
+    e.oldColumn,
+    e.newColumn,
+    (facts, server) => planExpand({ ...expandInputOf(e), facts }, server),
+  );
+  return runPlan(db, reversed(plan), options);
+}
+
+const expandInputOf = (e: ExpansionRecord) => ({
+  kind: e.kind,
+  table: e.table,
+  schema: e.schema,
+  column: e.oldColumn,
+  newColumn: e.newColumn,
+  newType: e.newType,
+});
+
+const reversed = (plan: Plan): Plan =>
+  freezePlan({
+    operation: `${plan.operation} (reverse)`,
+    target: plan.target,
+    steps: plan.reverse,
+    reverse: [],
+    notes: [],
+  });
+
+export interface ContractResult {
+  readonly report: RunReport;
+  readonly expansion: ExpansionRecord;
+  readonly backupId: number;
+}
+
+/**
+ * Contract phase (a later migration, once no running code uses the old column): the old column's
+ * values go to a backup, then the trigger and the old column are dropped. `column` may be the
+ * old or the new name.
+ */
+export async function contract(
+  db: Database,
+  ref: TableName & { readonly column: string },
+  options: ContractOptions = {},
+): Promise<ContractResult> {
+  const expansion = await findExpansion(db, ref, ref.column, 'expanded');
+  const table = { table: expansion.table, schema: expansion.schema };
+  const stillThere = await db.withSession((s) => readColumn(s, table, expansion.oldColumn));
+  const backupId = stillThere
+    ? (await backupColumn(db, { ...table, column: expansion.oldColumn }, options)).id
+    : await existingBackup(db, expansion);
+  const server = await db.withSession(readServerInfo);
+  const report = await runPlan(db, planContract({ expansion, backupId }, server), options);
+  return { report, expansion, backupId };
+}
+
+/** A rerun after a crash between the drop and the record: the backup made by the first run. */
+async function existingBackup(db: Database, e: ExpansionRecord): Promise<number> {
+  const found = await listBackups(db, { table: e.table, column: e.oldColumn });
+  const last = found[found.length - 1];
+  if (!last) {
+    throw new BallastError(
+      `contract ${e.table}.${e.oldColumn}: the column is gone and no backup of it exists`,
+      {
+        where: `${e.table}.${e.oldColumn}`,
+        hint: 'it was dropped outside Ballast; mark the expansion contracted by hand if that was intended',
+      },
+    );
+  }
+  return last.id;
+}
+
+/**
+ * Undoes a contract (the `down()` of the contracting migration): the old column's values come
+ * back from its backup, then planUndoContract re-attaches the trigger, fills rows written since,
+ * and restores default and NOT NULL. Old and new column are both live again, as after expand.
+ */
+export async function undoContract(
+  db: Database,
+  ref: TableName & { readonly column: string },
+  options: ContractOptions = {},
+): Promise<RunReport> {
+  const e = await findExpansion(db, ref, ref.column, 'contracted');
+  if (e.backupId === null) {
+    throw new BallastError(`undo contract of ${e.table}.${e.oldColumn}: no backup was recorded`, {
+      where: `${e.table}.${e.oldColumn}`,
+      hint: 'restore the column by hand; listBackups(db, { includeHistory: true }) shows what exists',
+    });
+  }
+  const backup = await restoreBackup(db, e.backupId, { ...options, valuesOnly: true });
+  const table = { table: e.table, schema: e.schema };
+  const plan = await planWithFacts(db, table, e.newColumn, e.oldColumn, (newColumnFacts, server) =>
+    planUndoContract({ expansion: e, notNull: backup.columnNotNull === true, newColumnFacts }, server),
+  );
+  return runPlan(db, plan, options);
+}

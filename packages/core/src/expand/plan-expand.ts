@@ -1,0 +1,151 @@
+import { columnExists, columnMissing, type TableRef } from '../dialects/pg-catalog.js';
+import type { ServerInfo } from '../dialects/server.js';
+import { notNullSteps } from '../ops/set-not-null.js';
+import { defaultName, displayName, qi, qtable, sqlStep } from '../ops/shared.js';
+import { type BackfillStep, freezePlan, type Plan, type Step } from '../plan.js';
+import { EXPANSIONS_TABLE, type ExpansionKind } from './catalog.js';
+import { copyConstraintSteps } from './copy-constraints.js';
+import type { ColumnFacts } from './facts.js';
+import { createSyncSteps, dropSyncSteps, type SyncSpec } from './sync-trigger.js';
+
+/** The expand phase shared by rename-column and change-column-type; they differ only in names and conversions. */
+export interface ExpandInput extends TableRef {
+  readonly kind: ExpansionKind;
+  readonly column: string;
+  readonly newColumn: string;
+  readonly newType: string;
+  /** SQL over the old column's name (undefined: same value). */
+  readonly forward?: string | undefined;
+  /** SQL over the new column's name (undefined: same value). */
+  readonly backward?: string | undefined;
+  /** Read with readColumnFacts() just before planning. */
+  readonly facts: ColumnFacts;
+  readonly migration?: string | undefined;
+}
+
+export const syncSpecOf = (input: {
+  readonly table: string;
+  readonly schema: string;
+  readonly column: string;
+  readonly newColumn: string;
+  readonly forward?: string | undefined;
+  readonly backward?: string | undefined;
+}): SyncSpec => ({
+  schema: input.schema,
+  table: input.table,
+  oldColumn: input.column,
+  newColumn: input.newColumn,
+  forward: input.forward,
+  backward: input.backward,
+  functionName: defaultName(['ballast_sync', input.table, input.column], 'fn'),
+  triggerName: defaultName(['ballast_sync', input.column, input.newColumn], 'trg'),
+});
+
+export function planExpand(input: ExpandInput, server: ServerInfo): Plan {
+  const ref = { table: input.table, schema: input.facts.schema };
+  const target = `${displayName(ref)}.${input.column} → ${input.newColumn}`;
+  const id = `${input.kind}:${displayName(ref)}.${input.column}:${input.newColumn}`;
+  const sync = syncSpecOf({ ...input, schema: input.facts.schema });
+  const t = qtable(ref);
+  const o = qi(input.column);
+  const n = qi(input.newColumn);
+
+  const addColumn = sqlStep({
+    id: `${id}:add-column`,
+    description: `add ${input.newColumn} ${input.newType} to ${displayName(ref)}: nullable, no default, catalog only`,
+    lock: 'ACCESS EXCLUSIVE',
+    transactional: true,
+    timeout: 'ddl',
+    sql: `ALTER TABLE ${t} ADD COLUMN ${n} ${input.newType}`,
+    done: columnExists(ref, input.newColumn),
+  });
+  const backfill: BackfillStep = {
+    kind: 'backfill',
+    id: `${id}:backfill`,
+    description: `copy ${input.column} into ${input.newColumn} on existing rows in small batches (the sync trigger converts)`,
+    lock: 'ROW EXCLUSIVE',
+    transactional: false,
+    timeout: 'long',
+    // Touching the row is enough: the trigger fills the new column from the old one.
+    backfill: {
+      table: input.table,
+      schema: input.facts.schema,
+      set: { [input.column]: o },
+      where: `${n} IS NULL AND ${o} IS NOT NULL`,
+    },
+  };
+  const copied = copyConstraintSteps(ref, input.facts, input.column, input.newColumn, server, id);
+  const notNull = input.facts.notNull
+    ? notNullSteps({ ...ref, column: input.newColumn }, server, `${id}:not-null`)
+    : [];
+  const record = sqlStep({
+    id: `${id}:record`,
+    description: `record the expansion in ${EXPANSIONS_TABLE} (awaiting contract)`,
+    lock: 'ROW EXCLUSIVE',
+    transactional: true,
+    timeout: 'ddl',
+    sql: `INSERT INTO ${EXPANSIONS_TABLE} (kind, table_schema, table_name, old_column, new_column, old_type, new_type,
+            old_default, forward_sql, backward_sql, sync_function, sync_trigger, migration)
+          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+    params: [
+      input.kind,
+      input.facts.schema,
+      input.table,
+      input.column,
+      input.newColumn,
+      input.facts.type,
+      input.newType,
+      input.facts.default,
+      input.forward ?? null,
+      input.backward ?? null,
+      sync.functionName,
+      sync.triggerName,
+      input.migration ?? null,
+    ],
+    done: {
+      sql: `SELECT exists (SELECT 1 FROM ${EXPANSIONS_TABLE} WHERE table_schema = $1 AND table_name = $2
+              AND old_column = $3 AND status = 'expanded') AS done`,
+      params: [input.facts.schema, input.table, input.column],
+    },
+  });
+  const steps: Step[] = [addColumn, ...createSyncSteps(sync, id), backfill, ...copied, ...notNull, record];
+  const reverse: Step[] = [
+    sqlStep({
+      id: `${id}:unrecord`,
+      description: `forget the expansion in ${EXPANSIONS_TABLE}`,
+      lock: 'ROW EXCLUSIVE',
+      transactional: true,
+      timeout: 'ddl',
+      sql: `DELETE FROM ${EXPANSIONS_TABLE} WHERE table_schema = $1 AND table_name = $2 AND old_column = $3 AND status = 'expanded'`,
+      params: [input.facts.schema, input.table, input.column],
+    }),
+    ...dropSyncSteps(sync, id),
+    sqlStep({
+      id: `${id}:drop-new-column`,
+      description: `drop ${input.newColumn}: the old column still holds every value (kept in sync until now)`,
+      lock: 'ACCESS EXCLUSIVE',
+      transactional: true,
+      timeout: 'ddl',
+      sql: `ALTER TABLE ${t} DROP COLUMN IF EXISTS ${n}`,
+      done: columnMissing(ref, input.newColumn),
+    }),
+  ];
+  return freezePlan({
+    operation: input.kind,
+    target,
+    steps,
+    reverse,
+    notes: [
+      `Both ${input.column} and ${input.newColumn} now exist and stay equal on every write (trigger ${sync.triggerName}). ` +
+        `Deploy code that reads ${input.newColumn} and writes it, stop writing ${input.column}, then contract (a later migration).`,
+      ...(input.facts.default !== null
+        ? [
+            `The default (${input.facts.default}) moves to ${input.newColumn} at contract; until then the trigger applies it.`,
+          ]
+        : []),
+      ...input.facts.notCopied.map(
+        (what) => `Not copied to ${input.newColumn}: ${what} (recreate it for the new column yourself).`,
+      ),
+    ],
+  });
+}

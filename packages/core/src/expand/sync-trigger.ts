@@ -1,0 +1,122 @@
+import type { CatalogProbe } from '../dialects/pg-catalog.js';
+import { quoteIdent, quoteQualified } from '../dialects/quote.js';
+import type { SqlStep } from '../plan.js';
+
+const qi = (name: string) => quoteIdent('postgres', name);
+
+/**
+ * The trigger that keeps the old and the new column equal while both application versions run.
+ *
+ * One BEFORE INSERT OR UPDATE row trigger serves both directions: it only assigns fields of NEW,
+ * never issues an UPDATE, so it cannot fire itself again (no recursion, no session flag needed).
+ * - INSERT: a client that knows the new column wrote it (the new column has no default while
+ *   expanded, so non-null means written): old := backward(new); otherwise new := forward(old).
+ * - UPDATE: the column that changed wins (the new one if both did); when neither changed, a row
+ *   not yet backfilled (one side null, the other not) is filled — which is how the backfill works:
+ *   it only touches rows, and the conversion lives here, in one place.
+ */
+export interface SyncSpec {
+  readonly schema: string;
+  readonly table: string;
+  readonly oldColumn: string;
+  readonly newColumn: string;
+  /** SQL over the old column's name giving the new value, e.g. `amount::bigint`; undefined: identical. */
+  readonly forward?: string | undefined;
+  /** SQL over the new column's name giving the old value, e.g. `amount_new::integer`. */
+  readonly backward?: string | undefined;
+  readonly functionName: string;
+  readonly triggerName: string;
+}
+
+/** `expr` evaluated with `column` bound to NEW.column: no text substitution inside user SQL. */
+const convert = (expr: string | undefined, column: string) =>
+  expr === undefined
+    ? `NEW.${qi(column)}`
+    : `(select (${expr}) from (select NEW.${qi(column)}) as ballast_row(${qi(column)}))`;
+
+export const syncFunctionName = (spec: Pick<SyncSpec, 'schema' | 'functionName'>) =>
+  quoteQualified('postgres', { schema: spec.schema, name: spec.functionName });
+
+export function syncFunctionSql(spec: SyncSpec): string {
+  const o = `NEW.${qi(spec.oldColumn)}`;
+  const n = `NEW.${qi(spec.newColumn)}`;
+  const forward = `${n} := ${convert(spec.forward, spec.oldColumn)};`;
+  const backward = `${o} := ${convert(spec.backward, spec.newColumn)};`;
+  return `CREATE OR REPLACE FUNCTION ${syncFunctionName(spec)}() RETURNS trigger LANGUAGE plpgsql AS $ballast$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    IF ${n} IS NOT NULL THEN ${backward} ELSE ${forward} END IF;
+  ELSIF ${n} IS DISTINCT FROM OLD.${qi(spec.newColumn)} THEN ${backward}
+  ELSIF ${o} IS DISTINCT FROM OLD.${qi(spec.oldColumn)} THEN ${forward}
+  ELSIF ${n} IS NULL AND ${o} IS NOT NULL THEN ${forward}
+  ELSIF ${o} IS NULL AND ${n} IS NOT NULL THEN ${backward}
+  END IF;
+  RETURN NEW;
+END
+$ballast$`;
+}
+
+const table = (spec: SyncSpec) => quoteQualified('postgres', { schema: spec.schema, name: spec.table });
+
+const triggerExists = (spec: SyncSpec): CatalogProbe => ({
+  sql: 'select exists (select 1 from pg_trigger where tgrelid = to_regclass($1) and tgname = $2) as done',
+  params: [table(spec), spec.triggerName],
+});
+const triggerMissing = (spec: SyncSpec): CatalogProbe => ({
+  sql: 'select not exists (select 1 from pg_trigger where tgrelid = to_regclass($1) and tgname = $2) as done',
+  params: [table(spec), spec.triggerName],
+});
+const functionMissing = (spec: SyncSpec): CatalogProbe => ({
+  sql: `select to_regprocedure($1) is null as done`,
+  params: [`${syncFunctionName(spec)}()`],
+});
+
+export function createSyncSteps(spec: SyncSpec, idPrefix: string): SqlStep[] {
+  const where = `${spec.table}.${spec.oldColumn} ⇄ ${spec.newColumn}`;
+  return [
+    {
+      kind: 'sql',
+      id: `${idPrefix}:sync-function`,
+      description: `create the function that keeps ${where} equal (no table lock)`,
+      lock: 'none',
+      transactional: true,
+      timeout: 'ddl',
+      sql: syncFunctionSql(spec),
+    },
+    {
+      kind: 'sql',
+      id: `${idPrefix}:sync-trigger`,
+      description: `attach the sync trigger to ${spec.table}: brief SHARE ROW EXCLUSIVE lock, from now on every write keeps ${where} equal`,
+      lock: 'SHARE ROW EXCLUSIVE',
+      transactional: true,
+      timeout: 'ddl',
+      sql: `CREATE TRIGGER ${qi(spec.triggerName)} BEFORE INSERT OR UPDATE ON ${table(spec)} FOR EACH ROW EXECUTE PROCEDURE ${syncFunctionName(spec)}()`,
+      done: triggerExists(spec),
+    },
+  ];
+}
+
+export function dropSyncSteps(spec: SyncSpec, idPrefix: string): SqlStep[] {
+  return [
+    {
+      kind: 'sql',
+      id: `${idPrefix}:drop-sync-trigger`,
+      description: `detach the sync trigger from ${spec.table} (brief lock)`,
+      lock: 'ACCESS EXCLUSIVE',
+      transactional: true,
+      timeout: 'ddl',
+      sql: `DROP TRIGGER IF EXISTS ${qi(spec.triggerName)} ON ${table(spec)}`,
+      done: triggerMissing(spec),
+    },
+    {
+      kind: 'sql',
+      id: `${idPrefix}:drop-sync-function`,
+      description: 'drop the sync function',
+      lock: 'none',
+      transactional: true,
+      timeout: 'ddl',
+      sql: `DROP FUNCTION IF EXISTS ${syncFunctionName(spec)}()`,
+      done: functionMissing(spec),
+    },
+  ];
+}

@@ -1,0 +1,84 @@
+import { anyOf, columnMissing, columnNullable } from '../dialects/pg-catalog.js';
+import type { ServerInfo } from '../dialects/server.js';
+import { EXPANSIONS_TABLE, type ExpansionRecord } from '../expand/catalog.js';
+import { syncSpecOf } from '../expand/plan-expand.js';
+import { dropSyncSteps } from '../expand/sync-trigger.js';
+import { freezePlan, type Plan } from '../plan.js';
+import { displayName, qi, qtable, sqlStep } from './shared.js';
+
+export interface ContractInput {
+  /** The expansion being finished (pendingContractions / ballast_expansions). */
+  readonly expansion: ExpansionRecord;
+  /** The backup of the old column's values taken just before (core/backup), recorded with it. */
+  readonly backupId?: number | undefined;
+}
+
+/**
+ * Contract phase: the application no longer uses the old column. Its NOT NULL is relaxed, the sync
+ * trigger goes (so nothing writes the old column any more), then one ALTER moves the default to the new column and
+ * drops the old one (catalog only), then the function; the expansion is marked contracted. The
+ * old values are in a backup (taken by the caller) for `down()`.
+ */
+export function planContract(input: ContractInput, _server: ServerInfo): Plan {
+  const e = input.expansion;
+  const ref = { table: e.table, schema: e.schema };
+  const target = `${displayName(ref)}.${e.oldColumn} → ${e.newColumn}`;
+  const id = `contract:${displayName(ref)}.${e.oldColumn}:${e.newColumn}`;
+  const sync = syncSpecOf({ table: e.table, schema: e.schema, column: e.oldColumn, newColumn: e.newColumn });
+  const [dropTrigger, dropFunction] = dropSyncSteps(
+    { ...sync, functionName: e.syncFunction, triggerName: e.syncTrigger },
+    id,
+  );
+  const setDefault =
+    e.oldDefault === null ? '' : `ALTER COLUMN ${qi(e.newColumn)} SET DEFAULT ${e.oldDefault}, `;
+  return freezePlan({
+    operation: 'contract',
+    target,
+    steps: [
+      // Without the trigger, inserts from the new version no longer fill the old column.
+      sqlStep({
+        id: `${id}:relax-old-not-null`,
+        description: `drop NOT NULL on ${e.oldColumn} so inserts that omit it keep working once the trigger is gone`,
+        lock: 'ACCESS EXCLUSIVE',
+        transactional: true,
+        timeout: 'ddl',
+        sql: `ALTER TABLE ${qtable(ref)} ALTER COLUMN ${qi(e.oldColumn)} DROP NOT NULL`,
+        done: anyOf(columnNullable(ref, e.oldColumn), columnMissing(ref, e.oldColumn)),
+      }),
+      dropTrigger!,
+      sqlStep({
+        id: `${id}:drop-old-column`,
+        description: `${e.oldDefault === null ? '' : `move the default to ${e.newColumn} and `}drop ${e.oldColumn} (catalog only)`,
+        lock: 'ACCESS EXCLUSIVE',
+        transactional: true,
+        timeout: 'ddl',
+        sql: `ALTER TABLE ${qtable(ref)} ${setDefault}DROP COLUMN IF EXISTS ${qi(e.oldColumn)}`,
+        done: columnMissing(ref, e.oldColumn),
+      }),
+      dropFunction!,
+      sqlStep({
+        id: `${id}:record`,
+        description: `mark the expansion contracted in ${EXPANSIONS_TABLE}`,
+        lock: 'ROW EXCLUSIVE',
+        transactional: true,
+        timeout: 'ddl',
+        sql: `UPDATE ${EXPANSIONS_TABLE} SET status = 'contracted', contracted_at = now(), backup_id = $2 WHERE id = $1`,
+        params: [e.id, input.backupId ?? null],
+        done: {
+          sql: `SELECT exists (SELECT 1 FROM ${EXPANSIONS_TABLE} WHERE id = $1 AND status = 'contracted') AS done`,
+          params: [e.id],
+        },
+      }),
+    ],
+    // Undoing a contract needs the backup's values: restoreContract() does it, not plain steps.
+    reverse: [],
+    notes: [
+      `${e.oldColumn} is dropped; its values are kept in backup ${input.backupId ?? '(none)'} until purged.`,
+      ...(e.kind === 'change-column-type'
+        ? [
+            `The column keeps the name ${e.newColumn}; rename it with another expand/contract if you want the old name back.`,
+          ]
+        : []),
+    ],
+  });
+}

@@ -1,0 +1,103 @@
+import type { ServerInfo } from '../dialects/server.js';
+import { EXPANSIONS_TABLE, type ExpansionRecord } from '../expand/catalog.js';
+import { copyConstraintSteps } from '../expand/copy-constraints.js';
+import type { ColumnFacts } from '../expand/facts.js';
+import { syncSpecOf } from '../expand/plan-expand.js';
+import { createSyncSteps } from '../expand/sync-trigger.js';
+import { type BackfillStep, freezePlan, type Plan, type Step } from '../plan.js';
+import { notNullSteps } from './set-not-null.js';
+import { displayName, qi, qtable, sqlStep } from './shared.js';
+
+export interface UndoContractInput {
+  readonly expansion: ExpansionRecord;
+  /** The old column was NOT NULL (from its backup). */
+  readonly notNull: boolean;
+  /** The new column's indexes and foreign keys (readColumnFacts), rebuilt on the old column. */
+  readonly newColumnFacts: Pick<ColumnFacts, 'indexes' | 'foreignKeys'>;
+}
+
+/**
+ * The reverse of a contract, once the old column's values are back from the backup (values
+ * only): the new column gives its default back (the trigger decides inserts while expanded), the
+ * sync trigger returns, rows written since the contract get their old value from the new column
+ * (`backward`, evaluated by the UPDATE itself), then the old column's default and NOT NULL; the expansion is open again.
+ */
+export function planUndoContract(input: UndoContractInput, server: ServerInfo): Plan {
+  const e = input.expansion;
+  const ref = { table: e.table, schema: e.schema };
+  const target = `${displayName(ref)}.${e.oldColumn} ← ${e.newColumn}`;
+  const id = `undo-contract:${displayName(ref)}.${e.oldColumn}:${e.newColumn}`;
+  const t = qtable(ref);
+  const o = qi(e.oldColumn);
+  const n = qi(e.newColumn);
+  const back = e.backward ?? n;
+  const sync = {
+    ...syncSpecOf({
+      ...ref,
+      column: e.oldColumn,
+      newColumn: e.newColumn,
+      forward: e.forward ?? undefined,
+      backward: e.backward ?? undefined,
+    }),
+    functionName: e.syncFunction,
+    triggerName: e.syncTrigger,
+  };
+  const ddl = (suffix: string, description: string, sql: string) =>
+    sqlStep({
+      id: `${id}:${suffix}`,
+      description,
+      lock: 'ACCESS EXCLUSIVE',
+      transactional: true,
+      timeout: 'ddl',
+      sql,
+    });
+  const backfill: BackfillStep = {
+    kind: 'backfill',
+    id: `${id}:backfill`,
+    description: `bring ${e.oldColumn} up to date on rows written since the contract, in small batches`,
+    lock: 'ROW EXCLUSIVE',
+    transactional: false,
+    timeout: 'long',
+    // The backup holds values as of the contract: rows inserted or updated since differ.
+    backfill: {
+      table: e.table,
+      schema: e.schema,
+      set: { [e.oldColumn]: back },
+      where: `${o} IS DISTINCT FROM (${back})`,
+    },
+  };
+  const steps: Step[] = [
+    ...(e.oldDefault === null
+      ? []
+      : [
+          ddl(
+            'drop-new-default',
+            `drop the default of ${e.newColumn} (catalog only)`,
+            `ALTER TABLE ${t} ALTER COLUMN ${n} DROP DEFAULT`,
+          ),
+        ]),
+    ...createSyncSteps(sync, id),
+    backfill,
+    ...(e.oldDefault === null
+      ? []
+      : [
+          ddl(
+            'set-old-default',
+            `give ${e.oldColumn} its default back (catalog only)`,
+            `ALTER TABLE ${t} ALTER COLUMN ${o} SET DEFAULT ${e.oldDefault}`,
+          ),
+        ]),
+    ...copyConstraintSteps(ref, input.newColumnFacts, e.newColumn, e.oldColumn, server, id),
+    ...(input.notNull ? notNullSteps({ ...ref, column: e.oldColumn }, server, `${id}:not-null`) : []),
+    sqlStep({
+      id: `${id}:record`,
+      description: `mark the expansion open again in ${EXPANSIONS_TABLE}`,
+      lock: 'ROW EXCLUSIVE',
+      transactional: true,
+      timeout: 'ddl',
+      sql: `UPDATE ${EXPANSIONS_TABLE} SET status = 'expanded', contracted_at = NULL, backup_id = NULL WHERE id = $1`,
+      params: [e.id],
+    }),
+  ];
+  return freezePlan({ operation: 'undo-contract', target, steps, reverse: [], notes: [] });
+}
