@@ -72,20 +72,18 @@ export function ballast(knex: Knex, options: BallastOptions = {}): Ballast {
     }
     const toRun = direction === 'reverse' ? reversed(planned) : planned;
     try {
-      return await runPlan(db, toRun, runOptions(ctx, toRun));
+      return await runPlan(db, toRun, runOptions(ctx));
     } catch (error) {
       if (error instanceof WrongContextError) throw explainWrongContext(error, call, site);
       throw error;
     }
   }
 
-  function runOptions(ctx: MigrationContext, plan: Plan): RunOptions {
-    // The backfill checkpoint is named after the journal key too, so a re-apply after a rollback
-    // backfills again while a rerun after a crash resumes (core's default name is per table+SQL).
-    const backfillStep = plan.steps.find((step) => step.kind === 'backfill');
-    const job = ctx.journalKey && backfillStep ? { job: `${ctx.journalKey}:${backfillStep.id}` } : {};
+  // Core's runner names backfill checkpoints after the journal key (`migration`), so a re-apply
+  // after a rollback backfills again while a rerun after a crash resumes.
+  function runOptions(ctx: MigrationContext): RunOptions {
     return {
-      backfill: { ...options.backfill, ...job },
+      backfill: options.backfill,
       lockTimeoutMs: options.lockTimeoutMs,
       statementTimeoutMs: options.statementTimeoutMs,
       retry: options.retry,

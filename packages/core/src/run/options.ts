@@ -40,7 +40,10 @@ export interface RunOptions {
   readonly migration?: string;
   readonly log?: (line: string) => void;
   readonly progress?: ProgressReporter;
-  /** Passed as-is to the backfill engine (core/backfill) for backfill steps. */
+  /**
+   * Passed to the backfill engine (core/backfill) for backfill steps. With `migration` set, the
+   * checkpoint is named `<migration>:<step id>` unless `job` is given here.
+   */
   readonly backfill?: Record<string, unknown>;
   /**
    * The migrator lock held for the whole run (default name `ballast`), or false to not take one.
