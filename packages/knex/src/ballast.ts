@@ -7,6 +7,7 @@ import {
   planAddColumn,
   planAddForeignKey,
   planAddUnique,
+  planBackfill,
   planCreateIndex,
   planDropColumn,
   planDropIndex,
@@ -21,7 +22,6 @@ import {
   WrongContextError,
 } from '@ballast/core';
 import type { Knex } from 'knex';
-import { backfillPlan } from './backfill-plan.js';
 import { type CallSite, userCallSites } from './call-site.js';
 import { type ColumnSpec, resolveColumnSpec } from './column-spec.js';
 import { knexDatabase } from './database.js';
@@ -125,8 +125,8 @@ export function ballast(knex: Knex, options: BallastOptions = {}): Ballast {
         planAddUnique({ ...ref(table), columns, ...o }, s),
     backfill:
       (table: TableName, set: Readonly<Record<string, string>>, o: BackfillOptions = {}) =>
-      () =>
-        backfillPlan({ ...ref(table), set, ...o }),
+      (s: ServerInfo) =>
+        planBackfill({ ...ref(table), set, ...o }, s),
     dropColumn: (table: TableName, column: string, confirm: ConfirmUnused) => (s: ServerInfo) =>
       planDropColumn({ ...ref(table), column, confirmUnused: confirm?.confirmUnused }, s),
     dropTable: (table: TableName, confirm: ConfirmUnused) => (s: ServerInfo) =>
