@@ -44,6 +44,7 @@ const files =
         }),
         ...findTests(join(root, 'test')),
         ...findTests(join(root, 'examples')),
+        ...findTests(join(root, 'bench')),
       ];
 
 const kinds = (process.env.BALLAST_SERVERS ?? 'postgres,mysql,mongo')

@@ -1,10 +1,12 @@
 export {
   BACKFILL_DEFAULTS,
   BackfillError,
+  type BackfillJobStatus,
   type BackfillOptions,
   type BackfillResult,
   type BackfillSource,
   type BatchReport,
+  backfillStatus,
   CHECKPOINT_TABLE,
   CheckpointConflictError,
   defaultJobName,
@@ -49,6 +51,31 @@ export {
   defaultIndexName,
   dropIndexConcurrentlyStep,
 } from './index/concurrent-index.js';
+export {
+  DEFAULT_OPTIONS as DEFAULT_LINT_OPTIONS,
+  type FileReport,
+  type Finding,
+  type FixedFile,
+  type FixedStatement,
+  type FixedStep,
+  formatReport,
+  type LintDialect,
+  type LintOptions,
+  type LintResult,
+  lintOptions,
+  lintSql,
+  loadPgParser,
+  type MysqlServer,
+  OUTPUT_FORMATS,
+  type OutputFormat,
+  parseMysqlVersion,
+  parsePgVersion,
+  RULES,
+  RULES_BY_ID,
+  type Rule,
+  renderFixedFile,
+  type Severity,
+} from './lint/index.js';
 export { type AddCheckInput, planAddCheck } from './ops/add-check.js';
 export { type AddColumnInput, type ColumnDefault, planAddColumn } from './ops/add-column.js';
 export { type AddForeignKeyInput, planAddForeignKey } from './ops/add-foreign-key.js';

@@ -4,7 +4,7 @@ import { pgTestDatabase, type TestDatabase } from '@ballast/testkit';
 import { counterHistogram, createKeyTable } from './fixtures/backfill-tables.js';
 import { resumeInProcess, runChildAndKill } from './fixtures/kill-resume.js';
 
-const ROWS = Number(process.env.BALLAST_BACKFILL_TEST_ROWS ?? 30_000);
+const ROWS = Number(process.env.BALLAST_BACKFILL_TEST_ROWS ?? 100_000);
 let tdb: TestDatabase;
 before(async () => {
   tdb = await pgTestDatabase('bfcrash');

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import {
   BackfillError,
   type BatchReport,
+  backfillStatus,
   CHECKPOINT_TABLE,
   type ProgressEvent,
   replicaLagThrottle,
@@ -163,6 +164,11 @@ test('cancellation stops after the current batch; a rerun resumes and finishes e
 
   const third = await runBackfill(file.db, { table, set: { counter: 'counter + 1' } }, { job: 'cancel-me' });
   assert.equal(third.status, 'already-done');
+  const [status] = await backfillStatus(file.db, 'cancel-me');
+  assert.deepEqual(
+    { status: status?.status, rowsDone: status?.rowsDone, target: status?.target },
+    { status: 'done', rowsDone: ROWS, target: `public.${table}` },
+  );
   assert.deepEqual(await counterHistogram(file.tdb, table), { 1: ROWS });
 });
 

@@ -4,13 +4,18 @@ import { WrongContextError } from '../errors.js';
 import type { BackfillSpec } from '../plan.js';
 import { silentProgress } from '../report/progress.js';
 import { runBatchLoop } from './loop.js';
+import { type BackfillJobStatus, listCheckpoints } from './pg/checkpoints.js';
 import { replicaLagThrottle } from './pg/replica-lag.js';
 import { postgresSource } from './pg/source.js';
 import type { BackfillOptions, BackfillResult, Throttle } from './types.js';
 
 export { BackfillError, runBatchLoop } from './loop.js';
 export { TableNotFoundError } from './pg/catalog.js';
-export { CHECKPOINT_TABLE, CheckpointConflictError } from './pg/checkpoints.js';
+export {
+  type BackfillJobStatus,
+  CHECKPOINT_TABLE,
+  CheckpointConflictError,
+} from './pg/checkpoints.js';
 export { maxReplicaLagMs, replicaLagThrottle } from './pg/replica-lag.js';
 export type * from './types.js';
 
@@ -84,6 +89,11 @@ export async function runBackfill(
     dryRun: options.dryRun ?? false,
     restart: options.restart ?? false,
   });
+}
+
+/** Checkpoints of every backfill job in this database (or of `job`), newest first: `ballast backfill status`. */
+export function backfillStatus(db: Database, job?: string): Promise<BackfillJobStatus[]> {
+  return db.withSession((s) => listCheckpoints(s, job));
 }
 
 /** `schema.table:<hash>`: the same spec resumes the same job; a different transform is a new job. */

@@ -1,5 +1,6 @@
 import type { Dialect, Session } from '../db.js';
 import { UnsupportedServerError } from '../errors.js';
+import type { MysqlCapabilities } from './mysql-server.js';
 
 /**
  * What a PostgreSQL server version can do safely. Decided ONLY here, from the version number,
@@ -28,6 +29,8 @@ export interface ServerInfo {
   readonly versionNum: number;
   readonly version: string;
   readonly capabilities: PgCapabilities;
+  /** Set for dialect `mysql` (see mysql-server.ts). */
+  readonly mysql?: MysqlCapabilities;
 }
 
 export function pgCapabilities(versionNum: number): PgCapabilities {

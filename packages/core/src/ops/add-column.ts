@@ -5,7 +5,7 @@ import {
   columnNotNull,
   type TableRef,
 } from '../dialects/pg-catalog.js';
-import { quoteLiteral } from '../dialects/quote.js';
+import { quoteIdent, quoteLiteral, quoteQualified } from '../dialects/quote.js';
 import type { ServerInfo } from '../dialects/server.js';
 import { UnsafeOperationError } from '../errors.js';
 import { freezePlan, type Plan, type Step } from '../plan.js';
@@ -69,6 +69,7 @@ export function planAddColumn(input: AddColumnInput, server: ServerInfo): Plan {
       },
     );
   }
+  if (server.dialect === 'mysql') return planAddColumnMysql(input, server, type);
   const volatility =
     input.volatile !== undefined
       ? { volatile: input.volatile, reason: 'declared by the caller' }
@@ -149,5 +150,53 @@ export function planAddColumn(input: AddColumnInput, server: ServerInfo): Plan {
       : [
           'PostgreSQL < 11 rewrites the table for any default: it is set for new rows and backfilled in batches.',
         ],
+  });
+}
+
+/**
+ * MySQL/MariaDB: one ALTER that states its algorithm, so the server fails instead of copying the
+ * table: INSTANT where the version can (mysql-server.ts), otherwise INPLACE with LOCK=NONE.
+ * Per-row (volatile) defaults have no online form there and are refused.
+ */
+function planAddColumnMysql(input: AddColumnInput, server: ServerInfo, type: string): Plan {
+  const target = `${displayName(input)}.${input.column}`;
+  const d = input.default;
+  if (d && 'sql' in d && (input.volatile ?? defaultVolatility(d.sql).volatile)) {
+    throw new UnsafeOperationError(
+      `add column ${target}: a per-row default copies the table on MySQL/MariaDB`,
+      {
+        where: target,
+        hint: 'add the column without it and backfill in batches',
+      },
+    );
+  }
+  const defaultSql = !d
+    ? ''
+    : ` DEFAULT ${'sql' in d ? d.sql : typeof d.value === 'string' ? quoteLiteral('mysql', d.value) : renderDefault(target, d)}`;
+  const instant = server.mysql?.instantAddColumn ?? false;
+  const table = quoteQualified('mysql', { schema: input.schema, name: input.table });
+  const column = quoteIdent('mysql', input.column);
+  const step = (id: string, description: string, sql: string) =>
+    sqlStep({ id, description, lock: 'METADATA EXCLUSIVE', transactional: true, timeout: 'ddl', sql });
+  return freezePlan({
+    operation: 'add-column',
+    target,
+    steps: [
+      step(
+        `add-column:${target}:add`,
+        `add column ${target} ${instant ? 'INSTANT: catalog-only' : 'in place, reads and writes continue'}`,
+        `ALTER TABLE ${table} ADD COLUMN ${column} ${type}${defaultSql}${input.notNull ? ' NOT NULL' : ''}, ${
+          instant ? 'ALGORITHM=INSTANT' : 'ALGORITHM=INPLACE, LOCK=NONE'
+        }`,
+      ),
+    ],
+    reverse: [
+      step(
+        `add-column:${target}:drop`,
+        `drop column ${target}`,
+        `ALTER TABLE ${table} DROP COLUMN ${column}`,
+      ),
+    ],
+    notes: [],
   });
 }

@@ -1,4 +1,6 @@
+import { quoteIdent, quoteQualified } from '../dialects/quote.js';
 import type { ServerInfo } from '../dialects/server.js';
+import { UnsupportedServerError } from '../errors.js';
 import {
   type ConcurrentIndexSpec,
   createIndexConcurrentlyStep,
@@ -6,12 +8,13 @@ import {
   dropIndexConcurrentlyStep,
 } from '../index/concurrent-index.js';
 import { freezePlan, type Plan } from '../plan.js';
-import { displayName } from './shared.js';
+import { displayName, requireIdentifiers, sqlStep } from './shared.js';
 
 export interface CreateIndexInput extends ConcurrentIndexSpec {}
 
 /** CREATE INDEX CONCURRENTLY IF NOT EXISTS, with invalid-leftover cleanup; reverse drops it concurrently. */
 export function planCreateIndex(input: CreateIndexInput, server: ServerInfo): Plan {
+  if (server.dialect === 'mysql') return planCreateIndexMysql(input);
   const name = defaultIndexName(input);
   const id = `create-index:${displayName({ table: name, schema: input.schema })}`;
   return freezePlan({
@@ -27,5 +30,54 @@ export function planCreateIndex(input: CreateIndexInput, server: ServerInfo): Pl
           ]
         : []),
     ],
+  });
+}
+
+/**
+ * MySQL/MariaDB build secondary indexes online (INPLACE, concurrent DML); stating
+ * `ALGORITHM=INPLACE, LOCK=NONE` makes the server fail instead of silently copying or locking.
+ */
+function planCreateIndexMysql(input: CreateIndexInput): Plan {
+  const where = `create index on ${displayName(input)}`;
+  requireIdentifiers(where, 'index column', input.columns);
+  if (input.where !== undefined || (input.method && input.method !== 'btree')) {
+    throw new UnsupportedServerError(
+      `${where}: MySQL/MariaDB have no partial or ${input.method} indexes here`,
+      {
+        where,
+        hint: 'plan a plain B-tree index',
+      },
+    );
+  }
+  const name = defaultIndexName(input);
+  const table = quoteQualified('mysql', { schema: input.schema, name: input.table });
+  const id = `create-index:${displayName({ table: name, schema: input.schema })}`;
+  const sql = `ALTER TABLE ${table} ADD ${input.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent('mysql', name)} (${input.columns
+    .map((c) => quoteIdent('mysql', c))
+    .join(', ')}), ALGORITHM=INPLACE, LOCK=NONE`;
+  return freezePlan({
+    operation: 'create-index',
+    target: `${displayName(input)}(${input.columns.join(', ')})`,
+    steps: [
+      sqlStep({
+        id: `${id}:create-index`,
+        description: `build index ${name} in place: reads and writes continue (LOCK=NONE)`,
+        lock: 'METADATA SHARED',
+        transactional: true,
+        timeout: 'long',
+        sql,
+      }),
+    ],
+    reverse: [
+      sqlStep({
+        id: `${id}:drop-index`,
+        description: `drop index ${name}`,
+        lock: 'METADATA SHARED',
+        transactional: true,
+        timeout: 'ddl',
+        sql: `ALTER TABLE ${table} DROP INDEX ${quoteIdent('mysql', name)}, ALGORITHM=INPLACE, LOCK=NONE`,
+      }),
+    ],
+    notes: [],
   });
 }

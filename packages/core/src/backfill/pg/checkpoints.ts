@@ -25,11 +25,15 @@ export class CheckpointConflictError extends BallastError {
   override readonly name = 'CheckpointConflictError';
 }
 
-export async function ensureCheckpointTable(session: Session): Promise<void> {
-  const [exists] = await session.query<{ ok: boolean }>(`select to_regclass($1) is not null as ok`, [
+async function checkpointTableExists(session: Session): Promise<boolean> {
+  const [row] = await session.query<{ ok: boolean }>('select to_regclass($1) is not null as ok', [
     CHECKPOINT_TABLE,
   ]);
-  if (exists?.ok) return;
+  return row?.ok === true;
+}
+
+export async function ensureCheckpointTable(session: Session): Promise<void> {
+  if (await checkpointTableExists(session)) return;
   try {
     await session.query(`create table if not exists ${CHECKPOINT_TABLE} (
       job text primary key,
@@ -122,4 +126,40 @@ export async function advanceCheckpoint(
        status = $4, updated_at = now() where job = $1`,
     [job, cursor === undefined ? null : JSON.stringify(cursor), rows, done ? 'done' : 'running'],
   );
+}
+
+/** One job as `ballast backfill status` shows it. */
+export interface BackfillJobStatus {
+  readonly job: string;
+  readonly target: string;
+  readonly paging: string;
+  readonly status: CheckpointRow['status'];
+  readonly lastKey: Cursor | null;
+  readonly rowsDone: number;
+  readonly batches: number;
+  readonly error: string | null;
+  readonly startedAt: Date;
+  readonly updatedAt: Date;
+}
+
+/** Every job's checkpoint (or one job's), newest first; empty when no backfill ever ran here. */
+export async function listCheckpoints(session: Session, job?: string): Promise<BackfillJobStatus[]> {
+  if (!(await checkpointTableExists(session))) return [];
+  const rows = await session.query<
+    CheckpointRow & { error: string | null; started_at: Date; updated_at: Date }
+  >(`select * from ${CHECKPOINT_TABLE} where $1::text is null or job = $1 order by updated_at desc`, [
+    job ?? null,
+  ]);
+  return rows.map((r) => ({
+    job: r.job,
+    target: r.target,
+    paging: r.paging,
+    status: r.status,
+    lastKey: r.last_key,
+    rowsDone: Number(r.rows_done),
+    batches: Number(r.batches),
+    error: r.error,
+    startedAt: r.started_at,
+    updatedAt: r.updated_at,
+  }));
 }

@@ -1,0 +1,108 @@
+/**
+ * Ballast mode: the same change as the naive SQL, planned and run by @ballast/core. A scenario
+ * whose operation core does not provide yet is reported as "not available", never approximated.
+ */
+import * as core from '@ballast/core';
+import {
+  type Plan,
+  planAddColumn,
+  planAddForeignKey,
+  planCreateIndex,
+  planSetNotNull,
+  postgresDatabaseFromUrl,
+  quoteIdent,
+  readServerInfo,
+  runBackfill,
+  runPlan,
+  type ServerInfo,
+} from '@ballast/core';
+import { PARENT, type ScenarioId, TABLE } from './scenarios.js';
+
+export interface BallastContext {
+  readonly url: string;
+  readonly lockTimeoutMs: number;
+  /** Records a labelled instant (a retry, a step) for the chart. */
+  readonly event: (label: string) => void;
+}
+
+export type BallastRun = (ctx: BallastContext) => Promise<void>;
+
+/** The core export each scenario needs, so availability is decided by what core ships. */
+const NEEDS: Record<ScenarioId, readonly string[]> = {
+  'add-column': ['runPlan', 'planAddColumn'],
+  'create-index': ['runPlan', 'planCreateIndex'],
+  'add-foreign-key': ['runPlan', 'planAddForeignKey'],
+  'set-not-null': ['runPlan', 'planSetNotNull'],
+  backfill: ['runBackfill'],
+  'change-type': ['runPlan', 'planChangeColumnType'],
+};
+
+async function withDatabase(url: string, fn: (db: core.Database) => Promise<void>): Promise<void> {
+  const db = postgresDatabaseFromUrl(url);
+  try {
+    await fn(db);
+  } finally {
+    await db.close?.();
+  }
+}
+
+/** Plans with the live server's capabilities and runs with the benchmark's lock_timeout. */
+const planned =
+  (plan: (server: ServerInfo) => Plan): BallastRun =>
+  (ctx) =>
+    withDatabase(ctx.url, async (db) => {
+      const server = await db.withSession((s) => readServerInfo(s));
+      await runPlan(db, plan(server), {
+        lockTimeoutMs: ctx.lockTimeoutMs,
+        // Retries and step boundaries become ticks on the chart.
+        log: (line) => ctx.event(line),
+      });
+    });
+
+/** The Ballast side of each scenario, where core provides the operation. */
+const RUNS: Partial<Record<ScenarioId, BallastRun>> = {
+  'add-column': planned((server) =>
+    planAddColumn(
+      { table: TABLE, column: 'status', type: 'text', notNull: true, default: { value: 'new' } },
+      server,
+    ),
+  ),
+  'create-index': planned((server) =>
+    planCreateIndex({ table: TABLE, columns: ['account_id'], name: 'bench_items_account_id_idx' }, server),
+  ),
+  // index: false — the naive statement builds no index either, so both modes make the same change.
+  'add-foreign-key': planned((server) =>
+    planAddForeignKey(
+      {
+        table: TABLE,
+        columns: ['account_id'],
+        references: { table: PARENT, columns: ['id'] },
+        name: 'bench_items_account_fk',
+        index: false,
+      },
+      server,
+    ),
+  ),
+  'set-not-null': planned((server) => planSetNotNull({ table: TABLE, column: 'account_id' }, server)),
+  backfill: (ctx) =>
+    withDatabase(ctx.url, async (db) => {
+      await runBackfill(
+        db,
+        { table: TABLE, set: { amount_cents: `${quoteIdent('postgres', 'amount')} * 100` } },
+        { lockTimeoutMs: ctx.lockTimeoutMs },
+      );
+    }),
+};
+
+export function ballastFor(id: ScenarioId): BallastRun | { readonly unavailable: string } {
+  const run = RUNS[id];
+  if (run) return run;
+  const exported = core as unknown as Record<string, unknown>;
+  const missing = NEEDS[id].filter((name) => typeof exported[name] !== 'function');
+  return {
+    unavailable:
+      missing.length > 0
+        ? `@ballast/core does not export ${missing.join(', ')} yet`
+        : 'the benchmark does not drive this operation yet',
+  };
+}

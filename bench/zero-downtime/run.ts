@@ -1,0 +1,133 @@
+/**
+ * `pnpm bench` — the zero-downtime benchmark. For each scenario, the same pgbench workload runs
+ * three times: idle (no migration), naive (the plain SQL) and ballast; results go to
+ * bench/results/zero-downtime.{md,json,svg}. See bench/zero-downtime/README.md for the flags.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { quoteIdent } from '@ballast/core';
+import { createRunDir, createTrafficTable, type RunningServer, startLocalPostgres } from '@ballast/testkit';
+import { renderChart } from './chart.js';
+import { databaseUrl, type Measurement, type Mode, measure, type Settings } from './measure.js';
+import { runStatements } from './pg-client.js';
+import { renderMarkdown, toJson } from './report.js';
+import { SCENARIOS, TABLE } from './scenarios.js';
+
+const { values: flags } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '500000' },
+    'backfill-rows': { type: 'string', default: '1000000' },
+    clients: { type: 'string', default: '4' },
+    duration: { type: 'string', default: '10' },
+    'backfill-duration': { type: 'string', default: '75' },
+    'lock-timeout': { type: 'string', default: '200' },
+    'reader-hold': { type: 'string', default: '3000' },
+    rate: { type: 'string' },
+    scenarios: { type: 'string' },
+    modes: { type: 'string', default: 'idle,naive,ballast' },
+    out: { type: 'string' },
+  },
+});
+
+const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const outDir = flags.out ? resolve(flags.out) : join(root, 'bench', 'results');
+const wanted = flags.scenarios?.split(',') ?? SCENARIOS.map((s) => s.id);
+const scenarios = SCENARIOS.filter((s) => wanted.includes(s.id));
+const modes = flags.modes!.split(',') as Mode[];
+const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+
+let server: RunningServer | undefined;
+let stopping = false;
+async function stopServer(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    await server?.stop().catch(() => {});
+  }
+  process.exit(code);
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stopServer(130));
+
+/** Builds the scenario's starting table once; every mode copies it (CREATE DATABASE … TEMPLATE). */
+async function buildTemplate(
+  url: string,
+  id: string,
+  rows: number,
+  setup: readonly string[],
+): Promise<string> {
+  const name = `zd_tpl_${id.replaceAll('-', '_')}`;
+  const q = quoteIdent('postgres', name);
+  await runStatements(url, [`drop database if exists ${q} with (force)`, `create database ${q}`]);
+  const tplUrl = databaseUrl(url, name);
+  await createTrafficTable(tplUrl, TABLE, rows);
+  await runStatements(tplUrl, [...setup, `vacuum analyze ${quoteIdent('postgres', TABLE)}`]);
+  // No connection (autovacuum included) may sit on a template while it is copied.
+  await runStatements(url, [`alter database ${q} allow_connections false`]);
+  return name;
+}
+
+try {
+  server = process.env.BALLAST_PG_URL
+    ? {
+        url: process.env.BALLAST_PG_URL,
+        source: 'BALLAST_PG_URL',
+        version: '',
+        stop: async () => {},
+      }
+    : await startLocalPostgres(createRunDir());
+  log(`server: ${server.source} ${server.version} ${server.url}`);
+  const workDir = mkdtempSync(join(tmpdir(), 'ballast-bench-'));
+  const results: Measurement[] = [];
+  const base = {
+    clients: Number(flags.clients),
+    warmupS: 2,
+    readerHoldMs: Number(flags['reader-hold']),
+    readerLeadMs: 500,
+    lockTimeoutMs: Number(flags['lock-timeout']),
+    ...(flags.rate ? { rate: Number(flags.rate) } : {}),
+  };
+  for (const scenario of scenarios) {
+    const rows = Number(scenario.big ? flags['backfill-rows'] : flags.rows);
+    const settings: Settings = {
+      ...base,
+      durationS: Number(scenario.big ? flags['backfill-duration'] : flags.duration),
+    };
+    log(`${scenario.id}: building ${rows.toLocaleString('en-US')} rows`);
+    const template = await buildTemplate(server.url, scenario.id, rows, scenario.setup);
+    for (const mode of modes) {
+      const m = await measure(server.url, template, scenario, mode, rows, settings, workDir);
+      log(
+        m.available
+          ? `${scenario.id} ${mode}: p50 ${m.p50_ms} p99 ${m.p99_ms} max ${m.max_ms} ms, ${m.errors} errors, ${m.tps} tps, migration ${m.duration_s} s, lock wait ${m.max_lock_wait_ms} ms${m.note ? ` (${m.note})` : ''}`
+          : `${scenario.id} ${mode}: not available (${m.note})`,
+      );
+      results.push(m);
+    }
+    await runStatements(server.url, [
+      `drop database if exists ${quoteIdent('postgres', template)} with (force)`,
+    ]);
+  }
+  mkdirSync(outDir, { recursive: true });
+  const meta = {
+    server: `${server.source} ${server.version}`.trim(),
+    settings: {
+      ...base,
+      rows: Number(flags.rows),
+      backfillRows: Number(flags['backfill-rows']),
+      durationS: Number(flags.duration),
+      backfillDurationS: Number(flags['backfill-duration']),
+    },
+    date: new Date(),
+  };
+  writeFileSync(join(outDir, 'zero-downtime.json'), toJson(results));
+  writeFileSync(join(outDir, 'zero-downtime.md'), renderMarkdown(results, meta));
+  writeFileSync(join(outDir, 'zero-downtime.svg'), renderChart(results));
+  log(`wrote ${join(outDir, 'zero-downtime.{md,json,svg}')}`);
+  rmSync(workDir, { recursive: true, force: true });
+  await stopServer(0);
+} catch (error) {
+  process.stderr.write(`${(error as Error).stack ?? error}\n`);
+  await stopServer(1);
+}

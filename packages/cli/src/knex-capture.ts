@@ -1,0 +1,135 @@
+/**
+ * Knex migrations are code, so their SQL is known only by running them: `up(knex)` runs against
+ * a throwaway PostgreSQL database (created on --database-url's server and dropped afterwards, or on
+ * a local server started for the run via @ballast/testkit), with every query recorded with its
+ * bindings inlined. Knex wraps a migration in a transaction unless it exports
+ * `config = { transaction: false }`; that is reported back so rules know the context.
+ */
+import { randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { quoteIdent } from '@ballast/core';
+import knexFactory, { type Knex } from 'knex';
+
+export interface CapturedSql {
+  readonly sql: string;
+  /** True unless the migration opts out of Knex's per-migration transaction. */
+  readonly transaction: boolean;
+  /** 1-based statement number for a line of `sql`. */
+  statementAt(line: number): number;
+}
+
+interface KnexMigration {
+  up(knex: Knex): Promise<unknown>;
+  config?: { transaction?: boolean };
+}
+
+async function serverUrl(given: string | undefined): Promise<{ url: string; stop(): Promise<void> }> {
+  if (given) return { url: given, stop: async () => {} };
+  try {
+    const testkit = await import('@ballast/testkit');
+    const server = await testkit.startLocalPostgres(testkit.createRunDir());
+    return { url: server.url, stop: server.stop };
+  } catch (err) {
+    throw new Error(
+      `ballast lint --knex needs a PostgreSQL server to run the migration on: pass --database-url postgres://… ` +
+        `(a database is created there and dropped afterwards). Starting a local one failed: ${(err as Error).message}`,
+    );
+  }
+}
+
+const MIGRATION_FILE = /\.(c|m)?(j|t)s$/;
+
+/** The migrations of `dir` in Knex's order (file name order), declaration files excluded. */
+export function knexMigrationsIn(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((f) => MIGRATION_FILE.test(f) && !f.endsWith('.d.ts'))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+/**
+ * Runs the migrations of the directories of `files` in order on one throwaway database, up to
+ * the last file asked for, so each migration sees the schema its predecessors built (the tables it
+ * alters exist, as they do in production). Returns the SQL each asked-for file emitted.
+ */
+export async function captureKnexSql(
+  files: readonly string[],
+  databaseUrl: string | undefined,
+): Promise<Map<string, CapturedSql>> {
+  const wanted = new Set(files.map((f) => resolve(f)));
+  const out = new Map<string, CapturedSql>();
+  const server = await serverUrl(databaseUrl);
+  try {
+    for (const dir of [...new Set([...wanted].map((f) => dirname(f)))]) {
+      const all = knexMigrationsIn(dir);
+      const last = Math.max(...all.map((f, i) => (wanted.has(f) ? i : -1)));
+      const captured = await runInThrowawayDatabase(server.url, all.slice(0, last + 1));
+      for (const [file, sql] of captured) if (wanted.has(file)) out.set(file, sql);
+    }
+  } finally {
+    await server.stop();
+  }
+  return out;
+}
+
+async function loadMigration(file: string): Promise<KnexMigration> {
+  const mod = (await import(pathToFileURL(file).href)) as KnexMigration & { default?: KnexMigration };
+  const migration = typeof mod.up === 'function' ? mod : mod.default;
+  if (!migration || typeof migration.up !== 'function')
+    throw new Error(`${file}: no up(knex) export: not a Knex migration`);
+  return migration;
+}
+
+async function runInThrowawayDatabase(
+  serverUrlText: string,
+  files: readonly string[],
+): Promise<Map<string, CapturedSql>> {
+  const name = `ballast_lint_${randomBytes(5).toString('hex')}`;
+  const admin = knexFactory({ client: 'pg', connection: serverUrlText, pool: { min: 0, max: 1 } });
+  const out = new Map<string, CapturedSql>();
+  try {
+    await admin.raw(`CREATE DATABASE ${quoteIdent('postgres', name)}`);
+    const url = new URL(serverUrlText);
+    url.pathname = `/${name}`;
+    const db = knexFactory({ client: 'pg', connection: url.toString(), pool: { min: 0, max: 1 } });
+    let statements: string[] = [];
+    db.on('query', (q: { sql: string; bindings?: readonly unknown[] }) => {
+      if (/^(begin|commit|rollback)\b/i.test(q.sql.trim())) return;
+      statements.push(db.raw(q.sql, (q.bindings ?? []) as Knex.RawBinding[]).toString());
+    });
+    try {
+      for (const file of files) {
+        const migration = await loadMigration(file);
+        statements = [];
+        const transaction = migration.config?.transaction !== false;
+        if (transaction) await db.transaction((trx) => migration.up(trx));
+        else await migration.up(db);
+        out.set(file, toCaptured(statements, transaction));
+      }
+    } finally {
+      await db.destroy();
+    }
+  } finally {
+    await admin.raw(`DROP DATABASE IF EXISTS ${quoteIdent('postgres', name)} WITH (FORCE)`).catch(() => {});
+    await admin.destroy();
+  }
+  return out;
+}
+
+function toCaptured(statements: readonly string[], transaction: boolean): CapturedSql {
+  const starts: number[] = [];
+  let line = 1;
+  const parts = statements.map((s) => {
+    starts.push(line);
+    const text = `${s.replace(/;\s*$/, '')};`;
+    line += text.split('\n').length + 1;
+    return text;
+  });
+  return {
+    sql: parts.join('\n\n'),
+    transaction,
+    statementAt: (l) => starts.filter((s) => s <= l).length,
+  };
+}

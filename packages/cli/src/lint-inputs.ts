@@ -1,0 +1,60 @@
+/**
+ * Paths → files to lint, each with how its runner uses transactions: plain .sql (none unless
+ * --assume-in-transaction), Prisma migration.sql (one multi-statement query: implicit), Knex
+ * migration files (wrapped unless the file exports config.transaction = false).
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
+import type { LintOptions } from '@ballast/core/lint';
+
+export type InputKind = 'sql' | 'prisma' | 'knex';
+
+export interface LintInput {
+  readonly path: string;
+  readonly kind: InputKind;
+  readonly transaction: LintOptions['transaction'];
+}
+
+const KNEX_EXT = new Set(['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts']);
+
+/** prisma/migrations/<timestamp>_<name>/migration.sql */
+export const isPrismaMigration = (path: string) =>
+  basename(path) === 'migration.sql' && basename(dirname(dirname(path))) === 'migrations';
+
+export class InputError extends Error {}
+
+export function collectInputs(
+  paths: readonly string[],
+  opts: { knex: boolean; assumeInTransaction: boolean },
+): LintInput[] {
+  const out: LintInput[] = [];
+  const visit = (path: string, explicit: boolean) => {
+    let stat: ReturnType<typeof statSync>;
+    try {
+      stat = statSync(path);
+    } catch {
+      throw new InputError(`${path}: no such file or directory`);
+    }
+    if (stat.isDirectory()) {
+      for (const entry of readdirSync(path).sort()) {
+        if (entry === 'node_modules' || entry.startsWith('.')) continue;
+        visit(join(path, entry), false);
+      }
+      return;
+    }
+    const ext = extname(path).toLowerCase();
+    if (ext === '.sql') {
+      const prisma = isPrismaMigration(path);
+      const transaction = prisma ? 'implicit' : opts.assumeInTransaction ? 'wrapped' : 'none';
+      out.push({ path, kind: prisma ? 'prisma' : 'sql', transaction });
+    } else if (KNEX_EXT.has(ext) && (opts.knex || explicit) && !path.endsWith('.d.ts')) {
+      if (!opts.knex)
+        throw new InputError(`${path}: Knex migration files need --knex (they are run to capture their SQL)`);
+      out.push({ path, kind: 'knex', transaction: 'wrapped' });
+    } else if (explicit) {
+      throw new InputError(`${path}: not a .sql file, a directory, or (with --knex) a Knex migration`);
+    }
+  };
+  for (const p of paths) visit(p, true);
+  return out;
+}

@@ -1,0 +1,111 @@
+/**
+ * What a file has done so far, updated after each statement: tables and indexes it created,
+ * transaction state, session settings, NOT NULL checks it validated. Rules read it through
+ * LintContext; only this file writes it.
+ */
+import type { AlterTableCmd, Node } from 'libpg-query';
+import { nodeOf, nodesOf, relationName, stringsOf } from './pg-ast.js';
+import type { LintContext, LintOptions, Statement } from './types.js';
+
+const bare = (name: string) => name.split('.').pop() ?? name;
+
+export class FileContext implements LintContext {
+  private readonly tables = new Set<string>();
+  private readonly indexes = new Set<string>();
+  private readonly pendingChecks = new Map<string, string>();
+  private readonly validated = new Set<string>();
+  readonly enumsTouched = new Set<string>();
+  explicitTransaction = false;
+  lockTimeoutSet = false;
+  foreignKeyChecksOff = false;
+
+  constructor(
+    readonly options: LintOptions,
+    private readonly statementCount: number,
+  ) {}
+
+  get inTransaction(): boolean {
+    if (this.explicitTransaction) return true;
+    if (this.options.transaction === 'implicit') return this.statementCount > 1;
+    return this.options.transaction === 'wrapped';
+  }
+
+  isNewTable(table: string): boolean {
+    return this.tables.has(table) || this.tables.has(bare(table));
+  }
+
+  isNewIndex(index: string): boolean {
+    return this.indexes.has(index) || this.indexes.has(bare(index));
+  }
+
+  hasValidatedNotNullCheck(table: string, column: string): boolean {
+    return this.options.pgVersion >= 12 && this.validated.has(`${bare(table)}.${column}`);
+  }
+
+  /** Record the effects of `s` for the statements after it. */
+  after(s: Statement): void {
+    if (s.dialect === 'postgres') this.afterPg(s.node);
+    else this.afterMysql(s.ast);
+  }
+
+  private afterPg(node: Node): void {
+    const create = nodeOf(node, 'CreateStmt');
+    if (create) this.tables.add(relationName(create.relation));
+    const createAs = nodeOf(node, 'CreateTableAsStmt');
+    if (createAs) this.tables.add(relationName(createAs.into?.rel));
+    const index = nodeOf(node, 'IndexStmt');
+    if (index?.idxname) this.indexes.add(index.idxname);
+    const enumType = nodeOf(node, 'CreateEnumStmt');
+    if (enumType) this.enumsTouched.add(stringsOf(enumType.typeName).join('.'));
+    const tx = nodeOf(node, 'TransactionStmt');
+    if (tx?.kind === 'TRANS_STMT_BEGIN' || tx?.kind === 'TRANS_STMT_START') this.explicitTransaction = true;
+    if (tx?.kind === 'TRANS_STMT_COMMIT' || tx?.kind === 'TRANS_STMT_ROLLBACK') {
+      this.explicitTransaction = false;
+      this.enumsTouched.clear();
+    }
+    const set = nodeOf(node, 'VariableSetStmt');
+    if (set?.name === 'lock_timeout') {
+      const value = nodesOf(set.args, 'A_Const')[0];
+      this.lockTimeoutSet = !(value?.ival?.ival === 0 || value?.sval?.sval === '0');
+    }
+    const alter = nodeOf(node, 'AlterTableStmt');
+    if (alter) this.trackChecks(relationName(alter.relation), nodesOf(alter.cmds, 'AlterTableCmd'));
+  }
+
+  /** `CHECK (col IS NOT NULL) NOT VALID` then `VALIDATE CONSTRAINT`: PG 12+ SET NOT NULL skips its scan. */
+  private trackChecks(table: string, cmds: readonly AlterTableCmd[]): void {
+    for (const cmd of cmds) {
+      const con = cmd.subtype === 'AT_AddConstraint' ? nodeOf(cmd.def, 'Constraint') : undefined;
+      const test = nodeOf(con?.raw_expr, 'NullTest');
+      if (con?.contype === 'CONSTR_CHECK' && test?.nulltesttype === 'IS_NOT_NULL') {
+        const column = stringsOf(nodeOf(test.arg, 'ColumnRef')?.fields).pop() ?? '';
+        const key = `${bare(table)}.${column}`;
+        if (con.skip_validation && con.conname) this.pendingChecks.set(con.conname, key);
+        else this.validated.add(key);
+      }
+      if (cmd.subtype === 'AT_ValidateConstraint' && cmd.name) {
+        const key = this.pendingChecks.get(cmd.name);
+        if (key) this.validated.add(key);
+      }
+    }
+  }
+
+  // biome-ignore lint/suspicious/noExplicitAny: node-sql-parser ASTs are loosely typed JSON
+  private afterMysql(ast: any): void {
+    if (ast?.type === 'create' && ast.keyword === 'table') {
+      for (const t of ast.table ?? []) if (t?.table) this.tables.add(String(t.table));
+    }
+    if (ast?.type === 'create' && ast.keyword === 'index' && ast.index) this.indexes.add(String(ast.index));
+    if (ast?.type === 'transaction') {
+      const action = String(ast.expr?.action?.value ?? '').toLowerCase();
+      this.explicitTransaction = action === 'start' || action === 'begin';
+    }
+    if (ast?.type === 'set') {
+      for (const e of ast.expr ?? []) {
+        const name = String(e?.left?.name ?? '').toLowerCase();
+        if (name === 'foreign_key_checks') this.foreignKeyChecksOff = Number(e.right?.value) === 0;
+        if (name === 'lock_wait_timeout' || name === 'innodb_lock_wait_timeout') this.lockTimeoutSet = true;
+      }
+    }
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * MySQL/MariaDB statements → planner inputs (planCreateIndex / planAddColumn with a MySQL
+ * ServerInfo). Only plain columns and B-tree indexes map; anything else gets no fix.
+ */
+import { mysqlServerInfo } from '../dialects/mysql-server.js';
+import { planAddColumn } from '../ops/add-column.js';
+import { planCreateIndex } from '../ops/create-index.js';
+import type { Plan } from '../plan.js';
+import type { MysqlAst } from './define.js';
+import type { MysqlServer, MysqlStatement } from './types.js';
+
+const PLAIN_COLUMN_KEYS = new Set([
+  'action',
+  'column',
+  'definition',
+  'resource',
+  'nullable',
+  'default_val',
+  'keyword',
+  'suffix',
+  'type',
+  'generated',
+  'if_not_exists',
+]);
+
+const tableRef = (ref: MysqlAst) => ({
+  table: String(ref.table),
+  ...(ref.db ? { schema: String(ref.db) } : {}),
+});
+const columnsOf = (defs: MysqlAst[] | undefined) => (defs ?? []).map((d) => String(d?.column ?? ''));
+
+function typeOf(def: MysqlAst): string | undefined {
+  if (!def?.dataType) return undefined;
+  const size =
+    def.length !== undefined && def.length !== null
+      ? `(${def.length}${def.scale !== undefined ? `,${def.scale}` : ''})`
+      : '';
+  const suffix = Array.isArray(def.suffix)
+    ? def.suffix.filter((s: unknown) => /^(unsigned|zerofill)$/i.test(String(s)))
+    : [];
+  if (Array.isArray(def.suffix) && suffix.length !== def.suffix.length) return undefined;
+  return [`${def.dataType}${size}`, ...suffix].join(' ');
+}
+
+function defaultOf(d: MysqlAst): { sql: string } | { value: string | number | boolean | null } | undefined {
+  const v = d?.value;
+  if (!v) return undefined;
+  if (v.type === 'number') return { value: Number(v.value) };
+  if (v.type === 'single_quote_string' || v.type === 'string')
+    return { value: String(v.value).replaceAll("''", "'") };
+  if (v.type === 'bool') return { value: Boolean(v.value) };
+  if (v.type === 'null') return { value: null };
+  const fn = v.type === 'function' ? v.name?.name?.[0]?.value : undefined;
+  if (fn && /^(current_timestamp|now)$/i.test(fn)) return { sql: String(fn).toUpperCase() };
+  return undefined;
+}
+
+function planAlterClause(
+  table: ReturnType<typeof tableRef>,
+  e: MysqlAst,
+  server: ReturnType<typeof mysqlServerInfo>,
+) {
+  if (e.action !== 'add') return undefined;
+  if (e.resource === 'column') {
+    if (e.suffix || e.generated || Object.keys(e).some((k) => !PLAIN_COLUMN_KEYS.has(k))) return undefined;
+    const type = typeOf(e.definition);
+    const def = e.default_val ? defaultOf(e.default_val) : undefined;
+    if (!type || (e.default_val && !def)) return undefined;
+    return planAddColumn(
+      {
+        ...table,
+        column: String(e.column.column),
+        type,
+        ...(def ? { default: def } : {}),
+        notNull: e.nullable?.type === 'not null',
+      },
+      server,
+    );
+  }
+  if (e.resource === 'index' && /^(index|key)$/i.test(String(e.keyword))) {
+    return planCreateIndex(
+      { ...table, columns: columnsOf(e.definition), ...(e.index ? { name: String(e.index) } : {}) },
+      server,
+    );
+  }
+  const unique = /^unique( index| key)?$/i.test(String(e.create_definitions?.constraint_type ?? ''));
+  if (unique) {
+    const c = e.create_definitions;
+    const name = c.index ?? c.constraint;
+    return planCreateIndex(
+      { ...table, columns: columnsOf(c.definition), unique: true, ...(name ? { name: String(name) } : {}) },
+      server,
+    );
+  }
+  return undefined;
+}
+
+export function planMysqlStatement(s: MysqlStatement, mysql: MysqlServer): Plan[] | undefined {
+  const server = mysqlServerInfo(mysql.flavor, [...mysql.version] as [number, number, number]);
+  const ast = s.ast;
+  if (ast?.type === 'create' && ast.keyword === 'index') {
+    if (ast.index_using || ast.index_options || (ast.index_type && ast.index_type !== 'unique'))
+      return undefined;
+    const unique = ast.index_type === 'unique';
+    return [
+      planCreateIndex(
+        { ...tableRef(ast.table), columns: columnsOf(ast.index_columns), name: String(ast.index), unique },
+        server,
+      ),
+    ];
+  }
+  if (ast?.type !== 'alter' || !Array.isArray(ast.expr)) return undefined;
+  const table = tableRef(Array.isArray(ast.table) ? ast.table[0] : ast.table);
+  const plans: Plan[] = [];
+  for (const e of ast.expr) {
+    const plan = planAlterClause(table, e, server);
+    if (!plan) return undefined;
+    plans.push(plan);
+  }
+  return plans;
+}

@@ -1,0 +1,8 @@
+export type { FixedStatement, FixedStep } from './fix.js';
+export { type FixedFile, renderFixedFile } from './fix-file.js';
+export { formatReport, OUTPUT_FORMATS, type OutputFormat } from './format/index.js';
+export { type LintResult, lintSql } from './lint.js';
+export { DEFAULT_OPTIONS, lintOptions, parseMysqlVersion, parsePgVersion } from './options.js';
+export { loadPgParser } from './parse.js';
+export { RULES, RULES_BY_ID } from './rules/index.js';
+export type { FileReport, Finding, LintDialect, LintOptions, MysqlServer, Rule, Severity } from './types.js';

@@ -1,0 +1,91 @@
+/**
+ * The engine: parse a file, walk its statements with a FileContext, run every rule of the
+ * dialect, apply suppressions, attach fixes planned by core/ops (fix.ts).
+ */
+import { FileContext } from './context.js';
+import { type FixedStatement, fixStatement } from './fix.js';
+import { render } from './messages.js';
+import { lintOptions } from './options.js';
+import { type Parsed, parseMysql, parsePostgres } from './parse.js';
+import { RULES, RULES_BY_ID } from './rules/index.js';
+import { suppressionsAbove } from './suppress.js';
+import type { Finding, LintOptions, RuleReport, Statement } from './types.js';
+
+export interface LintResult {
+  readonly findings: readonly Finding[];
+  /** Planned replacements for statements that have a fix, by statement index. */
+  readonly fixes: ReadonlyMap<number, FixedStatement>;
+  readonly parsed: Parsed<Statement>;
+  readonly options: LintOptions;
+}
+
+const severityOf = (id: string) => RULES_BY_ID.get(id)?.severity ?? 'error';
+
+/**
+ * Lints SQL text. PostgreSQL parsing needs `await loadPgParser()` once before the first call.
+ */
+export function lintSql(text: string, partial: Partial<LintOptions> = {}): LintResult {
+  const options = lintOptions(partial);
+  const parsed: Parsed<Statement> =
+    options.dialect === 'postgres' ? parsePostgres(text) : parseMysql(text, options.mysql);
+  const findings: Finding[] = parsed.failures.map((f) => ({
+    rule: 'unparseable-sql',
+    severity: 'error',
+    line: f.line,
+    column: f.column,
+    ...render('unparseable-sql', {
+      dialect:
+        options.dialect === 'postgres'
+          ? 'PostgreSQL'
+          : options.mysql.flavor === 'mariadb'
+            ? 'MariaDB'
+            : 'MySQL',
+      error: f.message,
+      flags: options.dialect === 'postgres' ? '--pg-version' : '--mysql-version',
+    }),
+  }));
+  const rules = RULES.filter((r) => r.dialects.includes(options.dialect));
+  const ctx = new FileContext(options, parsed.statements.length);
+  const reported = new Set<string>();
+  const fixes = new Map<number, FixedStatement>();
+  for (const statement of parsed.statements) {
+    const suppressions = suppressionsAbove(parsed.source, statement.line);
+    const ignored = new Set<string>();
+    for (const s of suppressions) {
+      if (s.reason) for (const r of s.rules) ignored.add(r);
+      else {
+        findings.push({
+          rule: 'require-reason-for-ignore',
+          severity: severityOf('require-reason-for-ignore'),
+          line: s.line,
+          column: s.column,
+          ...render('require-reason-for-ignore', { rule: s.rules.join(',') }),
+        });
+      }
+    }
+    const own: Finding[] = [];
+    for (const rule of rules) {
+      if (rule.oncePerFile && reported.has(rule.id)) continue;
+      const result = rule.check(ctx, statement);
+      const reports: readonly RuleReport[] =
+        result === undefined ? [] : 'message' in result ? [result] : result;
+      if (reports.length === 0 || ignored.has(rule.id)) continue;
+      reported.add(rule.id);
+      for (const r of reports) {
+        own.push({
+          rule: rule.id,
+          severity: rule.severity,
+          line: statement.line,
+          column: statement.column,
+          ...r,
+        });
+      }
+    }
+    const fix = own.some((f) => f.severity !== 'info') ? fixStatement(ctx, statement, own, text) : undefined;
+    if (fix) fixes.set(statement.index, fix);
+    for (const f of own) findings.push(fix?.rules.includes(f.rule) ? { ...f, fix: fix.text } : f);
+    ctx.after(statement);
+  }
+  findings.sort((a, b) => a.line - b.line || a.column - b.column);
+  return { findings, fixes, parsed, options };
+}

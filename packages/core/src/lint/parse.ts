@@ -1,0 +1,192 @@
+/**
+ * Text → statements with positions, through the real parsers: libpg-query (PostgreSQL's own
+ * grammar, WASM) and node-sql-parser (MySQL, then MariaDB grammar). Unparseable SQL becomes a
+ * ParseFailure with a line, never an exception and never a silent pass.
+ */
+
+import { createRequire } from 'node:module';
+import { loadModule, parseSync, scanSync } from 'libpg-query';
+import { SourceText, splitMysqlStatements } from './source.js';
+import type { MysqlServer, MysqlStatement, PgStatement } from './types.js';
+
+export interface ParseFailure {
+  readonly line: number;
+  readonly column: number;
+  readonly message: string;
+}
+
+export interface Parsed<S> {
+  readonly source: SourceText;
+  readonly statements: readonly S[];
+  readonly failures: readonly ParseFailure[];
+}
+
+let pgReady: Promise<void> | undefined;
+/** libpg-query's WASM must be instantiated once before parseSync. */
+export function loadPgParser(): Promise<void> {
+  pgReady ??= loadModule();
+  return pgReady;
+}
+
+interface PgSqlError {
+  message: string;
+  sqlDetails?: { cursorPosition?: number };
+}
+
+export function parsePostgres(text: string): Parsed<PgStatement> {
+  const source = new SourceText(text);
+  try {
+    return { source, statements: pgStatements(source, text, parseSync(text), 0, 0), failures: [] };
+  } catch {
+    // One bad statement must not hide the others: split with PostgreSQL's own scanner (it knows
+    // dollar quotes and comments) and parse each piece on its own.
+    return parsePostgresPieces(source, text);
+  }
+}
+
+function pgStatements(
+  source: SourceText,
+  text: string,
+  result: ReturnType<typeof parseSync>,
+  byteBase: number,
+  first: number,
+): PgStatement[] {
+  const statements: PgStatement[] = [];
+  for (const raw of result.stmts ?? []) {
+    if (!raw.stmt) continue;
+    const location = byteBase + (raw.stmt_location ?? 0);
+    const begin = source.charOffset(location);
+    // stmt_len 0 means "to the end of the text that was parsed".
+    const end = raw.stmt_len ? source.charOffset(location + raw.stmt_len) : text.length;
+    const offset = source.skipTrivia(begin);
+    statements.push({
+      dialect: 'postgres',
+      index: first + statements.length,
+      node: raw.stmt,
+      byteBase,
+      sql: source.text.slice(offset, end).trim(),
+      offset,
+      ...source.position(offset),
+    });
+  }
+  return statements;
+}
+
+function parsePostgresPieces(source: SourceText, text: string): Parsed<PgStatement> {
+  const bytes = Buffer.from(text);
+  const cuts = scanSync(text)
+    .tokens.filter((t) => t.text === ';' && t.tokenName === 'ASCII_59')
+    .map((t) => t.end);
+  const statements: PgStatement[] = [];
+  const failures: ParseFailure[] = [];
+  let from = 0;
+  for (const to of [...cuts, bytes.length]) {
+    const piece = bytes.subarray(from, to).toString('utf8');
+    const pieceEnd = source.charOffset(to);
+    if (source.skipTrivia(source.charOffset(from)) >= pieceEnd || /^[\s;]*$/.test(piece)) {
+      from = to;
+      continue;
+    }
+    try {
+      const parsed = parseSync(piece);
+      statements.push(...pgStatements(source, text.slice(0, pieceEnd), parsed, from, statements.length));
+    } catch (err) {
+      const e = err as PgSqlError;
+      const at = source.charOffset(from + Math.max(0, e.sqlDetails?.cursorPosition ?? 0));
+      failures.push({
+        ...source.position(Math.max(at, source.skipTrivia(source.charOffset(from)))),
+        message: e.message,
+      });
+    }
+    from = to;
+  }
+  return { source, statements, failures };
+}
+
+type SqlParser = { astify(sql: string, opts: { database: string }): unknown };
+const requireCjs = createRequire(import.meta.url);
+const grammars = new Map<string, SqlParser>();
+/** One grammar per dialect, loaded on first use: the full node-sql-parser build loads ~20 grammars. */
+function mysqlGrammar(database: 'MySQL' | 'MariaDB'): SqlParser {
+  let parser = grammars.get(database);
+  if (!parser) {
+    const mod = requireCjs(`node-sql-parser/build/${database.toLowerCase()}`) as {
+      Parser: new () => SqlParser;
+    };
+    parser = new mod.Parser();
+    grammars.set(database, parser);
+  }
+  return parser;
+}
+
+/** Statements node-sql-parser's grammars miss but that matter for safety. */
+function recognizeMysql(sql: string): object | undefined {
+  const name = '(`[^`]+`|[\\w$.]+)';
+  const optimize = new RegExp(
+    `^optimize\\s+(?:no_write_to_binlog\\s+|local\\s+)?tables?\\s+${name}`,
+    'i',
+  ).exec(sql);
+  if (optimize) return { type: 'optimize', table: unquoteMysql(optimize[1]!) };
+  // Read-only maintenance: nothing to check, but it must not be reported as unreadable.
+  const harmless = /^(analyze|check|checksum)\s+(?:no_write_to_binlog\s+|local\s+)?tables?\s/i.exec(sql);
+  if (harmless) return { type: harmless[1]!.toLowerCase() };
+  const convert = new RegExp(
+    `^alter\\s+table\\s+${name}\\s+convert\\s+to\\s+(?:character\\s+set|charset)\\s+(\\w+)`,
+    'i',
+  ).exec(sql);
+  if (convert) {
+    return {
+      type: 'alter',
+      table: [{ table: unquoteMysql(convert[1]!) }],
+      expr: [{ action: 'convert', charset: convert[2] }],
+    };
+  }
+  return undefined;
+}
+
+const unquoteMysql = (name: string) =>
+  name.startsWith('`') ? name.slice(1, -1).replaceAll('``', '`') : name;
+
+export function parseMysql(text: string, server: MysqlServer): Parsed<MysqlStatement> {
+  const source = new SourceText(text);
+  const statements: MysqlStatement[] = [];
+  const failures: ParseFailure[] = [];
+  // Try the grammar of the server first, then the other one: each misses a few statements.
+  const order: Array<'MySQL' | 'MariaDB'> =
+    server.flavor === 'mariadb' ? ['MariaDB', 'MySQL'] : ['MySQL', 'MariaDB'];
+  for (const range of splitMysqlStatements(text)) {
+    const offset = source.skipTrivia(range.start, true);
+    if (offset >= range.end) continue;
+    const sql = text.slice(offset, range.end).trim();
+    let ast: unknown;
+    let firstError: { message: string; location?: { start: { offset: number } } } | undefined;
+    for (const database of order) {
+      try {
+        const parsed = mysqlGrammar(database).astify(sql, { database });
+        ast = Array.isArray(parsed) ? parsed[0] : parsed;
+        break;
+      } catch (err) {
+        firstError ??= err as typeof firstError;
+      }
+    }
+    ast ??= recognizeMysql(sql);
+    if (ast === undefined) {
+      const at = offset + (firstError?.location?.start.offset ?? 0);
+      const message = (firstError?.message ?? 'unrecognised statement').split('\n')[0]!;
+      failures.push({
+        ...source.position(at),
+        message: message.length > 200 ? `${message.slice(0, 200)}…` : message,
+      });
+      continue;
+    }
+    statements.push({
+      dialect: 'mysql',
+      index: statements.length,
+      ast,
+      sql,
+      offset,
+      ...source.position(offset),
+    });
+  }
+  return { source, statements, failures };
+}

@@ -1,0 +1,43 @@
+import { defineRule, ident, mysqlTable, report } from '../define.js';
+import { nodeOf, relationName } from '../pg-ast.js';
+
+const example = (verb: string, table: string) =>
+  verb === 'UPDATE'
+    ? `UPDATE ${table} SET ... WHERE id >= $1 AND id < $1 + 10000;  -- repeat per range, commit each`
+    : `DELETE FROM ${table} WHERE id >= $1 AND id < $1 + 10000;  -- repeat per range, commit each`;
+
+/** strong_migrations "backfilling data" (no squawk equivalent). */
+export default defineRule({
+  id: 'require-batched-data-change',
+  severity: 'error',
+  dialects: ['postgres', 'mysql'],
+  docs: 'An UPDATE or DELETE of a whole existing table in one statement locks every row and bloats it.',
+  check(ctx, s) {
+    let verb: string;
+    let table: string;
+    let raw: string;
+    if (s.dialect === 'postgres') {
+      const update = nodeOf(s.node, 'UpdateStmt');
+      const del = nodeOf(s.node, 'DeleteStmt');
+      const stmt = update ?? del;
+      if (!stmt || stmt.whereClause) return undefined;
+      verb = update ? 'UPDATE' : 'DELETE';
+      raw = relationName(stmt.relation);
+      table = ident('postgres', raw);
+    } else {
+      if ((s.ast?.type !== 'update' && s.ast?.type !== 'delete') || s.ast.where || s.ast.limit)
+        return undefined;
+      verb = String(s.ast.type).toUpperCase();
+      const ref = s.ast.type === 'update' ? s.ast.table : s.ast.from;
+      raw = String((Array.isArray(ref) ? ref[0] : ref)?.table ?? '?');
+      table = mysqlTable(ref);
+    }
+    if (ctx.isNewTable(raw)) return undefined;
+    return report('require-batched-data-change', {
+      verb,
+      table,
+      replica: s.dialect === 'mysql' ? ' and delays replicas by its whole duration' : '',
+      example: example(verb, table),
+    });
+  },
+});

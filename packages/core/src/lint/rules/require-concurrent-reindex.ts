@@ -1,0 +1,26 @@
+import { defineRule, ident, report } from '../define.js';
+import { nodeOf, nodesOf, relationName } from '../pg-ast.js';
+
+const KIND: Record<string, string> = {
+  REINDEX_OBJECT_INDEX: 'INDEX',
+  REINDEX_OBJECT_TABLE: 'TABLE',
+  REINDEX_OBJECT_SCHEMA: 'SCHEMA',
+  REINDEX_OBJECT_SYSTEM: 'SYSTEM',
+  REINDEX_OBJECT_DATABASE: 'DATABASE',
+};
+
+/** squawk require-concurrent-index-creation's sibling for REINDEX (PostgreSQL 12+). */
+export default defineRule({
+  id: 'require-concurrent-reindex',
+  severity: 'error',
+  dialects: ['postgres'],
+  docs: 'REINDEX without CONCURRENTLY blocks writes for the whole rebuild.',
+  check(_ctx, s) {
+    const reindex = s.dialect === 'postgres' ? nodeOf(s.node, 'ReindexStmt') : undefined;
+    if (!reindex || nodesOf(reindex.params, 'DefElem').some((d) => d.defname === 'concurrently'))
+      return undefined;
+    const kind = KIND[reindex.kind ?? ''] ?? 'TABLE';
+    const name = ident('postgres', reindex.relation ? relationName(reindex.relation) : (reindex.name ?? ''));
+    return report('require-concurrent-reindex', { kind, name, target: `${kind} ${name}` });
+  },
+});
