@@ -121,6 +121,7 @@ export { type AddColumnInput, type ColumnDefault, planAddColumn } from './ops/ad
 export { type AddForeignKeyInput, planAddForeignKey } from './ops/add-foreign-key.js';
 export { type AddPrimaryKeyInput, planAddPrimaryKey } from './ops/add-primary-key.js';
 export { type AddUniqueInput, planAddUnique } from './ops/add-unique.js';
+export { type BackfillInput, backfillStep, planBackfill } from './ops/backfill.js';
 export { type ChangeColumnTypeInput, planChangeColumnType } from './ops/change-column-type.js';
 export { type ContractInput, planContract } from './ops/contract.js';
 export { type CreateIndexInput, planCreateIndex } from './ops/create-index.js';

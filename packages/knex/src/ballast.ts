@@ -7,6 +7,7 @@ import {
   planAddColumn,
   planAddForeignKey,
   planAddUnique,
+  planBackfill,
   planCreateIndex,
   planDropIndex,
   planSetNotNull,
@@ -19,7 +20,6 @@ import {
   WrongContextError,
 } from '@ballast/core';
 import type { Knex } from 'knex';
-import { backfillPlan } from './backfill-plan.js';
 import { type CallSite, userCallSites } from './call-site.js';
 import { type ColumnSpec, resolveColumnSpec } from './column-spec.js';
 import { knexDatabase } from './database.js';
@@ -70,20 +70,18 @@ export function ballast(knex: Knex, options: BallastOptions = {}): Ballast {
     }
     const toRun = direction === 'reverse' ? reversed(planned) : planned;
     try {
-      return await runPlan(db, toRun, runOptions(ctx, toRun));
+      return await runPlan(db, toRun, runOptions(ctx));
     } catch (error) {
       if (error instanceof WrongContextError) throw explainWrongContext(error, call, site);
       throw error;
     }
   }
 
-  function runOptions(ctx: MigrationContext, plan: Plan): RunOptions {
-    // The backfill checkpoint is named after the journal key too, so a re-apply after a rollback
-    // backfills again while a rerun after a crash resumes (core's default name is per table+SQL).
-    const backfillStep = plan.steps.find((step) => step.kind === 'backfill');
-    const job = ctx.journalKey && backfillStep ? { job: `${ctx.journalKey}:${backfillStep.id}` } : {};
+  // Core's runner names backfill checkpoints after the journal key (`migration`), so a re-apply
+  // after a rollback backfills again while a rerun after a crash resumes.
+  function runOptions(ctx: MigrationContext): RunOptions {
     return {
-      backfill: { ...options.backfill, ...job },
+      backfill: options.backfill,
       lockTimeoutMs: options.lockTimeoutMs,
       statementTimeoutMs: options.statementTimeoutMs,
       retry: options.retry,
@@ -125,8 +123,8 @@ export function ballast(knex: Knex, options: BallastOptions = {}): Ballast {
         planAddUnique({ ...ref(table), columns, ...o }, s),
     backfill:
       (table: TableName, set: Readonly<Record<string, string>>, o: BackfillOptions = {}) =>
-      () =>
-        backfillPlan({ ...ref(table), set, ...o }),
+      (s: ServerInfo) =>
+        planBackfill({ ...ref(table), set, ...o }, s),
   };
   type Name = keyof typeof planners;
 
@@ -149,10 +147,8 @@ export function ballast(knex: Knex, options: BallastOptions = {}): Ballast {
       const ctx = await context;
       if (ctx.direction === 'up' && ctx.recorded && ctx.name)
         throw alreadyAppliedError(ctx.name, call, sites[0]);
-      const run = runOptions(
-        ctx,
-        freezePlan({ operation: call, target: call, steps: [], reverse: [], notes: [] }),
-      );
+      const run = runOptions(ctx);
+      // Expand/contract calls may run backfills outside runPlan: name their checkpoint per call.
       const job = ctx.journalKey ? { job: `${ctx.journalKey}:${call}` } : {};
       return { run: { ...run, backfill: { ...run.backfill, ...job } }, name: ctx.name };
     },

@@ -97,6 +97,31 @@ export const indexOnTable = (ref: TableRef, name: string, state: 'valid' | 'inva
     name,
   );
 
+/**
+ * A valid, non-partial btree index whose first key columns are exactly `columns` (in any order,
+ * same collation as the column): it serves equality lookups on them, e.g. the referencing side of
+ * a foreign key, as well as a new index on just those columns would. `keyColumns` is
+ * `indnkeyatts` where INCLUDE columns exist (PG >= 11), else `indnatts`.
+ */
+export const indexLeadingWith = (
+  ref: TableRef,
+  columns: readonly string[],
+  keyColumns: 'indnkeyatts' | 'indnatts',
+) =>
+  probe(
+    `select exists (select 1 from pg_index i
+       join pg_class ic on ic.oid = i.indexrelid
+       join pg_am am on am.oid = ic.relam
+       where i.indrelid = to_regclass($1) and i.indisvalid and i.indpred is null and am.amname = 'btree'
+         and i.${keyColumns} >= cardinality($2::text[])
+         and (select count(distinct a.attname) from generate_series(0, cardinality($2::text[]) - 1) k
+                join pg_attribute a on a.attrelid = i.indrelid and a.attnum = i.indkey[k]
+                  and a.attcollation = i.indcollation[k]
+               where a.attname = any($2::text[])) = cardinality($2::text[])) as done`,
+    relationName(ref),
+    [...columns],
+  );
+
 /** The relation (table, or index passed as `table`) resolves to nothing: dropped or never there. */
 export const relationMissing = (ref: TableRef) =>
   probe('select to_regclass($1) is null as done', relationName(ref));

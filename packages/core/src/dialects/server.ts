@@ -19,6 +19,8 @@ export interface PgCapabilities {
   readonly createIndexProgress: boolean;
   /** PG >= 13: gen_random_uuid() is built in (no pgcrypto needed). */
   readonly builtinGenRandomUuid: boolean;
+  /** PG >= 11: indexes may INCLUDE non-key columns; pg_index.indnkeyatts counts the key columns. */
+  readonly indexIncludeColumns: boolean;
 }
 
 export interface ServerInfo {
@@ -41,6 +43,7 @@ export function pgCapabilities(versionNum: number): PgCapabilities {
     safeConcurrentIndex: !(major === 14 && minor < 4),
     createIndexProgress: major >= 12,
     builtinGenRandomUuid: major >= 13,
+    indexIncludeColumns: major >= 11,
   });
 }
 

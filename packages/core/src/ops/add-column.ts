@@ -8,7 +8,8 @@ import {
 import { quoteIdent, quoteLiteral, quoteQualified } from '../dialects/quote.js';
 import type { ServerInfo } from '../dialects/server.js';
 import { UnsafeOperationError } from '../errors.js';
-import { type BackfillStep, freezePlan, type Plan, type Step } from '../plan.js';
+import { freezePlan, type Plan, type Step } from '../plan.js';
+import { backfillStep } from './backfill.js';
 import { notNullSteps } from './set-not-null.js';
 import { displayName, qi, qtable, requireFragment, sqlStep } from './shared.js';
 import { defaultVolatility } from './volatility.js';
@@ -112,21 +113,14 @@ export function planAddColumn(input: AddColumnInput, server: ServerInfo): Plan {
       notes: [],
     });
   }
-  const backfill: BackfillStep = {
-    kind: 'backfill',
-    id: `${id}:backfill`,
-    description: `fill ${target} on existing rows in small batches (default: ${volatility.reason})`,
-    lock: 'ROW EXCLUSIVE',
-    transactional: false,
-    timeout: 'long',
-    backfill: {
-      table: input.table,
-      ...(input.schema ? { schema: input.schema } : {}),
-      set: { [input.column]: defaultSql! },
-      where: `${c} IS NULL`,
+  const backfill = backfillStep(
+    { table: input.table, schema: input.schema, set: { [input.column]: defaultSql! }, where: `${c} IS NULL` },
+    `${id}:backfill`,
+    {
+      description: `fill ${target} on existing rows in small batches (default: ${volatility.reason})`,
+      ...(input.notNull ? { done: columnNotNull(input, input.column) } : {}),
     },
-    ...(input.notNull ? { done: columnNotNull(input, input.column) } : {}),
-  };
+  );
   const steps: Step[] = [
     addColumn(
       `ALTER TABLE ${t} ADD COLUMN IF NOT EXISTS ${c} ${type}`,

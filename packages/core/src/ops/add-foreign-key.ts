@@ -1,12 +1,13 @@
-import type { TableRef } from '../dialects/pg-catalog.js';
+import { anyOf, indexLeadingWith, indexOnTable, type TableRef } from '../dialects/pg-catalog.js';
 import type { ServerInfo } from '../dialects/server.js';
 import { UnsafeOperationError } from '../errors.js';
 import {
+  type ConcurrentIndexSpec,
   createIndexConcurrentlyStep,
   defaultIndexName,
   dropIndexConcurrentlyStep,
 } from '../index/concurrent-index.js';
-import { freezePlan, type Plan, type Step } from '../plan.js';
+import { freezePlan, type Plan, type SqlStep, type Step } from '../plan.js';
 import { dropConstraintStep, validatedConstraintSteps } from './add-check.js';
 import {
   defaultName,
@@ -57,7 +58,7 @@ export function planAddForeignKey(input: AddForeignKeyInput, server: ServerInfo)
   const indexSpec = { table: input.table, schema: input.schema, columns: input.columns };
   const withIndex = input.index !== false;
   const steps: Step[] = [
-    ...(withIndex ? [createIndexConcurrentlyStep(indexSpec, server, id)] : []),
+    ...(withIndex ? [referencingIndexStep(indexSpec, server, id)] : []),
     ...validatedConstraintSteps(input, name, definition, id, 'SHARE ROW EXCLUSIVE'),
   ];
   return freezePlan({
@@ -77,4 +78,23 @@ export function planAddForeignKey(input: AddForeignKeyInput, server: ServerInfo)
         : ['No index on the referencing columns: deletes on the referenced table will scan this table.']),
     ],
   });
+}
+
+/**
+ * The index on the referencing columns, unless one already serves them: any valid btree index
+ * whose leading key columns are exactly these makes the step already-done (checked at run time by
+ * the step's `done` query, so the planner stays pure), instead of building a duplicate that costs
+ * every write on the table. Its own name, valid, still counts too.
+ */
+function referencingIndexStep(spec: ConcurrentIndexSpec, server: ServerInfo, id: string): SqlStep {
+  const step = createIndexConcurrentlyStep(spec, server, id);
+  const keyColumns = server.capabilities.indexIncludeColumns ? 'indnkeyatts' : 'indnatts';
+  return {
+    ...step,
+    description: `${step.description} (already done if an index leads with these columns)`,
+    done: anyOf(
+      indexOnTable(spec, defaultIndexName(spec), 'valid'),
+      indexLeadingWith(spec, spec.columns, keyColumns),
+    ),
+  };
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { relationName, type TableRef } from '../dialects/pg-catalog.js';
+import { findStatementBreak } from '../dialects/pg-scan.js';
 import { quoteIdent } from '../dialects/quote.js';
 import { UnsafeOperationError } from '../errors.js';
 import type { SqlStep } from '../plan.js';
@@ -50,23 +51,24 @@ export function requireIdentifiers(where: string, what: string, names: readonly 
 /**
  * Caller-supplied SQL fragments (types, defaults, CHECK and WHERE expressions) are SQL by
  * contract, never user data. This only rejects what can never belong in one fragment and would
- * turn it into several statements or hide text from us: `;` and comments.
+ * turn it into several statements or hide text from us: `;` and comments outside quotes (inside
+ * string literals, quoted identifiers and dollar quotes they are just characters).
  */
 export function requireFragment(where: string, what: string, sql: string): string {
   const text = sql.trim();
   if (text.length === 0) throw new UnsafeOperationError(`${where}: empty ${what}`, { where });
-  if (/;|--|\/\*/.test(stripStringLiterals(text))) {
-    throw new UnsafeOperationError(`${where}: the ${what} \`${text}\` contains ';' or a comment`, {
-      where,
-      hint: `${what} must be one SQL expression; values from users belong in bound parameters, not here`,
-    });
+  const found = findStatementBreak(text);
+  if (found) {
+    throw new UnsafeOperationError(
+      `${where}: the ${what} \`${text}\` contains ${found.found} at character ${found.offset + 1}, outside quotes`,
+      {
+        where,
+        hint: `${what} must be one SQL expression; values from users belong in bound parameters, not here`,
+      },
+    );
   }
   return text;
 }
-
-/** String literals and quoted identifiers may contain anything; only the SQL around them counts. */
-const stripStringLiterals = (sql: string) =>
-  sql.replace(/'(?:[^']|'')*'/g, "''").replace(/"(?:[^"]|"")*"/g, '""');
 
 /** ON DELETE / ON UPDATE actions, the only words allowed there. */
 const REFERENTIAL_ACTIONS = ['no action', 'restrict', 'cascade', 'set null', 'set default'] as const;

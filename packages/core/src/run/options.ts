@@ -6,7 +6,7 @@ import type { ProgressReporter } from '../report/progress.js';
  *   queueing the application's queries behind it for as long as the blocker lives;
  * - statement_timeout 30 s for `ddl` steps (catalog-only changes finish in ms; anything longer means
  *   the plan is wrong), none for `long` steps (CONCURRENTLY builds, VALIDATE);
- * - retry on lock timeout (SQLSTATE 55P03): 10 attempts, delay drawn uniformly from
+ * - retry on lock timeout (SQLSTATE 55P03) and deadlock (40P01): 10 attempts, delay drawn uniformly from
  *   [0, min(5000, 200 * 2^(attempt-1))] ms ("full jitter"), so several migrators do not retry in step;
  * - migrator lock `ballast`: TTL 30 s with a heartbeat every TTL/3, wait up to 30 s for a holder.
  */
@@ -40,7 +40,10 @@ export interface RunOptions {
   readonly migration?: string;
   readonly log?: (line: string) => void;
   readonly progress?: ProgressReporter;
-  /** Passed as-is to the backfill engine (core/backfill) for backfill steps. */
+  /**
+   * Passed to the backfill engine (core/backfill) for backfill steps. With `migration` set, the
+   * checkpoint is named `<migration>:<step id>` unless `job` is given here.
+   */
   readonly backfill?: Record<string, unknown>;
   /**
    * The migrator lock held for the whole run (default name `ballast`), or false to not take one.

@@ -3,6 +3,12 @@ import { type RetryOptions, RUN_DEFAULTS } from './options.js';
 /** SQLSTATE 55P03 lock_not_available: lock_timeout expired (or NOWAIT). */
 export const isLockTimeout = (error: unknown) => (error as { code?: unknown }).code === '55P03';
 
+/**
+ * SQLSTATE 40P01 deadlock_detected: the server rolled our step back to break a lock cycle with
+ * another session. The other side goes on; the step can simply run again, like after a lock timeout.
+ */
+export const isDeadlock = (error: unknown) => (error as { code?: unknown }).code === '40P01';
+
 export const sqlStateOf = (error: unknown): string | undefined => {
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' ? code : undefined;

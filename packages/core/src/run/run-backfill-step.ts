@@ -6,8 +6,20 @@ import type { RunOptions } from './options.js';
 /** Hands a backfill step to the batch engine (core/backfill): the runner never writes one big UPDATE. */
 export async function runBackfillStep(db: Database, step: BackfillStep, options: RunOptions): Promise<void> {
   const backfill = (options.backfill ?? {}) as BackfillOptions;
+  const job = backfillJobName(step, options);
   await runBackfill(db, step.backfill, {
     ...(options.progress ? { progress: options.progress } : {}),
+    ...(job ? { job } : {}),
     ...backfill,
   });
+}
+
+/**
+ * With a journal key, the checkpoint belongs to this run of this migration: `<migration>:<step id>`.
+ * A rerun after a crash keeps the key and resumes; a re-apply after a rollback has a new key and
+ * fills the rows again. The backfill engine's own default (per table and SQL) would find the first
+ * apply's job "done" and skip it. An explicit `options.backfill.job` still wins.
+ */
+export function backfillJobName(step: BackfillStep, options: RunOptions): string | undefined {
+  return options.migration ? `${options.migration}:${step.id}` : undefined;
 }

@@ -6,12 +6,12 @@ import { attemptSqlStep } from './execute-sql-step.js';
 import { journalFor } from './journal.js';
 import { withMigratorLock } from './migrator-lock.js';
 import { RUN_DEFAULTS, type RunOptions, type RunReport, type StepReport } from './options.js';
-import { backoffDelayMs, isLockTimeout, retrySettings, sleep, sqlStateOf } from './retry.js';
+import { backoffDelayMs, isDeadlock, isLockTimeout, retrySettings, sleep, sqlStateOf } from './retry.js';
 import { runBackfillStep } from './run-backfill-step.js';
 
 /**
  * Executes a plan's steps in order. Planners decided what is safe; the runner only bounds each
- * step (lock_timeout, statement_timeout), retries lock timeouts with jittered backoff while
+ * step (lock_timeout, statement_timeout), retries lock timeouts and deadlocks with jittered backoff while
  * naming the blockers, skips what is already done, and journals progress for resumption.
  */
 export async function runPlan(db: Database, plan: Plan, options: RunOptions = {}): Promise<RunReport> {
@@ -116,7 +116,9 @@ async function runSqlStepWithRetries(db: Database, step: SqlStep, options: RunOp
     });
     if (outcome.error === undefined) return attempt;
     const blockers = outcome.blockers.map(formatBlocker);
-    if (!isLockTimeout(outcome.error)) throw stepFailed(step, outcome.error);
+    const deadlock = isDeadlock(outcome.error);
+    if (!deadlock && !isLockTimeout(outcome.error)) throw stepFailed(step, outcome.error);
+    if (deadlock && attempt >= retry.maxAttempts) throw stepFailed(step, outcome.error, attempt);
     if (attempt >= retry.maxAttempts) {
       throw new LockTimeoutError(
         `step ${step.id} could not get its ${step.lock} lock within lock_timeout ${lockTimeoutMs} ms, ${attempt} times`,
@@ -131,20 +133,24 @@ async function runSqlStepWithRetries(db: Database, step: SqlStep, options: RunOp
       );
     }
     const delay = backoffDelayMs(attempt, retry);
+    const cause = deadlock
+      ? `deadlock on ${step.id} (attempt ${attempt}/${retry.maxAttempts}: the server rolled the step back to break a lock cycle)`
+      : `lock timeout on ${step.id} (attempt ${attempt}/${retry.maxAttempts}, lock_timeout ${lockTimeoutMs} ms)`;
     log(
-      `lock timeout on ${step.id} (attempt ${attempt}/${retry.maxAttempts}, lock_timeout ${lockTimeoutMs} ms); ` +
-        `retrying in ${delay} ms; blocked by ${blockers.length > 0 ? blockers.join('; ') : 'unknown (no blocker sampled)'}`,
+      `${cause}; retrying in ${delay} ms; ${deadlock ? 'other sessions seen waiting with it' : 'blocked by'}: ` +
+        (blockers.length > 0 ? blockers.join('; ') : 'unknown (no blocker sampled)'),
     );
     await sleep(delay);
   }
 }
 
-function stepFailed(step: SqlStep, error: unknown): StepFailedError {
+function stepFailed(step: SqlStep, error: unknown, attempts = 1): StepFailedError {
   const code = sqlStateOf(error);
   const message = (error as Error).message;
   const duplicate = code === '23505' && step.watch === 'create-index';
+  const times = attempts > 1 ? `, ${attempts} times` : '';
   return new StepFailedError(
-    `step ${step.id} failed: ${message}${code ? ` (SQLSTATE ${code})` : ''}`,
+    `step ${step.id} failed: ${message}${code ? ` (SQLSTATE ${code})` : ''}${times}`,
     step.id,
     code,
     {
@@ -153,7 +159,11 @@ function stepFailed(step: SqlStep, error: unknown): StepFailedError {
       hint: duplicate
         ? 'the table has duplicate values for this unique index; the failed build left an INVALID index. ' +
           'Fix the duplicates and rerun: the INVALID index is dropped and rebuilt.'
-        : `fix the cause and rerun: finished steps are recognised and skipped. Statement: ${step.sql}`,
+        : isDeadlock(error)
+          ? 'the step deadlocked with another session on every attempt: look for a transaction that locks these ' +
+            'tables in the opposite order (the retry log lines name the sessions seen), rerun when it is idle, ' +
+            'or allow more attempts with retry.maxAttempts.'
+          : `fix the cause and rerun: finished steps are recognised and skipped. Statement: ${step.sql}`,
     },
   );
 }

@@ -1,0 +1,64 @@
+import type { CatalogProbe, TableRef } from '../dialects/pg-catalog.js';
+import type { ServerInfo } from '../dialects/server.js';
+import { type BackfillStep, freezePlan, type Plan } from '../plan.js';
+import { displayName, requireFragment, requireIdentifiers } from './shared.js';
+
+export interface BackfillInput extends TableRef {
+  /** column → SQL expression per row (SQL by contract, e.g. `first_name || ' ' || last_name`). */
+  readonly set: Readonly<Record<string, string>>;
+  /** Rows to write (SQL by contract); rows it excludes are passed over, which makes reruns cheap. */
+  readonly where?: string | undefined;
+}
+
+/**
+ * The one way a backfill step is built (planBackfill, and add-column for a volatile default):
+ * a batched UPDATE run by core/backfill — keyset batches, each its own short transaction holding
+ * row locks only, resumable from its checkpoint — never one long UPDATE of the whole table.
+ */
+export function backfillStep(
+  input: BackfillInput,
+  id: string,
+  details: { readonly description?: string; readonly done?: CatalogProbe } = {},
+): BackfillStep {
+  const target = `${displayName(input)}(${Object.keys(input.set).join(', ')})`;
+  requireIdentifiers(target, 'column to set', Object.keys(input.set));
+  const set = Object.fromEntries(
+    Object.entries(input.set).map(([column, sql]) => [
+      column,
+      requireFragment(target, 'SET expression', sql),
+    ]),
+  );
+  const where =
+    input.where === undefined ? undefined : requireFragment(target, 'WHERE condition', input.where);
+  return {
+    kind: 'backfill',
+    id,
+    description:
+      details.description ??
+      `fill ${target} on existing rows in small batches, each its own short transaction`,
+    lock: 'ROW EXCLUSIVE',
+    transactional: false,
+    timeout: 'long',
+    backfill: {
+      table: input.table,
+      ...(input.schema ? { schema: input.schema } : {}),
+      set,
+      ...(where ? { where } : {}),
+    },
+    ...(details.done ? { done: details.done } : {}),
+  };
+}
+
+/** A plan of one batched backfill of existing rows. No reverse: the old values are not kept. */
+export function planBackfill(input: BackfillInput, _server: ServerInfo): Plan {
+  const target = `${displayName(input)}(${Object.keys(input.set).join(', ')})`;
+  return freezePlan({
+    operation: 'backfill',
+    target,
+    steps: [backfillStep(input, `backfill:${target}`)],
+    reverse: [],
+    notes: [
+      'Rows inserted after the backfill starts are not visited: the application (or a default or trigger) must write the new value for new rows first.',
+    ],
+  });
+}
