@@ -4,6 +4,8 @@
  */
 import * as core from '@ballast/core';
 import {
+  changeColumnType,
+  contract,
   type Plan,
   planAddColumn,
   planAddForeignKey,
@@ -34,7 +36,7 @@ const NEEDS: Record<ScenarioId, readonly string[]> = {
   'add-foreign-key': ['runPlan', 'planAddForeignKey'],
   'set-not-null': ['runPlan', 'planSetNotNull'],
   backfill: ['runBackfill'],
-  'change-type': ['runPlan', 'planChangeColumnType'],
+  'change-type': ['changeColumnType', 'contract'],
 };
 
 async function withDatabase(url: string, fn: (db: core.Database) => Promise<void>): Promise<void> {
@@ -91,6 +93,17 @@ const RUNS: Partial<Record<ScenarioId, BallastRun>> = {
         { table: TABLE, set: { amount_cents: `${quoteIdent('postgres', 'amount')} * 100` } },
         { lockTimeoutMs: ctx.lockTimeoutMs },
       );
+    }),
+  // Both migrations of a real type change, back to back: expand (amount_new bigint, sync trigger,
+  // batched backfill), then contract (backup of amount, drop it). In production a deploy sits
+  // between them; the change-type application never names amount, so it runs across both.
+  'change-type': (ctx) =>
+    withDatabase(ctx.url, async (db) => {
+      const options = { lockTimeoutMs: ctx.lockTimeoutMs, log: (line: string) => ctx.event(line) };
+      ctx.event('phase: expand');
+      await changeColumnType(db, { table: TABLE, column: 'amount', newType: 'bigint' }, options);
+      ctx.event('phase: contract');
+      await contract(db, { table: TABLE, column: 'amount' }, options);
     }),
 };
 

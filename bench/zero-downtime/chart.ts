@@ -55,7 +55,7 @@ function panel(scenario: string, rows: readonly Measurement[], top: number): str
       const isReader = p.label.startsWith('reader');
       if (isReader && m.mode !== 'idle') continue; // the reader is identical in every mode: draw it once
       const stroke = isReader ? '#555' : color;
-      const major = isReader || p.label.startsWith('migration');
+      const major = isReader || p.label.startsWith('migration') || p.label.startsWith('phase');
       out.push(
         major
           ? `<line x1="${x(p.atMs)}" x2="${x(p.atMs)}" y1="${top + M.top}" y2="${top + M.top + plotH}" stroke="${stroke}" stroke-dasharray="4 3"><title>${esc(`${m.mode}: ${p.label}`)}</title></line>`
@@ -82,7 +82,7 @@ export function renderChart(results: readonly Measurement[]): string {
         `<line x1="${M.left + i * 110}" x2="${M.left + i * 110 + 24}" y1="24" y2="24" stroke="${color}" stroke-width="3"/><text x="${M.left + i * 110 + 30}" y="28">${mode}</text>`,
     )
     .join('\n');
-  const note = `<text x="${M.left + 340}" y="20" font-size="11" fill="#555"><tspan>longest wait of an in-flight client transaction per 100 ms (log scale)</tspan><tspan x="${M.left + 340}" dy="14">dashed: reader (grey) and migration start/end; ticks: Ballast runner events</tspan></text>`;
+  const note = `<text x="${M.left + 340}" y="20" font-size="11" fill="#555"><tspan>longest wait of an in-flight client transaction per 100 ms (log scale)</tspan><tspan x="${M.left + 340}" dy="14">dashed: reader (grey), migration start/end and phases; ticks: Ballast runner events</tspan></text>`;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${height}" viewBox="0 0 ${W} ${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="${W}" height="${height}" fill="white"/>`,

@@ -122,7 +122,7 @@ export async function measure(
     const sampler = await startLockSampler(url);
     const traffic = runPgbench({
       url,
-      scripts: applicationScripts(),
+      scripts: applicationScripts(scenario),
       clients: settings.clients,
       durationS: settings.durationS,
       defines: { rows },

@@ -158,7 +158,7 @@ function readResult(
   }
   samples.sort((a, b) => a.endMs - b.endMs);
   const errorLines = stderr.split('\n').filter((l) => /error|abort|fatal/i.test(l));
-  const abortedClients = errorLines.filter((l) => /client \d+ aborted/.test(l)).length;
+  const abortedClients = errorLines.filter((l) => /client \d+ (script \d+ )?aborted/.test(l)).length;
   const failed = samples.filter((s) => s.failed).length;
   return {
     samples,

@@ -92,7 +92,7 @@ try {
     const rows = Number(scenario.big ? flags['backfill-rows'] : flags.rows);
     const settings: Settings = {
       ...base,
-      durationS: Number(scenario.big ? flags['backfill-duration'] : flags.duration),
+      durationS: Number(scenario.big || scenario.long ? flags['backfill-duration'] : flags.duration),
     };
     log(`${scenario.id}: building ${rows.toLocaleString('en-US')} rows`);
     const template = await buildTemplate(server.url, scenario.id, rows, scenario.setup);

@@ -22,10 +22,19 @@ export interface Scenario {
   readonly title: string;
   /** True for the scenario sized by --backfill-rows (its table is larger by default). */
   readonly big?: boolean;
+  /** True for a scenario whose migration backfills every row: it runs for --backfill-duration. */
+  readonly long?: boolean;
   /** SQL run once on the template database after the traffic table is filled. */
   readonly setup: readonly string[];
   /** The one statement a developer would write. */
   readonly naive: string;
+  /**
+   * True when the migration drops `amount` (expand/contract): the application then writes
+   * `payload` instead and lets inserts take amount's default, in every mode, so the one pgbench
+   * script stays valid before, between and after the two phases (in production a deploy would
+   * move it to the new column between them).
+   */
+  readonly appAvoidsAmount?: boolean;
 }
 
 const q = (name: string) => quoteIdent('postgres', name);
@@ -73,6 +82,8 @@ export const SCENARIOS: readonly Scenario[] = [
     title: 'change a column type int → bigint',
     setup: [],
     naive: `alter table ${t} alter column ${q('amount')} type bigint`,
+    long: true,
+    appAvoidsAmount: true,
   },
 ];
 
@@ -80,18 +91,25 @@ export const SCENARIOS: readonly Scenario[] = [
  * The application: 60% point reads, 20% updates, 20% inserts, one statement per transaction,
  * all on the table being migrated. Ids are drawn from the rows the table started with.
  */
-export function applicationScripts(): PgbenchScript[] {
+export function applicationScripts(scenario: Scenario): PgbenchScript[] {
+  const [set, columns, values] = scenario.appAvoidsAmount
+    ? [`${q('payload')} = 'pgbench'`, [q('account_id'), q('payload')], `:acc, 'pgbench'`]
+    : [
+        `${q('amount')} = ${q('amount')} + 1`,
+        [q('account_id'), q('payload'), q('amount')],
+        `:acc, 'pgbench', 1`,
+      ];
   return [
     { name: 'read', weight: 6, sql: `\\set id random(1, :rows)\nselect * from ${t} where id = :id;\n` },
     {
       name: 'update',
       weight: 2,
-      sql: `\\set id random(1, :rows)\nupdate ${t} set ${q('amount')} = ${q('amount')} + 1, ${q('updated_at')} = now() where id = :id;\n`,
+      sql: `\\set id random(1, :rows)\nupdate ${t} set ${set}, ${q('updated_at')} = now() where id = :id;\n`,
     },
     {
       name: 'insert',
       weight: 2,
-      sql: `\\set acc random(1, 1000)\ninsert into ${t} (${q('account_id')}, ${q('payload')}, ${q('amount')}) values (:acc, 'pgbench', 1);\n`,
+      sql: `\\set acc random(1, 1000)\ninsert into ${t} (${columns.join(', ')}) values (${values});\n`,
     },
   ];
 }

@@ -2,6 +2,7 @@ import type { Database } from '../db.js';
 import {
   displayTable,
   primaryKey,
+  primaryKeyWithout,
   readColumn,
   regclassName,
   requireColumn,
@@ -52,7 +53,13 @@ export async function backupColumn(
   const where = `backup of ${displayTable(ref)}.${ref.column}`;
   const { info, keys, schema, record } = await db.withSession(async (s) => {
     const info = await requireColumn(s, ref, ref.column, where);
-    const keys = await primaryKey(s, ref);
+    const keys = await primaryKeyWithout(
+      s,
+      ref,
+      ref.column,
+      where,
+      'a primary key column cannot be dropped on its own; drop or replace the key first',
+    );
     if (keys.length === 0) {
       throw new UnsafeOperationError(
         `${where}: ${displayTable(ref)} has no primary key to key the values by`,
@@ -61,12 +68,6 @@ export async function backupColumn(
           hint: 'add a primary key first, or keep the whole table with backupTable()',
         },
       );
-    }
-    if (keys.some((k) => k.name === ref.column)) {
-      throw new UnsafeOperationError(`${where}: ${ref.column} is part of the primary key`, {
-        where: `${displayTable(ref)}.${ref.column}`,
-        hint: 'a primary key column cannot be dropped on its own; drop or replace the key first',
-      });
     }
     const schema = (await tableSchema(s, ref))!;
     await ensureBackupCatalog(s);

@@ -1,5 +1,5 @@
 import type { Session } from '../db.js';
-import { BallastError } from '../errors.js';
+import { BallastError, UnsafeOperationError } from '../errors.js';
 import { quoteQualified } from './quote.js';
 
 /**
@@ -86,6 +86,27 @@ export async function requireColumn(
     where: `${displayTable(ref)}.${column}`,
     hint: 'check the table and column names (and the schema / search_path)',
   });
+}
+
+/**
+ * The table's primary key, refusing when `column` is part of it (backup and expand/contract drop
+ * or swap a column on its own, which a key column cannot be); `hint` says what to do instead.
+ */
+export async function primaryKeyWithout(
+  session: Session,
+  ref: TableName,
+  column: string,
+  where: string,
+  hint: string,
+): Promise<KeyColumn[]> {
+  const keys = await primaryKey(session, ref);
+  if (keys.some((k) => k.name === column)) {
+    throw new UnsafeOperationError(`${where}: ${displayTable(ref)}.${column} is part of the primary key`, {
+      where: `${displayTable(ref)}.${column}`,
+      hint,
+    });
+  }
+  return keys;
 }
 
 /** Primary key columns in key order; empty when the table has none. */

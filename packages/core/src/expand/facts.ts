@@ -1,6 +1,6 @@
 import type { Session } from '../db.js';
 import {
-  primaryKey,
+  primaryKeyWithout,
   readColumn,
   regclassName,
   requireColumn,
@@ -69,12 +69,13 @@ export async function readColumnFacts(
       hint: 'expand/contract copies plain columns; change identity/generated columns with a dedicated migration',
     });
   }
-  if ((await primaryKey(session, ref)).some((k) => k.name === column)) {
-    throw new UnsafeOperationError(`${where}: ${ref.table}.${column} is part of the primary key`, {
-      where: `${ref.table}.${column}`,
-      hint: 'expand/contract cannot swap a primary key column online yet; add a new key with planAddPrimaryKey first',
-    });
-  }
+  await primaryKeyWithout(
+    session,
+    ref,
+    column,
+    where,
+    'expand/contract cannot swap a primary key column online yet; add a new key with planAddPrimaryKey first',
+  );
   const rel = regclassName(ref);
   const indexes = await session.query<{
     name: string;

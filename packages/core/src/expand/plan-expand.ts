@@ -1,8 +1,9 @@
 import { columnExists, columnMissing, type TableRef } from '../dialects/pg-catalog.js';
 import type { ServerInfo } from '../dialects/server.js';
+import { backfillStep } from '../ops/backfill.js';
 import { notNullSteps } from '../ops/set-not-null.js';
 import { defaultName, displayName, qi, qtable, sqlStep } from '../ops/shared.js';
-import { type BackfillStep, freezePlan, type Plan, type Step } from '../plan.js';
+import { freezePlan, type Plan, type Step } from '../plan.js';
 import { EXPANSIONS_TABLE, type ExpansionKind } from './catalog.js';
 import { copyConstraintSteps } from './copy-constraints.js';
 import type { ColumnFacts } from './facts.js';
@@ -23,14 +24,11 @@ export interface ExpandInput extends TableRef {
   readonly migration?: string | undefined;
 }
 
-export const syncSpecOf = (input: {
-  readonly table: string;
-  readonly schema: string;
-  readonly column: string;
-  readonly newColumn: string;
-  readonly forward?: string | undefined;
-  readonly backward?: string | undefined;
-}): SyncSpec => ({
+export const syncSpecOf = (
+  input: Pick<ExpandInput, 'table' | 'column' | 'newColumn' | 'forward' | 'backward'> & {
+    readonly schema: string;
+  },
+): SyncSpec => ({
   schema: input.schema,
   table: input.table,
   oldColumn: input.column,
@@ -59,21 +57,19 @@ export function planExpand(input: ExpandInput, server: ServerInfo): Plan {
     sql: `ALTER TABLE ${t} ADD COLUMN ${n} ${input.newType}`,
     done: columnExists(ref, input.newColumn),
   });
-  const backfill: BackfillStep = {
-    kind: 'backfill',
-    id: `${id}:backfill`,
-    description: `copy ${input.column} into ${input.newColumn} on existing rows in small batches (the sync trigger converts)`,
-    lock: 'ROW EXCLUSIVE',
-    transactional: false,
-    timeout: 'long',
-    // Touching the row is enough: the trigger fills the new column from the old one.
-    backfill: {
+  // Touching the row is enough: the trigger fills the new column from the old one.
+  const backfill = backfillStep(
+    {
       table: input.table,
       schema: input.facts.schema,
       set: { [input.column]: o },
       where: `${n} IS NULL AND ${o} IS NOT NULL`,
     },
-  };
+    `${id}:backfill`,
+    {
+      description: `copy ${input.column} into ${input.newColumn} on existing rows in small batches (the sync trigger converts)`,
+    },
+  );
   const copied = copyConstraintSteps(ref, input.facts, input.column, input.newColumn, server, id);
   const notNull = input.facts.notNull
     ? notNullSteps({ ...ref, column: input.newColumn }, server, `${id}:not-null`)

@@ -1,4 +1,4 @@
-import { anyOf, columnMissing, columnNullable } from '../dialects/pg-catalog.js';
+import { anyOf, columnHasDefault, columnMissing, columnNullable } from '../dialects/pg-catalog.js';
 import type { ServerInfo } from '../dialects/server.js';
 import { EXPANSIONS_TABLE, type ExpansionRecord } from '../expand/catalog.js';
 import { syncSpecOf } from '../expand/plan-expand.js';
@@ -14,9 +14,9 @@ export interface ContractInput {
 }
 
 /**
- * Contract phase: the application no longer uses the old column. Its NOT NULL is relaxed, the sync
- * trigger goes (so nothing writes the old column any more), then one ALTER moves the default to the new column and
- * drops the old one (catalog only), then the function; the expansion is marked contracted. The
+ * Contract phase: the application no longer uses the old column. Its NOT NULL is relaxed, its
+ * default moves to the new column, the sync trigger goes (so nothing writes the old column any
+ * more), then the old column is dropped (catalog only), then the function; the expansion is marked contracted. The
  * old values are in a backup (taken by the caller) for `down()`.
  */
 export function planContract(input: ContractInput, _server: ServerInfo): Plan {
@@ -29,8 +29,6 @@ export function planContract(input: ContractInput, _server: ServerInfo): Plan {
     { ...sync, functionName: e.syncFunction, triggerName: e.syncTrigger },
     id,
   );
-  const setDefault =
-    e.oldDefault === null ? '' : `ALTER COLUMN ${qi(e.newColumn)} SET DEFAULT ${e.oldDefault}, `;
   return freezePlan({
     operation: 'contract',
     target,
@@ -45,14 +43,30 @@ export function planContract(input: ContractInput, _server: ServerInfo): Plan {
         sql: `ALTER TABLE ${qtable(ref)} ALTER COLUMN ${qi(e.oldColumn)} DROP NOT NULL`,
         done: anyOf(columnNullable(ref, e.oldColumn), columnMissing(ref, e.oldColumn)),
       }),
+      // The default moves while the trigger still fills the new column: once the trigger is gone,
+      // an insert that relies on the default must find it on the new column (NOT NULL there).
+      // Only the new application version runs now, so a non-null new value winning is right.
+      ...(e.oldDefault === null
+        ? []
+        : [
+            sqlStep({
+              id: `${id}:move-default`,
+              description: `set ${e.newColumn}'s default to ${e.oldColumn}'s (catalog only)`,
+              lock: 'ACCESS EXCLUSIVE',
+              transactional: true,
+              timeout: 'ddl',
+              sql: `ALTER TABLE ${qtable(ref)} ALTER COLUMN ${qi(e.newColumn)} SET DEFAULT ${e.oldDefault}`,
+              done: columnHasDefault(ref, e.newColumn),
+            }),
+          ]),
       dropTrigger!,
       sqlStep({
         id: `${id}:drop-old-column`,
-        description: `${e.oldDefault === null ? '' : `move the default to ${e.newColumn} and `}drop ${e.oldColumn} (catalog only)`,
+        description: `drop ${e.oldColumn} (catalog only)`,
         lock: 'ACCESS EXCLUSIVE',
         transactional: true,
         timeout: 'ddl',
-        sql: `ALTER TABLE ${qtable(ref)} ${setDefault}DROP COLUMN IF EXISTS ${qi(e.oldColumn)}`,
+        sql: `ALTER TABLE ${qtable(ref)} DROP COLUMN IF EXISTS ${qi(e.oldColumn)}`,
         done: columnMissing(ref, e.oldColumn),
       }),
       dropFunction!,

@@ -1,7 +1,7 @@
 import { columnExists, columnMissing, columnNullable, type TableRef } from '../dialects/pg-catalog.js';
 import type { ServerInfo } from '../dialects/server.js';
 import { freezePlan, type Plan } from '../plan.js';
-import { DROPPED_PREFIX, requireConfirmUnused } from './drop-guard.js';
+import { DROPPED_PREFIX, requireConfirmUnused, setAsideSteps } from './drop-guard.js';
 import { displayName, qi, qtable, sqlStep, truncateBytes } from './shared.js';
 
 export interface DropColumnInput extends TableRef {
@@ -23,6 +23,20 @@ export function planDropColumn(input: DropColumnInput, _server: ServerInfo): Pla
   const id = `drop-column:${target}`;
   const t = qtable(input);
   const aside = droppedColumnName(input.column);
+  const { setAside, restore } = setAsideSteps({
+    id,
+    target,
+    original: input.column,
+    aside,
+    setAside: {
+      sql: `ALTER TABLE ${t} RENAME COLUMN ${qi(input.column)} TO ${qi(aside)}`,
+      done: columnMissing(input, input.column),
+    },
+    restore: {
+      sql: `ALTER TABLE ${t} RENAME COLUMN ${qi(aside)} TO ${qi(input.column)}`,
+      done: columnExists(input, input.column),
+    },
+  });
   return freezePlan({
     operation: 'drop-column',
     target,
@@ -36,27 +50,9 @@ export function planDropColumn(input: DropColumnInput, _server: ServerInfo): Pla
         sql: `ALTER TABLE ${t} ALTER COLUMN ${qi(input.column)} DROP NOT NULL`,
         done: columnNullable(input, input.column),
       }),
-      sqlStep({
-        id: `${id}:set-aside`,
-        description: `rename ${target} to ${aside}: the data stays until purged`,
-        lock: 'ACCESS EXCLUSIVE',
-        transactional: true,
-        timeout: 'ddl',
-        sql: `ALTER TABLE ${t} RENAME COLUMN ${qi(input.column)} TO ${qi(aside)}`,
-        done: columnMissing(input, input.column),
-      }),
+      setAside,
     ],
-    reverse: [
-      sqlStep({
-        id: `${id}:restore`,
-        description: `rename ${aside} back to ${input.column}`,
-        lock: 'ACCESS EXCLUSIVE',
-        transactional: true,
-        timeout: 'ddl',
-        sql: `ALTER TABLE ${t} RENAME COLUMN ${qi(aside)} TO ${qi(input.column)}`,
-        done: columnExists(input, input.column),
-      }),
-    ],
+    reverse: [restore],
     notes: [
       `${target} is renamed to ${aside}, not dropped: purge it with \`ALTER TABLE ... DROP COLUMN\` once you are sure.`,
       'The reverse restores the column but not a NOT NULL it had: use planSetNotNull for that.',

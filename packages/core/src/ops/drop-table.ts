@@ -1,8 +1,8 @@
 import { relationMissing, type TableRef, tableExists } from '../dialects/pg-catalog.js';
 import type { ServerInfo } from '../dialects/server.js';
 import { freezePlan, type Plan } from '../plan.js';
-import { DROPPED_PREFIX, droppedStamp, requireConfirmUnused } from './drop-guard.js';
-import { displayName, qi, qtable, sqlStep, truncateBytes } from './shared.js';
+import { DROPPED_PREFIX, droppedStamp, requireConfirmUnused, setAsideSteps } from './drop-guard.js';
+import { displayName, qi, qtable, truncateBytes } from './shared.js';
 
 export interface DropTableInput extends TableRef {
   /** Required: the application no longer uses the table. */
@@ -24,31 +24,22 @@ export function planDropTable(input: DropTableInput, _server: ServerInfo): Plan 
   const id = `drop-table:${target}`;
   const aside = droppedTableName(input.table, input.droppedAt ?? new Date());
   const asideRef = { table: aside, schema: input.schema };
+  const { setAside, restore } = setAsideSteps({
+    id,
+    target,
+    original: input.table,
+    aside,
+    setAside: { sql: `ALTER TABLE ${qtable(input)} RENAME TO ${qi(aside)}`, done: relationMissing(input) },
+    restore: {
+      sql: `ALTER TABLE ${qtable(asideRef)} RENAME TO ${qi(input.table)}`,
+      done: tableExists(input),
+    },
+  });
   return freezePlan({
     operation: 'drop-table',
     target,
-    steps: [
-      sqlStep({
-        id: `${id}:set-aside`,
-        description: `rename ${target} to ${aside}: the data stays until purged`,
-        lock: 'ACCESS EXCLUSIVE',
-        transactional: true,
-        timeout: 'ddl',
-        sql: `ALTER TABLE ${qtable(input)} RENAME TO ${qi(aside)}`,
-        done: relationMissing(input),
-      }),
-    ],
-    reverse: [
-      sqlStep({
-        id: `${id}:restore`,
-        description: `rename ${aside} back to ${input.table}`,
-        lock: 'ACCESS EXCLUSIVE',
-        transactional: true,
-        timeout: 'ddl',
-        sql: `ALTER TABLE ${qtable(asideRef)} RENAME TO ${qi(input.table)}`,
-        done: tableExists(input),
-      }),
-    ],
+    steps: [setAside],
+    reverse: [restore],
     notes: [
       `${target} is renamed to ${aside}, not dropped: purge it with DROP TABLE once you are sure.`,
       'Foreign keys that reference it keep pointing at the renamed table.',

@@ -4,7 +4,8 @@ import { copyConstraintSteps } from '../expand/copy-constraints.js';
 import type { ColumnFacts } from '../expand/facts.js';
 import { syncSpecOf } from '../expand/plan-expand.js';
 import { createSyncSteps } from '../expand/sync-trigger.js';
-import { type BackfillStep, freezePlan, type Plan, type Step } from '../plan.js';
+import { freezePlan, type Plan, type Step } from '../plan.js';
+import { backfillStep } from './backfill.js';
 import { notNullSteps } from './set-not-null.js';
 import { displayName, qi, qtable, sqlStep } from './shared.js';
 
@@ -51,21 +52,17 @@ export function planUndoContract(input: UndoContractInput, server: ServerInfo): 
       timeout: 'ddl',
       sql,
     });
-  const backfill: BackfillStep = {
-    kind: 'backfill',
-    id: `${id}:backfill`,
-    description: `bring ${e.oldColumn} up to date on rows written since the contract, in small batches`,
-    lock: 'ROW EXCLUSIVE',
-    transactional: false,
-    timeout: 'long',
-    // The backup holds values as of the contract: rows inserted or updated since differ.
-    backfill: {
+  // The backup holds values as of the contract: rows inserted or updated since differ.
+  const backfill = backfillStep(
+    {
       table: e.table,
       schema: e.schema,
       set: { [e.oldColumn]: back },
       where: `${o} IS DISTINCT FROM (${back})`,
     },
-  };
+    `${id}:backfill`,
+    { description: `bring ${e.oldColumn} up to date on rows written since the contract, in small batches` },
+  );
   const steps: Step[] = [
     ...(e.oldDefault === null
       ? []
