@@ -133,7 +133,9 @@ export function expandContractHelpers(
         changeColumnType(db, typeRequest(table, column, newType, o), c.run),
     ),
     contract: call('contract', (c, table: TableArg, column: string) =>
-      contract(db, { ...ref(table), column }, { ...c.run, ...(c.name ? { migration: c.name } : {}) }),
+      // The journal key is c.run.migration (`<file>@<id>`), as for every helper; the backup is
+      // recorded under the file name.
+      contract(db, { ...ref(table), column }, { ...c.run, ...(c.name ? { backupMigration: c.name } : {}) }),
     ),
     // Core refuses the drop unless confirmUnused is true.
     dropColumn: call('dropColumn', (c, table: TableArg, column: string, o: DropOptions) =>

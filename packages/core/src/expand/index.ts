@@ -34,7 +34,15 @@ export { readColumnFacts } from './facts.js';
  * and what the application must do between them: docs/expand-contract.md.
  */
 export type ExpandOptions = RunOptions;
-export type ContractOptions = RunOptions & Pick<BackupOptions, 'retentionDays' | 'batchSize'>;
+export type ContractOptions = RunOptions &
+  Pick<BackupOptions, 'retentionDays' | 'batchSize'> & {
+    /**
+     * The migration recorded with the old column's backup (`listBackups` shows it). Default
+     * `migration`. Kept apart from `migration`, the journal key, which must change between an
+     * apply, its rollback and a re-apply while this name stays the migration's file name.
+     */
+    readonly backupMigration?: string | undefined;
+  };
 
 async function planWithFacts(
   db: Database,
@@ -162,12 +170,17 @@ export async function contract(
   const table = { table: expansion.table, schema: expansion.schema };
   const stillThere = await db.withSession((s) => readColumn(s, table, expansion.oldColumn));
   const backupId = stillThere
-    ? (await backupColumn(db, { ...table, column: expansion.oldColumn }, options)).id
+    ? (await backupColumn(db, { ...table, column: expansion.oldColumn }, backupOptionsOf(options))).id
     : await existingBackup(db, expansion);
   const server = await db.withSession(readServerInfo);
   const report = await runPlan(db, planContract({ expansion, backupId }, server), options);
   return { report, expansion, backupId };
 }
+
+const backupOptionsOf = ({ backupMigration, ...options }: ContractOptions): BackupOptions => ({
+  ...options,
+  migration: backupMigration ?? options.migration,
+});
 
 /** A rerun after a crash between the drop and the record: the backup made by the first run. */
 async function existingBackup(db: Database, e: ExpansionRecord): Promise<number> {
