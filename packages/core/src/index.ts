@@ -49,7 +49,7 @@ export {
   type Session,
 } from './db.js';
 export { type CatalogProbe, relationName, type TableRef } from './dialects/pg-catalog.js';
-export { quoteIdent, quoteLiteral, quoteQualified } from './dialects/quote.js';
+export { IDENTIFIER_LIMITS, quoteIdent, quoteLiteral, quoteQualified } from './dialects/quote.js';
 export {
   type PgCapabilities,
   pgCapabilities,
@@ -59,8 +59,10 @@ export {
 } from './dialects/server.js';
 export {
   BallastError,
+  IdentifierTooLongError,
   LockedError,
   LockTimeoutError,
+  ObjectConflictError,
   StepFailedError,
   UnsafeOperationError,
   UnsupportedServerError,
@@ -85,6 +87,12 @@ export {
   undoContract,
   undoExpand,
 } from './expand/index.js';
+export type {
+  ColumnExpectation,
+  ConstraintExpectation,
+  Expectation,
+  IndexExpectation,
+} from './expect.js';
 export {
   type ConcurrentIndexSpec,
   createIndexConcurrentlyStep,
