@@ -13,8 +13,12 @@ interface ColumnShape {
 const describe = (c: ColumnShape, extra = '') =>
   `${c.type}${c.default === null ? '' : ` DEFAULT ${c.default}`}${c.notNull ? ' NOT NULL' : ''}${extra}`;
 
-/** The requested type and default as the server stores them (a scratch column made from them). */
-async function normalize(session: Session, scratch: Scratch, e: ColumnExpectation): Promise<ColumnShape> {
+/** A type and default as the server stores them (a scratch column made from them). */
+export async function normalizeColumn(
+  session: Session,
+  scratch: Scratch,
+  e: Pick<ColumnExpectation, 'type' | 'default' | 'notNull'>,
+): Promise<ColumnShape> {
   return scratch(async () => {
     const withDefault = e.default === null ? '' : ` DEFAULT ${e.default}`;
     await session.query(`CREATE TEMP TABLE ${SCRATCH_NAME} (c ${e.type}${withDefault})`);
@@ -45,7 +49,7 @@ export async function compareColumn(
   const extra = existing.identity ? ' (identity)' : existing.generated ? ' (generated)' : '';
   let requested: ColumnShape;
   try {
-    requested = await normalize(session, scratch, e);
+    requested = await normalizeColumn(session, scratch, e);
   } catch (error) {
     return { object, existing: describe(existing, extra), requested: rejected(e.type, error), hint };
   }

@@ -1,6 +1,6 @@
 import type { Session } from '../../db.js';
 import type { Expectation } from '../../expect.js';
-import { compareColumn } from './column.js';
+import { compareColumn, normalizeColumn } from './column.js';
 import { compareConstraint } from './constraint.js';
 import { compareIndex } from './index-def.js';
 import { scratchOn } from './scratch.js';
@@ -27,4 +27,14 @@ export function findConflict(
     default:
       return compareConstraint(session, scratch, expectation);
   }
+}
+
+/** A SQL type as the server names it (`int` → `integer`), for comparisons with format_type. */
+export async function normalizedType(
+  session: Session,
+  type: string,
+  inTransaction: boolean,
+): Promise<string> {
+  const scratch = scratchOn(session, inTransaction);
+  return (await normalizeColumn(session, scratch, { type, default: null, notNull: false })).type;
 }
