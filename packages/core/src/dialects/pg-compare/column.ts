@@ -25,7 +25,8 @@ export async function normalizeColumn(
     const [row] = await session.query<{ type: string; def: string | null }>(
       `select format_type(a.atttypid, a.atttypmod) as type, pg_get_expr(d.adbin, d.adrelid) as def
          from pg_attribute a left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
-        where a.attrelid = '${SCRATCH_TABLE}'::regclass and a.attname = 'c'`,
+        where a.attrelid = $1::regclass and a.attname = 'c'`,
+      [SCRATCH_TABLE],
     );
     return { type: row!.type, default: row!.def, notNull: e.notNull };
   });

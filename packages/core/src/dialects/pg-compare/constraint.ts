@@ -52,7 +52,8 @@ async function normalizeCheck(session: Session, scratch: Scratch, e: CheckExpect
     );
     const [row] = await session.query<{ def: string; expr: string }>(
       `select pg_get_constraintdef(oid) as def, pg_get_expr(conbin, conrelid) as expr from pg_constraint
-        where conrelid = '${SCRATCH_TABLE}'::regclass and conname = '${SCRATCH_NAME}_check'`,
+        where conrelid = $1::regclass and conname = $2`,
+      [SCRATCH_TABLE, `${SCRATCH_NAME}_check`],
     );
     return row!;
   });

@@ -28,7 +28,7 @@ const same = (a: IndexShape, b: IndexShape) =>
 const SHAPE = `select i.indisunique as unique, am.amname as method, pg_get_expr(i.indpred, i.indrelid) as pred,
     array(select pg_get_indexdef(i.indexrelid, k, false) from generate_series(1, i.indnatts) k)::text[] as keys
   from pg_index i join pg_class c on c.oid = i.indexrelid join pg_am am on am.oid = c.relam
- where i.indexrelid = $1::oid`;
+ where i.indexrelid = $1::regclass`; // $1: an oid or a name
 
 const RELKINDS: Record<string, string> = {
   r: 'table',
@@ -49,9 +49,7 @@ async function normalize(session: Session, scratch: Scratch, e: IndexExpectation
     await session.query(
       `CREATE ${e.unique ? 'UNIQUE ' : ''}INDEX ${SCRATCH_NAME}_idx ON ${SCRATCH_TABLE} USING ${qi(method)} (${e.columns.map(qi).join(', ')})${where}`,
     );
-    const [row] = await session.query<IndexShape>(
-      SHAPE.replace('$1::oid', `'pg_temp.${SCRATCH_NAME}_idx'::regclass`),
-    );
+    const [row] = await session.query<IndexShape>(SHAPE, [`pg_temp.${SCRATCH_NAME}_idx`]);
     return row!;
   });
 }
