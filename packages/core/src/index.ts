@@ -49,7 +49,7 @@ export {
   type Session,
 } from './db.js';
 export { type CatalogProbe, relationName, type TableRef } from './dialects/pg-catalog.js';
-export { IDENTIFIER_LIMITS, quoteIdent, quoteLiteral, quoteQualified } from './dialects/quote.js';
+export { quoteIdent, quoteLiteral, quoteQualified } from './dialects/quote.js';
 export {
   type PgCapabilities,
   pgCapabilities,
