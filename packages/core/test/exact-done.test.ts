@@ -289,6 +289,27 @@ for (const server of pgServers()) {
       });
     }
 
+    test('add column with a volatile default, interrupted after its first step: the rerun resumes', async () => {
+      await pg.sql('create table e_resume (id int primary key)');
+      await pg.sql('insert into e_resume select generate_series(1, 50)');
+      const plan = planAddColumn(
+        {
+          table: 'e_resume',
+          column: 'token',
+          type: 'uuid',
+          default: { sql: 'gen_random_uuid()' },
+          notNull: true,
+        },
+        pg.server,
+      );
+      await runPlan(pg.db, { ...plan, steps: plan.steps.slice(0, 1) }, quiet);
+      const report = await runPlan(pg.db, plan, quiet);
+      assert.equal(report.steps[0]!.status, 'already-done');
+      assert.ok(report.steps.slice(1).some((s) => s.status === 'applied'));
+      const [n] = await pg.sql<{ n: string }>('select count(distinct token)::text as n from e_resume');
+      assert.equal(n!.n, '50');
+    });
+
     for (const c of EQUALS) {
       test(`${c.name} → every step already done`, async () => {
         for (const sql of c.setup) await pg.sql(sql);
