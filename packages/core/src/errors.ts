@@ -72,3 +72,36 @@ export class LockedError extends BallastError {
     super(message, details);
   }
 }
+
+/**
+ * An object of the requested name already exists with another definition (column type, default,
+ * index columns, constraint expression …): the step is neither done nor safe to run.
+ */
+export class ObjectConflictError extends BallastError {
+  override readonly name = 'ObjectConflictError';
+  constructor(
+    message: string,
+    /** What is there, e.g. `column users.age integer NOT NULL`. */
+    readonly existing: string,
+    /** What was asked for, normalized by the server the same way. */
+    readonly requested: string,
+    details: ConstructorParameters<typeof BallastError>[1] = {},
+  ) {
+    super(message, details);
+  }
+}
+
+/** A name longer than the server keeps: PostgreSQL would silently cut it and act on another object. */
+export class IdentifierTooLongError extends BallastError {
+  override readonly name = 'IdentifierTooLongError';
+  constructor(
+    message: string,
+    readonly identifier: string,
+    /** Its length in the server's unit: bytes (PostgreSQL) or characters (MySQL). */
+    readonly length: number,
+    readonly limit: number,
+    details: ConstructorParameters<typeof BallastError>[1] = {},
+  ) {
+    super(message, details);
+  }
+}

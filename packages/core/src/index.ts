@@ -59,8 +59,10 @@ export {
 } from './dialects/server.js';
 export {
   BallastError,
+  IdentifierTooLongError,
   LockedError,
   LockTimeoutError,
+  ObjectConflictError,
   StepFailedError,
   UnsafeOperationError,
   UnsupportedServerError,
@@ -85,6 +87,12 @@ export {
   undoContract,
   undoExpand,
 } from './expand/index.js';
+export type {
+  ColumnExpectation,
+  ConstraintExpectation,
+  Expectation,
+  IndexExpectation,
+} from './expect.js';
 export {
   type ConcurrentIndexSpec,
   createIndexConcurrentlyStep,

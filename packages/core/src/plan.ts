@@ -3,6 +3,8 @@
  * `explain`: an operation is planned once into ordered, immutable steps; only the runner executes.
  */
 
+import type { Expectation } from './expect.js';
+
 /** PostgreSQL table lock modes (weakest first) plus MySQL's metadata lock, for explain/lint. */
 export type LockMode =
   | 'none'
@@ -39,6 +41,11 @@ interface StepBase {
    * so a rerun skips it (idempotence even without a journal entry).
    */
   readonly done?: { readonly sql: string; readonly params?: readonly unknown[] };
+  /**
+   * The object this step creates, as asked: if one of that name exists with another definition,
+   * the runner refuses the plan before any step runs (ObjectConflictError). See expect.ts.
+   */
+  readonly expects?: Expectation;
 }
 
 export interface SqlStep extends StepBase {

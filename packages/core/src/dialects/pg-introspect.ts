@@ -1,6 +1,6 @@
 import type { Session } from '../db.js';
 import { BallastError, UnsafeOperationError } from '../errors.js';
-import { quoteQualified } from './quote.js';
+import { quoteQualified, requireIdentifierLength } from './quote.js';
 
 /**
  * What the backup store and expand/contract need to know about a live column: its type as SQL
@@ -50,6 +50,8 @@ export async function readColumn(
   ref: TableName,
   column: string,
 ): Promise<ColumnInfo | undefined> {
+  // `attname = $2` casts the parameter to name, cutting it to 63 bytes: refuse first.
+  requireIdentifierLength('postgres', column);
   const [row] = await session.query<{
     type: string;
     def: string | null;

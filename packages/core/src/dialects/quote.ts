@@ -1,4 +1,5 @@
 import type { Dialect } from '../db.js';
+import { IdentifierTooLongError } from '../errors.js';
 
 /**
  * The one place SQL identifiers are quoted. Every table, column, index and constraint name that
@@ -7,7 +8,35 @@ import type { Dialect } from '../db.js';
 export function quoteIdent(dialect: Dialect, name: string): string {
   if (name.length === 0) throw new TypeError('empty SQL identifier');
   if (name.includes('\0')) throw new TypeError(`SQL identifier contains a NUL byte: ${JSON.stringify(name)}`);
+  requireIdentifierLength(dialect, name);
   return dialect === 'postgres' ? `"${name.replaceAll('"', '""')}"` : `\`${name.replaceAll('`', '``')}\``;
+}
+
+/**
+ * PostgreSQL keeps 63 bytes of a name (NAMEDATALEN - 1) and silently cuts the rest, so a longer
+ * name would resolve to another object (`<63 a's>_legacy` is `<63 a's>`), or be cut inside a
+ * multibyte character. MySQL/MariaDB refuse names over 64 characters themselves; we say so first.
+ */
+export const IDENTIFIER_LIMITS = { postgres: 63, mysql: 64 } as const;
+
+export function requireIdentifierLength(dialect: Dialect, name: string): void {
+  const limit = IDENTIFIER_LIMITS[dialect];
+  const length = dialect === 'postgres' ? Buffer.byteLength(name) : [...name].length;
+  if (length <= limit) return;
+  const unit = dialect === 'postgres' ? 'bytes' : 'characters';
+  throw new IdentifierTooLongError(
+    `SQL identifier ${JSON.stringify(name)} is ${length} ${unit} long; ${dialect === 'postgres' ? 'PostgreSQL' : 'MySQL/MariaDB'} keeps at most ${limit}`,
+    name,
+    length,
+    limit,
+    {
+      where: name,
+      hint:
+        dialect === 'postgres'
+          ? `PostgreSQL would silently cut it to ${limit} bytes and act on whatever object has the shorter name; use a name of at most ${limit} bytes (UTF-8: accented letters take 2 bytes)`
+          : `use a name of at most ${limit} characters`,
+    },
+  );
 }
 
 /** `schema.table` or `table`, each part quoted. A dot inside a quoted part is kept as written. */

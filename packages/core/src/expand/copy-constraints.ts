@@ -2,7 +2,8 @@ import type { TableRef } from '../dialects/pg-catalog.js';
 import type { ServerInfo } from '../dialects/server.js';
 import { createIndexConcurrentlyStep } from '../index/concurrent-index.js';
 import { validatedConstraintSteps } from '../ops/add-check.js';
-import { defaultName, qcolumns, qi, qtable, referentialAction } from '../ops/shared.js';
+import { foreignKeyDefinition } from '../ops/add-foreign-key.js';
+import { defaultName } from '../ops/shared.js';
 import type { Step } from '../plan.js';
 import type { ColumnFacts } from './facts.js';
 
@@ -29,11 +30,15 @@ export function copyConstraintSteps(
   });
   const foreignKeys = facts.foreignKeys.flatMap((fk) => {
     const name = defaultName([ref.table, to], 'fkey');
-    const refs = { table: fk.references.table, schema: fk.references.schema };
-    const definition =
-      `FOREIGN KEY (${qi(to)}) REFERENCES ${qtable(refs)} (${qcolumns(fk.references.columns)})` +
-      ` ON DELETE ${referentialAction(id, fk.onDelete)} ON UPDATE ${referentialAction(id, fk.onUpdate)}`;
-    return validatedConstraintSteps(ref, name, definition, `${id}:fk:${name}`, 'SHARE ROW EXCLUSIVE');
+    const { definition, expects } = foreignKeyDefinition(ref, name, [to], fk.references, fk);
+    return validatedConstraintSteps(
+      ref,
+      name,
+      definition,
+      `${id}:fk:${name}`,
+      'SHARE ROW EXCLUSIVE',
+      expects,
+    );
   });
   return [...indexes, ...foreignKeys];
 }

@@ -17,7 +17,9 @@ import type { RunOptions, RunReport } from '../run/options.js';
 import { runPlan } from '../run/run-plan.js';
 import { type ExpansionRecord, ensureExpansionsTable, selectExpansions } from './catalog.js';
 import { readColumnFacts } from './facts.js';
-import { planExpand } from './plan-expand.js';
+import { requireNewColumnFree } from './new-column.js';
+import { planExpand, syncSpecOf } from './plan-expand.js';
+import { requireExpansionInPlace } from './verify.js';
 
 export {
   EXPANSIONS_TABLE,
@@ -53,11 +55,23 @@ async function planWithFacts(
     facts: Awaited<ReturnType<typeof readColumnFacts>>,
     server: Awaited<ReturnType<typeof readServerInfo>>,
   ) => Plan,
+  /** Expand: `newColumn` must not be an existing column (other than this expansion's own). */
+  options: { readonly newColumnFree?: boolean } = {},
 ): Promise<Plan> {
   const where = `expand ${displayTable(ref)}.${column} → ${newColumn}`;
-  return db.withSession(async (s) =>
-    plan(await readColumnFacts(s, ref, column, newColumn, where), await readServerInfo(s)),
-  );
+  return db.withSession(async (s) => {
+    const facts = await readColumnFacts(s, ref, column, newColumn, where);
+    if (options.newColumnFree) {
+      const { triggerName } = syncSpecOf({ table: ref.table, schema: facts.schema, column, newColumn });
+      await requireNewColumnFree(
+        s,
+        { ...ref, schema: facts.schema },
+        { column, newColumn, triggerName },
+        where,
+      );
+    }
+    return plan(facts, await readServerInfo(s));
+  });
 }
 
 export interface RenameColumnRequest extends TableName {
@@ -72,8 +86,13 @@ export async function renameColumn(
   options: ExpandOptions = {},
 ): Promise<RunReport> {
   await ensureExpansionsTable(db);
-  const plan = await planWithFacts(db, input, input.from, input.to, (facts, server) =>
-    planRenameColumn({ ...input, facts, migration: options.migration }, server),
+  const plan = await planWithFacts(
+    db,
+    input,
+    input.from,
+    input.to,
+    (facts, server) => planRenameColumn({ ...input, facts, migration: options.migration }, server),
+    { newColumnFree: true },
   );
   return runPlan(db, plan, options);
 }
@@ -88,8 +107,13 @@ export async function changeColumnType(
 ): Promise<RunReport> {
   await ensureExpansionsTable(db);
   const newColumn = input.newColumn ?? defaultNewColumn(input.column);
-  const plan = await planWithFacts(db, input, input.column, newColumn, (facts, server) =>
-    planChangeColumnType({ ...input, facts, migration: options.migration }, server),
+  const plan = await planWithFacts(
+    db,
+    input,
+    input.column,
+    newColumn,
+    (facts, server) => planChangeColumnType({ ...input, facts, migration: options.migration }, server),
+    { newColumnFree: true },
   );
   return runPlan(db, plan, options);
 }
@@ -167,6 +191,7 @@ export async function contract(
   options: ContractOptions = {},
 ): Promise<ContractResult> {
   const expansion = await findExpansion(db, ref, ref.column, 'expanded');
+  await db.withSession((s) => requireExpansionInPlace(s, expansion, db.inTransaction === true));
   const table = { table: expansion.table, schema: expansion.schema };
   const stillThere = await db.withSession((s) => readColumn(s, table, expansion.oldColumn));
   const backupId = stillThere

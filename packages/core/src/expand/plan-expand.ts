@@ -56,6 +56,16 @@ export function planExpand(input: ExpandInput, server: ServerInfo): Plan {
     timeout: 'ddl',
     sql: `ALTER TABLE ${t} ADD COLUMN ${n} ${input.newType}`,
     done: columnExists(ref, input.newColumn),
+    // NOT NULL, when the old column has it, comes from later steps (an interrupted run lacks it).
+    expects: {
+      kind: 'column',
+      ...ref,
+      column: input.newColumn,
+      type: input.newType,
+      default: null,
+      notNull: input.facts.notNull,
+      later: { notNull: true },
+    },
   });
   // Touching the row is enough: the trigger fills the new column from the old one.
   const backfill = backfillStep(

@@ -82,6 +82,16 @@ export function createIndexConcurrentlyStep(
       `CREATE ${spec.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY IF NOT EXISTS ${qi(name)} ` +
       `ON ${qtable(spec)}${using} (${qcolumns(spec.columns)})${predicate}`,
     done: indexOnTable(spec, name, 'valid'),
+    expects: {
+      kind: 'index',
+      table: spec.table,
+      schema: spec.schema,
+      name,
+      columns: spec.columns,
+      unique: spec.unique === true,
+      method,
+      where: spec.where,
+    },
     prepare: {
       when: indexOnTable(spec, name, 'invalid'),
       sql: `DROP INDEX CONCURRENTLY IF EXISTS ${qtable(indexRef)}`,

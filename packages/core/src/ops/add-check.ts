@@ -1,5 +1,6 @@
 import { constraintExists, constraintMissing, type TableRef } from '../dialects/pg-catalog.js';
 import type { ServerInfo } from '../dialects/server.js';
+import type { ConstraintExpectation } from '../expect.js';
 import { freezePlan, type Plan, type SqlStep } from '../plan.js';
 import { displayName, qi, qtable, requireFragment, sqlStep } from './shared.js';
 
@@ -16,6 +17,8 @@ export function validatedConstraintSteps(
   definition: string,
   idPrefix: string,
   addLock: SqlStep['lock'] = 'ACCESS EXCLUSIVE',
+  /** The definition as data, compared with an existing constraint of that name (expect.ts). */
+  expects?: ConstraintExpectation,
 ): SqlStep[] {
   const t = qtable(ref);
   return [
@@ -27,6 +30,7 @@ export function validatedConstraintSteps(
       timeout: 'ddl',
       sql: `ALTER TABLE ${t} ADD CONSTRAINT ${qi(name)} ${definition} NOT VALID`,
       done: constraintExists(ref, name),
+      ...(expects ? { expects } : {}),
     }),
     sqlStep({
       id: `${idPrefix}:validate`,
@@ -59,7 +63,13 @@ export function planAddCheck(input: AddCheckInput, _server: ServerInfo): Plan {
   return freezePlan({
     operation: 'add-check',
     target,
-    steps: validatedConstraintSteps(input, input.name, `CHECK (${expression})`, id),
+    steps: validatedConstraintSteps(input, input.name, `CHECK (${expression})`, id, 'ACCESS EXCLUSIVE', {
+      kind: 'check',
+      table: input.table,
+      schema: input.schema,
+      name: input.name,
+      expression,
+    }),
     reverse: [dropConstraintStep(input, input.name, id)],
     notes: [
       'VALIDATE fails if existing rows violate the check: fix them and rerun (the NOT VALID constraint already guards new writes).',

@@ -8,6 +8,7 @@ import {
 import { quoteIdent, quoteLiteral, quoteQualified } from '../dialects/quote.js';
 import type { ServerInfo } from '../dialects/server.js';
 import { UnsafeOperationError } from '../errors.js';
+import type { ColumnExpectation } from '../expect.js';
 import { freezePlan, type Plan, type Step } from '../plan.js';
 import { backfillStep } from './backfill.js';
 import { notNullSteps } from './set-not-null.js';
@@ -77,6 +78,17 @@ export function planAddColumn(input: AddColumnInput, server: ServerInfo): Plan {
         ? defaultVolatility(input.default.sql)
         : { volatile: false, reason: 'a literal value' };
   const instant = isNullDefault || (!volatility.volatile && server.capabilities.instantAddColumnDefault);
+  // Without `instant`, the default and NOT NULL come from later steps: an interrupted run leaves the column without them.
+  const expects: ColumnExpectation = {
+    kind: 'column',
+    table: input.table,
+    schema: input.schema,
+    column: input.column,
+    type,
+    default: isNullDefault ? null : defaultSql!,
+    notNull: input.notNull === true,
+    ...(instant ? {} : { later: { default: true, notNull: true } }),
+  };
   const addColumn = (sql: string, description: string) =>
     sqlStep({
       id: `${id}:add`,
@@ -86,6 +98,7 @@ export function planAddColumn(input: AddColumnInput, server: ServerInfo): Plan {
       timeout: 'ddl',
       sql,
       done: columnExists(input, input.column),
+      expects,
     });
   const reverse = [
     sqlStep({

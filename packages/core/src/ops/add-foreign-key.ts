@@ -1,6 +1,7 @@
 import { anyOf, indexLeadingWith, indexOnTable, type TableRef } from '../dialects/pg-catalog.js';
 import type { ServerInfo } from '../dialects/server.js';
 import { UnsafeOperationError } from '../errors.js';
+import type { ConstraintExpectation } from '../expect.js';
 import {
   type ConcurrentIndexSpec,
   createIndexConcurrentlyStep,
@@ -50,16 +51,15 @@ export function planAddForeignKey(input: AddForeignKeyInput, server: ServerInfo)
   }
   const name = input.name ?? defaultName([input.table, ...input.columns], 'fkey');
   const id = `add-foreign-key:${displayName(input)}.${name}`;
-  const actions = [
-    input.onDelete ? ` ON DELETE ${referentialAction(target, input.onDelete)}` : '',
-    input.onUpdate ? ` ON UPDATE ${referentialAction(target, input.onUpdate)}` : '',
-  ].join('');
-  const definition = `FOREIGN KEY (${qcolumns(input.columns)}) REFERENCES ${qtable(input.references)} (${qcolumns(input.references.columns)})${actions}`;
+  const { definition, expects } = foreignKeyDefinition(input, name, input.columns, input.references, {
+    onDelete: input.onDelete,
+    onUpdate: input.onUpdate,
+  });
   const indexSpec = { table: input.table, schema: input.schema, columns: input.columns };
   const withIndex = input.index !== false;
   const steps: Step[] = [
     ...(withIndex ? [referencingIndexStep(indexSpec, server, id)] : []),
-    ...validatedConstraintSteps(input, name, definition, id, 'SHARE ROW EXCLUSIVE'),
+    ...validatedConstraintSteps(input, name, definition, id, 'SHARE ROW EXCLUSIVE', expects),
   ];
   return freezePlan({
     operation: 'add-foreign-key',
@@ -78,6 +78,38 @@ export function planAddForeignKey(input: AddForeignKeyInput, server: ServerInfo)
         : ['No index on the referencing columns: deletes on the referenced table will scan this table.']),
     ],
   });
+}
+
+/**
+ * `FOREIGN KEY (...) REFERENCES ...` as SQL for the step, and as data for the comparison with an
+ * existing constraint of that name (expect.ts). Actions not given are left to the server (NO ACTION).
+ */
+export function foreignKeyDefinition(
+  ref: TableRef,
+  name: string,
+  columns: readonly string[],
+  references: TableRef & { readonly columns: readonly string[] },
+  actions: { readonly onDelete?: string | undefined; readonly onUpdate?: string | undefined },
+): { definition: string; expects: ConstraintExpectation } {
+  const where = `${displayName(ref)}.${name}`;
+  const onDelete = actions.onDelete ? referentialAction(where, actions.onDelete) : undefined;
+  const onUpdate = actions.onUpdate ? referentialAction(where, actions.onUpdate) : undefined;
+  const definition =
+    `FOREIGN KEY (${qcolumns(columns)}) REFERENCES ${qtable(references)} (${qcolumns(references.columns)})` +
+    `${onDelete ? ` ON DELETE ${onDelete}` : ''}${onUpdate ? ` ON UPDATE ${onUpdate}` : ''}`;
+  return {
+    definition,
+    expects: {
+      kind: 'foreign-key',
+      table: ref.table,
+      schema: ref.schema,
+      name,
+      columns,
+      references,
+      onDelete: onDelete?.toLowerCase() ?? 'no action',
+      onUpdate: onUpdate?.toLowerCase() ?? 'no action',
+    },
+  };
 }
 
 /**

@@ -32,6 +32,13 @@ export function constraintUsingIndexSteps(
       timeout: 'ddl',
       sql: `ALTER TABLE ${qtable(input)} ADD CONSTRAINT ${qi(name)} ${kind} USING INDEX ${qi(name)}`,
       done: constraintExists(input, name),
+      expects: {
+        kind: kind === 'UNIQUE' ? 'unique' : 'primary-key',
+        table: input.table,
+        schema: input.schema,
+        name,
+        columns: input.columns,
+      },
     }),
   ];
 }

@@ -3,7 +3,7 @@ import type { ServerInfo } from '../dialects/server.js';
 import type { ColumnFacts } from '../expand/facts.js';
 import { planExpand } from '../expand/plan-expand.js';
 import type { Plan } from '../plan.js';
-import { displayName, qi, requireFragment, truncateBytes } from './shared.js';
+import { displayName, fitName, qi, requireFragment } from './shared.js';
 
 export interface ChangeColumnTypeInput extends TableRef {
   readonly column: string;
@@ -22,7 +22,8 @@ export interface ChangeColumnTypeInput extends TableRef {
   readonly migration?: string | undefined;
 }
 
-export const defaultNewColumn = (column: string) => truncateBytes(`${column}_new`, 63);
+/** `<column>_new`; for long names cut with a hash (a plain cut of a 63-byte name is the name itself). */
+export const defaultNewColumn = (column: string) => fitName(column, '_new');
 
 /**
  * Type change without an ACCESS EXCLUSIVE table rewrite (expand phase): a new column of the new

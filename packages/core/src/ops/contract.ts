@@ -15,8 +15,8 @@ export interface ContractInput {
 
 /**
  * Contract phase: the application no longer uses the old column. Its NOT NULL is relaxed, its
- * default moves to the new column, the sync trigger goes (so nothing writes the old column any
- * more), then the old column is dropped (catalog only), then the function; the expansion is marked contracted. The
+ * default moves to the new column, the old column is dropped (catalog only) with the sync trigger
+ * disabled in the same statement, then the trigger and its function go; the expansion is marked contracted. The
  * old values are in a backup (taken by the caller) for `down()`.
  */
 export function planContract(input: ContractInput, _server: ServerInfo): Plan {
@@ -59,16 +59,18 @@ export function planContract(input: ContractInput, _server: ServerInfo): Plan {
               done: columnHasDefault(ref, e.newColumn),
             }),
           ]),
-      dropTrigger!,
+      // Disabling the trigger in the same statement: it reads the old column, and a crash can no
+      // longer leave the old column without its trigger (contract's check before it runs, expand/verify.ts).
       sqlStep({
         id: `${id}:drop-old-column`,
-        description: `drop ${e.oldColumn} (catalog only)`,
+        description: `drop ${e.oldColumn} (catalog only), the sync trigger disabled in the same statement`,
         lock: 'ACCESS EXCLUSIVE',
         transactional: true,
         timeout: 'ddl',
-        sql: `ALTER TABLE ${qtable(ref)} DROP COLUMN IF EXISTS ${qi(e.oldColumn)}`,
+        sql: `ALTER TABLE ${qtable(ref)} DISABLE TRIGGER ${qi(e.syncTrigger)}, DROP COLUMN IF EXISTS ${qi(e.oldColumn)}`,
         done: columnMissing(ref, e.oldColumn),
       }),
+      dropTrigger!,
       dropFunction!,
       sqlStep({
         id: `${id}:record`,

@@ -2,7 +2,7 @@ import { columnExists, columnMissing, columnNullable, type TableRef } from '../d
 import type { ServerInfo } from '../dialects/server.js';
 import { freezePlan, type Plan } from '../plan.js';
 import { DROPPED_PREFIX, requireConfirmUnused, setAsideSteps } from './drop-guard.js';
-import { displayName, qi, qtable, sqlStep, truncateBytes } from './shared.js';
+import { displayName, fitName, qi, qtable, sqlStep } from './shared.js';
 
 export interface DropColumnInput extends TableRef {
   readonly column: string;
@@ -10,7 +10,8 @@ export interface DropColumnInput extends TableRef {
   readonly confirmUnused: true;
 }
 
-export const droppedColumnName = (column: string) => truncateBytes(`${DROPPED_PREFIX}${column}`, 63);
+/** `ballast_dropped_<column>`, cut to 63 bytes with a hash so long names stay distinct. */
+export const droppedColumnName = (column: string) => fitName(`${DROPPED_PREFIX}${column}`);
 
 /**
  * Drops a column by setting it aside: NOT NULL is relaxed first (inserts from code that no longer

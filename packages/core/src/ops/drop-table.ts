@@ -2,7 +2,7 @@ import { relationMissing, type TableRef, tableExists } from '../dialects/pg-cata
 import type { ServerInfo } from '../dialects/server.js';
 import { freezePlan, type Plan } from '../plan.js';
 import { DROPPED_PREFIX, droppedStamp, requireConfirmUnused, setAsideSteps } from './drop-guard.js';
-import { displayName, qi, qtable, truncateBytes } from './shared.js';
+import { displayName, fitName, qi, qtable } from './shared.js';
 
 export interface DropTableInput extends TableRef {
   /** Required: the application no longer uses the table. */
@@ -11,10 +11,10 @@ export interface DropTableInput extends TableRef {
   readonly droppedAt?: Date;
 }
 
-/** `ballast_dropped_<table>_<UTC stamp>`, cut to 63 bytes keeping the stamp. */
+/** `ballast_dropped_<table>_<UTC stamp>`, cut to 63 bytes (with a hash) keeping the stamp. */
 export function droppedTableName(table: string, at: Date): string {
   const stamp = droppedStamp(at);
-  return `${truncateBytes(`${DROPPED_PREFIX}${table}`, 63 - stamp.length - 1)}_${stamp}`;
+  return fitName(`${DROPPED_PREFIX}${table}`, `_${stamp}`);
 }
 
 /** Drops a table by renaming it aside (catalog-only); reverse renames it back. */

@@ -24,10 +24,19 @@ const MAX_IDENT_BYTES = 63;
  * are therefore cut here and made unique with a short hash of the full name.
  */
 export function defaultName(parts: readonly string[], suffix: string): string {
-  const full = `${parts.join('_')}_${suffix}`;
+  return fitName(parts.join('_'), `_${suffix}`);
+}
+
+/**
+ * `head + tail` when it fits in 63 bytes; otherwise `head` is cut on a character boundary and a
+ * short hash of the whole name goes before `tail` (kept intact: `_idx`, `_new`, a timestamp), so
+ * two long names never end up as the same identifier.
+ */
+export function fitName(head: string, tail = ''): string {
+  const full = `${head}${tail}`;
   if (Buffer.byteLength(full) <= MAX_IDENT_BYTES) return full;
   const hash = createHash('sha256').update(full).digest('hex').slice(0, 8);
-  return `${truncateBytes(full, MAX_IDENT_BYTES - suffix.length - 10)}_${hash}_${suffix}`;
+  return `${truncateBytes(head, MAX_IDENT_BYTES - Buffer.byteLength(tail) - 9)}_${hash}${tail}`;
 }
 
 export function truncateBytes(text: string, maxBytes: number): string {

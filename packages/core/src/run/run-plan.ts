@@ -2,6 +2,7 @@ import type { Database } from '../db.js';
 import { LockTimeoutError, StepFailedError, WrongContextError } from '../errors.js';
 import type { Plan, SqlStep, Step } from '../plan.js';
 import { formatBlocker } from './blockers.js';
+import { refuseConflicts } from './conflicts.js';
 import { attemptSqlStep } from './execute-sql-step.js';
 import { journalFor } from './journal.js';
 import { withMigratorLock } from './migrator-lock.js';
@@ -29,6 +30,7 @@ async function runSteps(db: Database, plan: Plan, options: RunOptions): Promise<
   // Refuse before the first step: a half-applied plan inside a transaction the caller then
   // rolls back teaches nothing; the message says what to change.
   for (const step of plan.steps) refuseOutsideTransactionSteps(db, step, plan);
+  await refuseConflicts(db, plan, journaled);
   warnLocksHeldAcrossScans(db, plan, log);
   for (const step of plan.steps) {
     if (journaled.has(step.id)) {

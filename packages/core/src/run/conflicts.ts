@@ -1,0 +1,32 @@
+import type { Database } from '../db.js';
+import { findConflict } from '../dialects/pg-compare/index.js';
+import { ObjectConflictError } from '../errors.js';
+import type { Plan } from '../plan.js';
+
+/**
+ * Before the first step: every step that creates a named object is compared with what already
+ * carries that name. "Already done" must mean "exists as asked", so an object that only shares
+ * the name stops the whole plan here, while nothing has changed yet.
+ */
+export async function refuseConflicts(
+  db: Database,
+  plan: Plan,
+  journaled: ReadonlySet<string>,
+): Promise<void> {
+  // Steps a journal already records as done were checked by the run that did them.
+  const expecting = plan.steps.filter((s) => s.expects !== undefined && !journaled.has(s.id));
+  if (expecting.length === 0 || db.dialect !== 'postgres') return;
+  await db.withSession(async (session) => {
+    for (const step of expecting) {
+      const conflict = await findConflict(session, step.expects!, db.inTransaction === true);
+      if (!conflict) continue;
+      throw new ObjectConflictError(
+        `${plan.operation} ${plan.target}: ${conflict.object} already exists with another definition ` +
+          `(existing: ${conflict.existing}; requested: ${conflict.requested}). Nothing was changed.`,
+        conflict.existing,
+        conflict.requested,
+        { where: `${conflict.object} (step ${step.id})`, hint: conflict.hint },
+      );
+    }
+  });
+}

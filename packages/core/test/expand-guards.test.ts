@@ -1,0 +1,145 @@
+/**
+ * Expand never writes into a column it did not make, and contract never follows a record the
+ * catalog no longer matches: an existing target column is refused with its data intact (unless it
+ * is the same expand's own column from an interrupted run, which resumes), and a table dropped
+ * and recreated outside Ballast stops contract before anything changes.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import {
+  backupColumn,
+  changeColumnType,
+  contract,
+  listBackups,
+  ObjectConflictError,
+  pendingContractions,
+  planContract,
+  planRenameColumn,
+  readColumnFacts,
+  renameColumn,
+  runPlan,
+} from '@ballast/core';
+import { pgServers } from '@ballast/testkit';
+import { type PgFixture, pgFixture } from './support/pg.js';
+import { tableShape } from './support/shape.js';
+
+let pg: PgFixture;
+const quiet = { log: () => {} };
+
+async function people(table: string): Promise<void> {
+  await pg.sql(`create table ${table} (id int primary key, email text not null, contact text)`);
+  await pg.sql(`insert into ${table} select g, 'e' || g || '@x', 'c' || g from generate_series(1, 200) g`);
+}
+
+const data = (table: string) =>
+  pg.sql<{ sum: string }>(`select md5(string_agg(p::text, '|' order by id)) as sum from ${table} p`);
+
+async function refusedWithConflict(run: Promise<unknown>): Promise<ObjectConflictError> {
+  const error = await run.then(
+    () => assert.fail('should have been refused'),
+    (e: unknown) => e,
+  );
+  assert.ok(error instanceof ObjectConflictError, String(error));
+  return error;
+}
+
+const openExpansions = async (table: string) => (await pendingContractions(pg.db, { table })).length;
+
+for (const server of pgServers()) {
+  describe(`expand/contract guards on PostgreSQL (${server.label})`, () => {
+    before(async () => {
+      pg = await pgFixture('expandguard', server);
+    });
+    after(() => pg.close());
+
+    test('renameColumn onto an existing column with data is refused; its data stays', async () => {
+      await people('g_rename');
+      const [shape, sum] = [await tableShape(pg, 'g_rename'), await data('g_rename')];
+      const error = await refusedWithConflict(
+        renameColumn(pg.db, { table: 'g_rename', from: 'email', to: 'contact' }, quiet),
+      );
+      assert.match(error.message, /g_rename\.contact already exists and holds data/);
+      assert.match(error.existing, /^column public\.g_rename\.contact text, with values/);
+      assert.deepEqual(await tableShape(pg, 'g_rename'), shape);
+      assert.deepEqual(await data('g_rename'), sum);
+      assert.equal(await openExpansions('g_rename'), 0);
+    });
+
+    test('changeColumnType with newColumn an existing column is refused; its data stays', async () => {
+      await pg.sql('create table g_type (id int primary key, amount int, amount_big bigint)');
+      await pg.sql('insert into g_type select g, g, g * 1000 from generate_series(1, 100) g');
+      const [shape, sum] = [await tableShape(pg, 'g_type'), await data('g_type')];
+      await refusedWithConflict(
+        changeColumnType(
+          pg.db,
+          { table: 'g_type', column: 'amount', newType: 'bigint', newColumn: 'amount_big' },
+          quiet,
+        ),
+      );
+      assert.deepEqual(await tableShape(pg, 'g_type'), shape);
+      assert.deepEqual(await data('g_type'), sum);
+    });
+
+    test('the same expand resumes on its own new column after stopping before or after the trigger', async () => {
+      await people('g_resume');
+      // Stopped right after adding the column: same type, no value yet.
+      await pg.sql('alter table g_resume add column mail text');
+      await renameColumn(pg.db, { table: 'g_resume', from: 'email', to: 'mail' }, quiet);
+      const [copied] = await pg.sql<{ n: string }>(
+        'select count(*)::text as n from g_resume where mail = email',
+      );
+      assert.equal(copied!.n, '200');
+
+      // Stopped after attaching the trigger, with rows written through it since.
+      await people('g_resume2');
+      const facts = await pg.db.withSession((s) =>
+        readColumnFacts(s, { table: 'g_resume2' }, 'email', 'mail', 'test'),
+      );
+      const plan = planRenameColumn({ table: 'g_resume2', from: 'email', to: 'mail', facts }, pg.server);
+      await runPlan(pg.db, { ...plan, steps: plan.steps.slice(0, 3) }, quiet);
+      await pg.sql("update g_resume2 set email = 'new@x' where id = 1");
+      await renameColumn(pg.db, { table: 'g_resume2', from: 'email', to: 'mail' }, quiet);
+      const [same] = await pg.sql<{ n: string }>(
+        'select count(*)::text as n from g_resume2 where mail = email',
+      );
+      assert.equal(same!.n, '200');
+      assert.equal(await openExpansions('g_resume2'), 1);
+    });
+
+    test('contract after the table was dropped and recreated outside Ballast is refused', async () => {
+      await people('g_stale');
+      await renameColumn(pg.db, { table: 'g_stale', from: 'email', to: 'mail' }, quiet);
+      await pg.sql('drop table g_stale');
+      await pg.sql('create table g_stale (id int primary key, email text not null, mail text, contact text)');
+      await pg.sql(
+        "insert into g_stale select g, 'e' || g || '@x', null, 'c' || g from generate_series(1, 50) g",
+      );
+      const [shape, sum] = [await tableShape(pg, 'g_stale'), await data('g_stale')];
+      const error = await refusedWithConflict(contract(pg.db, { table: 'g_stale', column: 'email' }, quiet));
+      assert.match(
+        error.message,
+        /no longer matches expansion \d+ in ballast_expansions \(sync trigger \S+ is missing\)/,
+      );
+      assert.deepEqual(await tableShape(pg, 'g_stale'), shape);
+      assert.deepEqual(await data('g_stale'), sum);
+      assert.equal((await listBackups(pg.db, { table: 'g_stale' })).length, 0, 'no backup was even started');
+      assert.equal(await openExpansions('g_stale'), 1);
+    });
+
+    test('contract resumes after stopping right after the old column was dropped', async () => {
+      await people('g_contract');
+      await renameColumn(pg.db, { table: 'g_contract', from: 'email', to: 'mail' }, quiet);
+      const [expansion] = await pendingContractions(pg.db, { table: 'g_contract' });
+      const backup = await backupColumn(pg.db, { table: 'g_contract', column: 'email' });
+      const plan = planContract({ expansion: expansion!, backupId: backup.id }, pg.server);
+      const dropped = plan.steps.findIndex((s) => s.id.endsWith(':drop-old-column'));
+      await runPlan(pg.db, { ...plan, steps: plan.steps.slice(0, dropped + 1) }, quiet);
+      const result = await contract(pg.db, { table: 'g_contract', column: 'mail' }, quiet);
+      assert.equal(result.backupId, backup.id);
+      assert.equal(await openExpansions('g_contract'), 0);
+      const shape = await tableShape(pg, 'g_contract');
+      assert.ok(!shape.some((l) => l.startsWith('trigger ')), shape.join('\n'));
+      assert.ok(!shape.some((l) => l.startsWith('column email ')), shape.join('\n'));
+    });
+  });
+}
