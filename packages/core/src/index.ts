@@ -61,6 +61,8 @@ export {
   BallastError,
   LockedError,
   LockTimeoutError,
+  type MissingPrivilege,
+  PrivilegeError,
   StepFailedError,
   UnsafeOperationError,
   UnsupportedServerError,
@@ -153,6 +155,13 @@ export {
   renderBar,
   silentProgress,
 } from './report/progress.js';
+export {
+  BOOKKEEPING,
+  type BookkeepingName,
+  requireBookkeeping,
+  type SetupOptions,
+  setupSql,
+} from './run/bookkeeping.js';
 export { withMigratorLock } from './run/migrator-lock.js';
 export {
   type MigratorLockOptions,

@@ -5,6 +5,7 @@ import { quoteIdent } from '../dialects/quote.js';
 import { BallastError } from '../errors.js';
 import { requireConfirmUnused } from '../ops/drop-guard.js';
 import { freezePlan, type Plan } from '../plan.js';
+import { requireBookkeeping, runBookkeeping } from '../run/bookkeeping.js';
 import type { RunOptions } from '../run/options.js';
 import { runPlan } from '../run/run-plan.js';
 import { type BackupRecord, selectBackups } from './catalog.js';
@@ -50,6 +51,8 @@ export async function dropColumnWithBackup(
   options: DropWithBackupOptions = {},
 ): Promise<BackupRecord> {
   requireConfirmUnused('drop column', `${displayTable(ref)}.${ref.column}`, ref.confirmUnused);
+  const names = ['backups', 'backupSchema', ...runBookkeeping(db, options.run, false)] as const;
+  await requireBookkeeping(db, names, `drop column ${displayTable(ref)}.${ref.column}`);
   const present = await db.withSession((s) => readColumn(s, ref, ref.column));
   const backup = present ? await backupColumn(db, ref, options) : await earlierBackup(db, ref, options);
   await runPlan(db, dropColumnPlan(ref, backup.id), options.run ?? {});

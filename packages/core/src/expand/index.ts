@@ -13,6 +13,7 @@ import { planContract } from '../ops/contract.js';
 import { planRenameColumn } from '../ops/rename-column.js';
 import { planUndoContract } from '../ops/undo-contract.js';
 import { freezePlan, type Plan } from '../plan.js';
+import { type BookkeepingName, requireBookkeeping, runBookkeeping } from '../run/bookkeeping.js';
 import type { RunOptions, RunReport } from '../run/options.js';
 import { runPlan } from '../run/run-plan.js';
 import { type ExpansionRecord, ensureExpansionsTable, selectExpansions } from './catalog.js';
@@ -63,6 +64,7 @@ export async function renameColumn(
   input: RenameColumnRequest,
   options: ExpandOptions = {},
 ): Promise<RunReport> {
+  await requireExpandBookkeeping(db, options, `rename ${displayTable(input)}.${input.from}`);
   await ensureExpansionsTable(db);
   const plan = await planWithFacts(db, input, input.from, input.to, (facts, server) =>
     planRenameColumn({ ...input, facts, migration: options.migration }, server),
@@ -78,12 +80,19 @@ export async function changeColumnType(
   input: ChangeColumnTypeRequest,
   options: ExpandOptions = {},
 ): Promise<RunReport> {
+  await requireExpandBookkeeping(db, options, `change type of ${displayTable(input)}.${input.column}`);
   await ensureExpansionsTable(db);
   const newColumn = input.newColumn ?? defaultNewColumn(input.column);
   const plan = await planWithFacts(db, input, input.column, newColumn, (facts, server) =>
     planChangeColumnType({ ...input, facts, migration: options.migration }, server),
   );
   return runPlan(db, plan, options);
+}
+
+/** Before any change: the expansion records, the runner's tables and, for a contract, the backups. */
+function requireExpandBookkeeping(db: Database, options: RunOptions, where: string, backups = false) {
+  const names: BookkeepingName[] = ['expansions', ...runBookkeeping(db, options, true)];
+  return requireBookkeeping(db, backups ? [...names, 'backups', 'backupSchema'] : names, where);
 }
 
 async function findExpansion(
@@ -113,6 +122,7 @@ export async function undoExpand(
   ref: TableName & { readonly column: string },
   options: ExpandOptions = {},
 ) {
+  await requireExpandBookkeeping(db, options, `undo expand of ${displayTable(ref)}.${ref.column}`);
   const e = await findExpansion(db, ref, ref.column, 'expanded');
   const plan = await planWithFacts(
     db,
@@ -158,6 +168,7 @@ export async function contract(
   ref: TableName & { readonly column: string },
   options: ContractOptions = {},
 ): Promise<ContractResult> {
+  await requireExpandBookkeeping(db, options, `contract ${displayTable(ref)}.${ref.column}`, true);
   const expansion = await findExpansion(db, ref, ref.column, 'expanded');
   const table = { table: expansion.table, schema: expansion.schema };
   const stillThere = await db.withSession((s) => readColumn(s, table, expansion.oldColumn));
@@ -195,6 +206,7 @@ export async function undoContract(
   ref: TableName & { readonly column: string },
   options: ContractOptions = {},
 ): Promise<RunReport> {
+  await requireExpandBookkeeping(db, options, `undo contract of ${displayTable(ref)}.${ref.column}`, true);
   const e = await findExpansion(db, ref, ref.column, 'contracted');
   if (e.backupId === null) {
     throw new BallastError(`undo contract of ${e.table}.${e.oldColumn}: no backup was recorded`, {
