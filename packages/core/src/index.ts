@@ -144,6 +144,7 @@ export {
   freezePlan,
   type LockMode,
   type Plan,
+  type Requirement,
   type SqlStep,
   type Step,
   type TimeoutPolicy,
@@ -158,7 +159,8 @@ export {
 export {
   BOOKKEEPING,
   type BookkeepingName,
-  requireBookkeeping,
+  type Needs,
+  requirePrivileges,
   type SetupOptions,
   setupSql,
 } from './run/bookkeeping.js';

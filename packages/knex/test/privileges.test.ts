@@ -3,6 +3,7 @@
  * database. Without the admin's setup, every helper fails before any change, naming the missing
  * privilege and the GRANT; after `setupSql({ role })` (and CREATE on the table's schema where a
  * helper creates objects there), every helper works and Ballast's tables stay the admin's.
+ * What docs/privileges.md says each helper needs is checked here.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -72,6 +73,10 @@ for (const server of pgServers())
       `insert into accounts (email, note, legacy) select 'u' || g || '@x', 'note ' || g, 'l' || g from generate_series(1, 300) g`,
     );
     await admin.query('create table archive (id int primary key)');
+    await admin.query('create table admin_plans (id bigint primary key)');
+    await admin.query(
+      "create table admin_notes (id int primary key, body text, size int); insert into admin_notes values (1, 'abc', null)",
+    );
     for (const table of ['accounts', 'archive'])
       await admin.query(`alter table ${table} owner to ${q(role)}`);
     const [dbCreate] = await admin.query<{ ok: boolean }>(
@@ -120,6 +125,31 @@ for (const server of pgServers())
     await b.dropColumn('accounts', 'legacy', { confirmUnused: true });
     await b.reverse.dropColumn('accounts', 'legacy', { confirmUnused: true });
     await b.dropTable('archive', { confirmUnused: true });
+    // What it lacks for the others is named before any change, with the statement to run.
+    const unchanged = await describeTable(admin, 'accounts');
+    const createHere = [
+      'CREATE on schema public (indexes and trigger functions are created there)',
+      `GRANT CREATE ON SCHEMA public TO ${q(role)}`,
+    ] as const;
+    await rejectsWithPrivilege(b.addIndexConcurrently('accounts', ['email']), ...createHere);
+    await rejectsWithPrivilege(b.renameColumn('accounts', 'email', 'email_address'), ...createHere);
+    const [me] = await admin.query<{ name: string }>('select current_user as name');
+    await rejectsWithPrivilege(
+      b.safeAddColumn('admin_plans', 'label', 'text'),
+      `ownership of admin_plans (owned by ${me!.name}; ALTER and DROP need it)`,
+      `ALTER TABLE admin_plans OWNER TO ${q(role)}`,
+    );
+    assert.deepEqual(await describeTable(admin, 'accounts'), unchanged, 'nothing changed');
+    // A backfill writes rows only: SELECT and UPDATE on someone else's table are enough.
+    const fill = () => b.backfill('admin_notes', { size: 'length(body)' });
+    await rejectsWithPrivilege(
+      fill(),
+      'SELECT and UPDATE on admin_notes (the backfill writes its rows)',
+      `GRANT SELECT, UPDATE ON admin_notes TO ${q(role)}`,
+    );
+    await admin.query(`grant select, update on admin_notes to ${q(role)}`);
+    await fill();
+    assert.deepEqual(await admin.query('select size from admin_notes'), [{ size: 3 }]);
 
     // 3. Creating in the table's schema (indexes, expand's trigger function, a table moved back)
     // needs CREATE on it; with that, the rest works too.
@@ -129,6 +159,14 @@ for (const server of pgServers())
     await b.addUnique('accounts', ['email']);
     await b.renameColumn('accounts', 'email', 'email_address');
     await b.contract('accounts', 'email');
+    await b.safeAddColumn('accounts', 'plan_id', { type: 'bigint' });
+    await rejectsWithPrivilege(
+      b.addForeignKey('accounts', ['plan_id'], { table: 'admin_plans', columns: ['id'] }),
+      'REFERENCES on admin_plans (a foreign key points at it)',
+      `GRANT REFERENCES ON admin_plans TO ${q(role)}`,
+    );
+    await admin.query(`grant references on admin_plans to ${q(role)}`);
+    await b.addForeignKey('accounts', ['plan_id'], { table: 'admin_plans', columns: ['id'] });
 
     const after = await describeTable(admin, 'accounts');
     assert.equal(after.columns.plan?.default, "'free'::text");

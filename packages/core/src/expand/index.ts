@@ -13,7 +13,7 @@ import { planContract } from '../ops/contract.js';
 import { planRenameColumn } from '../ops/rename-column.js';
 import { planUndoContract } from '../ops/undo-contract.js';
 import { freezePlan, type Plan } from '../plan.js';
-import { type BookkeepingName, requireBookkeeping, runBookkeeping } from '../run/bookkeeping.js';
+import { type BookkeepingName, requirePrivileges, runBookkeeping } from '../run/bookkeeping.js';
 import type { RunOptions, RunReport } from '../run/options.js';
 import { runPlan } from '../run/run-plan.js';
 import { type ExpansionRecord, ensureExpansionsTable, selectExpansions } from './catalog.js';
@@ -92,7 +92,11 @@ export async function changeColumnType(
 /** Before any change: the expansion records, the runner's tables and, for a contract, the backups. */
 function requireExpandBookkeeping(db: Database, options: RunOptions, where: string, backups = false) {
   const names: BookkeepingName[] = ['expansions', ...runBookkeeping(db, options, true)];
-  return requireBookkeeping(db, backups ? [...names, 'backups', 'backupSchema'] : names, where);
+  return requirePrivileges(
+    db,
+    { bookkeeping: backups ? [...names, 'backups', 'backupSchema'] : names },
+    where,
+  );
 }
 
 async function findExpansion(
@@ -146,6 +150,7 @@ const expandInputOf = (e: ExpansionRecord) => ({
 const reversed = (plan: Plan): Plan =>
   freezePlan({
     operation: `${plan.operation} (reverse)`,
+    ...(plan.requires ? { requires: plan.requires } : {}),
     target: plan.target,
     steps: plan.reverse,
     reverse: [],

@@ -1,7 +1,7 @@
 import { constraintExists, constraintMissing, type TableRef } from '../dialects/pg-catalog.js';
 import type { ServerInfo } from '../dialects/server.js';
 import { freezePlan, type Plan, type SqlStep } from '../plan.js';
-import { displayName, qi, qtable, requireFragment, sqlStep } from './shared.js';
+import { displayName, ownerOf, qi, qtable, requireFragment, sqlStep } from './shared.js';
 
 export interface AddCheckInput extends TableRef {
   readonly name: string;
@@ -58,6 +58,7 @@ export function planAddCheck(input: AddCheckInput, _server: ServerInfo): Plan {
   const expression = requireFragment(target, 'CHECK expression', input.expression);
   return freezePlan({
     operation: 'add-check',
+    requires: ownerOf(input),
     target,
     steps: validatedConstraintSteps(input, input.name, `CHECK (${expression})`, id),
     reverse: [dropConstraintStep(input, input.name, id)],

@@ -11,7 +11,7 @@ import { UnsafeOperationError } from '../errors.js';
 import { freezePlan, type Plan, type Step } from '../plan.js';
 import { backfillStep } from './backfill.js';
 import { notNullSteps } from './set-not-null.js';
-import { displayName, qi, qtable, requireFragment, sqlStep } from './shared.js';
+import { displayName, ownerOf, qi, qtable, requireFragment, sqlStep } from './shared.js';
 import { defaultVolatility } from './volatility.js';
 
 export type ColumnDefault =
@@ -102,6 +102,7 @@ export function planAddColumn(input: AddColumnInput, server: ServerInfo): Plan {
     const withDefault = isNullDefault ? '' : ` DEFAULT ${defaultSql}`;
     return freezePlan({
       operation: 'add-column',
+      requires: ownerOf(input),
       target,
       steps: [
         addColumn(
@@ -140,6 +141,7 @@ export function planAddColumn(input: AddColumnInput, server: ServerInfo): Plan {
   ];
   return freezePlan({
     operation: 'add-column',
+    requires: ownerOf(input),
     target,
     steps,
     reverse,

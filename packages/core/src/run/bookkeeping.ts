@@ -4,10 +4,12 @@ import type { Database, Session } from '../db.js';
 import { quoteIdent } from '../dialects/quote.js';
 import { type MissingPrivilege, PrivilegeError } from '../errors.js';
 import { DDL as EXPANSIONS_DDL, EXPANSIONS_TABLE, UNIQUE as EXPANSIONS_UNIQUE } from '../expand/catalog.js';
+import type { Requirement } from '../plan.js';
 import type { ObjectKind } from './ensure-table.js';
 import { DDL as JOURNAL_DDL } from './journal.js';
 import { DDL as LOCKS_DDL } from './migrator-lock.js';
 import type { RunOptions } from './options.js';
+import { requirementGaps } from './table-privileges.js';
 
 /**
  * Ballast's own objects in the migrated database, in one list: what each is for, and what a role
@@ -149,21 +151,26 @@ export function runBookkeeping(
 
 const checked = new WeakMap<Database, Set<BookkeepingName>>();
 
+export interface Needs {
+  /** Ballast's own objects the call uses (created when missing, if the role may). */
+  readonly bookkeeping?: readonly BookkeepingName[];
+  /** Privileges on the application's tables (a plan's `requires`). */
+  readonly requires?: readonly Requirement[] | undefined;
+}
+
 /**
- * Fails before any change when the current role can neither use nor create one of `names`: the
- * error lists each missing privilege with the GRANT that gives it. A success is remembered per
- * Database, so a run's many helpers pay for the check once.
+ * Fails before any change when the current role lacks a privilege the call needs: it can neither
+ * use nor create one of Ballast's objects, or lacks one of the plan's requirements. The error
+ * lists every gap with the GRANT that closes it. Bookkeeping successes are remembered per
+ * Database, so a run's many helpers check those once.
  */
-export async function requireBookkeeping(
-  db: Database,
-  names: readonly BookkeepingName[],
-  where: string,
-): Promise<void> {
+export async function requirePrivileges(db: Database, needs: Needs, where: string): Promise<void> {
   if (db.dialect !== 'postgres') return;
   const done = checked.get(db) ?? new Set<BookkeepingName>();
   checked.set(db, done);
-  const todo = [...new Set(names)].filter((n) => !done.has(n));
-  if (todo.length === 0) return;
+  const todo = [...new Set(needs.bookkeeping ?? [])].filter((n) => !done.has(n));
+  const requires = needs.requires ?? [];
+  if (todo.length === 0 && requires.length === 0) return;
   const { gaps, role } = await db.withSession(async (s) => {
     const [who] = await s.query<{ role: string }>('select current_user as role');
     const role = quoteIdent('postgres', who!.role);
@@ -172,6 +179,7 @@ export async function requireBookkeeping(
       const o: BookkeepingObject = BOOKKEEPING[name];
       gaps.push(...(o.kind === 'schema' ? await schemaGaps(s, o, role) : await relationGaps(s, o, role)));
     }
+    gaps.push(...(await requirementGaps(s, requires, who!.role)));
     return { gaps, role: who!.role };
   });
   if (gaps.length > 0) throw privilegeError(role, gaps, where);

@@ -27,17 +27,17 @@ export class CheckpointConflictError extends BallastError {
 }
 
 export const CHECKPOINT_DDL = `create table if not exists ${CHECKPOINT_TABLE} (
-      job text primary key,
-      target text not null,
-      paging text not null,
-      last_key jsonb,
-      upper_key jsonb,
-      rows_done bigint not null default 0,
-      batches bigint not null default 0,
-      status text not null check (status in ('running', 'done', 'cancelled', 'failed')),
-      error text,
-      started_at timestamptz not null default now(),
-      updated_at timestamptz not null default now())`;
+  job text primary key,
+  target text not null,
+  paging text not null,
+  last_key jsonb,
+  upper_key jsonb,
+  rows_done bigint not null default 0,
+  batches bigint not null default 0,
+  status text not null check (status in ('running', 'done', 'cancelled', 'failed')),
+  error text,
+  started_at timestamptz not null default now(),
+  updated_at timestamptz not null default now())`;
 
 const checkpointTableExists = (session: Session) => objectExists(session, 'relation', CHECKPOINT_TABLE);
 
