@@ -14,6 +14,7 @@ import {
   FUZZ_PARENT_REF,
   FUZZ_RENAMED_FROM,
   FUZZ_RENAMED_TO,
+  FUZZ_RETYPED,
   FUZZ_TABLE,
   fuzzColumn,
   HOSTILE_VALUES,
@@ -44,7 +45,8 @@ async function createTables(conn: SqlConnection): Promise<void> {
   await conn.query(
     `create table ${q(FUZZ_TABLE)} (id bigserial primary key, name text not null, ${q(FUZZ_PARENT_REF)} bigint,
        ${q(FUZZ_DROPPED)} text default ${standardString(DROPPED_DEFAULT)},
-       ${q(FUZZ_RENAMED_FROM)} text default ${standardString(RENAMED_DEFAULT)})`,
+       ${q(FUZZ_RENAMED_FROM)} text default ${standardString(RENAMED_DEFAULT)},
+       ${q(FUZZ_RETYPED)} text default ${standardString(DROPPED_DEFAULT)})`,
   );
   await conn.query(
     `insert into ${q(FUZZ_TABLE)} (name, ${q(FUZZ_PARENT_REF)}, ${q(FUZZ_DROPPED)}, ${q(FUZZ_RENAMED_FROM)})
@@ -108,6 +110,13 @@ for (const server of pgServers())
         }
       }
       assert.equal(row[FUZZ_RENAMED_TO], RENAMED_DEFAULT, 'contract moved the default byte-exact');
+      const retyped = DROPPED_DEFAULT.replace('C:\\new', 'D:\\new');
+      assert.equal(
+        row[`${FUZZ_RETYPED}_new`],
+        retyped,
+        "the sync trigger's 'C:\\new' is a backslash and an n",
+      );
+      assert.equal(old[`${FUZZ_RETYPED}_new`], retyped, 'the backfill converted existing values');
       assert.equal(old[FUZZ_RENAMED_TO], "note ' 1", 'expand copied the values');
       const [wrongFill] = await conn.query<{ n: string }>(
         `select count(*) as n from ${q(FUZZ_TABLE)} where name <> 'fresh' and ${q(FUZZ_FILLED)} is distinct from $1 || name`,
