@@ -105,3 +105,25 @@ export class IdentifierTooLongError extends BallastError {
     super(message, details);
   }
 }
+
+/** One privilege the current role lacks, and the GRANT (or admin statement) that gives it. */
+export interface MissingPrivilege {
+  /** What needs it, e.g. `ballast_locks (the migrator lock)` or `table public.users`. */
+  readonly object: string;
+  /** e.g. `CREATE on schema public`, `INSERT, UPDATE on table public.ballast_locks`. */
+  readonly privilege: string;
+  /** The statement an admin runs; null when no single GRANT fixes it. */
+  readonly grant: string | null;
+}
+
+/** The role cannot do what the helper needs; raised before any change, listing every gap. */
+export class PrivilegeError extends BallastError {
+  override readonly name = 'PrivilegeError';
+  constructor(
+    message: string,
+    readonly missing: readonly MissingPrivilege[],
+    details: ConstructorParameters<typeof BallastError>[1] = {},
+  ) {
+    super(message, details);
+  }
+}

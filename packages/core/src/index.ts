@@ -62,7 +62,9 @@ export {
   IdentifierTooLongError,
   LockedError,
   LockTimeoutError,
+  type MissingPrivilege,
   ObjectConflictError,
+  PrivilegeError,
   StepFailedError,
   UnsafeOperationError,
   UnsupportedServerError,
@@ -150,6 +152,7 @@ export {
   freezePlan,
   type LockMode,
   type Plan,
+  type Requirement,
   type SqlStep,
   type Step,
   type TimeoutPolicy,
@@ -161,6 +164,14 @@ export {
   renderBar,
   silentProgress,
 } from './report/progress.js';
+export {
+  BOOKKEEPING,
+  type BookkeepingName,
+  type Needs,
+  requirePrivileges,
+  type SetupOptions,
+  setupSql,
+} from './run/bookkeeping.js';
 export { withMigratorLock } from './run/migrator-lock.js';
 export {
   type MigratorLockOptions,

@@ -83,6 +83,17 @@ export interface BackfillSpec {
 
 export type Step = SqlStep | BackfillStep;
 
+/**
+ * A privilege the plan needs on the application's tables, checked by the runner before the first
+ * step: `owner` to ALTER or DROP (an index: its table's owner), `create` for CREATE on the table's
+ * schema (indexes, trigger functions), `references` on a foreign key's target, `update` for rows
+ * a backfill writes.
+ */
+export interface Requirement {
+  readonly privilege: 'owner' | 'create' | 'references' | 'update';
+  readonly table: { readonly table: string; readonly schema?: string | undefined };
+}
+
 export interface Plan {
   /** Operation kind, e.g. `add-column`. */
   readonly operation: string;
@@ -93,6 +104,8 @@ export interface Plan {
   readonly reverse: readonly Step[];
   /** Things the user must know (e.g. what the application must do between phases). */
   readonly notes: readonly string[];
+  /** Privileges on the application's tables the steps need (both directions). Default none checked. */
+  readonly requires?: readonly Requirement[];
 }
 
 export function freezePlan(plan: Plan): Plan {

@@ -182,6 +182,7 @@ export function ballast(knex: Knex, options: BallastOptions = {}): Ballast {
 function reversed(plan: Plan): Plan {
   return freezePlan({
     operation: `${plan.operation} (reverse)`,
+    ...(plan.requires ? { requires: plan.requires } : {}),
     target: plan.target,
     steps: plan.reverse,
     reverse: plan.steps,

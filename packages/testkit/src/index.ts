@@ -7,6 +7,7 @@ export {
   pgTestDatabase,
   type TestDatabase,
 } from './databases.js';
+export { HOSTILE_VALUES } from './hostile.js';
 export { mysqlServerVersion, startLocalMariaDb, startMariaDb } from './mariadb.js';
 export { mongoServerVersion, startLocalFerretDb, startMongo } from './mongo.js';
 export {

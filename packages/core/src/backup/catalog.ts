@@ -1,5 +1,6 @@
 import type { Session } from '../db.js';
 import { BallastError } from '../errors.js';
+import { objectExists } from '../run/ensure-table.js';
 
 /**
  * The backup catalog: one row per backup in `ballast_backups` (in the migrated database, so it
@@ -40,11 +41,19 @@ export interface BackupRecord {
 }
 
 export async function ensureBackupCatalog(session: Session): Promise<void> {
+  if (
+    (await objectExists(session, 'schema', BACKUP_SCHEMA)) &&
+    (await objectExists(session, 'relation', BACKUP_CATALOG))
+  )
+    return;
   // Serialised: two deploys creating the catalog at once would race on pg_type's unique index.
   await session.query('select pg_advisory_lock(hashtext($1))', [BACKUP_CATALOG]);
   try {
-    await session.query(`create schema if not exists ${BACKUP_SCHEMA}`);
-    await session.query(`create table if not exists ${BACKUP_CATALOG} (
+    // Only what is missing: an admin may have created them for a role without CREATE (setupSql).
+    if (!(await objectExists(session, 'schema', BACKUP_SCHEMA)))
+      await session.query(`create schema if not exists ${BACKUP_SCHEMA}`);
+    if (!(await objectExists(session, 'relation', BACKUP_CATALOG)))
+      await session.query(`create table if not exists ${BACKUP_CATALOG} (
       id bigserial primary key,
       kind text not null check (kind in ('column', 'table')),
       status text not null default 'copying' check (status in ('copying', 'ready', 'restored', 'purged')),

@@ -11,7 +11,9 @@ import {
 } from '../dialects/pg-introspect.js';
 import { quoteIdent, quoteQualified } from '../dialects/quote.js';
 import { BallastError, UnsafeOperationError } from '../errors.js';
+import { ownerOf } from '../ops/shared.js';
 import type { ProgressReporter } from '../report/progress.js';
+import { requirePrivileges } from '../run/bookkeeping.js';
 import { copyInKeyBatches } from './batches.js';
 import { type BackupRecord, ensureBackupCatalog, insertBackup, setBackupStatus } from './catalog.js';
 import { type DdlOptions, runDdl } from './ddl.js';
@@ -51,6 +53,7 @@ export async function backupColumn(
   options: BackupOptions = {},
 ): Promise<BackupRecord> {
   const where = `backup of ${displayTable(ref)}.${ref.column}`;
+  await requirePrivileges(db, { bookkeeping: ['backups', 'backupSchema'] }, where);
   const { info, keys, schema, record } = await db.withSession(async (s) => {
     const info = await requireColumn(s, ref, ref.column, where);
     const keys = await primaryKeyWithout(
@@ -126,6 +129,7 @@ export async function restoreColumn(
   const ref = { schema: backup.sourceSchema, table: backup.sourceTable };
   const column = backup.sourceColumn!;
   const where = `restore of ${displayTable(ref)}.${column} from backup ${backup.id}`;
+  await requirePrivileges(db, { bookkeeping: ['backups', 'backupSchema'], requires: ownerOf(ref) }, where);
   const t = regclassName(ref);
   const [existing, keys] = await db.withSession(
     async (s) => [await readColumn(s, ref, column), await primaryKey(s, ref)] as const,

@@ -1,4 +1,5 @@
 import type { Database } from '../db.js';
+import { pinSettingsSql, withPinnedSettings } from '../dialects/pg-session.js';
 import { LockTimeoutError } from '../errors.js';
 import { type RetryOptions, RUN_DEFAULTS } from '../run/options.js';
 import { backoffDelayMs, isLockTimeout, retrySettings, sleep } from '../run/retry.js';
@@ -25,13 +26,17 @@ export async function runDdl(
   for (let attempt = 1; ; attempt++) {
     try {
       await db.withSession(async (s) => {
+        // Pinned settings as in the runner: a restored default is SQL text read back with them.
         if (db.inTransaction) {
-          for (const st of statements) await s.query(st.sql, st.params ?? []);
+          await withPinnedSettings(s, async () => {
+            for (const st of statements) await s.query(st.sql, st.params ?? []);
+          });
           return;
         }
         await s.query('begin');
         try {
           await s.query(`set local lock_timeout = ${timeout}`);
+          await s.query(pinSettingsSql(true));
           for (const st of statements) await s.query(st.sql, st.params ?? []);
           await s.query('commit');
         } catch (error) {

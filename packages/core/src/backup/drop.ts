@@ -4,7 +4,9 @@ import { displayTable, readColumn, regclassName } from '../dialects/pg-introspec
 import { quoteIdent } from '../dialects/quote.js';
 import { BallastError } from '../errors.js';
 import { requireConfirmUnused } from '../ops/drop-guard.js';
+import { ownerOf } from '../ops/shared.js';
 import { freezePlan, type Plan } from '../plan.js';
+import { requirePrivileges, runBookkeeping } from '../run/bookkeeping.js';
 import type { RunOptions } from '../run/options.js';
 import { runPlan } from '../run/run-plan.js';
 import { type BackupRecord, selectBackups } from './catalog.js';
@@ -20,6 +22,7 @@ function dropColumnPlan(ref: ColumnRef, backupId: number): Plan {
   const target = `${displayTable(ref)}.${ref.column}`;
   return freezePlan({
     operation: 'drop-column-with-backup',
+    requires: ownerOf({ table: ref.table, schema: ref.schema }),
     target,
     steps: [
       {
@@ -50,6 +53,13 @@ export async function dropColumnWithBackup(
   options: DropWithBackupOptions = {},
 ): Promise<BackupRecord> {
   requireConfirmUnused('drop column', `${displayTable(ref)}.${ref.column}`, ref.confirmUnused);
+  const names = ['backups', 'backupSchema', ...runBookkeeping(db, options.run, false)] as const;
+  const requires = ownerOf({ table: ref.table, schema: ref.schema });
+  await requirePrivileges(
+    db,
+    { bookkeeping: names, requires },
+    `drop column ${displayTable(ref)}.${ref.column}`,
+  );
   const present = await db.withSession((s) => readColumn(s, ref, ref.column));
   const backup = present ? await backupColumn(db, ref, options) : await earlierBackup(db, ref, options);
   await runPlan(db, dropColumnPlan(ref, backup.id), options.run ?? {});

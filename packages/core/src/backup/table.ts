@@ -3,6 +3,8 @@ import { displayTable, regclassName, type TableName, tableSchema } from '../dial
 import { quoteIdent, quoteQualified } from '../dialects/quote.js';
 import { BallastError } from '../errors.js';
 import { requireConfirmUnused } from '../ops/drop-guard.js';
+import { ownerOf } from '../ops/shared.js';
+import { requirePrivileges } from '../run/bookkeeping.js';
 import {
   BACKUP_SCHEMA,
   type BackupRecord,
@@ -26,6 +28,7 @@ export async function backupTable(
   options: BackupOptions = {},
 ): Promise<BackupRecord> {
   const where = `backup of table ${displayTable(ref)}`;
+  await requirePrivileges(db, { bookkeeping: ['backups', 'backupSchema'], requires: ownerOf(ref) }, where);
   const record = await db.withSession(async (s) => {
     const schema = await tableSchema(s, ref);
     if (!schema) {

@@ -1,5 +1,6 @@
 import type { Session } from '../db.js';
 import { BallastError, UnsafeOperationError } from '../errors.js';
+import { withPinnedSettings } from './pg-session.js';
 import { quoteQualified, requireIdentifierLength } from './quote.js';
 
 /**
@@ -52,18 +53,21 @@ export async function readColumn(
 ): Promise<ColumnInfo | undefined> {
   // `attname = $2` casts the parameter to name, cutting it to 63 bytes: refuse first.
   requireIdentifierLength('postgres', column);
-  const [row] = await session.query<{
-    type: string;
-    def: string | null;
-    notnull: boolean;
-    identity: string;
-    generated: string;
-  }>(
-    `select format_type(a.atttypid, a.atttypmod) as type, pg_get_expr(d.adbin, d.adrelid) as def,
+  // The default is SQL text run again later (restore, contract): read it as the runner runs it.
+  const [row] = await withPinnedSettings(session, () =>
+    session.query<{
+      type: string;
+      def: string | null;
+      notnull: boolean;
+      identity: string;
+      generated: string;
+    }>(
+      `select format_type(a.atttypid, a.atttypmod) as type, pg_get_expr(d.adbin, d.adrelid) as def,
             a.attnotnull as notnull, a.attidentity as identity, a.attgenerated as generated
        from pg_attribute a left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
       where a.attrelid = to_regclass($1) and a.attname = $2 and a.attnum > 0 and not a.attisdropped`,
-    [regclassName(ref), column],
+      [regclassName(ref), column],
+    ),
   );
   if (!row) return undefined;
   return {

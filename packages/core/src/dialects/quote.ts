@@ -47,10 +47,19 @@ export function quoteQualified(dialect: Dialect, name: string | { schema?: strin
     : quoteIdent(dialect, parts.name);
 }
 
-/** A SQL string literal, for the few places a value cannot be bound (DDL defaults, COMMENT). */
+/**
+ * A SQL string literal, for the few places a value cannot be bound (DDL defaults, COMMENT).
+ * Its meaning must not depend on server settings, so no backslash ever relies on one:
+ * - PostgreSQL: quotes doubled; a value with a backslash becomes E'...' with backslashes doubled
+ *   (what `quote_literal()` does). E'' strings read escapes whatever `standard_conforming_strings`
+ *   says, and '' strings without a backslash mean the same under both values.
+ * - MySQL/MariaDB: quotes doubled; a value with a backslash becomes a hex literal with a utf8mb4
+ *   introducer, because a backslash in '' is an escape unless sql_mode has NO_BACKSLASH_ESCAPES.
+ */
 export function quoteLiteral(dialect: Dialect, value: string): string {
   if (value.includes('\0')) throw new TypeError('SQL literal contains a NUL byte');
   const body = value.replaceAll("'", "''");
-  if (dialect === 'postgres') return `'${body}'`;
-  return `'${body.replaceAll('\\', '\\\\')}'`;
+  if (!value.includes('\\')) return `'${body}'`;
+  if (dialect === 'postgres') return `E'${body.replaceAll('\\', '\\\\')}'`;
+  return `_utf8mb4 X'${Buffer.from(value, 'utf8').toString('hex').toUpperCase()}'`;
 }

@@ -7,7 +7,7 @@ import { ensureTable } from '../run/ensure-table.js';
  */
 export const EXPANSIONS_TABLE = 'ballast_expansions';
 
-const DDL = `create table if not exists ${EXPANSIONS_TABLE} (
+export const DDL = `create table if not exists ${EXPANSIONS_TABLE} (
   id bigserial primary key,
   kind text not null check (kind in ('rename-column', 'change-column-type')),
   status text not null default 'expanded' check (status in ('expanded', 'contracted')),
@@ -26,7 +26,7 @@ const DDL = `create table if not exists ${EXPANSIONS_TABLE} (
   backup_id bigint,
   created_at timestamptz not null default now(),
   contracted_at timestamptz)`;
-const UNIQUE = `create unique index if not exists ballast_expansions_open_key
+export const UNIQUE = `create unique index if not exists ballast_expansions_open_key
   on ${EXPANSIONS_TABLE} (table_schema, table_name, old_column) where status = 'expanded'`;
 
 export async function ensureExpansionsTable(db: Database): Promise<void> {

@@ -13,6 +13,7 @@ import { planContract } from '../ops/contract.js';
 import { planRenameColumn } from '../ops/rename-column.js';
 import { planUndoContract } from '../ops/undo-contract.js';
 import { freezePlan, type Plan } from '../plan.js';
+import { type BookkeepingName, requirePrivileges, runBookkeeping } from '../run/bookkeeping.js';
 import type { RunOptions, RunReport } from '../run/options.js';
 import { runPlan } from '../run/run-plan.js';
 import { type ExpansionRecord, ensureExpansionsTable, selectExpansions } from './catalog.js';
@@ -85,6 +86,7 @@ export async function renameColumn(
   input: RenameColumnRequest,
   options: ExpandOptions = {},
 ): Promise<RunReport> {
+  await requireExpandBookkeeping(db, options, `rename ${displayTable(input)}.${input.from}`);
   await ensureExpansionsTable(db);
   const plan = await planWithFacts(
     db,
@@ -105,6 +107,7 @@ export async function changeColumnType(
   input: ChangeColumnTypeRequest,
   options: ExpandOptions = {},
 ): Promise<RunReport> {
+  await requireExpandBookkeeping(db, options, `change type of ${displayTable(input)}.${input.column}`);
   await ensureExpansionsTable(db);
   const newColumn = input.newColumn ?? defaultNewColumn(input.column);
   const plan = await planWithFacts(
@@ -116,6 +119,16 @@ export async function changeColumnType(
     { newColumnFree: true },
   );
   return runPlan(db, plan, options);
+}
+
+/** Before any change: the expansion records, the runner's tables and, for a contract, the backups. */
+function requireExpandBookkeeping(db: Database, options: RunOptions, where: string, backups = false) {
+  const names: BookkeepingName[] = ['expansions', ...runBookkeeping(db, options, true)];
+  return requirePrivileges(
+    db,
+    { bookkeeping: backups ? [...names, 'backups', 'backupSchema'] : names },
+    where,
+  );
 }
 
 async function findExpansion(
@@ -145,6 +158,7 @@ export async function undoExpand(
   ref: TableName & { readonly column: string },
   options: ExpandOptions = {},
 ) {
+  await requireExpandBookkeeping(db, options, `undo expand of ${displayTable(ref)}.${ref.column}`);
   const e = await findExpansion(db, ref, ref.column, 'expanded');
   const plan = await planWithFacts(
     db,
@@ -168,6 +182,7 @@ const expandInputOf = (e: ExpansionRecord) => ({
 const reversed = (plan: Plan): Plan =>
   freezePlan({
     operation: `${plan.operation} (reverse)`,
+    ...(plan.requires ? { requires: plan.requires } : {}),
     target: plan.target,
     steps: plan.reverse,
     reverse: [],
@@ -190,6 +205,7 @@ export async function contract(
   ref: TableName & { readonly column: string },
   options: ContractOptions = {},
 ): Promise<ContractResult> {
+  await requireExpandBookkeeping(db, options, `contract ${displayTable(ref)}.${ref.column}`, true);
   const expansion = await findExpansion(db, ref, ref.column, 'expanded');
   await db.withSession((s) => requireExpansionInPlace(s, expansion, db.inTransaction === true));
   const table = { table: expansion.table, schema: expansion.schema };
@@ -233,6 +249,7 @@ export async function undoContract(
   ref: TableName & { readonly column: string },
   options: ContractOptions = {},
 ): Promise<RunReport> {
+  await requireExpandBookkeeping(db, options, `undo contract of ${displayTable(ref)}.${ref.column}`, true);
   const e = await findExpansion(db, ref, ref.column, 'contracted');
   if (e.backupId === null) {
     throw new BallastError(`undo contract of ${e.table}.${e.oldColumn}: no backup was recorded`, {

@@ -2,7 +2,7 @@ import { columnExists, columnMissing, type TableRef } from '../dialects/pg-catal
 import type { ServerInfo } from '../dialects/server.js';
 import { backfillStep } from '../ops/backfill.js';
 import { notNullSteps } from '../ops/set-not-null.js';
-import { defaultName, displayName, qi, qtable, sqlStep } from '../ops/shared.js';
+import { defaultName, displayName, ownerOf, qi, qtable, sqlStep } from '../ops/shared.js';
 import { freezePlan, type Plan, type Step } from '../plan.js';
 import { EXPANSIONS_TABLE, type ExpansionKind } from './catalog.js';
 import { copyConstraintSteps } from './copy-constraints.js';
@@ -138,6 +138,7 @@ export function planExpand(input: ExpandInput, server: ServerInfo): Plan {
   ];
   return freezePlan({
     operation: input.kind,
+    requires: ownerOf(ref, true),
     target,
     steps,
     reverse,

@@ -42,7 +42,13 @@ export function syncFunctionSql(spec: SyncSpec): string {
   const n = `NEW.${qi(spec.newColumn)}`;
   const forward = `${n} := ${convert(spec.forward, spec.oldColumn)};`;
   const backward = `${o} := ${convert(spec.backward, spec.newColumn)};`;
-  return `CREATE OR REPLACE FUNCTION ${syncFunctionName(spec)}() RETURNS trigger LANGUAGE plpgsql AS $ballast$
+  // The body is compiled in the application's sessions, under their standard_conforming_strings:
+  // SQL you wrote with a backslash in a string is pinned to the standard reading, as in every
+  // Ballast statement. Only then, since a SET clause costs a little on every row written.
+  const pin = `${spec.forward ?? ''}${spec.backward ?? ''}`.includes('\\')
+    ? ' SET standard_conforming_strings = on'
+    : '';
+  return `CREATE OR REPLACE FUNCTION ${syncFunctionName(spec)}() RETURNS trigger LANGUAGE plpgsql${pin} AS $ballast$
 BEGIN
   IF TG_OP = 'INSERT' THEN
     IF ${n} IS NOT NULL THEN ${backward} ELSE ${forward} END IF;

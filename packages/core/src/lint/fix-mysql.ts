@@ -46,8 +46,9 @@ function defaultOf(d: MysqlAst): { sql: string } | { value: string | number | bo
   const v = d?.value;
   if (!v) return undefined;
   if (v.type === 'number') return { value: Number(v.value) };
-  if (v.type === 'single_quote_string' || v.type === 'string')
-    return { value: String(v.value).replaceAll("''", "'") };
+  // The parser keeps the literal's source text (escapes undecoded, whose meaning depends on the
+  // server's sql_mode): the fix copies the literal as written rather than re-rendering a value.
+  if (v.type === 'single_quote_string') return { sql: `'${String(v.value)}'` };
   if (v.type === 'bool') return { value: Boolean(v.value) };
   if (v.type === 'null') return { value: null };
   const fn = v.type === 'function' ? v.name?.name?.[0]?.value : undefined;

@@ -2,7 +2,7 @@ import { constraintExists, constraintMissing, type TableRef } from '../dialects/
 import type { ServerInfo } from '../dialects/server.js';
 import type { ConstraintExpectation } from '../expect.js';
 import { freezePlan, type Plan, type SqlStep } from '../plan.js';
-import { displayName, qi, qtable, requireFragment, sqlStep } from './shared.js';
+import { displayName, ownerOf, qi, qtable, requireFragment, sqlStep } from './shared.js';
 
 export interface AddCheckInput extends TableRef {
   readonly name: string;
@@ -62,6 +62,7 @@ export function planAddCheck(input: AddCheckInput, _server: ServerInfo): Plan {
   const expression = requireFragment(target, 'CHECK expression', input.expression);
   return freezePlan({
     operation: 'add-check',
+    requires: ownerOf(input),
     target,
     steps: validatedConstraintSteps(input, input.name, `CHECK (${expression})`, id, 'ACCESS EXCLUSIVE', {
       kind: 'check',

@@ -12,7 +12,7 @@ import type { ColumnExpectation } from '../expect.js';
 import { freezePlan, type Plan, type Step } from '../plan.js';
 import { backfillStep } from './backfill.js';
 import { notNullSteps } from './set-not-null.js';
-import { displayName, qi, qtable, requireFragment, sqlStep } from './shared.js';
+import { displayName, ownerOf, qi, qtable, requireFragment, sqlStep } from './shared.js';
 import { defaultVolatility } from './volatility.js';
 
 export type ColumnDefault =
@@ -115,6 +115,7 @@ export function planAddColumn(input: AddColumnInput, server: ServerInfo): Plan {
     const withDefault = isNullDefault ? '' : ` DEFAULT ${defaultSql}`;
     return freezePlan({
       operation: 'add-column',
+      requires: ownerOf(input),
       target,
       steps: [
         addColumn(
@@ -153,6 +154,7 @@ export function planAddColumn(input: AddColumnInput, server: ServerInfo): Plan {
   ];
   return freezePlan({
     operation: 'add-column',
+    requires: ownerOf(input),
     target,
     steps,
     reverse,

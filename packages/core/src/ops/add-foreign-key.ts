@@ -13,6 +13,7 @@ import { dropConstraintStep, validatedConstraintSteps } from './add-check.js';
 import {
   defaultName,
   displayName,
+  ownerOf,
   qcolumns,
   qtable,
   referentialAction,
@@ -63,6 +64,10 @@ export function planAddForeignKey(input: AddForeignKeyInput, server: ServerInfo)
   ];
   return freezePlan({
     operation: 'add-foreign-key',
+    requires: [
+      ...ownerOf(input, input.index !== false),
+      { privilege: 'references', table: input.references },
+    ],
     target,
     steps,
     reverse: [

@@ -3,7 +3,7 @@ import { freezePlan, type Plan } from '../plan.js';
 import { dropConstraintStep } from './add-check.js';
 import { type AddUniqueInput, constraintUsingIndexSteps } from './add-unique.js';
 import { notNullSteps } from './set-not-null.js';
-import { defaultName, displayName, requireIdentifiers } from './shared.js';
+import { defaultName, displayName, ownerOf, requireIdentifiers } from './shared.js';
 
 export interface AddPrimaryKeyInput extends AddUniqueInput {}
 
@@ -19,6 +19,7 @@ export function planAddPrimaryKey(input: AddPrimaryKeyInput, server: ServerInfo)
   const id = `add-primary-key:${displayName(input)}.${name}`;
   return freezePlan({
     operation: 'add-primary-key',
+    requires: ownerOf(input, true),
     target: `${displayName(input)}(${input.columns.join(', ')})`,
     steps: [
       ...input.columns.flatMap((column) =>

@@ -3,7 +3,7 @@ import type { ServerInfo } from '../dialects/server.js';
 import { createIndexConcurrentlyStep } from '../index/concurrent-index.js';
 import { freezePlan, type Plan, type SqlStep } from '../plan.js';
 import { dropConstraintStep } from './add-check.js';
-import { defaultName, displayName, qi, qtable, requireIdentifiers, sqlStep } from './shared.js';
+import { defaultName, displayName, ownerOf, qi, qtable, requireIdentifiers, sqlStep } from './shared.js';
 
 export interface AddUniqueInput extends TableRef {
   readonly columns: readonly string[];
@@ -49,6 +49,7 @@ export function planAddUnique(input: AddUniqueInput, server: ServerInfo): Plan {
   const id = `add-unique:${displayName(input)}.${name}`;
   return freezePlan({
     operation: 'add-unique',
+    requires: ownerOf(input, true),
     target: `${displayName(input)}(${input.columns.join(', ')})`,
     steps: constraintUsingIndexSteps(input, 'UNIQUE', name, server, id),
     // Dropping the constraint drops its index too.

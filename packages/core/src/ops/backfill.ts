@@ -54,6 +54,7 @@ export function planBackfill(input: BackfillInput, _server: ServerInfo): Plan {
   const target = `${displayName(input)}(${Object.keys(input.set).join(', ')})`;
   return freezePlan({
     operation: 'backfill',
+    requires: [{ privilege: 'update', table: input }],
     target,
     steps: [backfillStep(input, `backfill:${target}`)],
     reverse: [],

@@ -4,7 +4,7 @@ import { EXPANSIONS_TABLE, type ExpansionRecord } from '../expand/catalog.js';
 import { syncSpecOf } from '../expand/plan-expand.js';
 import { dropSyncSteps } from '../expand/sync-trigger.js';
 import { freezePlan, type Plan } from '../plan.js';
-import { displayName, qi, qtable, sqlStep } from './shared.js';
+import { displayName, ownerOf, qi, qtable, sqlStep } from './shared.js';
 
 export interface ContractInput {
   /** The expansion being finished (pendingContractions / ballast_expansions). */
@@ -31,6 +31,7 @@ export function planContract(input: ContractInput, _server: ServerInfo): Plan {
   );
   return freezePlan({
     operation: 'contract',
+    requires: ownerOf(ref),
     target,
     steps: [
       // Without the trigger, inserts from the new version no longer fill the old column.

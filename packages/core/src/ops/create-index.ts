@@ -8,7 +8,7 @@ import {
   dropIndexConcurrentlyStep,
 } from '../index/concurrent-index.js';
 import { freezePlan, type Plan } from '../plan.js';
-import { displayName, requireIdentifiers, sqlStep } from './shared.js';
+import { displayName, ownerOf, requireIdentifiers, sqlStep } from './shared.js';
 
 export interface CreateIndexInput extends ConcurrentIndexSpec {}
 
@@ -19,6 +19,7 @@ export function planCreateIndex(input: CreateIndexInput, server: ServerInfo): Pl
   const id = `create-index:${displayName({ table: name, schema: input.schema })}`;
   return freezePlan({
     operation: 'create-index',
+    requires: ownerOf(input, true),
     target: `${displayName(input)}(${input.columns.join(', ')})`,
     steps: [createIndexConcurrentlyStep(input, server, id)],
     reverse: [dropIndexConcurrentlyStep({ name, schema: input.schema }, id)],

@@ -2,7 +2,7 @@ import { columnExists, columnMissing, columnNullable, type TableRef } from '../d
 import type { ServerInfo } from '../dialects/server.js';
 import { freezePlan, type Plan } from '../plan.js';
 import { DROPPED_PREFIX, requireConfirmUnused, setAsideSteps } from './drop-guard.js';
-import { displayName, fitName, qi, qtable, sqlStep } from './shared.js';
+import { displayName, fitName, ownerOf, qi, qtable, sqlStep } from './shared.js';
 
 export interface DropColumnInput extends TableRef {
   readonly column: string;
@@ -40,6 +40,7 @@ export function planDropColumn(input: DropColumnInput, _server: ServerInfo): Pla
   });
   return freezePlan({
     operation: 'drop-column',
+    requires: ownerOf(input),
     target,
     steps: [
       sqlStep({

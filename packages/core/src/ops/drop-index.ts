@@ -1,7 +1,7 @@
 import type { ServerInfo } from '../dialects/server.js';
 import { dropIndexConcurrentlyStep } from '../index/concurrent-index.js';
 import { freezePlan, type Plan } from '../plan.js';
-import { displayName } from './shared.js';
+import { displayName, ownerOf } from './shared.js';
 
 export interface DropIndexInput {
   readonly name: string;
@@ -13,6 +13,7 @@ export function planDropIndex(input: DropIndexInput, _server: ServerInfo): Plan 
   const target = displayName({ table: input.name, schema: input.schema });
   return freezePlan({
     operation: 'drop-index',
+    requires: ownerOf({ table: input.name, schema: input.schema }),
     target,
     steps: [dropIndexConcurrentlyStep(input, `drop-index:${target}`)],
     reverse: [],

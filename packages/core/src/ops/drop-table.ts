@@ -2,7 +2,7 @@ import { relationMissing, type TableRef, tableExists } from '../dialects/pg-cata
 import type { ServerInfo } from '../dialects/server.js';
 import { freezePlan, type Plan } from '../plan.js';
 import { DROPPED_PREFIX, droppedStamp, requireConfirmUnused, setAsideSteps } from './drop-guard.js';
-import { displayName, fitName, qi, qtable } from './shared.js';
+import { displayName, fitName, ownerOf, qi, qtable } from './shared.js';
 
 export interface DropTableInput extends TableRef {
   /** Required: the application no longer uses the table. */
@@ -37,6 +37,7 @@ export function planDropTable(input: DropTableInput, _server: ServerInfo): Plan 
   });
   return freezePlan({
     operation: 'drop-table',
+    requires: ownerOf(input),
     target,
     steps: [setAside],
     reverse: [restore],

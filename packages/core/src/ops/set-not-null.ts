@@ -8,7 +8,7 @@ import {
 import type { ServerInfo } from '../dialects/server.js';
 import { freezePlan, type Plan, type Step } from '../plan.js';
 import { dropConstraintStep } from './add-check.js';
-import { defaultName, displayName, qi, qtable, sqlStep } from './shared.js';
+import { defaultName, displayName, ownerOf, qi, qtable, sqlStep } from './shared.js';
 
 export interface SetNotNullInput extends TableRef {
   readonly column: string;
@@ -116,6 +116,7 @@ export function planSetNotNull(input: SetNotNullInput, server: ServerInfo): Plan
   const oldServer = !server.capabilities.notNullFromValidCheck;
   return freezePlan({
     operation: 'set-not-null',
+    requires: ownerOf(input),
     target,
     steps: notNullSteps(input, server, id),
     // On PG < 12 the rule is the kept CHECK constraint, not the column's NOT NULL.

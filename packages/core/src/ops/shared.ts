@@ -3,7 +3,7 @@ import { relationName, type TableRef } from '../dialects/pg-catalog.js';
 import { findStatementBreak } from '../dialects/pg-scan.js';
 import { quoteIdent } from '../dialects/quote.js';
 import { UnsafeOperationError } from '../errors.js';
-import type { SqlStep } from '../plan.js';
+import type { Requirement, SqlStep } from '../plan.js';
 
 /** Shared by the planners in ops/: step construction, default names, input checks. */
 
@@ -12,6 +12,12 @@ export const qtable = (ref: TableRef) => relationName(ref);
 export const qcolumns = (columns: readonly string[]) => columns.map(qi).join(', ');
 
 export const sqlStep = (step: Omit<SqlStep, 'kind'>): SqlStep => ({ kind: 'sql', ...step });
+
+/** What a plan on `ref` needs: ownership, and CREATE on its schema when it creates objects there. */
+export const ownerOf = (ref: TableRef, createsInSchema = false): Requirement[] => [
+  { privilege: 'owner', table: ref },
+  ...(createsInSchema ? [{ privilege: 'create' as const, table: ref }] : []),
+];
 
 /** `schema.table` or `table`, unquoted, for step ids and messages people read. */
 export const displayName = (ref: TableRef) => (ref.schema ? `${ref.schema}.${ref.table}` : ref.table);

@@ -7,7 +7,7 @@ import { createSyncSteps } from '../expand/sync-trigger.js';
 import { freezePlan, type Plan, type Step } from '../plan.js';
 import { backfillStep } from './backfill.js';
 import { notNullSteps } from './set-not-null.js';
-import { displayName, qi, qtable, sqlStep } from './shared.js';
+import { displayName, ownerOf, qi, qtable, sqlStep } from './shared.js';
 
 export interface UndoContractInput {
   readonly expansion: ExpansionRecord;
@@ -96,5 +96,12 @@ export function planUndoContract(input: UndoContractInput, server: ServerInfo): 
       params: [e.id],
     }),
   ];
-  return freezePlan({ operation: 'undo-contract', target, steps, reverse: [], notes: [] });
+  return freezePlan({
+    operation: 'undo-contract',
+    requires: ownerOf(ref, true),
+    target,
+    steps,
+    reverse: [],
+    notes: [],
+  });
 }

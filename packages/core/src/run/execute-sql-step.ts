@@ -1,4 +1,5 @@
 import type { Database, Session } from '../db.js';
+import { pinSettingsSql, RESET_PINNED_SQL } from '../dialects/pg-session.js';
 import { watchIndexBuild } from '../index/build-progress.js';
 import type { SqlStep } from '../plan.js';
 import type { ProgressReporter } from '../report/progress.js';
@@ -28,6 +29,7 @@ const ms = (n: number) => `'${Math.max(0, Math.floor(n))}ms'`;
  * - transactional, inside the caller's transaction: a SAVEPOINT instead of BEGIN, so a lock
  *   timeout can be rolled back and retried; the caller's timeouts are restored afterwards;
  * - non-transactional (CONCURRENTLY): session-level SET, statement, RESET, outside any transaction.
+ * Each also pins dialects/pg-session.ts's settings, so the statement's literals mean one thing.
  */
 export async function attemptSqlStep(
   db: Database,
@@ -88,6 +90,7 @@ async function runInOwnTransaction(
   try {
     await session.query(`SET LOCAL lock_timeout = ${ms(settings.lockTimeoutMs)}`);
     await session.query(`SET LOCAL statement_timeout = ${ms(settings.statementTimeoutMs)}`);
+    await session.query(pinSettingsSql(true));
     await statementWithPrepare(session, step, settings);
     await session.query('COMMIT');
   } catch (error) {
@@ -97,25 +100,26 @@ async function runInOwnTransaction(
 }
 
 async function runInSavepoint(session: Session, step: SqlStep, settings: AttemptSettings): Promise<void> {
-  const [saved] = await session.query<{ lt: string; st: string }>(
-    "select current_setting('lock_timeout') as lt, current_setting('statement_timeout') as st",
+  const [saved] = await session.query<{ lt: string; st: string; scs: string }>(
+    "select current_setting('lock_timeout') as lt, current_setting('statement_timeout') as st, current_setting('standard_conforming_strings') as scs",
   );
   await session.query('SAVEPOINT ballast_step');
   try {
     await session.query(`SET LOCAL lock_timeout = ${ms(settings.lockTimeoutMs)}`);
     await session.query(`SET LOCAL statement_timeout = ${ms(settings.statementTimeoutMs)}`);
+    await session.query(pinSettingsSql(true));
     await statementWithPrepare(session, step, settings);
     await session.query('RELEASE SAVEPOINT ballast_step');
   } catch (error) {
     await session.query('ROLLBACK TO SAVEPOINT ballast_step').catch(() => {});
     throw error;
   } finally {
-    // set_config(..., true) = SET LOCAL with a bound value: the caller's own timeouts come back.
+    // set_config(..., true) = SET LOCAL with a bound value: the caller's own settings come back.
     await session
-      .query("select set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true)", [
-        saved?.lt ?? '0',
-        saved?.st ?? '0',
-      ])
+      .query(
+        "select set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true), set_config('standard_conforming_strings', $3, true)",
+        [saved?.lt ?? '0', saved?.st ?? '0', saved?.scs ?? 'on'],
+      )
       .catch(() => {});
   }
 }
@@ -127,10 +131,12 @@ async function runOutsideTransaction(
 ): Promise<void> {
   await session.query(`SET lock_timeout = ${ms(settings.lockTimeoutMs)}`);
   await session.query(`SET statement_timeout = ${ms(settings.statementTimeoutMs)}`);
+  await session.query(pinSettingsSql(false));
   try {
     await statementWithPrepare(session, step, settings);
   } finally {
     await session.query('RESET lock_timeout').catch(() => {});
     await session.query('RESET statement_timeout').catch(() => {});
+    await session.query(RESET_PINNED_SQL).catch(() => {});
   }
 }

@@ -6,7 +6,7 @@ import { ensureTable } from './ensure-table.js';
  * the migrated database, so a run that crashed on another machine still resumes at the first
  * step without `success = true`.
  */
-const DDL = `create table if not exists ballast_journal (
+export const DDL = `create table if not exists ballast_journal (
   migration text not null,
   step_id text not null,
   applied_at timestamptz not null default now(),

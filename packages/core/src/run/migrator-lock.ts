@@ -12,7 +12,7 @@ import { sleep } from './retry.js';
  * connection churn of a pool and names its holder. The holder renews `expires_at` every TTL/3; a
  * crashed holder stops renewing and anyone may take the row over once it expired.
  */
-const DDL = `create table if not exists ballast_locks (
+export const DDL = `create table if not exists ballast_locks (
   name text primary key,
   holder text not null,
   pid integer,

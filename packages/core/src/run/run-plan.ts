@@ -2,6 +2,7 @@ import type { Database } from '../db.js';
 import { LockTimeoutError, StepFailedError, WrongContextError } from '../errors.js';
 import type { Plan, SqlStep, Step } from '../plan.js';
 import { formatBlocker } from './blockers.js';
+import { requirePrivileges, runBookkeeping } from './bookkeeping.js';
 import { refuseConflicts } from './conflicts.js';
 import { attemptSqlStep } from './execute-sql-step.js';
 import { journalFor } from './journal.js';
@@ -17,6 +18,12 @@ import { runBackfillStep } from './run-backfill-step.js';
  */
 export async function runPlan(db: Database, plan: Plan, options: RunOptions = {}): Promise<RunReport> {
   const lock = options.lock === false || db.inTransaction ? undefined : (options.lock ?? {});
+  const backfills = plan.steps.some((s) => s.kind === 'backfill');
+  await requirePrivileges(
+    db,
+    { bookkeeping: runBookkeeping(db, options, backfills), requires: plan.requires },
+    `${plan.operation} ${plan.target}`,
+  );
   const run = () => runSteps(db, plan, options);
   return lock ? withMigratorLock(db, lock.name ?? RUN_DEFAULTS.lock.name, run, lock) : run();
 }

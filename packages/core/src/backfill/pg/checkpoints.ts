@@ -1,5 +1,6 @@
 import type { Session } from '../../db.js';
 import { BallastError } from '../../errors.js';
+import { createIfMissing, objectExists } from '../../run/ensure-table.js';
 import type { Cursor } from '../types.js';
 
 /**
@@ -25,32 +26,23 @@ export class CheckpointConflictError extends BallastError {
   override readonly name = 'CheckpointConflictError';
 }
 
-async function checkpointTableExists(session: Session): Promise<boolean> {
-  const [row] = await session.query<{ ok: boolean }>('select to_regclass($1) is not null as ok', [
-    CHECKPOINT_TABLE,
-  ]);
-  return row?.ok === true;
-}
+export const CHECKPOINT_DDL = `create table if not exists ${CHECKPOINT_TABLE} (
+  job text primary key,
+  target text not null,
+  paging text not null,
+  last_key jsonb,
+  upper_key jsonb,
+  rows_done bigint not null default 0,
+  batches bigint not null default 0,
+  status text not null check (status in ('running', 'done', 'cancelled', 'failed')),
+  error text,
+  started_at timestamptz not null default now(),
+  updated_at timestamptz not null default now())`;
 
-export async function ensureCheckpointTable(session: Session): Promise<void> {
-  if (await checkpointTableExists(session)) return;
-  try {
-    await session.query(`create table if not exists ${CHECKPOINT_TABLE} (
-      job text primary key,
-      target text not null,
-      paging text not null,
-      last_key jsonb,
-      upper_key jsonb,
-      rows_done bigint not null default 0,
-      batches bigint not null default 0,
-      status text not null check (status in ('running', 'done', 'cancelled', 'failed')),
-      error text,
-      started_at timestamptz not null default now(),
-      updated_at timestamptz not null default now())`);
-  } catch (error) {
-    // Two jobs creating the table at once: one wins the catalog race, the other sees 23505.
-    if ((error as { code?: string }).code !== '23505') throw error;
-  }
+const checkpointTableExists = (session: Session) => objectExists(session, 'relation', CHECKPOINT_TABLE);
+
+export function ensureCheckpointTable(session: Session): Promise<void> {
+  return createIfMissing(session, 'relation', CHECKPOINT_TABLE, CHECKPOINT_DDL);
 }
 
 export async function readCheckpoint(session: Session, job: string): Promise<CheckpointRow | undefined> {

@@ -1,4 +1,5 @@
 import type { Database, Session } from '../../db.js';
+import { pinSettingsSql, RESET_PINNED_SQL } from '../../dialects/pg-session.js';
 
 /** BEGIN … COMMIT on one session, ROLLBACK on any error. */
 export async function inTransaction<T>(session: Session, fn: () => Promise<T>): Promise<T> {
@@ -30,10 +31,13 @@ export async function withJobSession<T>(
     await session.query(`select set_config('lock_timeout', $1, false)`, [
       `${Math.max(1, Math.round(lockTimeoutMs))}ms`,
     ]);
+    // The batch statements carry SQL expressions written by the developer: same meaning as in DDL steps.
+    await session.query(pinSettingsSql(false));
     try {
       return await fn(session);
     } finally {
       await session.query('reset lock_timeout').catch(() => {});
+      await session.query(RESET_PINNED_SQL).catch(() => {});
     }
   });
 }

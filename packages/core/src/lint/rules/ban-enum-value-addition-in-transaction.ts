@@ -1,3 +1,4 @@
+import { quoteLiteral } from '../../dialects/quote.js';
 import { defineRule, ident, report } from '../define.js';
 import { nodeOf, stringsOf } from '../pg-ast.js';
 
@@ -16,7 +17,7 @@ export default defineRule({
     return report('ban-enum-value-addition-in-transaction', {
       type: ident('postgres', type),
       why: `cannot run inside a transaction block on PostgreSQL ${ctx.options.pgVersion} (allowed from 12)`,
-      fix: `Run it on its own, outside the transaction (Prisma: a migration of its own; Knex: config.transaction = false):\n  ALTER TYPE ${ident('postgres', type)} ADD VALUE IF NOT EXISTS '${alter.newVal.replaceAll("'", "''")}';`,
+      fix: `Run it on its own, outside the transaction (Prisma: a migration of its own; Knex: config.transaction = false):\n  ALTER TYPE ${ident('postgres', type)} ADD VALUE IF NOT EXISTS ${quoteLiteral('postgres', alter.newVal)};`,
     });
   },
 });
