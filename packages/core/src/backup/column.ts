@@ -15,6 +15,7 @@ import type { ProgressReporter } from '../report/progress.js';
 import { copyInKeyBatches } from './batches.js';
 import { type BackupRecord, ensureBackupCatalog, insertBackup, setBackupStatus } from './catalog.js';
 import { type DdlOptions, runDdl } from './ddl.js';
+import { columnAttnum, readColumnDefinition } from './definition.js';
 import { restoreNotNull } from './not-null.js';
 
 const qi = (name: string) => quoteIdent('postgres', name);
@@ -79,6 +80,7 @@ export async function backupColumn(
       columnType: info.type,
       columnDefault: info.default,
       columnNotNull: info.notNull,
+      columnDefinition: await readColumnDefinition(s, ref, ref.column),
       keyColumns: keys.map((k) => k.name),
       migration: options.migration,
       retentionDays: options.retentionDays,
@@ -127,9 +129,15 @@ export async function restoreColumn(
   const column = backup.sourceColumn!;
   const where = `restore of ${displayTable(ref)}.${column} from backup ${backup.id}`;
   const t = regclassName(ref);
-  const [existing, keys] = await db.withSession(
-    async (s) => [await readColumn(s, ref, column), await primaryKey(s, ref)] as const,
+  const [existing, attnum, keys] = await db.withSession(
+    async (s) =>
+      [
+        await readColumn(s, ref, column),
+        await columnAttnum(s, ref, column),
+        await primaryKey(s, ref),
+      ] as const,
   );
+  if (attnum !== undefined) refuseLiveColumn(backup, attnum, where);
   if (existing && existing.type !== backup.columnType) {
     throw new BallastError(
       `${where}: ${displayTable(ref)}.${column} exists with type ${existing.type}, the backup holds ${backup.columnType}`,
@@ -170,4 +178,33 @@ export async function restoreColumn(
   );
   if (backup.columnNotNull && !options.valuesOnly)
     await restoreNotNull(db, ref, column, backup.columnDefault !== null, where, options);
+}
+
+/**
+ * A live column may only be filled when an interrupted restore added it (another attnum than the
+ * backed-up column's). The column the backup was taken from still being there means the drop
+ * failed or never ran: its values are newer than the backup's, and writing them back would
+ * silently undo every update since.
+ */
+function refuseLiveColumn(backup: BackupRecord, attnum: number, where: string): void {
+  const column = `${displayTable({ schema: backup.sourceSchema, table: backup.sourceTable })}.${backup.sourceColumn}`;
+  const purge = `purgeBackups(db, { ids: [${backup.id}] })`;
+  if (backup.columnDefinition === null) {
+    throw new UnsafeOperationError(
+      `${where}: ${column} exists, and this backup (made by an older Ballast) does not record which column it was taken from`,
+      {
+        where: column,
+        hint: `if the column was never dropped, keep it and discard the backup with ${purge}; if an interrupted restore added it, drop that column and restore again`,
+      },
+    );
+  }
+  if (backup.columnDefinition.attnum !== attnum) return;
+  throw new UnsafeOperationError(
+    `${where}: ${column} was never dropped (the drop failed or did not run), so there is nothing to restore: ` +
+      'its live values are newer than the backup and would be overwritten',
+    {
+      where: column,
+      hint: `keep the column as it is and discard the backup with ${purge}`,
+    },
+  );
 }

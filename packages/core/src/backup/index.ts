@@ -93,13 +93,16 @@ export interface PurgeOptions extends BackupOptions {
   readonly expiredOnly?: boolean;
   /** The instant expiry is judged at. Default: the server's now(). */
   readonly now?: Date;
+  /** Only these backups, expired or not (e.g. one whose drop never happened). */
+  readonly ids?: readonly number[];
 }
 
-/** Drops backup data (expired only by default) and marks the catalog rows `purged`. */
+/** Drops backup data (expired only by default, or the given `ids`) and marks the catalog rows `purged`. */
 export async function purgeBackups(db: Database, options: PurgeOptions = {}): Promise<BackupRecord[]> {
   const expiredOnly = options.expiredOnly ?? true;
   const candidates = await db.withSession(async (s) => {
     const all = await selectBackups(s, {});
+    if (options.ids) return all.filter((b) => options.ids!.includes(b.id));
     if (!expiredOnly) return all;
     const [row] = await s.query<{ now: Date }>('select coalesce($1::timestamptz, now()) as now', [
       options.now ?? null,
