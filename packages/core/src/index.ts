@@ -59,6 +59,7 @@ export {
 } from './dialects/server.js';
 export {
   BallastError,
+  LeftInForceError,
   LockedError,
   LockTimeoutError,
   StepFailedError,

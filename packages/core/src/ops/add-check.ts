@@ -1,6 +1,6 @@
 import { constraintExists, constraintMissing, type TableRef } from '../dialects/pg-catalog.js';
 import type { ServerInfo } from '../dialects/server.js';
-import { freezePlan, type Plan, type SqlStep } from '../plan.js';
+import { freezePlan, type Plan, type SqlStep, undoWith } from '../plan.js';
 import { displayName, qi, qtable, requireFragment, sqlStep } from './shared.js';
 
 export interface AddCheckInput extends TableRef {
@@ -27,6 +27,8 @@ export function validatedConstraintSteps(
       timeout: 'ddl',
       sql: `ALTER TABLE ${t} ADD CONSTRAINT ${qi(name)} ${definition} NOT VALID`,
       done: constraintExists(ref, name),
+      // A failed VALIDATE must not leave a constraint that refuses the application's writes.
+      undoOnFailure: undoWith(dropConstraintStep(ref, name, idPrefix)),
     }),
     sqlStep({
       id: `${idPrefix}:validate`,

@@ -6,7 +6,7 @@ import {
   type TableRef,
 } from '../dialects/pg-catalog.js';
 import type { ServerInfo } from '../dialects/server.js';
-import { freezePlan, type Plan, type Step } from '../plan.js';
+import { freezePlan, type Plan, type Step, undoWith } from '../plan.js';
 import { dropConstraintStep } from './add-check.js';
 import { defaultName, displayName, qi, qtable, sqlStep } from './shared.js';
 
@@ -33,6 +33,8 @@ export function notNullSteps(input: SetNotNullInput, server: ServerInfo, idPrefi
   const name = notNullConstraintName(input);
   const where = `${displayName(input)}.${input.column}`;
   const alreadyNotNull = columnNotNull(input, input.column);
+  // The NOT VALID constraint refuses NULL writes at once: a failed run takes it away again.
+  const undoOnFailure = undoWith(dropConstraintStep(input, name, idPrefix));
   if (server.capabilities.notNullNotValid) {
     return [
       sqlStep({
@@ -43,6 +45,7 @@ export function notNullSteps(input: SetNotNullInput, server: ServerInfo, idPrefi
         timeout: 'ddl',
         sql: `ALTER TABLE ${t} ADD CONSTRAINT ${qi(name)} NOT NULL ${c} NOT VALID`,
         done: anyOf(alreadyNotNull, constraintExists(input, name)),
+        undoOnFailure,
       }),
       sqlStep({
         id: `${idPrefix}:validate-not-null`,
@@ -64,6 +67,7 @@ export function notNullSteps(input: SetNotNullInput, server: ServerInfo, idPrefi
       timeout: 'ddl',
       sql: `ALTER TABLE ${t} ADD CONSTRAINT ${qi(name)} CHECK (${c} IS NOT NULL) NOT VALID`,
       done: anyOf(alreadyNotNull, constraintExists(input, name)),
+      undoOnFailure,
     }),
     sqlStep({
       id: `${idPrefix}:validate-check`,
