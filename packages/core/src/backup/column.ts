@@ -10,13 +10,16 @@ import {
   tableSchema,
 } from '../dialects/pg-introspect.js';
 import { quoteIdent, quoteQualified } from '../dialects/quote.js';
+import { readServerInfo } from '../dialects/server.js';
 import { BallastError, UnsafeOperationError } from '../errors.js';
 import type { ProgressReporter } from '../report/progress.js';
+import { runPlan } from '../run/run-plan.js';
 import { copyInKeyBatches } from './batches.js';
 import { type BackupRecord, ensureBackupCatalog, insertBackup, setBackupStatus } from './catalog.js';
-import { type DdlOptions, runDdl } from './ddl.js';
+import { type DdlOptions, innerRunOptions, runDdl } from './ddl.js';
 import { columnAttnum, readColumnDefinition } from './definition.js';
 import { restoreNotNull } from './not-null.js';
+import { addColumnClauses, planRestoreDefinition } from './restore-definition.js';
 
 const qi = (name: string) => quoteIdent('postgres', name);
 
@@ -71,6 +74,7 @@ export async function backupColumn(
       );
     }
     const schema = (await tableSchema(s, ref))!;
+    const definition = await readColumnDefinition(s, ref, ref.column, where);
     await ensureBackupCatalog(s);
     const record = await insertBackup(s, {
       kind: 'column',
@@ -80,7 +84,7 @@ export async function backupColumn(
       columnType: info.type,
       columnDefault: info.default,
       columnNotNull: info.notNull,
-      columnDefinition: await readColumnDefinition(s, ref, ref.column),
+      columnDefinition: definition,
       keyColumns: keys.map((k) => k.name),
       migration: options.migration,
       retentionDays: options.retentionDays,
@@ -149,7 +153,11 @@ export async function restoreColumn(
   }
   const statements = existing
     ? []
-    : [{ sql: `alter table ${t} add column ${qi(column)} ${backup.columnType}` }];
+    : [
+        {
+          sql: `alter table ${t} add column ${qi(column)} ${backup.columnType}${addColumnClauses(backup.columnDefinition)}`,
+        },
+      ];
   if (backup.columnDefault !== null && !options.valuesOnly) {
     statements.push({
       sql: `alter table ${t} alter column ${qi(column)} set default ${backup.columnDefault}`,
@@ -163,21 +171,29 @@ export async function restoreColumn(
     });
   }
   const match = keys.map((k) => `ballast_t.${qi(k.name)} = batch.${qi(k.name)}`).join(' and ');
-  await copyInKeyBatches(
-    db,
-    {
-      operation: 'restore',
-      target: `${displayTable(ref)}.${column}`,
-      from: backupRelation(backup),
-      keys,
-      columns: [qi(column)],
-      write: `update ${t} as ballast_t set ${qi(column)} = batch.${qi(column)} from batch where ${match}`,
-      total: backup.rows ?? undefined,
-    },
-    options,
-  );
-  if (backup.columnNotNull && !options.valuesOnly)
+  // A generated column's values are computed again by ADD COLUMN; they cannot be written.
+  if (!backup.columnDefinition?.generated)
+    await copyInKeyBatches(
+      db,
+      {
+        operation: 'restore',
+        target: `${displayTable(ref)}.${column}`,
+        from: backupRelation(backup),
+        keys,
+        columns: [qi(column)],
+        write: `update ${t} as ballast_t set ${qi(column)} = batch.${qi(column)} from batch where ${match}`,
+        total: backup.rows ?? undefined,
+      },
+      options,
+    );
+  if (options.valuesOnly) return;
+  if (backup.columnNotNull)
     await restoreNotNull(db, ref, column, backup.columnDefault !== null, where, options);
+  if (backup.columnDefinition) {
+    const server = await db.withSession(readServerInfo);
+    const plan = planRestoreDefinition(ref, column, backup.columnDefinition, server, backup.id);
+    await runPlan(db, plan, innerRunOptions(options));
+  }
 }
 
 /**
