@@ -4,11 +4,14 @@ import {
   type Database,
   dropColumnWithBackup,
   listBackups,
+  pgSession,
   purgeBackups,
   restoreBackup,
   UnsafeOperationError,
+  WrongContextError,
 } from '@ballast/core';
 import { pgServers, type SqlConnection, type TestDatabase } from '@ballast/testkit';
+import pg from 'pg';
 import { checksum, testDatabase } from './fixtures/checksum.js';
 
 /**
@@ -174,6 +177,33 @@ for (const server of pgServers())
         assert.equal(await checksum(conn, `select id, ${c.column} from ${c.table}`), values);
         await c.check?.(conn);
       });
+
+    test("restoring a column with an index inside the caller's transaction is refused before the column is added", async () => {
+      await conn.query('create table dt (id int primary key, v text)');
+      await conn.query("insert into dt select g, 'v' || g from generate_series(1, 50) g");
+      await conn.query('create index dt_v_idx on dt (v)');
+      const backup = await dropColumnWithBackup(db, { table: 'dt', column: 'v', confirmUnused: true });
+      const client = new pg.Client({ connectionString: tdb.url });
+      await client.connect();
+      try {
+        await client.query('begin');
+        const inTransaction: Database = {
+          dialect: 'postgres',
+          inTransaction: true,
+          withSession: (fn) => fn(pgSession(client)),
+        };
+        await assert.rejects(restoreBackup(inTransaction, backup.id), WrongContextError);
+        const { rows } = await client.query(
+          "select 1 from pg_attribute where attrelid = 'dt'::regclass and attname = 'v'",
+        );
+        assert.equal(rows.length, 0, 'nothing was done in the transaction');
+        await client.query('rollback');
+      } finally {
+        await client.end();
+      }
+      await restoreBackup(db, backup.id);
+      assert.ok(await definitionOf(conn, 'dt', 'v'));
+    });
 
     test('a column a view depends on is refused before any copy, naming the view', async () => {
       await conn.query('create table dv (id int primary key, v text)');

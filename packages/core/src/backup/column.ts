@@ -13,7 +13,7 @@ import { quoteIdent, quoteQualified } from '../dialects/quote.js';
 import { readServerInfo } from '../dialects/server.js';
 import { BallastError, UnsafeOperationError } from '../errors.js';
 import type { ProgressReporter } from '../report/progress.js';
-import { runPlan } from '../run/run-plan.js';
+import { refuseOutsideTransactionSteps, runPlan } from '../run/run-plan.js';
 import { copyInKeyBatches } from './batches.js';
 import { type BackupRecord, ensureBackupCatalog, insertBackup, setBackupStatus } from './catalog.js';
 import { type DdlOptions, innerRunOptions, runDdl } from './ddl.js';
@@ -120,9 +120,10 @@ export async function backupColumn(
 }
 
 /**
- * Puts a dropped column back: ADD COLUMN (instant), its default, every value by primary key in
- * batches, then NOT NULL the safe way (CHECK NOT VALID → VALIDATE → SET NOT NULL). Rows added
- * after the drop get the default when there is one.
+ * Puts a dropped column back: ADD COLUMN (instant, with its collation), its default, every value
+ * by primary key in batches, then NOT NULL the safe way (CHECK NOT VALID → VALIDATE → SET NOT
+ * NULL), then the rest of its definition (restore-definition.ts). Rows added after the drop get
+ * the default when there is one.
  */
 export async function restoreColumn(
   db: Database,
@@ -133,15 +134,22 @@ export async function restoreColumn(
   const column = backup.sourceColumn!;
   const where = `restore of ${displayTable(ref)}.${column} from backup ${backup.id}`;
   const t = regclassName(ref);
-  const [existing, attnum, keys] = await db.withSession(
+  const [existing, attnum, keys, server] = await db.withSession(
     async (s) =>
       [
         await readColumn(s, ref, column),
         await columnAttnum(s, ref, column),
         await primaryKey(s, ref),
+        await readServerInfo(s),
       ] as const,
   );
   if (attnum !== undefined) refuseLiveColumn(backup, attnum, where);
+  const definition =
+    backup.columnDefinition && !options.valuesOnly
+      ? planRestoreDefinition(ref, column, backup.columnDefinition, server, backup.id)
+      : undefined;
+  // Before any work: index builds cannot run in the caller's transaction.
+  for (const step of definition?.steps ?? []) refuseOutsideTransactionSteps(db, step, definition!);
   if (existing && existing.type !== backup.columnType) {
     throw new BallastError(
       `${where}: ${displayTable(ref)}.${column} exists with type ${existing.type}, the backup holds ${backup.columnType}`,
@@ -189,11 +197,7 @@ export async function restoreColumn(
   if (options.valuesOnly) return;
   if (backup.columnNotNull)
     await restoreNotNull(db, ref, column, backup.columnDefault !== null, where, options);
-  if (backup.columnDefinition) {
-    const server = await db.withSession(readServerInfo);
-    const plan = planRestoreDefinition(ref, column, backup.columnDefinition, server, backup.id);
-    await runPlan(db, plan, innerRunOptions(options));
-  }
+  if (definition) await runPlan(db, definition, innerRunOptions(options));
 }
 
 /**

@@ -76,7 +76,7 @@ async function runSteps(db: Database, plan: Plan, options: RunOptions): Promise<
   return { operation: plan.operation, target: plan.target, steps: reports, ms: performance.now() - started };
 }
 
-function refuseOutsideTransactionSteps(db: Database, step: Step, plan: Plan): void {
+export function refuseOutsideTransactionSteps(db: Database, step: Step, plan: Plan): void {
   if (!db.inTransaction || step.transactional) return;
   throw new WrongContextError(
     `step ${step.id} (${step.description}) cannot run inside a transaction, and this migration runs in one`,
