@@ -12,6 +12,7 @@ import {
   type Plan,
   planAddCheck,
   planAddForeignKey,
+  planAddPrimaryKey,
   planSetNotNull,
   runPlan,
   type ServerInfo,
@@ -90,6 +91,17 @@ const CASES: Case[] = [
     write: 'insert into un values (-1, null)',
     table: 'un',
   },
+  {
+    name: 'addPrimaryKey whose index build fails (duplicate keys): the NOT NULL it set is taken away too',
+    setup: [
+      'create table upk (id int, v int)',
+      'insert into upk select g % 50, g from generate_series(1, 100) g',
+    ],
+    plan: (s) => planAddPrimaryKey({ table: 'upk', columns: ['id'] }, s),
+    error: /could not create unique index/,
+    write: 'insert into upk values (null, -1)',
+    table: 'upk',
+  },
 ];
 
 for (const server of pgServers())
@@ -125,13 +137,11 @@ for (const server of pgServers())
     test('what an earlier run left in force is not undone, but named with the SQL that removes it', async () => {
       await pg.sql('create table ul (id int primary key, v int)');
       await pg.sql('insert into ul select g, g - 10 from generate_series(1, 100) g');
-      // As a crashed earlier run (without a journal) would have left it.
-      await pg.sql('alter table ul add constraint ul_v_positive check (v > 0) not valid');
-      const error = await runPlan(
-        pg.db,
-        planAddCheck({ table: 'ul', name: 'ul_v_positive', expression: 'v > 0' }, pg.server),
-        { log: () => {} },
-      ).catch((e: unknown) => e);
+      // An earlier run of the migration that stopped (crashed) after its first step.
+      const plan = planAddCheck({ table: 'ul', name: 'ul_v_positive', expression: 'v > 0' }, pg.server);
+      const options = { log: () => {}, migration: 'm-ul' };
+      await runPlan(pg.db, { ...plan, steps: plan.steps.slice(0, 1) }, options);
+      const error = await runPlan(pg.db, plan, options).catch((e: unknown) => e);
       assert.ok(error instanceof LeftInForceError, String(error));
       assert.match(error.message, /is violated by some row/);
       assert.deepEqual(error.leftInForce, [
@@ -144,6 +154,69 @@ for (const server of pgServers())
       assert.match(error.details.hint ?? '', /ALTER TABLE "ul" DROP CONSTRAINT IF EXISTS "ul_v_positive";/);
       await pg.sql(error.leftInForce[0]!.sql);
       await pg.sql('insert into ul values (-1, -5)');
+    });
+
+    test('steps this run applied after an undone one are redone by the rerun (a backfill filled through the dropped trigger)', async () => {
+      await pg.sql('create table ub (id int primary key, a int not null, b int)');
+      await pg.sql('insert into ub select g, g, null from generate_series(1, 3000) g');
+      await pg.sql('create table ub_gate (ok int)');
+      await pg.sql(`create function ub_fill() returns trigger language plpgsql as $$
+        begin NEW.b := NEW.a * 10; return NEW; end $$`);
+      const step = (id: string, sql: string, undo?: string) => ({
+        kind: 'sql' as const,
+        id: `ub:${id}`,
+        description: id,
+        lock: 'SHARE ROW EXCLUSIVE' as const,
+        transactional: true,
+        timeout: 'ddl' as const,
+        sql,
+        ...(undo
+          ? {
+              undoOnFailure: {
+                description: `un-${id}`,
+                sql: undo,
+                lock: 'ACCESS EXCLUSIVE' as const,
+                transactional: true,
+                timeout: 'ddl' as const,
+              },
+            }
+          : {}),
+      });
+      const plan: Plan = {
+        operation: 'test',
+        target: 'ub',
+        steps: [
+          step(
+            'trigger',
+            'create trigger ub_fill before insert or update on ub for each row execute procedure ub_fill()',
+            'drop trigger if exists ub_fill on ub',
+          ),
+          {
+            kind: 'backfill',
+            id: 'ub:backfill',
+            description: 'fill b through the trigger',
+            lock: 'ROW EXCLUSIVE',
+            transactional: false,
+            timeout: 'long',
+            backfill: { table: 'ub', set: { a: 'a' }, where: 'b is distinct from a * 10' },
+          },
+          step('gate', 'select 1 / (select count(*) from ub_gate)::int'),
+        ],
+        reverse: [],
+        notes: [],
+      };
+      const options = { log: () => {}, migration: 'm-ub' };
+      await assert.rejects(runPlan(pg.db, plan, options), /division by zero/);
+      // Application writes while the trigger is gone: b goes stale on those rows.
+      await pg.sql('update ub set a = a + 1 where id <= 100');
+      await pg.sql('insert into ub_gate values (1)');
+      const report = await runPlan(pg.db, plan, options);
+      assert.deepEqual(
+        report.steps.map((r) => r.status),
+        ['applied', 'applied', 'applied'],
+      );
+      const r = await one<{ off: string }>('select count(*) as off from ub where b is distinct from a * 10');
+      assert.equal(r.off, '0', 'every row filled by the rerun, stale ones included');
     });
 
     test('changeColumnType whose backfill fails (overflow): no trigger, no new column, writes succeed; a rerun fills every row', async () => {

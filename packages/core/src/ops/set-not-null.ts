@@ -6,7 +6,7 @@ import {
   type TableRef,
 } from '../dialects/pg-catalog.js';
 import type { ServerInfo } from '../dialects/server.js';
-import { freezePlan, type Plan, type Step, undoWith } from '../plan.js';
+import { freezePlan, type Plan, type SqlStep, type Step, undoWith } from '../plan.js';
 import { dropConstraintStep } from './add-check.js';
 import { defaultName, displayName, qi, qtable, sqlStep } from './shared.js';
 
@@ -90,6 +90,8 @@ export function notNullSteps(input: SetNotNullInput, server: ServerInfo, idPrefi
       timeout: 'ddl',
       sql: `ALTER TABLE ${t} ALTER COLUMN ${c} SET NOT NULL`,
       done: alreadyNotNull,
+      // Only when this run set it (a column NOT NULL before is already-done, never undone).
+      undoOnFailure: undoWith(dropNotNullStep(input, idPrefix)),
     }),
     sqlStep({
       id: `${idPrefix}:drop-check`,
@@ -103,7 +105,7 @@ export function notNullSteps(input: SetNotNullInput, server: ServerInfo, idPrefi
   ];
 }
 
-export function dropNotNullStep(input: SetNotNullInput, idPrefix: string): Step {
+export function dropNotNullStep(input: SetNotNullInput, idPrefix: string): SqlStep {
   return sqlStep({
     id: `${idPrefix}:drop-not-null`,
     description: `DROP NOT NULL on ${displayName(input)}.${input.column}: instant`,

@@ -21,9 +21,11 @@ export interface UndoContext {
 
 /**
  * After `failed` failed: undoes, newest first, every step THIS run applied that declares
- * `undoOnFailure`, and un-journals it so a rerun applies it again. Returns the error to throw:
- * the original one when nothing acting on writes is left, else a LeftInForceError naming what
- * is (made by an earlier run, or whose undo failed) and the SQL that removes it.
+ * `undoOnFailure`, then un-journals everything this run applied from the first undone step on
+ * (their effect may rest on what was undone: a backfill filled through the dropped trigger), so
+ * a rerun applies them again, backfills from their first row. Returns the error to throw: the
+ * original one when nothing acting on writes is left, else a LeftInForceError naming what is
+ * (made by an earlier run, or whose undo failed) and the SQL that removes it.
  */
 export async function undoOnFailure(
   db: Database,
@@ -33,32 +35,39 @@ export async function undoOnFailure(
   ctx: UndoContext,
 ): Promise<unknown> {
   const left: { step: Step; sql: string; why: string }[] = [];
-  let undone = 0;
+  const undone = new Set<Step>();
   for (const { step, status } of [...outcomes].reverse()) {
     const undo = step.undoOnFailure;
     if (!undo) continue;
-    if (status !== 'applied') {
-      left.push({
-        step,
-        sql: undo.sql,
-        why: status === 'skipped' ? 'made by an earlier run' : 'there before this run',
-      });
-      continue;
-    }
+    // Journaled by an earlier run of this migration: ours, but not this run's to undo. An
+    // already-done step's object may be the user's own (a column NOT NULL before): not named.
+    if (status === 'skipped') left.push({ step, sql: undo.sql, why: 'made by an earlier run' });
+    if (status !== 'applied') continue;
     ctx.log(`undo ${step.id} after ${failed.id} failed: ${undo.description}`);
     try {
       await ctx.runSql({ kind: 'sql', id: `${step.id}:undo`, ...undo });
-      undone++;
-      await ctx.journal
-        ?.record(step.id, { ms: 0, success: false, error: `undone after ${failed.id} failed` })
-        .catch(() => {});
+      undone.add(step);
     } catch (undoError) {
       ctx.log(`undo of ${step.id} failed: ${(undoError as Error).message}`);
       left.push({ step, sql: undo.sql, why: `its undo failed: ${(undoError as Error).message}` });
     }
   }
-  if (undone > 0 && failed.kind === 'backfill')
-    await forgetBackfillProgress(db, failed, ctx.options).catch(() => {});
+  const first = outcomes.findIndex((o) => undone.has(o.step));
+  if (first >= 0) {
+    const redo = outcomes
+      .slice(first)
+      .filter((o) => o.status === 'applied')
+      .map((o) => o.step);
+    for (const step of redo) {
+      const why = undone.has(step) ? 'undone' : `to redo: ${outcomes[first]!.step.id} was undone`;
+      await ctx.journal
+        ?.record(step.id, { ms: 0, success: false, error: `${why} after ${failed.id} failed` })
+        .catch(() => {});
+    }
+    // The failed step keeps its journaled error; a backfill's rows went with what was undone.
+    for (const step of [...redo, failed])
+      if (step.kind === 'backfill') await forgetBackfillProgress(db, step, ctx.options).catch(() => {});
+  }
   if (left.length === 0) return error;
   return new LeftInForceError(
     `${(error as Error).message}\n  left in force after this failure: ` +
