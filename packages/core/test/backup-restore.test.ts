@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
+  backupColumn,
   type Database,
   dropColumnWithBackup,
   listBackups,
@@ -122,25 +123,41 @@ for (const server of pgServers())
     });
     after(() => close());
 
-    test('a drop that failed at its drop step leaves a backup that restore refuses: live values are kept', async () => {
-      await conn.query('create table live (id int primary key, v text not null)');
-      await conn.query("insert into live select g, 'old' || g from generate_series(1, 50) g");
-      // A reader holding the table: the DROP's ACCESS EXCLUSIVE lock times out, the backup is made.
+    test('a drop that fails at its drop step keeps the column and discards the backup it made', async () => {
+      await conn.query('create table held (id int primary key, v text not null)');
+      await conn.query("insert into held select g, 'v' || g from generate_series(1, 50) g");
+      const before = await checksum(conn, 'select id, v from held');
+      // A reader holding the table: the DROP's ACCESS EXCLUSIVE lock times out after the copy.
       const blocker = await tdb.connect();
       await blocker.query('begin');
-      await blocker.query('select count(*) from live');
+      await blocker.query('select count(*) from held');
       await assert.rejects(
         dropColumnWithBackup(
           db,
-          { table: 'live', column: 'v', confirmUnused: true },
+          { table: 'held', column: 'v', confirmUnused: true },
           { run: { lockTimeoutMs: 50, retry: { maxAttempts: 1 }, lock: false, log: () => {} } },
         ),
         /could not get its ACCESS EXCLUSIVE lock/,
       );
       await blocker.query('commit');
       await blocker.close();
-      const [backup] = await listBackups(db, { table: 'live', column: 'v' });
-      assert.equal(backup?.status, 'ready');
+      assert.equal(await checksum(conn, 'select id, v from held'), before, 'the column is intact');
+      assert.deepEqual(await listBackups(db, { table: 'held' }), [], 'nothing to restore');
+      const [history] = await listBackups(db, { table: 'held', includeHistory: true });
+      assert.equal(history?.status, 'purged');
+      const [left] = await conn.query<{ n: string }>(
+        "select count(*) as n from pg_tables where schemaname = 'ballast_backup' and tablename = $1",
+        [history.backupTable],
+      );
+      assert.equal(Number(left!.n), 0, 'its data is gone');
+    });
+
+    test('restore refuses a backup whose column was never dropped (a deploy that died before the drop): live values are kept', async () => {
+      await conn.query('create table live (id int primary key, v text not null)');
+      await conn.query("insert into live select g, 'old' || g from generate_series(1, 50) g");
+      // What a deploy killed between the copy and the drop leaves: a ready backup, a live column.
+      const backup = await backupColumn(db, { table: 'live', column: 'v' });
+      assert.equal(backup.status, 'ready');
       await conn.query("update live set v = 'new' || id");
       const expected = await checksum(conn, "select g as id, 'new' || g as v from generate_series(1, 50) g");
 

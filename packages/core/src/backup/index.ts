@@ -10,6 +10,7 @@ import {
 } from './catalog.js';
 import { type BackupOptions, backupRelation, restoreColumn } from './column.js';
 import { runDdl } from './ddl.js';
+import { discardBackup } from './drop.js';
 import { restoreTable } from './table.js';
 
 export {
@@ -109,14 +110,6 @@ export async function purgeBackups(db: Database, options: PurgeOptions = {}): Pr
     ]);
     return all.filter((b) => b.expiresAt.getTime() <= row!.now.getTime());
   });
-  for (const backup of candidates) {
-    await runDdl(
-      db,
-      [{ sql: `drop table if exists ${backupRelation(backup)}` }],
-      `purge of backup ${backup.id}`,
-      options,
-    );
-    await db.withSession((s) => setBackupStatus(s, backup.id, 'purged'));
-  }
+  for (const backup of candidates) await discardBackup(db, backup, options);
   return candidates.map((b) => ({ ...b, status: 'purged' as const }));
 }
