@@ -146,6 +146,8 @@ export {
   type SqlStep,
   type Step,
   type TimeoutPolicy,
+  type UndoSpec,
+  undoWith,
 } from './plan.js';
 export {
   consoleProgress,
