@@ -150,6 +150,15 @@ for (const server of pgServers())
         [history.backupTable],
       );
       assert.equal(Number(left!.n), 0, 'its data is gone');
+      // A down() that still tries it cannot revert writes made since.
+      await conn.query("update held set v = 'new' || id");
+      const after = await checksum(conn, 'select id, v from held');
+      await assert.rejects(restoreBackup(db, history.id), /purged, not restorable/);
+      await assert.rejects(
+        restoreBackup(db, { table: 'held', column: 'v' }),
+        /no restorable backup of held\.v/,
+      );
+      assert.equal(await checksum(conn, 'select id, v from held'), after, 'rows keep their new values');
     });
 
     test('restore refuses a backup whose column was never dropped (a deploy that died before the drop): live values are kept', async () => {
