@@ -127,3 +127,22 @@ export class PrivilegeError extends BallastError {
     super(message, details);
   }
 }
+
+/**
+ * A run failed and objects that act on the application's writes stayed behind (made by an earlier
+ * run, or their undo failed too); `leftInForce` names each with the SQL that removes it.
+ */
+export class LeftInForceError extends BallastError {
+  override readonly name = 'LeftInForceError';
+  constructor(
+    message: string,
+    readonly leftInForce: readonly {
+      readonly step: string;
+      readonly description: string;
+      readonly sql: string;
+    }[],
+    details: ConstructorParameters<typeof BallastError>[1] = {},
+  ) {
+    super(message, details);
+  }
+}

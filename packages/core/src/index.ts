@@ -60,6 +60,7 @@ export {
 export {
   BallastError,
   IdentifierTooLongError,
+  LeftInForceError,
   LockedError,
   LockTimeoutError,
   type MissingPrivilege,
@@ -156,6 +157,8 @@ export {
   type SqlStep,
   type Step,
   type TimeoutPolicy,
+  type UndoSpec,
+  undoWith,
 } from './plan.js';
 export {
   consoleProgress,

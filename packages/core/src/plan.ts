@@ -46,7 +46,26 @@ interface StepBase {
    * the runner refuses the plan before any step runs (ObjectConflictError). See expect.ts.
    */
   readonly expects?: Expectation;
+  /**
+   * Removes what the step created (a trigger, a NOT VALID constraint, a unique index) when a later
+   * step of the same run fails, so a failed run leaves nothing that changes how the application's
+   * writes behave. The runner undoes only steps this run applied, newest first.
+   */
+  readonly undoOnFailure?: UndoSpec;
 }
+
+/** The statement that undoes a step: one SQL statement, run and bounded like a step. */
+export type UndoSpec = Pick<SqlStep, 'description' | 'sql' | 'params' | 'lock' | 'transactional' | 'timeout'>;
+
+/** Another step (typically one of the plan's reverse steps) as the undo of a step. */
+export const undoWith = (step: SqlStep): UndoSpec => ({
+  description: step.description,
+  sql: step.sql,
+  ...(step.params ? { params: step.params } : {}),
+  lock: step.lock,
+  transactional: step.transactional,
+  timeout: step.timeout,
+});
 
 export interface SqlStep extends StepBase {
   readonly kind: 'sql';

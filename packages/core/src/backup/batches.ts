@@ -40,13 +40,15 @@ export async function copyInKeyBatches(
   const progress = options.progress ?? silentProgress;
   const keyList = copy.keys.map((k) => qi(k.name)).join(', ');
   const selectList = [keyList, ...copy.columns].join(', ');
+  // The outer ORDER BY qualifies the keys with `batch.`: unqualified, a key column named like an
+  // output alias (`k0`, `ballast_rows`) would sort by the alias (text, or the row count) instead.
   const after = `(${keyList}) > (${copy.keys.map((k, i) => `$${i + 1}::${k.type}`).join(', ')})`;
   const statement = (first: boolean) =>
     `with batch as (select ${selectList} from ${copy.from}${first ? '' : ` where ${after}`}
                      order by ${keyList} limit ${size}),
           w as (${copy.write})
      select (select count(*) from batch)::int as ballast_rows, ${copy.keys.map((k, i) => `${qi(k.name)}::text as k${i}`).join(', ')}
-       from batch order by ${copy.keys.map((k) => `${qi(k.name)} desc`).join(', ')} limit 1`;
+       from batch order by ${copy.keys.map((k) => `batch.${qi(k.name)} desc`).join(', ')} limit 1`;
   let cursor: string[] | undefined;
   let done = 0;
   const started = performance.now();

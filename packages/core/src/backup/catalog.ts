@@ -1,6 +1,7 @@
 import type { Session } from '../db.js';
 import { BallastError } from '../errors.js';
 import { objectExists } from '../run/ensure-table.js';
+import type { ColumnDefinition } from './definition.js';
 
 /**
  * The backup catalog: one row per backup in `ballast_backups` (in the migrated database, so it
@@ -30,6 +31,8 @@ export interface BackupRecord {
   readonly columnType: string | null;
   readonly columnDefault: string | null;
   readonly columnNotNull: boolean | null;
+  /** The rest of the column's definition, read at backup time (null for a table, or an old catalog row). */
+  readonly columnDefinition: ColumnDefinition | null;
   /** Primary key columns the values are keyed by (kind `column`). */
   readonly keyColumns: readonly string[] | null;
   readonly rows: number | null;
@@ -40,10 +43,20 @@ export interface BackupRecord {
   readonly restoredAt: Date | null;
 }
 
+async function hasDefinitionColumn(session: Session): Promise<boolean> {
+  const [row] = await session.query<{ ok: boolean }>(
+    `select exists (select 1 from pg_attribute where attrelid = to_regclass($1)
+                      and attname = 'column_definition' and not attisdropped) as ok`,
+    [BACKUP_CATALOG],
+  );
+  return row?.ok === true;
+}
+
 export async function ensureBackupCatalog(session: Session): Promise<void> {
   if (
     (await objectExists(session, 'schema', BACKUP_SCHEMA)) &&
-    (await objectExists(session, 'relation', BACKUP_CATALOG))
+    (await objectExists(session, 'relation', BACKUP_CATALOG)) &&
+    (await hasDefinitionColumn(session))
   )
     return;
   // Serialised: two deploys creating the catalog at once would race on pg_type's unique index.
@@ -71,6 +84,10 @@ export async function ensureBackupCatalog(session: Session): Promise<void> {
       created_at timestamptz not null default now(),
       expires_at timestamptz not null,
       restored_at timestamptz)`);
+    // Added later: catalogs made by older versions gain it on their next use (only then: the
+    // ALTER takes an exclusive lock and needs ownership).
+    if (!(await hasDefinitionColumn(session)))
+      await session.query(`alter table ${BACKUP_CATALOG} add column if not exists column_definition jsonb`);
   } finally {
     await session.query('select pg_advisory_unlock(hashtext($1))', [BACKUP_CATALOG]);
   }
@@ -88,6 +105,7 @@ interface BackupRow {
   column_type: string | null;
   column_default: string | null;
   column_not_null: boolean | null;
+  column_definition: ColumnDefinition | null;
   key_columns: string[] | null;
   rows: string | null;
   migration: string | null;
@@ -108,6 +126,7 @@ const toRecord = (r: BackupRow): BackupRecord => ({
   columnType: r.column_type,
   columnDefault: r.column_default,
   columnNotNull: r.column_not_null,
+  columnDefinition: r.column_definition ?? null,
   keyColumns: r.key_columns,
   rows: r.rows === null ? null : Number(r.rows),
   migration: r.migration,
@@ -124,6 +143,7 @@ export interface NewBackup {
   readonly columnType?: string | undefined;
   readonly columnDefault?: string | null | undefined;
   readonly columnNotNull?: boolean | undefined;
+  readonly columnDefinition?: ColumnDefinition | undefined;
   readonly keyColumns?: readonly string[] | undefined;
   readonly migration?: string | undefined;
   readonly retentionDays?: number | undefined;
@@ -135,8 +155,8 @@ export async function insertBackup(session: Session, b: NewBackup): Promise<Back
   if (!(days >= 0)) throw new RangeError(`retentionDays must be >= 0, got ${days}`);
   const [row] = await session.query<BackupRow>(
     `insert into ${BACKUP_CATALOG} (kind, source_schema, source_table, source_column, column_type, column_default,
-       column_not_null, key_columns, migration, expires_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, now() + make_interval(secs => $10::double precision))
+       column_not_null, key_columns, migration, expires_at, column_definition)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, now() + make_interval(secs => $10::double precision), $11)
      returning *`,
     [
       b.kind,
@@ -149,6 +169,7 @@ export async function insertBackup(session: Session, b: NewBackup): Promise<Back
       b.keyColumns ?? null,
       b.migration ?? null,
       days * 86400,
+      b.columnDefinition === undefined ? null : JSON.stringify(b.columnDefinition),
     ],
   );
   const [named] = await session.query<BackupRow>(

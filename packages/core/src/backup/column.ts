@@ -10,14 +10,18 @@ import {
   tableSchema,
 } from '../dialects/pg-introspect.js';
 import { quoteIdent, quoteQualified } from '../dialects/quote.js';
+import { readServerInfo } from '../dialects/server.js';
 import { BallastError, UnsafeOperationError } from '../errors.js';
 import { ownerOf } from '../ops/shared.js';
 import type { ProgressReporter } from '../report/progress.js';
 import { requirePrivileges } from '../run/bookkeeping.js';
+import { refuseOutsideTransactionSteps, runPlan } from '../run/run-plan.js';
 import { copyInKeyBatches } from './batches.js';
 import { type BackupRecord, ensureBackupCatalog, insertBackup, setBackupStatus } from './catalog.js';
-import { type DdlOptions, runDdl } from './ddl.js';
+import { type DdlOptions, innerRunOptions, runDdl } from './ddl.js';
+import { columnAttnum, readColumnDefinition } from './definition.js';
 import { restoreNotNull } from './not-null.js';
+import { addColumnClauses, planRestoreDefinition } from './restore-definition.js';
 
 const qi = (name: string) => quoteIdent('postgres', name);
 
@@ -73,6 +77,7 @@ export async function backupColumn(
       );
     }
     const schema = (await tableSchema(s, ref))!;
+    const definition = await readColumnDefinition(s, ref, ref.column, where);
     await ensureBackupCatalog(s);
     const record = await insertBackup(s, {
       kind: 'column',
@@ -82,6 +87,7 @@ export async function backupColumn(
       columnType: info.type,
       columnDefault: info.default,
       columnNotNull: info.notNull,
+      columnDefinition: definition,
       keyColumns: keys.map((k) => k.name),
       migration: options.migration,
       retentionDays: options.retentionDays,
@@ -117,9 +123,10 @@ export async function backupColumn(
 }
 
 /**
- * Puts a dropped column back: ADD COLUMN (instant), its default, every value by primary key in
- * batches, then NOT NULL the safe way (CHECK NOT VALID → VALIDATE → SET NOT NULL). Rows added
- * after the drop get the default when there is one.
+ * Puts a dropped column back: ADD COLUMN (instant, with its collation), its default, every value
+ * by primary key in batches, then NOT NULL the safe way (CHECK NOT VALID → VALIDATE → SET NOT
+ * NULL), then the rest of its definition (restore-definition.ts). Rows added after the drop get
+ * the default when there is one.
  */
 export async function restoreColumn(
   db: Database,
@@ -131,9 +138,22 @@ export async function restoreColumn(
   const where = `restore of ${displayTable(ref)}.${column} from backup ${backup.id}`;
   await requirePrivileges(db, { bookkeeping: ['backups', 'backupSchema'], requires: ownerOf(ref) }, where);
   const t = regclassName(ref);
-  const [existing, keys] = await db.withSession(
-    async (s) => [await readColumn(s, ref, column), await primaryKey(s, ref)] as const,
+  const [existing, attnum, keys, server] = await db.withSession(
+    async (s) =>
+      [
+        await readColumn(s, ref, column),
+        await columnAttnum(s, ref, column),
+        await primaryKey(s, ref),
+        await readServerInfo(s),
+      ] as const,
   );
+  if (attnum !== undefined) refuseLiveColumn(backup, attnum, where);
+  const definition =
+    backup.columnDefinition && !options.valuesOnly
+      ? planRestoreDefinition(ref, column, backup.columnDefinition, server, backup.id)
+      : undefined;
+  // Before any work: index builds cannot run in the caller's transaction.
+  for (const step of definition?.steps ?? []) refuseOutsideTransactionSteps(db, step, definition!);
   if (existing && existing.type !== backup.columnType) {
     throw new BallastError(
       `${where}: ${displayTable(ref)}.${column} exists with type ${existing.type}, the backup holds ${backup.columnType}`,
@@ -145,7 +165,11 @@ export async function restoreColumn(
   }
   const statements = existing
     ? []
-    : [{ sql: `alter table ${t} add column ${qi(column)} ${backup.columnType}` }];
+    : [
+        {
+          sql: `alter table ${t} add column ${qi(column)} ${backup.columnType}${addColumnClauses(backup.columnDefinition)}`,
+        },
+      ];
   if (backup.columnDefault !== null && !options.valuesOnly) {
     statements.push({
       sql: `alter table ${t} alter column ${qi(column)} set default ${backup.columnDefault}`,
@@ -159,19 +183,52 @@ export async function restoreColumn(
     });
   }
   const match = keys.map((k) => `ballast_t.${qi(k.name)} = batch.${qi(k.name)}`).join(' and ');
-  await copyInKeyBatches(
-    db,
-    {
-      operation: 'restore',
-      target: `${displayTable(ref)}.${column}`,
-      from: backupRelation(backup),
-      keys,
-      columns: [qi(column)],
-      write: `update ${t} as ballast_t set ${qi(column)} = batch.${qi(column)} from batch where ${match}`,
-      total: backup.rows ?? undefined,
-    },
-    options,
-  );
-  if (backup.columnNotNull && !options.valuesOnly)
+  // A generated column's values are computed again by ADD COLUMN; they cannot be written.
+  if (!backup.columnDefinition?.generated)
+    await copyInKeyBatches(
+      db,
+      {
+        operation: 'restore',
+        target: `${displayTable(ref)}.${column}`,
+        from: backupRelation(backup),
+        keys,
+        columns: [qi(column)],
+        write: `update ${t} as ballast_t set ${qi(column)} = batch.${qi(column)} from batch where ${match}`,
+        total: backup.rows ?? undefined,
+      },
+      options,
+    );
+  if (options.valuesOnly) return;
+  if (backup.columnNotNull)
     await restoreNotNull(db, ref, column, backup.columnDefault !== null, where, options);
+  if (definition) await runPlan(db, definition, innerRunOptions(options));
+}
+
+/**
+ * A live column may only be filled when an interrupted restore added it (another attnum than the
+ * backed-up column's). The column the backup was taken from still being there means the drop
+ * failed or never ran: its values are newer than the backup's, and writing them back would
+ * silently undo every update since.
+ */
+function refuseLiveColumn(backup: BackupRecord, attnum: number, where: string): void {
+  const column = `${displayTable({ schema: backup.sourceSchema, table: backup.sourceTable })}.${backup.sourceColumn}`;
+  const purge = `purgeBackups(db, { ids: [${backup.id}] })`;
+  if (backup.columnDefinition === null) {
+    throw new UnsafeOperationError(
+      `${where}: ${column} exists, and this backup (made by an older Ballast) does not record which column it was taken from`,
+      {
+        where: column,
+        hint: `if the column was never dropped, keep it and discard the backup with ${purge}; if an interrupted restore added it, drop that column and restore again`,
+      },
+    );
+  }
+  if (backup.columnDefinition.attnum !== attnum) return;
+  throw new UnsafeOperationError(
+    `${where}: ${column} was never dropped (the drop failed or did not run), so there is nothing to restore: ` +
+      'its live values are newer than the backup and would be overwritten',
+    {
+      where: column,
+      hint: `keep the column as it is and discard the backup with ${purge}`,
+    },
+  );
 }

@@ -1,7 +1,7 @@
 import type { Database } from '../db.js';
 import { pinSettingsSql, withPinnedSettings } from '../dialects/pg-session.js';
 import { LockTimeoutError } from '../errors.js';
-import { type RetryOptions, RUN_DEFAULTS } from '../run/options.js';
+import { type RetryOptions, RUN_DEFAULTS, type RunOptions } from '../run/options.js';
 import { backoffDelayMs, isLockTimeout, retrySettings, sleep } from '../run/retry.js';
 
 /**
@@ -14,6 +14,14 @@ export interface DdlOptions {
   readonly lockTimeoutMs?: number | undefined;
   readonly retry?: RetryOptions | undefined;
 }
+
+/** Runner options for the plans a backup or restore runs itself: its bounds, no lock, no log. */
+export const innerRunOptions = (options: DdlOptions): RunOptions => ({
+  lock: false,
+  log: () => {},
+  ...(options.lockTimeoutMs !== undefined ? { lockTimeoutMs: options.lockTimeoutMs } : {}),
+  ...(options.retry ? { retry: options.retry } : {}),
+});
 
 export async function runDdl(
   db: Database,

@@ -9,8 +9,9 @@ import { freezePlan, type Plan } from '../plan.js';
 import { requirePrivileges, runBookkeeping } from '../run/bookkeeping.js';
 import type { RunOptions } from '../run/options.js';
 import { runPlan } from '../run/run-plan.js';
-import { type BackupRecord, selectBackups } from './catalog.js';
-import { type BackupOptions, backupColumn, type ColumnRef } from './column.js';
+import { type BackupRecord, selectBackups, setBackupStatus } from './catalog.js';
+import { type BackupOptions, backupColumn, backupRelation, type ColumnRef } from './column.js';
+import { type DdlOptions, runDdl } from './ddl.js';
 
 export interface DropWithBackupOptions extends BackupOptions {
   /** Runner options for the drop step itself (journal key, log, migrator lock). */
@@ -62,8 +63,26 @@ export async function dropColumnWithBackup(
   );
   const present = await db.withSession((s) => readColumn(s, ref, ref.column));
   const backup = present ? await backupColumn(db, ref, options) : await earlierBackup(db, ref, options);
-  await runPlan(db, dropColumnPlan(ref, backup.id), options.run ?? {});
+  try {
+    await runPlan(db, dropColumnPlan(ref, backup.id), options.run ?? {});
+  } catch (error) {
+    // The column and its live values stayed: a backup of it could only ever undo later writes.
+    if (present && (await db.withSession((s) => readColumn(s, ref, ref.column))))
+      await discardBackup(db, backup, options).catch(() => {});
+    throw error;
+  }
   return backup;
+}
+
+/** Drops a backup's data and marks it `purged` (purgeBackups, and a drop that did not happen). */
+export async function discardBackup(db: Database, backup: BackupRecord, options: DdlOptions): Promise<void> {
+  await runDdl(
+    db,
+    [{ sql: `drop table if exists ${backupRelation(backup)}` }],
+    `purge of backup ${backup.id}`,
+    options,
+  );
+  await db.withSession((s) => setBackupStatus(s, backup.id, 'purged'));
 }
 
 async function earlierBackup(db: Database, ref: ColumnRef, options: BackupOptions): Promise<BackupRecord> {

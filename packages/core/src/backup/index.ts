@@ -10,6 +10,7 @@ import {
 } from './catalog.js';
 import { type BackupOptions, backupRelation, restoreColumn } from './column.js';
 import { runDdl } from './ddl.js';
+import { discardBackup } from './drop.js';
 import { restoreTable } from './table.js';
 
 export {
@@ -93,27 +94,22 @@ export interface PurgeOptions extends BackupOptions {
   readonly expiredOnly?: boolean;
   /** The instant expiry is judged at. Default: the server's now(). */
   readonly now?: Date;
+  /** Only these backups, expired or not (e.g. one whose drop never happened). */
+  readonly ids?: readonly number[];
 }
 
-/** Drops backup data (expired only by default) and marks the catalog rows `purged`. */
+/** Drops backup data (expired only by default, or the given `ids`) and marks the catalog rows `purged`. */
 export async function purgeBackups(db: Database, options: PurgeOptions = {}): Promise<BackupRecord[]> {
   const expiredOnly = options.expiredOnly ?? true;
   const candidates = await db.withSession(async (s) => {
     const all = await selectBackups(s, {});
+    if (options.ids) return all.filter((b) => options.ids!.includes(b.id));
     if (!expiredOnly) return all;
     const [row] = await s.query<{ now: Date }>('select coalesce($1::timestamptz, now()) as now', [
       options.now ?? null,
     ]);
     return all.filter((b) => b.expiresAt.getTime() <= row!.now.getTime());
   });
-  for (const backup of candidates) {
-    await runDdl(
-      db,
-      [{ sql: `drop table if exists ${backupRelation(backup)}` }],
-      `purge of backup ${backup.id}`,
-      options,
-    );
-    await db.withSession((s) => setBackupStatus(s, backup.id, 'purged'));
-  }
+  for (const backup of candidates) await discardBackup(db, backup, options);
   return candidates.map((b) => ({ ...b, status: 'purged' as const }));
 }

@@ -7,7 +7,7 @@ import { planSetNotNull } from '../ops/set-not-null.js';
 import { defaultName } from '../ops/shared.js';
 import { runPlan } from '../run/run-plan.js';
 import { copyInKeyBatches } from './batches.js';
-import { type DdlOptions, runDdl } from './ddl.js';
+import { type DdlOptions, innerRunOptions } from './ddl.js';
 
 const qi = (name: string) => quoteIdent('postgres', name);
 
@@ -47,20 +47,9 @@ export async function restoreNotNull(
   const constraintName = defaultName([ref.table, column], 'not_null');
   const plan = planSetNotNull({ table: ref.table, schema: ref.schema, column, constraintName }, server);
   try {
-    await runPlan(db, plan, {
-      lock: false,
-      log: () => {},
-      lockTimeoutMs: options.lockTimeoutMs,
-      retry: options.retry,
-    });
+    await runPlan(db, plan, innerRunOptions(options));
   } catch (error) {
-    // The NOT VALID constraint would keep refusing NULL inserts: take it away again.
-    await runDdl(
-      db,
-      [{ sql: `alter table ${t} drop constraint if exists ${qi(constraintName)}` }],
-      where,
-      options,
-    );
+    // The runner already took the NOT VALID constraint away again (its undoOnFailure).
     throw new BallastError(
       `${where}: NOT NULL could not be restored on ${ref.table}.${column}: some rows have no value`,
       {

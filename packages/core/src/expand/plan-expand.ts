@@ -3,7 +3,7 @@ import type { ServerInfo } from '../dialects/server.js';
 import { backfillStep } from '../ops/backfill.js';
 import { notNullSteps } from '../ops/set-not-null.js';
 import { defaultName, displayName, ownerOf, qi, qtable, sqlStep } from '../ops/shared.js';
-import { freezePlan, type Plan, type Step } from '../plan.js';
+import { freezePlan, type Plan, type Step, undoWith } from '../plan.js';
 import { EXPANSIONS_TABLE, type ExpansionKind } from './catalog.js';
 import { copyConstraintSteps } from './copy-constraints.js';
 import type { ColumnFacts } from './facts.js';
@@ -48,6 +48,15 @@ export function planExpand(input: ExpandInput, server: ServerInfo): Plan {
   const o = qi(input.column);
   const n = qi(input.newColumn);
 
+  const dropNewColumn = sqlStep({
+    id: `${id}:drop-new-column`,
+    description: `drop ${input.newColumn}: the old column still holds every value (kept in sync until now)`,
+    lock: 'ACCESS EXCLUSIVE',
+    transactional: true,
+    timeout: 'ddl',
+    sql: `ALTER TABLE ${t} DROP COLUMN IF EXISTS ${n}`,
+    done: columnMissing(ref, input.newColumn),
+  });
   const addColumn = sqlStep({
     id: `${id}:add-column`,
     description: `add ${input.newColumn} ${input.newType} to ${displayName(ref)}: nullable, no default, catalog only`,
@@ -66,6 +75,8 @@ export function planExpand(input: ExpandInput, server: ServerInfo): Plan {
       notNull: input.facts.notNull,
       later: { notNull: true },
     },
+    // Once a failed run took the trigger away, the new column's values go stale: drop it too.
+    undoOnFailure: undoWith(dropNewColumn),
   });
   // Touching the row is enough: the trigger fills the new column from the old one.
   const backfill = backfillStep(
@@ -126,15 +137,7 @@ export function planExpand(input: ExpandInput, server: ServerInfo): Plan {
       params: [input.facts.schema, input.table, input.column],
     }),
     ...dropSyncSteps(sync, id),
-    sqlStep({
-      id: `${id}:drop-new-column`,
-      description: `drop ${input.newColumn}: the old column still holds every value (kept in sync until now)`,
-      lock: 'ACCESS EXCLUSIVE',
-      transactional: true,
-      timeout: 'ddl',
-      sql: `ALTER TABLE ${t} DROP COLUMN IF EXISTS ${n}`,
-      done: columnMissing(ref, input.newColumn),
-    }),
+    dropNewColumn,
   ];
   return freezePlan({
     operation: input.kind,

@@ -1,6 +1,6 @@
 import type { CatalogProbe } from '../dialects/pg-catalog.js';
 import { quoteIdent, quoteQualified } from '../dialects/quote.js';
-import type { SqlStep } from '../plan.js';
+import { type SqlStep, undoWith } from '../plan.js';
 
 const qi = (name: string) => quoteIdent('postgres', name);
 
@@ -79,6 +79,9 @@ const functionMissing = (spec: SyncSpec): CatalogProbe => ({
 
 export function createSyncSteps(spec: SyncSpec, idPrefix: string): SqlStep[] {
   const where = `${spec.table}.${spec.oldColumn} ⇄ ${spec.newColumn}`;
+  // A failed expand must not leave the trigger converting (and possibly refusing) every write.
+  // The function alone does nothing; a rerun replaces it.
+  const [dropTrigger] = dropSyncSteps(spec, idPrefix);
   return [
     {
       kind: 'sql',
@@ -98,6 +101,7 @@ export function createSyncSteps(spec: SyncSpec, idPrefix: string): SqlStep[] {
       timeout: 'ddl',
       sql: `CREATE TRIGGER ${qi(spec.triggerName)} BEFORE INSERT OR UPDATE ON ${table(spec)} FOR EACH ROW EXECUTE PROCEDURE ${syncFunctionName(spec)}()`,
       done: triggerExists(spec),
+      undoOnFailure: undoWith(dropTrigger!),
     },
   ];
 }

@@ -11,7 +11,7 @@ import {
   requireIdentifiers,
   sqlStep,
 } from '../ops/shared.js';
-import type { SqlStep } from '../plan.js';
+import { type SqlStep, undoWith } from '../plan.js';
 
 /**
  * The concurrent index manager: CREATE/DROP INDEX CONCURRENTLY as runner steps. Used by
@@ -98,6 +98,10 @@ export function createIndexConcurrentlyStep(
       description: `drop the INVALID index ${name} left by an earlier failed build`,
     },
     ...(server.capabilities.createIndexProgress ? { watch: 'create-index' as const } : {}),
+    // A unique index refuses the application's duplicate writes: a failed run takes it away again.
+    ...(spec.unique
+      ? { undoOnFailure: undoWith(dropIndexConcurrentlyStep({ name, schema: spec.schema }, idPrefix)) }
+      : {}),
   });
 }
 

@@ -1,7 +1,7 @@
 import { constraintExists, constraintMissing, type TableRef } from '../dialects/pg-catalog.js';
 import type { ServerInfo } from '../dialects/server.js';
 import type { ConstraintExpectation } from '../expect.js';
-import { freezePlan, type Plan, type SqlStep } from '../plan.js';
+import { freezePlan, type Plan, type SqlStep, undoWith } from '../plan.js';
 import { displayName, ownerOf, qi, qtable, requireFragment, sqlStep } from './shared.js';
 
 export interface AddCheckInput extends TableRef {
@@ -31,6 +31,8 @@ export function validatedConstraintSteps(
       sql: `ALTER TABLE ${t} ADD CONSTRAINT ${qi(name)} ${definition} NOT VALID`,
       done: constraintExists(ref, name),
       ...(expects ? { expects } : {}),
+      // A failed VALIDATE must not leave a constraint that refuses the application's writes.
+      undoOnFailure: undoWith(dropConstraintStep(ref, name, idPrefix)),
     }),
     sqlStep({
       id: `${idPrefix}:validate`,

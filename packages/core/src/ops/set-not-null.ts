@@ -6,7 +6,7 @@ import {
   type TableRef,
 } from '../dialects/pg-catalog.js';
 import type { ServerInfo } from '../dialects/server.js';
-import { freezePlan, type Plan, type Step } from '../plan.js';
+import { freezePlan, type Plan, type SqlStep, type Step, undoWith } from '../plan.js';
 import { dropConstraintStep } from './add-check.js';
 import { defaultName, displayName, ownerOf, qi, qtable, sqlStep } from './shared.js';
 
@@ -33,6 +33,8 @@ export function notNullSteps(input: SetNotNullInput, server: ServerInfo, idPrefi
   const name = notNullConstraintName(input);
   const where = `${displayName(input)}.${input.column}`;
   const alreadyNotNull = columnNotNull(input, input.column);
+  // The NOT VALID constraint refuses NULL writes at once: a failed run takes it away again.
+  const undoOnFailure = undoWith(dropConstraintStep(input, name, idPrefix));
   if (server.capabilities.notNullNotValid) {
     return [
       sqlStep({
@@ -43,6 +45,7 @@ export function notNullSteps(input: SetNotNullInput, server: ServerInfo, idPrefi
         timeout: 'ddl',
         sql: `ALTER TABLE ${t} ADD CONSTRAINT ${qi(name)} NOT NULL ${c} NOT VALID`,
         done: anyOf(alreadyNotNull, constraintExists(input, name)),
+        undoOnFailure,
       }),
       sqlStep({
         id: `${idPrefix}:validate-not-null`,
@@ -64,6 +67,7 @@ export function notNullSteps(input: SetNotNullInput, server: ServerInfo, idPrefi
       timeout: 'ddl',
       sql: `ALTER TABLE ${t} ADD CONSTRAINT ${qi(name)} CHECK (${c} IS NOT NULL) NOT VALID`,
       done: anyOf(alreadyNotNull, constraintExists(input, name)),
+      undoOnFailure,
     }),
     sqlStep({
       id: `${idPrefix}:validate-check`,
@@ -86,6 +90,8 @@ export function notNullSteps(input: SetNotNullInput, server: ServerInfo, idPrefi
       timeout: 'ddl',
       sql: `ALTER TABLE ${t} ALTER COLUMN ${c} SET NOT NULL`,
       done: alreadyNotNull,
+      // Only when this run set it (a column NOT NULL before is already-done, never undone).
+      undoOnFailure: undoWith(dropNotNullStep(input, idPrefix)),
     }),
     sqlStep({
       id: `${idPrefix}:drop-check`,
@@ -99,7 +105,7 @@ export function notNullSteps(input: SetNotNullInput, server: ServerInfo, idPrefi
   ];
 }
 
-export function dropNotNullStep(input: SetNotNullInput, idPrefix: string): Step {
+export function dropNotNullStep(input: SetNotNullInput, idPrefix: string): SqlStep {
   return sqlStep({
     id: `${idPrefix}:drop-not-null`,
     description: `DROP NOT NULL on ${displayName(input)}.${input.column}: instant`,

@@ -1,4 +1,5 @@
-import { type BackfillOptions, runBackfill } from '../backfill/index.js';
+import { type BackfillOptions, defaultJobName, runBackfill } from '../backfill/index.js';
+import { forgetCheckpoint } from '../backfill/pg/checkpoints.js';
 import type { Database } from '../db.js';
 import type { BackfillStep } from '../plan.js';
 import type { RunOptions } from './options.js';
@@ -22,4 +23,18 @@ export async function runBackfillStep(db: Database, step: BackfillStep, options:
  */
 export function backfillJobName(step: BackfillStep, options: RunOptions): string | undefined {
   return options.migration ? `${options.migration}:${step.id}` : undefined;
+}
+
+/**
+ * After a failed run undid its earlier steps (e.g. dropped the column being filled), the rows this
+ * step filled are gone with them: its checkpoint is forgotten so the rerun fills from the first row.
+ */
+export async function forgetBackfillProgress(
+  db: Database,
+  step: BackfillStep,
+  options: RunOptions,
+): Promise<void> {
+  const backfill = (options.backfill ?? {}) as BackfillOptions;
+  const job = backfill.job ?? backfillJobName(step, options) ?? defaultJobName(step.backfill, backfill);
+  await db.withSession((s) => forgetCheckpoint(s, job));
 }

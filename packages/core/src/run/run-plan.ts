@@ -10,6 +10,7 @@ import { withMigratorLock } from './migrator-lock.js';
 import { RUN_DEFAULTS, type RunOptions, type RunReport, type StepReport } from './options.js';
 import { backoffDelayMs, isDeadlock, isLockTimeout, retrySettings, sleep, sqlStateOf } from './retry.js';
 import { runBackfillStep } from './run-backfill-step.js';
+import { type StepOutcome, undoOnFailure } from './undo-on-failure.js';
 
 /**
  * Executes a plan's steps in order. Planners decided what is safe; the runner only bounds each
@@ -34,6 +35,7 @@ async function runSteps(db: Database, plan: Plan, options: RunOptions): Promise<
   const journal = options.migration ? journalFor(db, options.migration) : undefined;
   const journaled = journal ? await journal.completed() : new Set<string>();
   const reports: StepReport[] = [];
+  const outcomes: StepOutcome[] = [];
   // Refuse before the first step: a half-applied plan inside a transaction the caller then
   // rolls back teaches nothing; the message says what to change.
   for (const step of plan.steps) refuseOutsideTransactionSteps(db, step, plan);
@@ -43,6 +45,7 @@ async function runSteps(db: Database, plan: Plan, options: RunOptions): Promise<
     if (journaled.has(step.id)) {
       log(`skip ${step.id}: journaled as done by an earlier run of ${options.migration}`);
       reports.push({ id: step.id, status: 'skipped', attempts: 0, ms: 0 });
+      outcomes.push({ step, status: 'skipped' });
       continue;
     }
     const t0 = performance.now();
@@ -50,6 +53,7 @@ async function runSteps(db: Database, plan: Plan, options: RunOptions): Promise<
       log(`already done ${step.id}: ${step.description}`);
       await journal?.record(step.id, { ms: 0, success: true });
       reports.push({ id: step.id, status: 'already-done', attempts: 0, ms: performance.now() - t0 });
+      outcomes.push({ step, status: 'already-done' });
       continue;
     }
     log(`run ${step.id}: ${step.description}`);
@@ -64,17 +68,24 @@ async function runSteps(db: Database, plan: Plan, options: RunOptions): Promise<
       await journal
         ?.record(step.id, { ms: performance.now() - t0, success: false, error: (error as Error).message })
         .catch(() => {});
-      throw error;
+      // What this run put in force (a trigger, a NOT VALID constraint) must not outlive its failure.
+      throw await undoOnFailure(db, outcomes, step, error, {
+        journal,
+        log,
+        options,
+        runSql: (undo) => runSqlStepWithRetries(db, undo, options),
+      });
     }
     const ms = performance.now() - t0;
     await journal?.record(step.id, { ms, success: true });
     log(`done ${step.id} in ${Math.round(ms)} ms${attempts > 1 ? ` after ${attempts} attempts` : ''}`);
     reports.push({ id: step.id, status: 'applied', attempts, ms });
+    outcomes.push({ step, status: 'applied' });
   }
   return { operation: plan.operation, target: plan.target, steps: reports, ms: performance.now() - started };
 }
 
-function refuseOutsideTransactionSteps(db: Database, step: Step, plan: Plan): void {
+export function refuseOutsideTransactionSteps(db: Database, step: Step, plan: Plan): void {
   if (!db.inTransaction || step.transactional) return;
   throw new WrongContextError(
     `step ${step.id} (${step.description}) cannot run inside a transaction, and this migration runs in one`,

@@ -45,6 +45,12 @@ export function ensureCheckpointTable(session: Session): Promise<void> {
   return createIfMissing(session, 'relation', CHECKPOINT_TABLE, CHECKPOINT_DDL);
 }
 
+/** Forgets a job's progress, so its next run starts from the first row (see run/run-plan.ts undo). */
+export async function forgetCheckpoint(session: Session, job: string): Promise<void> {
+  if (await checkpointTableExists(session))
+    await session.query(`delete from ${CHECKPOINT_TABLE} where job = $1`, [job]);
+}
+
 export async function readCheckpoint(session: Session, job: string): Promise<CheckpointRow | undefined> {
   const [row] = await session.query<CheckpointRow>(`select * from ${CHECKPOINT_TABLE} where job = $1`, [job]);
   return row;
