@@ -78,6 +78,7 @@ export async function ensureBackupCatalog(session: Session): Promise<void> {
       column_type text,
       column_default text,
       column_not_null boolean,
+      column_definition jsonb,
       key_columns text[],
       rows bigint,
       migration text,
