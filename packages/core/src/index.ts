@@ -58,7 +58,9 @@ export {
   serverInfoFor,
 } from './dialects/server.js';
 export {
+  type ArgumentProblem,
   BallastError,
+  InvalidArgumentError,
   LockedError,
   LockTimeoutError,
   StepFailedError,
@@ -165,3 +167,12 @@ export {
 } from './run/options.js';
 export { backoffDelayMs } from './run/retry.js';
 export { runPlan } from './run/run-plan.js';
+export {
+  closest,
+  editDistance,
+  parseArgs,
+  parseCall,
+  schemas,
+  showValue,
+  sqlFragmentText,
+} from './validate/index.js';
