@@ -7,6 +7,8 @@ import { requireConfirmUnused } from '../ops/drop-guard.js';
 import { freezePlan, type Plan } from '../plan.js';
 import type { RunOptions } from '../run/options.js';
 import { runPlan } from '../run/run-plan.js';
+import { parseCall } from '../validate/parse.js';
+import { callArgs } from '../validate/run.js';
 import { type BackupRecord, selectBackups } from './catalog.js';
 import { type BackupOptions, backupColumn, type ColumnRef } from './column.js';
 
@@ -49,6 +51,7 @@ export async function dropColumnWithBackup(
   ref: ColumnRef & { readonly confirmUnused: true },
   options: DropWithBackupOptions = {},
 ): Promise<BackupRecord> {
+  parseCall('dropColumnWithBackup', callArgs.dropColumnWithBackup, [db, ref, options]);
   requireConfirmUnused('drop column', `${displayTable(ref)}.${ref.column}`, ref.confirmUnused);
   const present = await db.withSession((s) => readColumn(s, ref, ref.column));
   const backup = present ? await backupColumn(db, ref, options) : await earlierBackup(db, ref, options);

@@ -3,6 +3,8 @@ import { displayTable, regclassName, type TableName, tableSchema } from '../dial
 import { quoteIdent, quoteQualified } from '../dialects/quote.js';
 import { BallastError } from '../errors.js';
 import { requireConfirmUnused } from '../ops/drop-guard.js';
+import { parseCall } from '../validate/parse.js';
+import { callArgs } from '../validate/run.js';
 import {
   BACKUP_SCHEMA,
   type BackupRecord,
@@ -100,6 +102,7 @@ export function dropTableWithBackup(
   ref: TableName & { readonly confirmUnused: true },
   options: BackupOptions = {},
 ): Promise<BackupRecord> {
+  parseCall('dropTableWithBackup', callArgs.dropTableWithBackup, [db, ref, options]);
   requireConfirmUnused('drop table', displayTable(ref), ref.confirmUnused);
   return backupTable(db, ref, options);
 }

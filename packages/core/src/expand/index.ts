@@ -26,6 +26,10 @@ export {
   type ExpansionRecord,
   pendingContractions,
 } from './catalog.js';
+
+import { parseCall } from '../validate/parse.js';
+import { callArgs } from '../validate/run.js';
+
 export type { ColumnFacts } from './facts.js';
 export { readColumnFacts } from './facts.js';
 
@@ -63,6 +67,7 @@ export async function renameColumn(
   input: RenameColumnRequest,
   options: ExpandOptions = {},
 ): Promise<RunReport> {
+  parseCall('renameColumn', callArgs.renameColumn, [db, input, options]);
   await ensureExpansionsTable(db);
   const plan = await planWithFacts(db, input, input.from, input.to, (facts, server) =>
     planRenameColumn({ ...input, facts, migration: options.migration }, server),
@@ -78,6 +83,7 @@ export async function changeColumnType(
   input: ChangeColumnTypeRequest,
   options: ExpandOptions = {},
 ): Promise<RunReport> {
+  parseCall('changeColumnType', callArgs.changeColumnType, [db, input, options]);
   await ensureExpansionsTable(db);
   const newColumn = input.newColumn ?? defaultNewColumn(input.column);
   const plan = await planWithFacts(db, input, input.column, newColumn, (facts, server) =>
@@ -113,6 +119,7 @@ export async function undoExpand(
   ref: TableName & { readonly column: string },
   options: ExpandOptions = {},
 ) {
+  parseCall('undoExpand', callArgs.undoExpand, [db, ref, options]);
   const e = await findExpansion(db, ref, ref.column, 'expanded');
   const plan = await planWithFacts(
     db,
@@ -158,6 +165,7 @@ export async function contract(
   ref: TableName & { readonly column: string },
   options: ContractOptions = {},
 ): Promise<ContractResult> {
+  parseCall('contract', callArgs.contract, [db, ref, options]);
   const expansion = await findExpansion(db, ref, ref.column, 'expanded');
   const table = { table: expansion.table, schema: expansion.schema };
   const stillThere = await db.withSession((s) => readColumn(s, table, expansion.oldColumn));
@@ -165,7 +173,7 @@ export async function contract(
     ? (await backupColumn(db, { ...table, column: expansion.oldColumn }, options)).id
     : await existingBackup(db, expansion);
   const server = await db.withSession(readServerInfo);
-  const report = await runPlan(db, planContract({ expansion, backupId }, server), options);
+  const report = await runPlan(db, planContract({ expansion, backupId }, server), runPart(options));
   return { report, expansion, backupId };
 }
 
@@ -195,6 +203,7 @@ export async function undoContract(
   ref: TableName & { readonly column: string },
   options: ContractOptions = {},
 ): Promise<RunReport> {
+  parseCall('undoContract', callArgs.undoContract, [db, ref, options]);
   const e = await findExpansion(db, ref, ref.column, 'contracted');
   if (e.backupId === null) {
     throw new BallastError(`undo contract of ${e.table}.${e.oldColumn}: no backup was recorded`, {
@@ -202,10 +211,21 @@ export async function undoContract(
       hint: 'restore the column by hand; listBackups(db, { includeHistory: true }) shows what exists',
     });
   }
-  const backup = await restoreBackup(db, e.backupId, { ...options, valuesOnly: true });
+  const backup = await restoreBackup(db, e.backupId, { ...backupPart(options), valuesOnly: true });
   const table = { table: e.table, schema: e.schema };
   const plan = await planWithFacts(db, table, e.newColumn, e.oldColumn, (newColumnFacts, server) =>
     planUndoContract({ expansion: e, notNull: backup.columnNotNull === true, newColumnFacts }, server),
   );
-  return runPlan(db, plan, options);
+  return runPlan(db, plan, runPart(options));
 }
+
+// ContractOptions mixes runner and backup options; each function gets only its own.
+const runPart = ({ retentionDays: _r, batchSize: _b, ...run }: ContractOptions): RunOptions => run;
+const backupPart = (o: ContractOptions): BackupOptions => ({
+  lockTimeoutMs: o.lockTimeoutMs,
+  retry: o.retry,
+  migration: o.migration,
+  retentionDays: o.retentionDays,
+  batchSize: o.batchSize,
+  progress: o.progress,
+});

@@ -1,6 +1,8 @@
 import type { Database } from '../db.js';
 import { LockTimeoutError, StepFailedError, WrongContextError } from '../errors.js';
 import type { Plan, SqlStep, Step } from '../plan.js';
+import { parseCall } from '../validate/parse.js';
+import { callArgs } from '../validate/run.js';
 import { formatBlocker } from './blockers.js';
 import { attemptSqlStep } from './execute-sql-step.js';
 import { journalFor } from './journal.js';
@@ -15,6 +17,7 @@ import { runBackfillStep } from './run-backfill-step.js';
  * naming the blockers, skips what is already done, and journals progress for resumption.
  */
 export async function runPlan(db: Database, plan: Plan, options: RunOptions = {}): Promise<RunReport> {
+  parseCall('runPlan', callArgs.runPlan, [db, plan, options]);
   const lock = options.lock === false || db.inTransaction ? undefined : (options.lock ?? {});
   const run = () => runSteps(db, plan, options);
   return lock ? withMigratorLock(db, lock.name ?? RUN_DEFAULTS.lock.name, run, lock) : run();
