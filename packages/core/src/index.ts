@@ -167,12 +167,4 @@ export {
 } from './run/options.js';
 export { backoffDelayMs } from './run/retry.js';
 export { runPlan } from './run/run-plan.js';
-export {
-  closest,
-  editDistance,
-  parseArgs,
-  parseCall,
-  schemas,
-  showValue,
-  sqlFragmentText,
-} from './validate/index.js';
+export { parseArgs, parseCall, schemas, showValue } from './validate/index.js';

@@ -9,16 +9,12 @@ import { fragment, isKnexRaw, renderRaw } from './sql-fragment.js';
  * anything runs. The option types in types.ts come from these schemas.
  */
 
-const { name, names, sql, tableName: tableRef, milliseconds, fn, progressReporter } = schemas;
+const { name, names, sql, literal, tableName: tableRef, milliseconds, fn, progressReporter } = schemas;
 
 /** A table name as written (never split on dots), or `{ table, schema? }`. */
 export const tableName = z.union([name, tableRef]).describe('a table name, or { table, schema? }');
 
 // --- column spec (safeAddColumn) ---
-
-const literal = z
-  .union([z.string(), z.number(), z.boolean(), z.null()])
-  .describe('a string, a finite number, a boolean or null');
 
 /** What a default may be; all become core's ColumnDefault (`{ sql }` or `{ value }`). */
 export const columnDefault = z
@@ -103,9 +99,9 @@ export const changeColumnTypeOptions = z.strictObject({
 /** The confirmation itself is judged by core, whose refusal says what to deploy first. */
 export const dropOptions = z.strictObject({
   /** Required: the application no longer reads or writes it. */
-  confirmUnused: z.boolean().optional().describe('true'),
+  confirmUnused: schemas.confirmUnused,
   /** Days the backup is kept before `purgeBackups` may remove it. Default 7. */
-  retentionDays: z.number().nonnegative().optional().describe('a number of days >= 0'),
+  retentionDays: schemas.days.optional(),
 });
 
 // --- ballast(knex, options) ---

@@ -21,6 +21,20 @@ export const milliseconds = z.number().nonnegative().describe('a number of milli
 export const positiveInt = z.number().int().positive().describe('a whole number > 0');
 export const nonNegativeInt = z.number().int().nonnegative().describe('a whole number >= 0');
 
+export const days = z.number().nonnegative().describe('a number of days >= 0');
+
+/** A literal value, rendered by core as a SQL literal (a column default's `{ value }`). */
+export const literal = z
+  .union([z.string(), z.number(), z.boolean(), z.null()])
+  .describe('a string, a finite number, a boolean or null');
+
+/**
+ * `confirmUnused` is judged by ops/drop-guard.ts, whose refusal explains what to deploy first;
+ * here it only has to be a boolean if given (optional, so a missing one reaches that refusal;
+ * the input types still require `true`).
+ */
+export const confirmUnused = z.boolean().optional().describe('true');
+
 export const fn = <T>(what = 'a function') =>
   z.custom<T>((v) => typeof v === 'function', { message: what }).describe(what);
 

@@ -11,8 +11,7 @@ import {
 } from './run.js';
 
 export { parseArgs, parseCall } from './parse.js';
-export { showValue, sqlFragmentText } from './show.js';
-export { closest, editDistance } from './suggest.js';
+export { showValue } from './show.js';
 
 export const schemas = {
   ...common,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ExpansionRecord } from '../expand/catalog.js';
 import type { ColumnFacts } from '../expand/facts.js';
-import { name, names, sql, tableRef } from './common.js';
+import { confirmUnused, literal, name, names, sql, tableRef } from './common.js';
 
 /**
  * Inputs of the planners in ops/, one schema each; the planners' input types are derived from
@@ -10,11 +10,6 @@ import { name, names, sql, tableRef } from './common.js';
 
 const optional = <T extends z.ZodType>(schema: T) => schema.optional();
 const strict = <S extends z.ZodRawShape>(shape: S) => z.strictObject(shape).readonly();
-
-/** A literal default value, rendered by core as a SQL literal. */
-const literal = z
-  .union([z.string(), z.number(), z.boolean(), z.null()])
-  .describe('a string, a finite number, a boolean or null');
 
 export const columnDefault = z
   .union([z.strictObject({ sql }).readonly(), z.strictObject({ value: literal }).readonly()])
@@ -90,13 +85,6 @@ export const setNotNullInput = strict({
   /** Name of the temporary constraint. Default `<table>_<column>_not_null`. */
   constraintName: optional(name),
 });
-
-/**
- * `confirmUnused` is checked by ops/drop-guard.ts, whose refusal explains what to deploy first;
- * here it only has to be a boolean if given.
- */
-// Optional here so a missing one reaches that refusal; the input types still require it.
-const confirmUnused = z.boolean().optional().describe('true');
 
 /** `confirmUnused: true` is required: the application no longer uses the column / table. */
 export const dropColumnInput = strict({ ...tableRef, column: name, confirmUnused });

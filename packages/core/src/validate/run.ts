@@ -7,6 +7,8 @@ import type { Database } from '../db.js';
 import type { BackfillSpec, Plan } from '../plan.js';
 import type { RunOptions } from '../run/options.js';
 import {
+  confirmUnused,
+  days,
   fn,
   milliseconds,
   name,
@@ -100,7 +102,7 @@ const backupShape = {
   lockTimeoutMs: milliseconds.optional(),
   retry: retryOptions.optional(),
   migration: name.optional(),
-  retentionDays: z.number().nonnegative().optional().describe('a number of days >= 0'),
+  retentionDays: days.optional(),
   batchSize: positiveInt.optional(),
   progress: progressReporter.optional(),
   valuesOnly: z.boolean().optional(),
@@ -124,9 +126,6 @@ export const backupSelector = z
   .union([z.number().int().positive(), z.strictObject({ ...filterShape, table: name }).readonly()])
   .describe('a backup id, or { table, column?, migration?, includeHistory? }');
 
-/** The confirmation itself is judged by ops/drop-guard.ts, whose refusal says what to deploy first. */
-// Optional here so a missing one reaches that refusal; the input types still require it.
-const confirmUnused = z.boolean().optional().describe('true');
 export const columnDrop = z.strictObject({ ...tableRef, column: name, confirmUnused }).readonly();
 export const tableDrop = z.strictObject({ ...tableRef, confirmUnused }).readonly();
 
