@@ -1,7 +1,7 @@
 import { type ColumnDefault, parseCall, schemas } from '@ballast/core';
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import { fragment, isKnexRaw, renderRaw } from './sql-fragment.js';
+import { fragment, isKnexRaw, knexRaw } from './sql-fragment.js';
 
 /**
  * The arguments of every helper, checked at run time (JavaScript callers get no type checks):
@@ -16,12 +16,19 @@ export const tableName = z.union([name, tableRef]).describe('a table name, or { 
 
 // --- column spec (safeAddColumn) ---
 
+/**
+ * A raw has a `sql` property too: it must not be read as a bad `{ sql }` object. (Typed as the
+ * object schema itself: the guard only narrows what reaches it.)
+ */
+const notRaw = <T extends z.ZodType>(schema: T): T =>
+  z.custom((v) => !isKnexRaw(v)).pipe(schema) as unknown as T;
+
 /** What a default may be; all become core's ColumnDefault (`{ sql }` or `{ value }`). */
 export const columnDefault = z
   .union([
-    z.custom<Knex.Raw>(isKnexRaw).transform((raw): ColumnDefault => ({ sql: renderRaw(raw) })),
-    z.strictObject({ sql: fragment }),
-    z.strictObject({ value: literal }),
+    knexRaw.transform((text): ColumnDefault => ({ sql: text })),
+    notRaw(z.strictObject({ sql: fragment })),
+    notRaw(z.strictObject({ value: literal })),
     z.date().transform((d): ColumnDefault => ({ value: d.toISOString() })),
     literal.transform((value): ColumnDefault => ({ value })),
   ])

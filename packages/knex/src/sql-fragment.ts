@@ -46,7 +46,8 @@ export function renderRaw(raw: Knex.Raw): string {
   return sql.replace(/\\?\?/g, (match) => (match === '\\?' ? '?' : renderBinding(values.shift()!)));
 }
 
-const knexRaw = z
+/** A knex.raw / knex.fn.now(), its bindings checked, parsed to SQL text. */
+export const knexRaw = z
   .custom<Knex.Raw>(isKnexRaw)
   .superRefine((raw, ctx) => {
     const bindings = raw.toSQL().bindings ?? [];

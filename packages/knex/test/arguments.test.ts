@@ -211,6 +211,14 @@ test('a raw whose bindings cannot be literals is refused; describing any call ne
     b.addCheck('items', 'c', knex.raw('name = any(?)', [['a', 'b']])),
     refused('addCheck expression.bindings[0]'),
   );
+  await assert.rejects(
+    b.safeAddColumn('items', 'tag', { type: 'text', default: knex.raw('?', [{ a: 1 }]) }),
+    refused('safeAddColumn spec.default.bindings[0]'),
+  );
+  await assert.rejects(
+    b.safeAddColumn('items', 'tag', { type: knex.raw('text') as unknown as string }),
+    refused('safeAddColumn spec.type'),
+  );
   const cyclic: Record<string, unknown> = { table: 'items' };
   cyclic.self = cyclic;
   const shown = describeCall('addCheck', [cyclic, 10n, knex.raw('id > ?', [1]), () => 1, Symbol('s')]);

@@ -78,10 +78,13 @@ function problemsOfIssue(
       }));
     }
     case 'invalid_union': {
-      // A union is reported through the one member the value's type matches, if exactly one does.
-      const fitting = issue.errors.filter((branch) => !branch.some((i) => rootTypeMismatch(i)));
-      if (fitting.length === 1) {
-        return fitting[0]!.flatMap((inner) => problemsOfIssue(inner, path, root, value, label));
+      // A union is reported through the one member the value fits best, if exactly one does:
+      // its type matches, then also its keys ({ sql: 1 } is a bad { sql }, not a bad { value }).
+      const typed = issue.errors.filter((branch) => !branch.some(rootTypeMismatch));
+      const keyed = typed.filter((branch) => !branch.some((i) => atRoot(i, 'unrecognized_keys')));
+      const best = typed.length === 1 ? typed : keyed;
+      if (best.length === 1) {
+        return best[0]!.flatMap((inner) => problemsOfIssue(inner, path, root, value, label));
       }
       break;
     }
@@ -102,8 +105,9 @@ function problemsOfIssue(
   ];
 }
 
-const rootTypeMismatch = (issue: Issue) =>
-  issue.path.length === 0 && (issue.code === 'invalid_type' || issue.code === 'invalid_union');
+const atRoot = (issue: Issue, ...codes: Issue['code'][]) =>
+  issue.path.length === 0 && codes.includes(issue.code);
+const rootTypeMismatch = (issue: Issue) => atRoot(issue, 'invalid_type', 'invalid_union', 'custom');
 
 function allowedOf(issue: Issue, here: ZodType | undefined): string {
   switch (issue.code) {
@@ -146,21 +150,30 @@ interface Def {
   readonly shape?: Record<string, ZodType>;
   readonly innerType?: ZodType;
   readonly in?: ZodType;
+  readonly out?: ZodType;
   readonly element?: ZodType;
   readonly valueType?: ZodType;
   readonly options?: readonly ZodType[];
 }
 const defOf = (schema: ZodType) => (schema as unknown as { _zod: { def: Def } })._zod.def;
 
-/** Removes wrappers (optional, readonly, pipe …) that do not change which keys are allowed. */
+/**
+ * Removes wrappers (optional, readonly, pipe …) that do not change which keys are allowed. A pipe
+ * is read by its input, unless that is only a guard (a custom check), then by its output.
+ */
 function unwrap(schema: ZodType): ZodType {
   let current = schema;
   for (;;) {
-    const def = defOf(current);
-    const inner = def.innerType ?? (def.type === 'pipe' ? def.in : undefined);
+    const inner = wrapped(current);
     if (!inner) return current;
     current = inner;
   }
+}
+
+function wrapped(schema: ZodType): ZodType | undefined {
+  const def = defOf(schema);
+  if (def.type !== 'pipe') return def.innerType;
+  return def.in && defOf(def.in).type === 'custom' ? def.out : def.in;
 }
 
 function objectShape(schema: ZodType | undefined, value: unknown): Record<string, ZodType> | undefined {
@@ -187,10 +200,8 @@ function schemaAt(schema: ZodType, path: Path): ZodType | undefined {
 
 /** The description of the schema or of the first wrapped schema that has one. */
 function describe(schema: ZodType | undefined): string | undefined {
-  for (let current = schema; current; ) {
+  for (let current = schema; current; current = wrapped(current)) {
     if (current.description) return current.description;
-    const def = defOf(current);
-    current = def.innerType ?? (def.type === 'pipe' ? def.in : undefined);
   }
   return undefined;
 }
