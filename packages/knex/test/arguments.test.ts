@@ -169,7 +169,7 @@ test('one line per problem, each with what was given and what is allowed', async
 });
 
 for (const server of pgServers())
-  test(`[pg ${server.label}] knex.raw with bindings and knex.fn.now() as defaults, in a backfill and a check`, async () => {
+  test(`[pg ${server.label}] knex.raw with bindings and knex.fn.now() as defaults, in a backfill, a check and a type change`, async () => {
     const { knex, conn } = await setup(server);
     const b = ballast(knex, { ...quiet, migration: 'raws' });
     await b.safeAddColumn('items', 'token', { type: 'uuid', default: knex.raw('gen_random_uuid()') });
@@ -202,6 +202,21 @@ for (const server of pgServers())
     await b.addCheck('items', 'items_name_not_evil', knex.raw('name <> ?', [evil]));
     assert.equal((await describeTable(conn, 'items')).constraints.items_name_not_evil, 'c');
     await assert.rejects(conn.query('insert into items (name) values ($1)', [evil]), /items_name_not_evil/);
+
+    // using / reverseUsing of a type change, both ways through the sync trigger.
+    await conn.query('update items set parent_id = id');
+    await b.changeColumnType('items', 'parent_id', 'text', {
+      using: knex.raw('(parent_id * ?)::text', [10]),
+      reverseUsing: knex.raw('parent_id_new::bigint / ?', [10]),
+    });
+    await conn.query(`update items set parent_id_new = '420' where id = 6`);
+    const converted = await conn.query<{ id: string; old: string; new: string }>(
+      'select id::text, parent_id::text as old, parent_id_new as new from items where id in (5, 6) order by id',
+    );
+    assert.deepEqual(converted, [
+      { id: '5', old: '5', new: '50' },
+      { id: '6', old: '42', new: '420' },
+    ]);
   });
 
 test('a raw whose bindings cannot be literals is refused; describing any call never throws', async () => {
