@@ -112,7 +112,12 @@ export const dropWithBackupOptions = z
   .strictObject({ ...backupShape, run: runOptions.optional() })
   .readonly() satisfies z.ZodType<DropWithBackupOptions>;
 export const purgeOptions = z
-  .strictObject({ ...backupShape, expiredOnly: z.boolean().optional(), now: z.date().optional() })
+  .strictObject({
+    ...backupShape,
+    expiredOnly: z.boolean().optional(),
+    now: z.date().optional(),
+    ids: z.array(z.number().int().positive()).readonly().optional(),
+  })
   .readonly();
 
 const filterShape = {
