@@ -17,7 +17,9 @@ import { runBackfillStep } from './run-backfill-step.js';
 export async function runPlan(db: Database, plan: Plan, options: RunOptions = {}): Promise<RunReport> {
   const lock = options.lock === false || db.inTransaction ? undefined : (options.lock ?? {});
   const run = () => runSteps(db, plan, options);
-  return lock ? withMigratorLock(db, lock.name ?? RUN_DEFAULTS.lock.name, run, lock) : run();
+  return lock
+    ? withMigratorLock(db, lock.name ?? RUN_DEFAULTS.lock.name, run, { log: options.log, ...lock })
+    : run();
 }
 
 async function runSteps(db: Database, plan: Plan, options: RunOptions): Promise<RunReport> {
