@@ -1,7 +1,7 @@
 import { constraintExists, constraintMissing, type TableRef } from '../dialects/pg-catalog.js';
 import type { ServerInfo } from '../dialects/server.js';
 import { freezePlan, type Plan, type SqlStep } from '../plan.js';
-import { displayName, qi, qtable, requireFragment, sqlStep } from './shared.js';
+import { displayName, qi, qtable, relationsOf, requireFragment, sqlStep } from './shared.js';
 
 export interface AddCheckInput extends TableRef {
   readonly name: string;
@@ -16,6 +16,7 @@ export function validatedConstraintSteps(
   definition: string,
   idPrefix: string,
   addLock: SqlStep['lock'] = 'ACCESS EXCLUSIVE',
+  alsoLocks: readonly TableRef[] = [],
 ): SqlStep[] {
   const t = qtable(ref);
   return [
@@ -23,6 +24,7 @@ export function validatedConstraintSteps(
       id: `${idPrefix}:add-not-valid`,
       description: `add constraint ${name} on ${displayName(ref)} as NOT VALID: checks new writes only, no scan`,
       lock: addLock,
+      relations: relationsOf(ref, ...alsoLocks),
       transactional: true,
       timeout: 'ddl',
       sql: `ALTER TABLE ${t} ADD CONSTRAINT ${qi(name)} ${definition} NOT VALID`,
@@ -45,6 +47,7 @@ export function dropConstraintStep(ref: TableRef, name: string, idPrefix: string
     id: `${idPrefix}:drop-constraint`,
     description: `drop constraint ${name} on ${displayName(ref)}`,
     lock: 'ACCESS EXCLUSIVE',
+    relations: relationsOf(ref),
     transactional: true,
     timeout: 'ddl',
     sql: `ALTER TABLE ${qtable(ref)} DROP CONSTRAINT IF EXISTS ${qi(name)}`,

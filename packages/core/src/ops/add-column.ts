@@ -11,7 +11,7 @@ import { UnsafeOperationError } from '../errors.js';
 import { freezePlan, type Plan, type Step } from '../plan.js';
 import { backfillStep } from './backfill.js';
 import { notNullSteps } from './set-not-null.js';
-import { displayName, qi, qtable, requireFragment, sqlStep } from './shared.js';
+import { displayName, qi, qtable, relationsOf, requireFragment, sqlStep } from './shared.js';
 import { defaultVolatility } from './volatility.js';
 
 export type ColumnDefault =
@@ -82,6 +82,7 @@ export function planAddColumn(input: AddColumnInput, server: ServerInfo): Plan {
       id: `${id}:add`,
       description,
       lock: 'ACCESS EXCLUSIVE',
+      relations: relationsOf(input),
       transactional: true,
       timeout: 'ddl',
       sql,
@@ -92,6 +93,7 @@ export function planAddColumn(input: AddColumnInput, server: ServerInfo): Plan {
       id: `${id}:drop`,
       description: `drop column ${target}`,
       lock: 'ACCESS EXCLUSIVE',
+      relations: relationsOf(input),
       transactional: true,
       timeout: 'ddl',
       sql: `ALTER TABLE ${t} DROP COLUMN IF EXISTS ${c}`,
@@ -130,6 +132,7 @@ export function planAddColumn(input: AddColumnInput, server: ServerInfo): Plan {
       id: `${id}:set-default`,
       description: `set the default of ${target}: new rows get it from now on, existing rows untouched`,
       lock: 'ACCESS EXCLUSIVE',
+      relations: relationsOf(input),
       transactional: true,
       timeout: 'ddl',
       sql: `ALTER TABLE ${t} ALTER COLUMN ${c} SET DEFAULT ${defaultSql}`,

@@ -59,7 +59,7 @@ export function planAddForeignKey(input: AddForeignKeyInput, server: ServerInfo)
   const withIndex = input.index !== false;
   const steps: Step[] = [
     ...(withIndex ? [referencingIndexStep(indexSpec, server, id)] : []),
-    ...validatedConstraintSteps(input, name, definition, id, 'SHARE ROW EXCLUSIVE'),
+    ...validatedConstraintSteps(input, name, definition, id, 'SHARE ROW EXCLUSIVE', [input.references]),
   ];
   return freezePlan({
     operation: 'add-foreign-key',

@@ -3,7 +3,7 @@ import type { ServerInfo } from '../dialects/server.js';
 import { createIndexConcurrentlyStep } from '../index/concurrent-index.js';
 import { freezePlan, type Plan, type SqlStep } from '../plan.js';
 import { dropConstraintStep } from './add-check.js';
-import { defaultName, displayName, qi, qtable, requireIdentifiers, sqlStep } from './shared.js';
+import { defaultName, displayName, qi, qtable, relationsOf, requireIdentifiers, sqlStep } from './shared.js';
 
 export interface AddUniqueInput extends TableRef {
   readonly columns: readonly string[];
@@ -28,6 +28,7 @@ export function constraintUsingIndexSteps(
       id: `${idPrefix}:attach`,
       description: `make the unique index ${name} the ${kind} constraint of ${displayName(input)}: catalog-only`,
       lock: 'ACCESS EXCLUSIVE',
+      relations: relationsOf(input),
       transactional: true,
       timeout: 'ddl',
       sql: `ALTER TABLE ${qtable(input)} ADD CONSTRAINT ${qi(name)} ${kind} USING INDEX ${qi(name)}`,

@@ -4,7 +4,7 @@ import { EXPANSIONS_TABLE, type ExpansionRecord } from '../expand/catalog.js';
 import { syncSpecOf } from '../expand/plan-expand.js';
 import { dropSyncSteps } from '../expand/sync-trigger.js';
 import { freezePlan, type Plan } from '../plan.js';
-import { displayName, qi, qtable, sqlStep } from './shared.js';
+import { displayName, qi, qtable, relationsOf, sqlStep } from './shared.js';
 
 export interface ContractInput {
   /** The expansion being finished (pendingContractions / ballast_expansions). */
@@ -38,6 +38,7 @@ export function planContract(input: ContractInput, _server: ServerInfo): Plan {
         id: `${id}:relax-old-not-null`,
         description: `drop NOT NULL on ${e.oldColumn} so inserts that omit it keep working once the trigger is gone`,
         lock: 'ACCESS EXCLUSIVE',
+        relations: relationsOf(ref),
         transactional: true,
         timeout: 'ddl',
         sql: `ALTER TABLE ${qtable(ref)} ALTER COLUMN ${qi(e.oldColumn)} DROP NOT NULL`,
@@ -53,6 +54,7 @@ export function planContract(input: ContractInput, _server: ServerInfo): Plan {
               id: `${id}:move-default`,
               description: `set ${e.newColumn}'s default to ${e.oldColumn}'s (catalog only)`,
               lock: 'ACCESS EXCLUSIVE',
+              relations: relationsOf(ref),
               transactional: true,
               timeout: 'ddl',
               sql: `ALTER TABLE ${qtable(ref)} ALTER COLUMN ${qi(e.newColumn)} SET DEFAULT ${e.oldDefault}`,
@@ -64,6 +66,7 @@ export function planContract(input: ContractInput, _server: ServerInfo): Plan {
         id: `${id}:drop-old-column`,
         description: `drop ${e.oldColumn} (catalog only)`,
         lock: 'ACCESS EXCLUSIVE',
+        relations: relationsOf(ref),
         transactional: true,
         timeout: 'ddl',
         sql: `ALTER TABLE ${qtable(ref)} DROP COLUMN IF EXISTS ${qi(e.oldColumn)}`,

@@ -2,7 +2,7 @@ import { columnExists, columnMissing, columnNullable, type TableRef } from '../d
 import type { ServerInfo } from '../dialects/server.js';
 import { freezePlan, type Plan } from '../plan.js';
 import { DROPPED_PREFIX, requireConfirmUnused, setAsideSteps } from './drop-guard.js';
-import { displayName, qi, qtable, sqlStep, truncateBytes } from './shared.js';
+import { displayName, qi, qtable, relationsOf, sqlStep, truncateBytes } from './shared.js';
 
 export interface DropColumnInput extends TableRef {
   readonly column: string;
@@ -31,10 +31,12 @@ export function planDropColumn(input: DropColumnInput, _server: ServerInfo): Pla
     setAside: {
       sql: `ALTER TABLE ${t} RENAME COLUMN ${qi(input.column)} TO ${qi(aside)}`,
       done: columnMissing(input, input.column),
+      relation: input,
     },
     restore: {
       sql: `ALTER TABLE ${t} RENAME COLUMN ${qi(aside)} TO ${qi(input.column)}`,
       done: columnExists(input, input.column),
+      relation: input,
     },
   });
   return freezePlan({
@@ -45,6 +47,7 @@ export function planDropColumn(input: DropColumnInput, _server: ServerInfo): Pla
         id: `${id}:relax-not-null`,
         description: `drop NOT NULL on ${target} so inserts that omit it keep working`,
         lock: 'ACCESS EXCLUSIVE',
+        relations: relationsOf(input),
         transactional: true,
         timeout: 'ddl',
         sql: `ALTER TABLE ${t} ALTER COLUMN ${qi(input.column)} DROP NOT NULL`,

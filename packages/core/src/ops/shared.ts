@@ -13,6 +13,10 @@ export const qcolumns = (columns: readonly string[]) => columns.map(qi).join(', 
 
 export const sqlStep = (step: Omit<SqlStep, 'kind'>): SqlStep => ({ kind: 'sql', ...step });
 
+/** A step's `relations`: the tables only, not the rest of a planner's input. */
+export const relationsOf = (...refs: readonly TableRef[]) =>
+  refs.map((r) => (r.schema ? { schema: r.schema, table: r.table } : { table: r.table }));
+
 /** `schema.table` or `table`, unquoted, for step ids and messages people read. */
 export const displayName = (ref: TableRef) => (ref.schema ? `${ref.schema}.${ref.table}` : ref.table);
 

@@ -7,7 +7,7 @@ import { createSyncSteps } from '../expand/sync-trigger.js';
 import { freezePlan, type Plan, type Step } from '../plan.js';
 import { backfillStep } from './backfill.js';
 import { notNullSteps } from './set-not-null.js';
-import { displayName, qi, qtable, sqlStep } from './shared.js';
+import { displayName, qi, qtable, relationsOf, sqlStep } from './shared.js';
 
 export interface UndoContractInput {
   readonly expansion: ExpansionRecord;
@@ -48,6 +48,7 @@ export function planUndoContract(input: UndoContractInput, server: ServerInfo): 
       id: `${id}:${suffix}`,
       description,
       lock: 'ACCESS EXCLUSIVE',
+      relations: relationsOf(ref),
       transactional: true,
       timeout: 'ddl',
       sql,

@@ -39,6 +39,13 @@ export interface RunOptions {
   /** statement_timeout for `ddl` steps, in ms. Default 30000. `long` steps get none. */
   readonly statementTimeoutMs?: number;
   readonly retry?: RetryOptions;
+  /**
+   * Before each attempt of a step that blocks application queries (ACCESS EXCLUSIVE, SHARE, ...),
+   * wait without queueing while a transaction open for 100 ms or more holds a conflicting lock on
+   * its table, logging it; bounded by the time the retries could take. Default true; false gives
+   * the plain lock_timeout retries, which queue application queries for up to lock_timeout each.
+   */
+  readonly waitForConflictingLocks?: boolean;
   /** Journal key: when set, completed steps are recorded in ballast_journal and skipped on rerun. */
   readonly migration?: string;
   readonly log?: (line: string) => void;

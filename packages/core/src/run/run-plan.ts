@@ -4,9 +4,18 @@ import type { Plan, SqlStep, Step } from '../plan.js';
 import { formatBlocker } from './blockers.js';
 import { attemptSqlStep } from './execute-sql-step.js';
 import { journalFor } from './journal.js';
+import { type LockWait, waitForConflictingLocks } from './lock-wait.js';
 import { withMigratorLock } from './migrator-lock.js';
 import { RUN_DEFAULTS, type RunOptions, type RunReport, type StepReport } from './options.js';
-import { backoffDelayMs, isDeadlock, isLockTimeout, retrySettings, sleep, sqlStateOf } from './retry.js';
+import {
+  backoffDelayMs,
+  isDeadlock,
+  isLockTimeout,
+  retryBudgetMs,
+  retrySettings,
+  sleep,
+  sqlStateOf,
+} from './retry.js';
 import { runBackfillStep } from './run-backfill-step.js';
 
 /**
@@ -109,7 +118,12 @@ async function runSqlStepWithRetries(db: Database, step: SqlStep, options: RunOp
   const statementTimeoutMs =
     step.timeout === 'ddl' ? (options.statementTimeoutMs ?? RUN_DEFAULTS.ddlStatementTimeoutMs) : 0;
   const log = options.log ?? (() => {});
+  const waits = options.waitForConflictingLocks !== false && (step.relations?.length ?? 0) > 0;
+  const deadline = Date.now() + retryBudgetMs(retry, lockTimeoutMs);
+  let waited: LockWait | undefined;
   for (let attempt = 1; ; attempt++) {
+    // Only then take the lock (under lock_timeout): no long transaction is left to queue behind.
+    if (waits) waited = await waitForConflictingLocks(db, step, deadline, log);
     const outcome = await attemptSqlStep(db, step, {
       lockTimeoutMs,
       statementTimeoutMs,
@@ -117,13 +131,18 @@ async function runSqlStepWithRetries(db: Database, step: SqlStep, options: RunOp
       log,
     });
     if (outcome.error === undefined) return attempt;
-    const blockers = outcome.blockers.map(formatBlocker);
+    const seen = outcome.blockers.length > 0 ? outcome.blockers : (waited?.remaining ?? []);
+    const blockers = seen.map(formatBlocker);
     const deadlock = isDeadlock(outcome.error);
     if (!deadlock && !isLockTimeout(outcome.error)) throw stepFailed(step, outcome.error);
     if (deadlock && attempt >= retry.maxAttempts) throw stepFailed(step, outcome.error, attempt);
-    if (attempt >= retry.maxAttempts) {
+    const outOfTime = waits && !deadlock && Date.now() >= deadline;
+    if (attempt >= retry.maxAttempts || outOfTime) {
+      const why = outOfTime
+        ? `: long transactions held a conflicting lock for the whole retry budget (${retryBudgetMs(retry, lockTimeoutMs)} ms), then lock_timeout ${lockTimeoutMs} ms ran out on attempt ${attempt}`
+        : ` within lock_timeout ${lockTimeoutMs} ms, ${attempt} times`;
       throw new LockTimeoutError(
-        `step ${step.id} could not get its ${step.lock} lock within lock_timeout ${lockTimeoutMs} ms, ${attempt} times`,
+        `step ${step.id} could not get its ${step.lock} lock${why}`,
         step.id,
         attempt,
         blockers,
