@@ -33,13 +33,14 @@ alter table ballast_locks add column if not exists backend_pid integer,
 const BACKEND = `pg_backend_pid(), (select backend_start from pg_stat_activity where pid = pg_backend_pid()),
   pg_postmaster_start_time(), now()`;
 
-/** Renewal period; the heartbeat_at a takeover reads was written on it (TTL = expires_at − heartbeat_at). */
+/** Renewal period; HOLDER_GONE computes the same from the row (TTL = expires_at − heartbeat_at). */
 const heartbeatMs = (ttlMs: number) => Math.max(100, Math.min(Math.floor(ttlMs / 3), 1000));
 
 /** True for a row whose holder is gone: expired, or its backend vanished and it missed two renewals. */
 const HOLDER_GONE = `(l.expires_at < now() or (
   l.backend_pid is not null and l.server_start = pg_postmaster_start_time()
-  and l.heartbeat_at < now() - 2 * least((l.expires_at - l.heartbeat_at) / 3, interval '1 second')
+  and l.heartbeat_at < now() - 2 * greatest(interval '100 milliseconds',
+        least((l.expires_at - l.heartbeat_at) / 3, interval '1 second'))
   and not exists (select 1 from pg_stat_activity a where a.pid = l.backend_pid
                    and (a.backend_start is null or a.backend_start = l.backend_start))))`;
 
