@@ -9,14 +9,17 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
   conflictingLocks,
+  type Database,
   LockTimeoutError,
   PG_TABLE_LOCKS,
+  pgSession,
   planAddColumn,
   planAddForeignKey,
   type RunOptions,
   runPlan,
 } from '@ballast/core';
 import { connect, createTrafficTable, pgServers, startTraffic } from '@ballast/testkit';
+import pg from 'pg';
 import { holdLock } from './support/blocker.js';
 import { logLines, type PgFixture, pgFixture } from './support/pg.js';
 
@@ -148,6 +151,53 @@ for (const server of pgServers()) {
         lines.some((l) => l.startsWith('waiting for ') && l.includes(`pid ${reader.pid} `)),
         lines.join('\n'),
       );
+    });
+
+    test("inside the caller's transaction: only the long reader is waited for, not each new client transaction", async () => {
+      const table = 'lw_tx';
+      await createTrafficTable(fx.test.url, table, 1000);
+      const traffic = await startTraffic({ url: fx.test.url, table, rows: 1000, clients: 3, thinkMs: 0 });
+      const client = new pg.Client({ connectionString: fx.test.url });
+      await client.connect();
+      try {
+        await new Promise((r) => setTimeout(r, 200));
+        await client.query('begin');
+        // The caller's transaction reads pg_stat_activity first: its cached snapshot must not make
+        // the clients' later transactions look as old as their first.
+        await client.query('select count(*) from pg_stat_activity');
+        const db: Database = {
+          dialect: 'postgres',
+          inTransaction: true,
+          withSession: (fn) => fn(pgSession(client)),
+        };
+        const reader = await holdLock(fx.test.url, `select count(*) from ${table}`, { releaseAfterMs: 1500 });
+        await new Promise((r) => setTimeout(r, 700)); // clients' transactions of now are the cached ones
+        const { lines, log } = logLines();
+        const report = await runPlan(db, planAddColumn({ table, column: 'c', type: 'int' }, fx.server), {
+          log,
+          lockTimeoutMs: 500,
+          retry: { maxAttempts: 20, baseDelayMs: 100, maxDelayMs: 400 }, // budget ≈ 15 s
+        });
+        await client.query('commit');
+        await reader.release();
+        const waits = lines.filter((l) => l.startsWith('waiting for '));
+        assert.ok(waits.length > 0, lines.join('\n'));
+        for (const line of waits) {
+          assert.deepEqual(
+            [...line.matchAll(/pid (\d+) /g)].map((m) => Number(m[1])),
+            [reader.pid],
+            line,
+          );
+        }
+        assert.ok(
+          lines.some((l) => l.includes('conflicting transactions ended')),
+          `the wait ended with the reader:\n${lines.join('\n')}`,
+        );
+        assert.equal(report.steps[0]!.attempts, 1, lines.join('\n'));
+      } finally {
+        await client.end().catch(() => {});
+        await traffic.stop();
+      }
     });
 
     test('a foreign key waits for long transactions on the referenced table too', async () => {

@@ -83,15 +83,18 @@ export interface LockHolder {
 
 /**
  * Transactions of other sessions holding, granted, a lock on one of `relations` that conflicts
- * with `mode`. clock_timestamp, not now(): inside a caller's transaction now() stands still.
+ * with `mode`. Inside a caller's transaction now() stands still and pg_stat_activity is read once
+ * per transaction (a later transaction of a backend would look as old as its first): hence
+ * clock_timestamp and pg_stat_clear_snapshot.
  */
-export function conflictingHolders(
+export async function conflictingHolders(
   session: Session,
   relations: readonly RelationRef[],
   mode: LockMode,
 ): Promise<LockHolder[]> {
   const modes = conflictingLocks(mode).map(pgLocksMode);
-  if (modes.length === 0 || relations.length === 0) return Promise.resolve([]);
+  if (modes.length === 0 || relations.length === 0) return [];
+  await session.query('select pg_stat_clear_snapshot()');
   return session.query<LockHolder>(
     `select distinct on (l.virtualtransaction) coalesce(l.pid, 0) as pid, l.virtualtransaction as vxid,
             coalesce(a.state, case when l.pid is null then 'prepared transaction' end) as state,
