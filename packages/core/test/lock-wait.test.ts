@@ -15,6 +15,7 @@ import {
   pgSession,
   planAddColumn,
   planAddForeignKey,
+  postgresDatabaseFromUrl,
   type RunOptions,
   runPlan,
 } from '@ballast/core';
@@ -197,6 +198,46 @@ for (const server of pgServers()) {
       } finally {
         await client.end().catch(() => {});
         await traffic.stop();
+      }
+    });
+
+    test('a migrator role that cannot see the reader’s age still waits for it (judged over two looks)', async () => {
+      const role = `${fx.test.name}_migrator`;
+      await fx.sql(`create role ${role} login password 'p'`);
+      await fx.sql('create table lw_hidden (id int primary key)');
+      await fx.sql(`alter table lw_hidden owner to ${role}`);
+      const url = new URL(fx.test.url);
+      url.username = role;
+      url.password = 'p';
+      const db = postgresDatabaseFromUrl(url.toString());
+      // The superuser's session: pg_stat_activity hides its transaction start from the migrator role.
+      const reader = await holdLock(fx.test.url, 'select * from lw_hidden', { releaseAfterMs: 1200 });
+      const { lines, log } = logLines();
+      try {
+        await new Promise((r) => setTimeout(r, 200));
+        const report = await runPlan(
+          db,
+          planAddColumn({ table: 'lw_hidden', column: 'c', type: 'int' }, fx.server),
+          {
+            log,
+            lockTimeoutMs: 300,
+            lock: false,
+          },
+        );
+        assert.equal(report.steps[0]!.attempts, 1, lines.join('\n'));
+        assert.ok(
+          lines.some(
+            (l) =>
+              l.startsWith('waiting for ') &&
+              l.includes(`pid ${reader.pid} (unknown state, transaction age ? s)`),
+          ),
+          lines.join('\n'),
+        );
+      } finally {
+        await reader.release();
+        await db.close?.();
+        await fx.sql('drop table lw_hidden');
+        await fx.sql(`drop role ${role}`);
       }
     });
 
