@@ -1,5 +1,6 @@
 import type { Database } from '../db.js';
 import { conflictingHolders, type LockHolder } from '../dialects/pg-locks.js';
+import { displayName } from '../ops/shared.js';
 import type { SqlStep } from '../plan.js';
 import { type Blocker, blockerQuery, formatBlocker } from './blockers.js';
 import { sleep } from './retry.js';
@@ -15,7 +16,6 @@ const POLL_MS = 100;
 const LOG_EVERY_MS = 5000;
 
 export interface LockWait {
-  readonly waitedMs: number;
   /** The long transactions still holding a conflicting lock when the deadline passed. */
   readonly remaining: readonly Blocker[];
 }
@@ -49,14 +49,14 @@ export async function waitForConflictingLocks(
     if (long.length === 0 && !unjudged) {
       if (logged)
         log(`${step.id}: the conflicting transactions ended after ${now - started} ms; taking the lock`);
-      return { waitedMs: now - started, remaining: [] };
+      return { remaining: [] };
     }
     const blockers = long.map(asBlocker);
-    if (now >= deadline) return { waitedMs: now - started, remaining: blockers };
+    if (now >= deadline) return { remaining: blockers };
     const pids = blockers.map((b) => b.pid).join(',');
     if (blockers.length > 0 && (!logged || logged.pids !== pids || now - logged.at >= LOG_EVERY_MS)) {
       log(
-        `waiting for ${step.id} without queueing (${step.lock} on ${relations.map(display).join(', ')}; ` +
+        `waiting for ${step.id} without queueing (${step.lock} on ${relations.map(displayName).join(', ')}; ` +
           `waited ${now - started} ms, at most ${Math.max(0, deadline - started)} ms): ` +
           blockers.map(formatBlocker).join('; '),
       );
@@ -65,9 +65,6 @@ export async function waitForConflictingLocks(
     await sleep(Math.min(POLL_MS, deadline - now));
   }
 }
-
-const display = (r: { schema?: string | undefined; table: string }) =>
-  r.schema ? `${r.schema}.${r.table}` : r.table;
 
 const asBlocker = (h: LockHolder): Blocker => ({
   pid: h.pid,
