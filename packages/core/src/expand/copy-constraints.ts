@@ -33,7 +33,7 @@ export function copyConstraintSteps(
     const definition =
       `FOREIGN KEY (${qi(to)}) REFERENCES ${qtable(refs)} (${qcolumns(fk.references.columns)})` +
       ` ON DELETE ${referentialAction(id, fk.onDelete)} ON UPDATE ${referentialAction(id, fk.onUpdate)}`;
-    return validatedConstraintSteps(ref, name, definition, `${id}:fk:${name}`, 'SHARE ROW EXCLUSIVE');
+    return validatedConstraintSteps(ref, name, definition, `${id}:fk:${name}`, 'SHARE ROW EXCLUSIVE', [refs]);
   });
   return [...indexes, ...foreignKeys];
 }
