@@ -23,6 +23,8 @@ import { PARENT, type ScenarioId, TABLE } from './scenarios.js';
 export interface BallastContext {
   readonly url: string;
   readonly lockTimeoutMs: number;
+  /** False in mode `ballast-no-wait`: plain lock_timeout retries, which queue clients per attempt. */
+  readonly waitForConflictingLocks: boolean;
   /** Records a labelled instant (a retry, a step) for the chart. */
   readonly event: (label: string) => void;
 }
@@ -37,6 +39,7 @@ const NEEDS: Record<ScenarioId, readonly string[]> = {
   'set-not-null': ['runPlan', 'planSetNotNull'],
   backfill: ['runBackfill'],
   'change-type': ['changeColumnType', 'contract'],
+  'long-transaction': ['runPlan', 'planAddColumn'],
 };
 
 async function withDatabase(url: string, fn: (db: core.Database) => Promise<void>): Promise<void> {
@@ -56,6 +59,7 @@ const planned =
       const server = await db.withSession((s) => readServerInfo(s));
       await runPlan(db, plan(server), {
         lockTimeoutMs: ctx.lockTimeoutMs,
+        waitForConflictingLocks: ctx.waitForConflictingLocks,
         // Retries and step boundaries become ticks on the chart.
         log: (line) => ctx.event(line),
       });
@@ -99,12 +103,19 @@ const RUNS: Partial<Record<ScenarioId, BallastRun>> = {
   // between them; the change-type application never names amount, so it runs across both.
   'change-type': (ctx) =>
     withDatabase(ctx.url, async (db) => {
-      const options = { lockTimeoutMs: ctx.lockTimeoutMs, log: (line: string) => ctx.event(line) };
+      const options = {
+        lockTimeoutMs: ctx.lockTimeoutMs,
+        waitForConflictingLocks: ctx.waitForConflictingLocks,
+        log: (line: string) => ctx.event(line),
+      };
       ctx.event('phase: expand');
       await changeColumnType(db, { table: TABLE, column: 'amount', newType: 'bigint' }, options);
       ctx.event('phase: contract');
       await contract(db, { table: TABLE, column: 'amount' }, options);
     }),
+  'long-transaction': planned((server) =>
+    planAddColumn({ table: TABLE, column: 'note', type: 'text' }, server),
+  ),
 };
 
 export function ballastFor(id: ScenarioId): BallastRun | { readonly unavailable: string } {

@@ -4,7 +4,12 @@
  */
 import type { Measurement } from './measure.js';
 
-const COLORS: Record<string, string> = { idle: '#888888', naive: '#d62728', ballast: '#2ca02c' };
+const COLORS: Record<string, string> = {
+  idle: '#888888',
+  naive: '#d62728',
+  'ballast-no-wait': '#ff7f0e',
+  ballast: '#2ca02c',
+};
 const W = 900;
 const PANEL_H = 170;
 const M = { left: 60, right: 20, top: 28, bottom: 26 };
@@ -53,7 +58,7 @@ function panel(scenario: string, rows: readonly Measurement[], top: number): str
     );
     for (const p of m.phases ?? []) {
       const isReader = p.label.startsWith('reader');
-      if (isReader && m.mode !== 'idle') continue; // the reader is identical in every mode: draw it once
+      if (isReader && m !== measured[0]) continue; // the reader is identical in every mode: draw it once
       const stroke = isReader ? '#555' : color;
       const major = isReader || p.label.startsWith('migration') || p.label.startsWith('phase');
       out.push(
@@ -74,15 +79,22 @@ function panel(scenario: string, rows: readonly Measurement[], top: number): str
 
 export function renderChart(results: readonly Measurement[]): string {
   const scenarios = [...new Set(results.map((m) => m.scenario))];
-  const legendH = 40;
-  const height = legendH + scenarios.length * PANEL_H;
-  const legend = Object.entries(COLORS)
-    .map(
-      ([mode, color], i) =>
-        `<line x1="${M.left + i * 110}" x2="${M.left + i * 110 + 24}" y1="24" y2="24" stroke="${color}" stroke-width="3"/><text x="${M.left + i * 110 + 30}" y="28">${mode}</text>`,
-    )
+  // Only the modes measured, each entry as wide as its name.
+  const shown = Object.entries(COLORS).filter(([mode]) => results.some((m) => m.mode === mode));
+  let at = M.left;
+  const legend = shown
+    .map(([mode, color]) => {
+      const x = at;
+      at += 46 + mode.length * 7;
+      return `<line x1="${x}" x2="${x + 24}" y1="24" y2="24" stroke="${color}" stroke-width="3"/><text x="${x + 30}" y="28">${mode}</text>`;
+    })
     .join('\n');
-  const note = `<text x="${M.left + 340}" y="20" font-size="11" fill="#555"><tspan>longest wait of an in-flight client transaction per 100 ms (log scale)</tspan><tspan x="${M.left + 340}" dy="14">dashed: reader (grey), migration start/end and phases; ticks: Ballast runner events</tspan></text>`;
+  // Beside the legend, or under it when four modes leave no room.
+  const below = at + 10 > M.left + 340;
+  const noteX = below ? M.left : M.left + 340;
+  const legendH = below ? 72 : 40;
+  const height = legendH + scenarios.length * PANEL_H;
+  const note = `<text x="${noteX}" y="${below ? 48 : 20}" font-size="11" fill="#555"><tspan>longest wait of an in-flight client transaction per 100 ms (log scale)</tspan><tspan x="${noteX}" dy="14">dashed: reader (grey), migration start/end and phases; ticks: Ballast runner events</tspan></text>`;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${height}" viewBox="0 0 ${W} ${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="${W}" height="${height}" fill="white"/>`,

@@ -14,7 +14,8 @@ import { runStatements, withClient } from './pg-client.js';
 import { type PgbenchResult, runPgbench } from './pgbench.js';
 import { applicationScripts, type Scenario, TABLE } from './scenarios.js';
 
-export type Mode = 'idle' | 'naive' | 'ballast';
+/** `ballast-no-wait`: Ballast with `waitForConflictingLocks: false` (lock_timeout retries only). */
+export type Mode = 'idle' | 'naive' | 'ballast-no-wait' | 'ballast';
 
 export interface Settings {
   readonly clients: number;
@@ -106,10 +107,10 @@ export async function measure(
   workDir: string,
 ): Promise<Measurement> {
   const base = { scenario: scenario.id, mode, clients: settings.clients, rows };
-  const ballast = mode === 'ballast' ? ballastFor(scenario.id) : undefined;
+  const ballast = mode === 'ballast' || mode === 'ballast-no-wait' ? ballastFor(scenario.id) : undefined;
   if (ballast && 'unavailable' in ballast) return { ...base, available: false, note: ballast.unavailable };
 
-  const db = `zd_run_${scenario.id.replaceAll('-', '_')}_${mode}`;
+  const db = `zd_run_${scenario.id.replaceAll('-', '_')}_${mode.replaceAll('-', '_')}`;
   const dropRunDatabase = `drop database if exists ${quoteIdent('postgres', db)} with (force)`;
   await runStatements(serverUrl, [
     dropRunDatabase,
@@ -147,7 +148,12 @@ export async function measure(
             mark(label);
             process.stderr.write(`    ballast: ${label}\n`);
           };
-          await ballast({ url, lockTimeoutMs: settings.lockTimeoutMs, event });
+          await ballast({
+            url,
+            lockTimeoutMs: settings.lockTimeoutMs,
+            waitForConflictingLocks: mode === 'ballast',
+            event,
+          });
         }
       } catch (error) {
         migrationError = (error as Error).message.split('\n')[0];

@@ -48,15 +48,17 @@ export function backfillRatio(results: readonly Measurement[]): string | undefin
 
 export function renderMarkdown(
   results: readonly Measurement[],
-  meta: { readonly server: string; readonly settings: object; readonly date: Date },
+  meta: { readonly server: string; readonly settings: object; readonly date: Date; readonly name?: string },
 ): string {
+  const name = meta.name ?? 'zero-downtime';
   const lines = [
-    '# Zero-downtime benchmark',
+    `# Zero-downtime benchmark${name === 'zero-downtime' ? '' : `: ${name}`}`,
     '',
     `Produced by \`pnpm bench\` on ${meta.date.toISOString()} — ${meta.server}.`,
     `Settings: \`${JSON.stringify(meta.settings)}\`. Latencies are client-side (pgbench per-transaction`,
     'logs) over the whole run; lock wait is sampled from pg_stat_activity (see bench/zero-downtime/README.md).',
-    'In every mode a background transaction holds a read lock on the table from 2 s for `readerHoldMs`; the',
+    'In every mode a background transaction holds a read lock on the table from 2 s for `readerHoldMs`',
+    '(`longReaderHoldMs`, with traffic for `longReaderDurationS`, in the long-transaction scenario); the',
     'migration starts 500 ms after it. pgbench runs closed loop (a stalled client sends nothing), so a stall',
     'shows in max, lock wait, tps and the chart, and in p99 only when it delays more than 1% of transactions.',
     '',
@@ -76,6 +78,6 @@ export function renderMarkdown(
   }
   const ratio = backfillRatio(results);
   if (ratio) lines.push('', ratio);
-  lines.push('', '![client latency over time](zero-downtime.svg)', '');
+  lines.push('', `![client latency over time](${name}.svg)`, '');
   return lines.join('\n');
 }

@@ -1,7 +1,8 @@
 /**
  * `pnpm bench` — the zero-downtime benchmark. For each scenario, the same pgbench workload runs
- * three times: idle (no migration), naive (the plain SQL) and ballast; results go to
- * bench/results/zero-downtime.{md,json,svg}. See bench/zero-downtime/README.md for the flags.
+ * once per mode: idle (no migration), naive (the plain SQL), ballast-no-wait (lock_timeout retries
+ * only) and ballast; results go to bench/results/<name>.{md,json,svg} (default name zero-downtime).
+ * See bench/zero-downtime/README.md for the flags.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,10 +26,12 @@ const { values: flags } = parseArgs({
     'backfill-duration': { type: 'string', default: '75' },
     'lock-timeout': { type: 'string', default: '200' },
     'reader-hold': { type: 'string', default: '3000' },
+    'long-reader-hold': { type: 'string', default: '10000' },
     rate: { type: 'string' },
     scenarios: { type: 'string' },
     modes: { type: 'string', default: 'idle,naive,ballast' },
     out: { type: 'string' },
+    name: { type: 'string', default: 'zero-downtime' },
   },
 });
 
@@ -88,11 +91,18 @@ try {
     lockTimeoutMs: Number(flags['lock-timeout']),
     ...(flags.rate ? { rate: Number(flags.rate) } : {}),
   };
+  const longHoldMs = Number(flags['long-reader-hold']);
+  // The traffic outlasts the long reader, whatever --duration says, so the end of the wait is measured.
+  const longReader = {
+    readerHoldMs: longHoldMs,
+    durationS: Math.max(Number(flags.duration), Math.ceil(base.warmupS + longHoldMs / 1000 + 3)),
+  };
   for (const scenario of scenarios) {
     const rows = Number(scenario.big ? flags['backfill-rows'] : flags.rows);
     const settings: Settings = {
       ...base,
       durationS: Number(scenario.big || scenario.long ? flags['backfill-duration'] : flags.duration),
+      ...(scenario.longReader ? longReader : {}),
     };
     log(`${scenario.id}: building ${rows.toLocaleString('en-US')} rows`);
     const template = await buildTemplate(server.url, scenario.id, rows, scenario.setup);
@@ -114,6 +124,9 @@ try {
     server: `${server.source} ${server.version}`.trim(),
     settings: {
       ...base,
+      ...(scenarios.some((s) => s.longReader)
+        ? { longReaderHoldMs: longReader.readerHoldMs, longReaderDurationS: longReader.durationS }
+        : {}),
       rows: Number(flags.rows),
       backfillRows: Number(flags['backfill-rows']),
       durationS: Number(flags.duration),
@@ -121,10 +134,11 @@ try {
     },
     date: new Date(),
   };
-  writeFileSync(join(outDir, 'zero-downtime.json'), toJson(results));
-  writeFileSync(join(outDir, 'zero-downtime.md'), renderMarkdown(results, meta));
-  writeFileSync(join(outDir, 'zero-downtime.svg'), renderChart(results));
-  log(`wrote ${join(outDir, 'zero-downtime.{md,json,svg}')}`);
+  const name = flags.name!;
+  writeFileSync(join(outDir, `${name}.json`), toJson(results));
+  writeFileSync(join(outDir, `${name}.md`), renderMarkdown(results, { ...meta, name }));
+  writeFileSync(join(outDir, `${name}.svg`), renderChart(results));
+  log(`wrote ${join(outDir, `${name}.{md,json,svg}`)}`);
   rmSync(workDir, { recursive: true, force: true });
   await stopServer(0);
 } catch (error) {

@@ -1,5 +1,5 @@
 /**
- * The six schema changes the benchmark measures. Each one names the table state it starts from,
+ * The schema changes the benchmark measures. Each one names the table state it starts from,
  * the application traffic (pgbench scripts: reads, updates and inserts on the migrated table) and
  * the plain SQL a developer would write (naive mode). Ballast mode lives in ballast.ts.
  */
@@ -15,7 +15,8 @@ export type ScenarioId =
   | 'add-foreign-key'
   | 'set-not-null'
   | 'backfill'
-  | 'change-type';
+  | 'change-type'
+  | 'long-transaction';
 
 export interface Scenario {
   readonly id: ScenarioId;
@@ -35,6 +36,8 @@ export interface Scenario {
    * move it to the new column between them).
    */
   readonly appAvoidsAmount?: boolean;
+  /** True when the reader holds its transaction for --long-reader-hold (10 s) instead of --reader-hold. */
+  readonly longReader?: boolean;
 }
 
 const q = (name: string) => quoteIdent('postgres', name);
@@ -84,6 +87,15 @@ export const SCENARIOS: readonly Scenario[] = [
     naive: `alter table ${t} alter column ${q('amount')} type bigint`,
     long: true,
     appAvoidsAmount: true,
+  },
+  {
+    // A catalog-only change that needs ACCESS EXCLUSIVE for an instant, behind a 10 s read
+    // transaction: how long the application waits is decided by how the lock is asked for.
+    id: 'long-transaction',
+    title: 'ACCESS EXCLUSIVE behind a 10 s read transaction (add a nullable column)',
+    setup: [],
+    naive: `alter table ${t} add column ${q('note')} text`,
+    longReader: true,
   },
 ];
 

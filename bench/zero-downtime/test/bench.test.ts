@@ -14,26 +14,26 @@ import { fileURLToPath } from 'node:url';
 import { STABLE_FIELDS } from '../report.js';
 
 const root = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
+const skip = process.env.BALLAST_PG_URL ? false : 'needs the harness PostgreSQL (run through pnpm test:only)';
 
-test('pnpm bench at a tiny size writes one stable JSON row per scenario and mode', {
-  skip: process.env.BALLAST_PG_URL ? false : 'needs the harness PostgreSQL (run through pnpm test:only)',
-}, () => {
+/** `pnpm bench <args> --out <tmp>`; returns the output directory (removed by the caller). */
+function bench(args: readonly string[]): string {
   const out = mkdtempSync(join(tmpdir(), 'ballast-bench-test-'));
+  const run = spawnSync(
+    process.execPath,
+    ['--conditions=ballast-source', '--import', 'tsx', 'bench/zero-downtime/run.ts', ...args, '--out', out],
+    { cwd: root, encoding: 'utf8', env: process.env },
+  );
+  assert.equal(run.status, 0, run.stderr);
+  return out;
+}
+
+test('pnpm bench at a tiny size writes one stable JSON row per scenario and mode', { skip }, () => {
+  const out = bench([
+    ...['--rows', '20000', '--backfill-rows', '20000', '--duration', '5', '--backfill-duration', '8'],
+    ...['--reader-hold', '1500', '--clients', '2', '--scenarios', 'add-column,backfill,change-type'],
+  ]);
   try {
-    const run = spawnSync(
-      process.execPath,
-      [
-        '--conditions=ballast-source',
-        '--import',
-        'tsx',
-        'bench/zero-downtime/run.ts',
-        ...['--rows', '20000', '--backfill-rows', '20000', '--duration', '5', '--backfill-duration', '8'],
-        ...['--reader-hold', '1500', '--clients', '2', '--scenarios', 'add-column,backfill,change-type'],
-        ...['--out', out],
-      ],
-      { cwd: root, encoding: 'utf8', env: process.env },
-    );
-    assert.equal(run.status, 0, run.stderr);
     const rows = JSON.parse(readFileSync(join(out, 'zero-downtime.json'), 'utf8')) as Record<
       string,
       unknown
@@ -69,6 +69,46 @@ test('pnpm bench at a tiny size writes one stable JSON row per scenario and mode
     // The two phases of the type change are marked on its panel.
     assert.match(svg, /ballast: phase: expand/);
     assert.match(svg, /ballast: phase: contract/);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('the long-transaction scenario runs naive, ballast-no-wait and ballast side by side under its own name', {
+  skip,
+}, () => {
+  const out = bench([
+    ...['--rows', '20000', '--duration', '5', '--long-reader-hold', '1500', '--clients', '2'],
+    ...[
+      '--scenarios',
+      'long-transaction',
+      '--modes',
+      'naive,ballast-no-wait,ballast',
+      '--name',
+      'long-transaction',
+    ],
+  ]);
+  try {
+    const rows = JSON.parse(readFileSync(join(out, 'long-transaction.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >[];
+    assert.deepEqual(
+      rows.map((r) => `${r.scenario}/${r.mode}`),
+      ['naive', 'ballast-no-wait', 'ballast'].map((m) => `long-transaction/${m}`),
+    );
+    for (const row of rows) {
+      assert.equal(row.available, true, JSON.stringify(row));
+      assert.equal(row.errors, 0, JSON.stringify(row));
+      assert.equal(row.note, undefined, JSON.stringify(row));
+    }
+    // The trigger works: the naive ALTER queued behind the reader and clients queued behind it.
+    assert.ok((rows[0]!.max_lock_wait_ms as number) > 200, JSON.stringify(rows[0]));
+    assert.match(
+      readFileSync(join(out, 'long-transaction.md'), 'utf8'),
+      /^# Zero-downtime benchmark: long-transaction/,
+    );
+    assert.match(readFileSync(join(out, 'long-transaction.svg'), 'utf8'), /ballast-no-wait/);
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

@@ -83,6 +83,18 @@ export interface SqlStep extends StepBase {
   };
   /** What the runner watches while the statement runs, to report progress (PG >= 12). */
   readonly watch?: 'create-index';
+  /**
+   * The tables the statement locks in `lock` mode. Before an attempt the runner waits, without
+   * queueing, for long transactions holding a conflicting lock on them (see RunOptions
+   * `waitForConflictingLocks`); set by the planners whose steps block application queries.
+   */
+  readonly relations?: readonly RelationRef[];
+}
+
+/** A table a step locks; the schema defaults to the search_path's. */
+export interface RelationRef {
+  readonly table: string;
+  readonly schema?: string | undefined;
 }
 
 /** A batched UPDATE of existing rows, executed by core/backfill, never as one statement. */

@@ -1,6 +1,6 @@
 /**
- * kill -9 of a running migration: the rerun waits out the dead holder's migrator lock (TTL),
- * skips the journaled steps, resumes the backfill and finishes the plan.
+ * kill -9 of a running migration: the rerun takes over the dead holder's migrator lock (its
+ * backend is gone), skips the journaled steps, resumes the backfill and finishes the plan.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';

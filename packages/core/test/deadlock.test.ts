@@ -70,6 +70,8 @@ test('a step rolled back by a deadlock is logged and retried, and completes', as
     log,
     lockTimeoutMs: 5000,
     retry: { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 200 },
+    // The wait would sit out the application's transaction and the cycle would never form.
+    waitForConflictingLocks: false,
   });
   await app.done;
   const deadlocks = lines.filter((l) => l.startsWith(`deadlock on ${plan.steps[0]!.id} (attempt 1/5`));
@@ -102,7 +104,7 @@ test('a deadlock on the last allowed attempt fails with SQLSTATE 40P01 and says 
     fx.server,
   );
   await assert.rejects(
-    runPlan(fx.db, plan, { lockTimeoutMs: 5000, retry: { maxAttempts: 1 } }),
+    runPlan(fx.db, plan, { lockTimeoutMs: 5000, retry: { maxAttempts: 1 }, waitForConflictingLocks: false }),
     (error: unknown) => {
       assert.ok(error instanceof StepFailedError, String(error));
       assert.equal(error.sqlState, '40P01');

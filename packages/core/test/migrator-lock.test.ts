@@ -1,12 +1,18 @@
 /**
  * The migrator lock (ballast_locks) between real concurrent runs: one applies, the other waits or
- * fails with a LockedError naming the holder; a crashed holder's lock expires after its TTL.
+ * fails with a LockedError naming the holder; a crashed holder's lock is taken over at once when
+ * its backend is gone from pg_stat_activity, else once its TTL expired.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { hostname } from 'node:os';
-import { after, before, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { freezePlan, LockedError, type Plan, planAddColumn, runPlan, withMigratorLock } from '@ballast/core';
-import { type PgFixture, pgFixture } from './support/pg.js';
+import { pgServers } from '@ballast/testkit';
+import { logLines, type PgFixture, pgFixture } from './support/pg.js';
+
+const CHILD = fileURLToPath(new URL('./fixtures/lock-child.ts', import.meta.url));
 
 let fx: PgFixture;
 before(async () => {
@@ -113,3 +119,116 @@ test('a nested run under the same lock name does not wait for itself', async () 
   );
   assert.equal(value.steps[0]!.status, 'applied');
 });
+
+/** Starts lock-child.ts and resolves once it holds lock `name`; kill() is kill -9. */
+async function childHoldingLock(url: string, name: string) {
+  const child = spawn(
+    process.execPath,
+    ['--conditions=ballast-source', '--import', 'tsx', CHILD, url, name],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let stderr = '';
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (d) => String(d).includes('locked') && resolve());
+    void exited.then(() => reject(new Error(`lock child ended before taking the lock: ${stderr}`)));
+  });
+  return {
+    pid: child.pid!,
+    async kill() {
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+/** A lock row as another process left it: renewed 5 s ago by backend `pid` started at `start`. */
+const insertHolder = (
+  fx: PgFixture,
+  name: string,
+  backend: { pid: number; start: string; otherServer?: boolean },
+) =>
+  fx.sql(
+    `insert into ballast_locks (name, holder, pid, host, acquired_at, expires_at,
+                                backend_pid, backend_start, server_start, heartbeat_at)
+     values ($1, 'other', 4242, 'other-host', now() - interval '1 minute', now() + interval '30 seconds',
+             $2, $3, case when $4 then timestamptz '2000-01-01' else pg_postmaster_start_time() end,
+             now() - interval '5 seconds')`,
+    [name, backend.pid, backend.start, backend.otherServer ?? false],
+  );
+
+/** Runs `fn` while a session of its own stays open, with that session's backend pid and start. */
+const withLiveBackend = <T>(fx: PgFixture, fn: (backend: { pid: number; start: string }) => Promise<T>) =>
+  fx.db.withSession(async (s) => {
+    const [me] = await s.query<{ pid: number; start: string }>(
+      'select pid, backend_start::text as start from pg_stat_activity where pid = pg_backend_pid()',
+    );
+    return fn(me!);
+  });
+
+for (const server of pgServers()) {
+  describe(`stale holders on PostgreSQL (${server.label})`, () => {
+    let px: PgFixture;
+    before(async () => {
+      px = await pgFixture('lockstale', server);
+      // ballast_locks as versions before backend tracking created it: upgraded in place on first use.
+      await px.sql(`create table ballast_locks (name text primary key, holder text not null, pid integer,
+        host text, acquired_at timestamptz not null default now(), expires_at timestamptz not null)`);
+      await withMigratorLock(px.db, 'setup', async () => {});
+    });
+    after(() => px.close());
+
+    test('a holder killed with kill -9 is taken over at once, not after its 30 s TTL', async () => {
+      const child = await childHoldingLock(px.test.url, 'killed');
+      await assert.rejects(
+        withMigratorLock(px.db, 'killed', async () => {}, { waitMs: 300 }),
+        LockedError,
+      );
+      await child.kill();
+      const { lines, log } = logLines();
+      // 5 s < the child's 30 s TTL: only the takeover of a dead backend lets this run.
+      const value = await withMigratorLock(px.db, 'killed', async () => 'ran', { waitMs: 5000, log });
+      assert.equal(value, 'ran');
+      assert.ok(
+        lines.some(
+          (l) => l.includes(`taken over from pid ${child.pid} `) && l.includes('gone from pg_stat_activity'),
+        ),
+        lines.join('\n'),
+      );
+    });
+
+    test('a live holder backend keeps its lock although it missed renewals', async () => {
+      await withLiveBackend(px, async (backend) => {
+        await insertHolder(px, 'alive', backend);
+        await assert.rejects(
+          withMigratorLock(px.db, 'alive', async () => {}, { waitMs: 300 }),
+          LockedError,
+        );
+      });
+    });
+
+    test('a holder whose pid now belongs to a newer backend is taken over (the pid was reused)', async () => {
+      await withLiveBackend(px, async (backend) => {
+        await insertHolder(px, 'reused', { pid: backend.pid, start: '2000-01-01 00:00:00+00' });
+        assert.equal(await withMigratorLock(px.db, 'reused', async () => 'ran', { waitMs: 0 }), 'ran');
+      });
+    });
+
+    test('a holder on another server keeps the TTL rule: its backend cannot be seen from here', async () => {
+      await insertHolder(px, 'elsewhere', {
+        pid: 999999,
+        start: '2026-01-01 00:00:00+00',
+        otherServer: true,
+      });
+      await assert.rejects(
+        withMigratorLock(px.db, 'elsewhere', async () => {}, { waitMs: 300 }),
+        LockedError,
+      );
+    });
+  });
+}

@@ -45,6 +45,7 @@ describe('lock timeouts', () => {
         log,
         lockTimeoutMs: 300,
         retry: { maxAttempts: 50, baseDelayMs: 100, maxDelayMs: 400 },
+        waitForConflictingLocks: false, // the retry path itself
       },
     );
     await blocker.release();
@@ -70,6 +71,7 @@ describe('lock timeouts', () => {
         {
           lockTimeoutMs: 200,
           retry: { maxAttempts: 30, baseDelayMs: 50, maxDelayMs: 200 },
+          waitForConflictingLocks: false,
         },
       );
       assert.ok(report.steps[0]!.attempts > 1);
@@ -87,6 +89,7 @@ describe('lock timeouts', () => {
         runPlan(fx.db, planAddColumn({ table: 'lt2', column: 'c', type: 'int' }, fx.server), {
           lockTimeoutMs: 200,
           retry: { maxAttempts: 2, baseDelayMs: 10 },
+          waitForConflictingLocks: false,
         }),
         (error: unknown) => {
           assert.ok(error instanceof LockTimeoutError);
@@ -127,6 +130,7 @@ describe("inside the caller's transaction", () => {
         log,
         lockTimeoutMs: 200,
         retry: { maxAttempts: 40, baseDelayMs: 50, maxDelayMs: 200 },
+        waitForConflictingLocks: false,
       });
       await blocker.release();
       assert.ok(report.steps[0]!.attempts > 1, lines.join('\n'));

@@ -140,8 +140,12 @@ for (const server of pgServers()) {
           );
           assert.ok(naiveStats.max > BOUND_MS, `naive should have queued clients, max ${naiveStats.max} ms`);
           assert.ok(
-            lines.some((l) => l.startsWith('lock timeout on') && l.includes(`pid ${ours.pid} `)),
-            `the runner retried and named blocker pid ${ours.pid}:\n${lines.join('\n')}`,
+            lines.some(
+              (l) =>
+                (l.startsWith('lock timeout on') || l.startsWith('waiting for ')) &&
+                l.includes(`pid ${ours.pid} `),
+            ),
+            `the runner waited for (or retried past) blocker pid ${ours.pid} and named it:\n${lines.join('\n')}`,
           );
           assert.ok(report.steps.every((s) => s.status === 'applied' || s.status === 'already-done'));
         } finally {

@@ -4,7 +4,7 @@ import { displayTable, readColumn, regclassName } from '../dialects/pg-introspec
 import { quoteIdent } from '../dialects/quote.js';
 import { BallastError } from '../errors.js';
 import { requireConfirmUnused } from '../ops/drop-guard.js';
-import { ownerOf } from '../ops/shared.js';
+import { ownerOf, relationsOf } from '../ops/shared.js';
 import { freezePlan, type Plan } from '../plan.js';
 import { requirePrivileges, runBookkeeping } from '../run/bookkeeping.js';
 import type { RunOptions } from '../run/options.js';
@@ -33,6 +33,7 @@ function dropColumnPlan(ref: ColumnRef, backupId: number): Plan {
         id: `drop-column-with-backup:${target}:drop`,
         description: `drop ${target} (catalog only); its values are in backup ${backupId}`,
         lock: 'ACCESS EXCLUSIVE',
+        relations: relationsOf(ref),
         transactional: true,
         timeout: 'ddl',
         sql: `ALTER TABLE ${regclassName(ref)} DROP COLUMN IF EXISTS ${quoteIdent('postgres', ref.column)}`,

@@ -4,7 +4,7 @@ import type { ServerInfo } from '../dialects/server.js';
 import { createIndexConcurrentlyStep } from '../index/concurrent-index.js';
 import { validatedConstraintSteps } from '../ops/add-check.js';
 import { constraintUsingIndexSteps } from '../ops/add-unique.js';
-import { displayName, qi, qtable, sqlStep } from '../ops/shared.js';
+import { displayName, qi, qtable, relationsOf, sqlStep } from '../ops/shared.js';
 import { freezePlan, type Plan, type SqlStep, type Step } from '../plan.js';
 import type { ColumnDefinition, ConstraintDefinition, IdentityDefinition } from './definition.js';
 
@@ -85,6 +85,7 @@ function identitySteps(ref: TableRef, column: string, identity: IdentityDefiniti
       id: `${id}:identity`,
       description: `make ${displayName(ref)}.${column} an identity column again (sequence ${identity.sequence.name}): catalog only`,
       lock: 'ACCESS EXCLUSIVE',
+      relations: relationsOf(ref),
       transactional: true,
       timeout: 'ddl',
       sql: `ALTER TABLE ${qtable(ref)} ALTER COLUMN ${qi(column)} ADD GENERATED ${identity.kind === 'a' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY (${options})`,

@@ -26,9 +26,9 @@ export function findStatementBreak(sql: string): StatementBreak | undefined {
   return scan(sql, false) ?? (sql.includes('\\') ? scan(sql, true) : undefined);
 }
 
-const IDENT_START = /[A-Za-z_\u0080-\uffff]/;
-const IDENT_CONT = /[A-Za-z0-9_$\u0080-\uffff]/;
-const DOLLAR_TAG = /^\$(?:[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/;
+export const IDENT_START = /[A-Za-z_\u0080-\uffff]/;
+export const IDENT_CONT = /[A-Za-z0-9_$\u0080-\uffff]/;
+export const DOLLAR_TAG = /^\$(?:[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/;
 
 function scan(sql: string, backslashInPlainStrings: boolean): StatementBreak | undefined {
   let i = 0;
@@ -58,7 +58,7 @@ function scan(sql: string, backslashInPlainStrings: boolean): StatementBreak | u
 }
 
 /** Offset after the closing quote of a string whose body starts at `from`; `''` is a quote. */
-function stringEnd(sql: string, from: number, backslashEscapes: boolean): number | undefined {
+export function stringEnd(sql: string, from: number, backslashEscapes: boolean): number | undefined {
   for (let i = from; i < sql.length; i++) {
     if (backslashEscapes && sql[i] === '\\') i++;
     else if (sql[i] === "'") {
@@ -69,7 +69,7 @@ function stringEnd(sql: string, from: number, backslashEscapes: boolean): number
   return undefined;
 }
 
-function quotedIdentifierEnd(sql: string, from: number): number | undefined {
+export function quotedIdentifierEnd(sql: string, from: number): number | undefined {
   for (let i = from; i < sql.length; i++) {
     if (sql[i] === '"') {
       if (sql[i + 1] !== '"') return i + 1;
@@ -79,7 +79,7 @@ function quotedIdentifierEnd(sql: string, from: number): number | undefined {
   return undefined;
 }
 
-function dollarQuoteEnd(sql: string, from: number, tag: string): number | undefined {
+export function dollarQuoteEnd(sql: string, from: number, tag: string): number | undefined {
   const close = sql.indexOf(tag, from);
   return close < 0 ? undefined : close + tag.length;
 }

@@ -38,6 +38,7 @@ export function copyConstraintSteps(
       `${id}:fk:${name}`,
       'SHARE ROW EXCLUSIVE',
       expects,
+      [{ table: fk.references.table, schema: fk.references.schema }],
     );
   });
   return [...indexes, ...foreignKeys];

@@ -2,7 +2,7 @@ import { columnExists, columnMissing, type TableRef } from '../dialects/pg-catal
 import type { ServerInfo } from '../dialects/server.js';
 import { backfillStep } from '../ops/backfill.js';
 import { notNullSteps } from '../ops/set-not-null.js';
-import { defaultName, displayName, ownerOf, qi, qtable, sqlStep } from '../ops/shared.js';
+import { defaultName, displayName, ownerOf, qi, qtable, relationsOf, sqlStep } from '../ops/shared.js';
 import { freezePlan, type Plan, type Step, undoWith } from '../plan.js';
 import { EXPANSIONS_TABLE, type ExpansionKind } from './catalog.js';
 import { copyConstraintSteps } from './copy-constraints.js';
@@ -52,6 +52,7 @@ export function planExpand(input: ExpandInput, server: ServerInfo): Plan {
     id: `${id}:drop-new-column`,
     description: `drop ${input.newColumn}: the old column still holds every value (kept in sync until now)`,
     lock: 'ACCESS EXCLUSIVE',
+    relations: relationsOf(ref),
     transactional: true,
     timeout: 'ddl',
     sql: `ALTER TABLE ${t} DROP COLUMN IF EXISTS ${n}`,
@@ -61,6 +62,7 @@ export function planExpand(input: ExpandInput, server: ServerInfo): Plan {
     id: `${id}:add-column`,
     description: `add ${input.newColumn} ${input.newType} to ${displayName(ref)}: nullable, no default, catalog only`,
     lock: 'ACCESS EXCLUSIVE',
+    relations: relationsOf(ref),
     transactional: true,
     timeout: 'ddl',
     sql: `ALTER TABLE ${t} ADD COLUMN ${n} ${input.newType}`,

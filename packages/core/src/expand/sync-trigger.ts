@@ -1,5 +1,6 @@
 import type { CatalogProbe } from '../dialects/pg-catalog.js';
 import { quoteIdent, quoteQualified } from '../dialects/quote.js';
+import { relationsOf } from '../ops/shared.js';
 import { type SqlStep, undoWith } from '../plan.js';
 
 const qi = (name: string) => quoteIdent('postgres', name);
@@ -97,6 +98,7 @@ export function createSyncSteps(spec: SyncSpec, idPrefix: string): SqlStep[] {
       id: `${idPrefix}:sync-trigger`,
       description: `attach the sync trigger to ${spec.table}: brief SHARE ROW EXCLUSIVE lock, from now on every write keeps ${where} equal`,
       lock: 'SHARE ROW EXCLUSIVE',
+      relations: relationsOf(spec),
       transactional: true,
       timeout: 'ddl',
       sql: `CREATE TRIGGER ${qi(spec.triggerName)} BEFORE INSERT OR UPDATE ON ${table(spec)} FOR EACH ROW EXECUTE PROCEDURE ${syncFunctionName(spec)}()`,
@@ -113,6 +115,7 @@ export function dropSyncSteps(spec: SyncSpec, idPrefix: string): SqlStep[] {
       id: `${idPrefix}:drop-sync-trigger`,
       description: `detach the sync trigger from ${spec.table} (brief lock)`,
       lock: 'ACCESS EXCLUSIVE',
+      relations: relationsOf(spec),
       transactional: true,
       timeout: 'ddl',
       sql: `DROP TRIGGER IF EXISTS ${qi(spec.triggerName)} ON ${table(spec)}`,

@@ -5,7 +5,7 @@ import type { ConstraintExpectation } from '../expect.js';
 import { freezePlan, type Plan, type SqlStep, undoWith } from '../plan.js';
 import { addCheckInput } from '../validate/ops.js';
 import { parseArgs } from '../validate/parse.js';
-import { displayName, ownerOf, qi, qtable, requireFragment, sqlStep } from './shared.js';
+import { displayName, ownerOf, qi, qtable, relationsOf, requireFragment, sqlStep } from './shared.js';
 
 /** Checked at run time by `addCheckInput` (validate/ops.ts), from which this type comes. */
 export type AddCheckInput = z.input<typeof addCheckInput>;
@@ -19,6 +19,7 @@ export function validatedConstraintSteps(
   addLock: SqlStep['lock'] = 'ACCESS EXCLUSIVE',
   /** The definition as data, compared with an existing constraint of that name (expect.ts). */
   expects?: ConstraintExpectation,
+  alsoLocks: readonly TableRef[] = [],
 ): SqlStep[] {
   const t = qtable(ref);
   return [
@@ -26,6 +27,7 @@ export function validatedConstraintSteps(
       id: `${idPrefix}:add-not-valid`,
       description: `add constraint ${name} on ${displayName(ref)} as NOT VALID: checks new writes only, no scan`,
       lock: addLock,
+      relations: relationsOf(ref, ...alsoLocks),
       transactional: true,
       timeout: 'ddl',
       sql: `ALTER TABLE ${t} ADD CONSTRAINT ${qi(name)} ${definition} NOT VALID`,
@@ -51,6 +53,7 @@ export function dropConstraintStep(ref: TableRef, name: string, idPrefix: string
     id: `${idPrefix}:drop-constraint`,
     description: `drop constraint ${name} on ${displayName(ref)}`,
     lock: 'ACCESS EXCLUSIVE',
+    relations: relationsOf(ref),
     transactional: true,
     timeout: 'ddl',
     sql: `ALTER TABLE ${qtable(ref)} DROP CONSTRAINT IF EXISTS ${qi(name)}`,

@@ -9,7 +9,7 @@ import { addColumnInput } from '../validate/ops.js';
 import { parseArgs } from '../validate/parse.js';
 import { backfillStep } from './backfill.js';
 import { notNullSteps } from './set-not-null.js';
-import { displayName, ownerOf, qi, qtable, requireFragment, sqlStep } from './shared.js';
+import { displayName, ownerOf, qi, qtable, relationsOf, requireFragment, sqlStep } from './shared.js';
 import { defaultVolatility } from './volatility.js';
 
 export type ColumnDefault =
@@ -85,6 +85,7 @@ export function planAddColumn(args: AddColumnInput, server: ServerInfo): Plan {
       id: `${id}:add`,
       description,
       lock: 'ACCESS EXCLUSIVE',
+      relations: relationsOf(input),
       transactional: true,
       timeout: 'ddl',
       sql,
@@ -96,6 +97,7 @@ export function planAddColumn(args: AddColumnInput, server: ServerInfo): Plan {
       id: `${id}:drop`,
       description: `drop column ${target}`,
       lock: 'ACCESS EXCLUSIVE',
+      relations: relationsOf(input),
       transactional: true,
       timeout: 'ddl',
       sql: `ALTER TABLE ${t} DROP COLUMN IF EXISTS ${c}`,
@@ -135,6 +137,7 @@ export function planAddColumn(args: AddColumnInput, server: ServerInfo): Plan {
       id: `${id}:set-default`,
       description: `set the default of ${target}: new rows get it from now on, existing rows untouched`,
       lock: 'ACCESS EXCLUSIVE',
+      relations: relationsOf(input),
       transactional: true,
       timeout: 'ddl',
       sql: `ALTER TABLE ${t} ALTER COLUMN ${c} SET DEFAULT ${defaultSql}`,

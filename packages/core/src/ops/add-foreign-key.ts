@@ -55,7 +55,9 @@ export function planAddForeignKey(args: AddForeignKeyInput, server: ServerInfo):
   const withIndex = input.index !== false;
   const steps: Step[] = [
     ...(withIndex ? [referencingIndexStep(indexSpec, server, id)] : []),
-    ...validatedConstraintSteps(input, name, definition, id, 'SHARE ROW EXCLUSIVE', expects),
+    ...validatedConstraintSteps(input, name, definition, id, 'SHARE ROW EXCLUSIVE', expects, [
+      input.references,
+    ]),
   ];
   return freezePlan({
     operation: 'add-foreign-key',

@@ -6,7 +6,16 @@ import { freezePlan, type Plan, type SqlStep } from '../plan.js';
 import { addUniqueInput } from '../validate/ops.js';
 import { parseArgs } from '../validate/parse.js';
 import { dropConstraintStep } from './add-check.js';
-import { defaultName, displayName, ownerOf, qi, qtable, requireIdentifiers, sqlStep } from './shared.js';
+import {
+  defaultName,
+  displayName,
+  ownerOf,
+  qi,
+  qtable,
+  relationsOf,
+  requireIdentifiers,
+  sqlStep,
+} from './shared.js';
 
 /** Checked at run time by `addUniqueInput` (validate/ops.ts), from which this type comes. */
 export type AddUniqueInput = z.input<typeof addUniqueInput>;
@@ -28,6 +37,7 @@ export function constraintUsingIndexSteps(
       id: `${idPrefix}:attach`,
       description: `make the unique index ${name} the ${kind} constraint of ${displayName(input)}: catalog-only`,
       lock: 'ACCESS EXCLUSIVE',
+      relations: relationsOf(input),
       transactional: true,
       timeout: 'ddl',
       sql: `ALTER TABLE ${qtable(input)} ADD CONSTRAINT ${qi(name)} ${kind} USING INDEX ${qi(name)}`,

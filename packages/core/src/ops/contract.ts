@@ -7,7 +7,7 @@ import { dropSyncSteps } from '../expand/sync-trigger.js';
 import { freezePlan, type Plan } from '../plan.js';
 import { contractInput } from '../validate/ops.js';
 import { parseArgs } from '../validate/parse.js';
-import { displayName, ownerOf, qi, qtable, sqlStep } from './shared.js';
+import { displayName, ownerOf, qi, qtable, relationsOf, sqlStep } from './shared.js';
 
 /** Checked at run time by `contractInput` (validate/ops.ts), from which this type comes. */
 export type ContractInput = z.input<typeof contractInput>;
@@ -39,6 +39,7 @@ export function planContract(args: ContractInput, _server: ServerInfo): Plan {
         id: `${id}:relax-old-not-null`,
         description: `drop NOT NULL on ${e.oldColumn} so inserts that omit it keep working once the trigger is gone`,
         lock: 'ACCESS EXCLUSIVE',
+        relations: relationsOf(ref),
         transactional: true,
         timeout: 'ddl',
         sql: `ALTER TABLE ${qtable(ref)} ALTER COLUMN ${qi(e.oldColumn)} DROP NOT NULL`,
@@ -54,6 +55,7 @@ export function planContract(args: ContractInput, _server: ServerInfo): Plan {
               id: `${id}:move-default`,
               description: `set ${e.newColumn}'s default to ${e.oldColumn}'s (catalog only)`,
               lock: 'ACCESS EXCLUSIVE',
+              relations: relationsOf(ref),
               transactional: true,
               timeout: 'ddl',
               sql: `ALTER TABLE ${qtable(ref)} ALTER COLUMN ${qi(e.newColumn)} SET DEFAULT ${e.oldDefault}`,
@@ -66,6 +68,7 @@ export function planContract(args: ContractInput, _server: ServerInfo): Plan {
         id: `${id}:drop-old-column`,
         description: `drop ${e.oldColumn} (catalog only), the sync trigger disabled in the same statement`,
         lock: 'ACCESS EXCLUSIVE',
+        relations: relationsOf(ref),
         transactional: true,
         timeout: 'ddl',
         sql: `ALTER TABLE ${qtable(ref)} DISABLE TRIGGER ${qi(e.syncTrigger)}, DROP COLUMN IF EXISTS ${qi(e.oldColumn)}`,

@@ -5,7 +5,7 @@ import { freezePlan, type Plan } from '../plan.js';
 import { dropColumnInput } from '../validate/ops.js';
 import { parseArgs } from '../validate/parse.js';
 import { DROPPED_PREFIX, requireConfirmUnused, setAsideSteps } from './drop-guard.js';
-import { displayName, fitName, ownerOf, qi, qtable, sqlStep } from './shared.js';
+import { displayName, fitName, ownerOf, qi, qtable, relationsOf, sqlStep } from './shared.js';
 
 /** Checked at run time by `dropColumnInput` (validate/ops.ts), from which this type comes. */
 export type DropColumnInput = z.input<typeof dropColumnInput> & { readonly confirmUnused: true };
@@ -33,10 +33,12 @@ export function planDropColumn(args: DropColumnInput, _server: ServerInfo): Plan
     setAside: {
       sql: `ALTER TABLE ${t} RENAME COLUMN ${qi(input.column)} TO ${qi(aside)}`,
       done: columnMissing(input, input.column),
+      relation: input,
     },
     restore: {
       sql: `ALTER TABLE ${t} RENAME COLUMN ${qi(aside)} TO ${qi(input.column)}`,
       done: columnExists(input, input.column),
+      relation: input,
     },
   });
   return freezePlan({
@@ -48,6 +50,7 @@ export function planDropColumn(args: DropColumnInput, _server: ServerInfo): Plan
         id: `${id}:relax-not-null`,
         description: `drop NOT NULL on ${target} so inserts that omit it keep working`,
         lock: 'ACCESS EXCLUSIVE',
+        relations: relationsOf(input),
         transactional: true,
         timeout: 'ddl',
         sql: `ALTER TABLE ${t} ALTER COLUMN ${qi(input.column)} DROP NOT NULL`,

@@ -1,7 +1,7 @@
-import type { CatalogProbe } from '../dialects/pg-catalog.js';
+import type { CatalogProbe, TableRef } from '../dialects/pg-catalog.js';
 import { UnsafeOperationError } from '../errors.js';
 import type { SqlStep } from '../plan.js';
-import { sqlStep } from './shared.js';
+import { relationsOf, sqlStep } from './shared.js';
 
 /**
  * Destructive operations are refused unless the caller states the data is unused. Their plans
@@ -24,16 +24,22 @@ export const DROPPED_PREFIX = 'ballast_dropped_';
 /** UTC YYYYMMDDHHMMSS, the suffix that makes set-aside table names unique and sortable. */
 export const droppedStamp = (at: Date) => at.toISOString().replace(/[-:T]/g, '').slice(0, 14);
 
+interface Rename {
+  readonly sql: string;
+  readonly done: CatalogProbe;
+  readonly relation: TableRef;
+}
+
 export interface SetAsideSpec {
   /** Step id prefix, e.g. `drop-table:public.orders`. */
   readonly id: string;
   readonly target: string;
   readonly original: string;
   readonly aside: string;
-  /** The rename to the set-aside name, and the probe saying it is done. */
-  readonly setAside: { readonly sql: string; readonly done: CatalogProbe };
+  /** The rename to the set-aside name, the probe saying it is done, and the table it locks. */
+  readonly setAside: Rename;
   /** The rename back. */
-  readonly restore: { readonly sql: string; readonly done: CatalogProbe };
+  readonly restore: Rename;
 }
 
 /**
@@ -41,28 +47,23 @@ export interface SetAsideSpec {
  * lock is held for milliseconds (taken with the runner's lock_timeout and retries).
  */
 export function setAsideSteps(spec: SetAsideSpec): { readonly setAside: SqlStep; readonly restore: SqlStep } {
-  const renameStep = (suffix: string, description: string, sql: string, done: CatalogProbe) =>
+  const renameStep = (suffix: string, description: string, rename: Rename) =>
     sqlStep({
       id: `${spec.id}:${suffix}`,
       description,
       lock: 'ACCESS EXCLUSIVE',
+      relations: relationsOf(rename.relation),
       transactional: true,
       timeout: 'ddl',
-      sql,
-      done,
+      sql: rename.sql,
+      done: rename.done,
     });
   return {
     setAside: renameStep(
       'set-aside',
       `rename ${spec.target} to ${spec.aside}: the data stays until purged`,
-      spec.setAside.sql,
-      spec.setAside.done,
+      spec.setAside,
     ),
-    restore: renameStep(
-      'restore',
-      `rename ${spec.aside} back to ${spec.original}`,
-      spec.restore.sql,
-      spec.restore.done,
-    ),
+    restore: renameStep('restore', `rename ${spec.aside} back to ${spec.original}`, spec.restore),
   };
 }

@@ -29,10 +29,15 @@ export function planDropTable(args: DropTableInput, _server: ServerInfo): Plan {
     target,
     original: input.table,
     aside,
-    setAside: { sql: `ALTER TABLE ${qtable(input)} RENAME TO ${qi(aside)}`, done: relationMissing(input) },
+    setAside: {
+      sql: `ALTER TABLE ${qtable(input)} RENAME TO ${qi(aside)}`,
+      done: relationMissing(input),
+      relation: input,
+    },
     restore: {
       sql: `ALTER TABLE ${qtable(asideRef)} RENAME TO ${qi(input.table)}`,
       done: tableExists(input),
+      relation: asideRef,
     },
   });
   return freezePlan({

@@ -5,7 +5,7 @@ import { freezePlan, type Plan, type SqlStep, type Step, undoWith } from '../pla
 import { setNotNullInput } from '../validate/ops.js';
 import { parseArgs } from '../validate/parse.js';
 import { dropConstraintStep } from './add-check.js';
-import { defaultName, displayName, ownerOf, qi, qtable, sqlStep } from './shared.js';
+import { defaultName, displayName, ownerOf, qi, qtable, relationsOf, sqlStep } from './shared.js';
 
 /** Checked at run time by `setNotNullInput` (validate/ops.ts), from which this type comes. */
 export type SetNotNullInput = z.input<typeof setNotNullInput>;
@@ -35,6 +35,7 @@ export function notNullSteps(input: SetNotNullInput, server: ServerInfo, idPrefi
         id: `${idPrefix}:add-not-null-not-valid`,
         description: `add NOT NULL on ${where} as NOT VALID: checks new writes only, no scan`,
         lock: 'ACCESS EXCLUSIVE',
+        relations: relationsOf(input),
         transactional: true,
         timeout: 'ddl',
         sql: `ALTER TABLE ${t} ADD CONSTRAINT ${qi(name)} NOT NULL ${c} NOT VALID`,
@@ -57,6 +58,7 @@ export function notNullSteps(input: SetNotNullInput, server: ServerInfo, idPrefi
       id: `${idPrefix}:add-check-not-valid`,
       description: `add CHECK (${input.column} IS NOT NULL) NOT VALID on ${displayName(input)}: new writes only, no scan`,
       lock: 'ACCESS EXCLUSIVE',
+      relations: relationsOf(input),
       transactional: true,
       timeout: 'ddl',
       sql: `ALTER TABLE ${t} ADD CONSTRAINT ${qi(name)} CHECK (${c} IS NOT NULL) NOT VALID`,
@@ -80,6 +82,7 @@ export function notNullSteps(input: SetNotNullInput, server: ServerInfo, idPrefi
       id: `${idPrefix}:set-not-null`,
       description: `SET NOT NULL on ${where}: instant, the validated check proves it without a scan`,
       lock: 'ACCESS EXCLUSIVE',
+      relations: relationsOf(input),
       transactional: true,
       timeout: 'ddl',
       sql: `ALTER TABLE ${t} ALTER COLUMN ${c} SET NOT NULL`,
@@ -91,6 +94,7 @@ export function notNullSteps(input: SetNotNullInput, server: ServerInfo, idPrefi
       id: `${idPrefix}:drop-check`,
       description: `drop the now redundant check ${name}`,
       lock: 'ACCESS EXCLUSIVE',
+      relations: relationsOf(input),
       transactional: true,
       timeout: 'ddl',
       sql: `ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS ${qi(name)}`,
@@ -104,6 +108,7 @@ export function dropNotNullStep(input: SetNotNullInput, idPrefix: string): SqlSt
     id: `${idPrefix}:drop-not-null`,
     description: `DROP NOT NULL on ${displayName(input)}.${input.column}: instant`,
     lock: 'ACCESS EXCLUSIVE',
+    relations: relationsOf(input),
     transactional: true,
     timeout: 'ddl',
     sql: `ALTER TABLE ${qtable(input)} ALTER COLUMN ${qi(input.column)} DROP NOT NULL`,

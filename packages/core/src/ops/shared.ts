@@ -19,6 +19,10 @@ export const ownerOf = (ref: TableRef, createsInSchema = false): Requirement[] =
   ...(createsInSchema ? [{ privilege: 'create' as const, table: ref }] : []),
 ];
 
+/** A step's `relations`: the tables only, not the rest of a planner's input. */
+export const relationsOf = (...refs: readonly TableRef[]) =>
+  refs.map((r) => (r.schema ? { schema: r.schema, table: r.table } : { table: r.table }));
+
 /** `schema.table` or `table`, unquoted, for step ids and messages people read. */
 export const displayName = (ref: TableRef) => (ref.schema ? `${ref.schema}.${ref.table}` : ref.table);
 

@@ -9,7 +9,7 @@ import { undoContractInput } from '../validate/ops.js';
 import { parseArgs } from '../validate/parse.js';
 import { backfillStep } from './backfill.js';
 import { notNullSteps } from './set-not-null.js';
-import { displayName, ownerOf, qi, qtable, sqlStep } from './shared.js';
+import { displayName, ownerOf, qi, qtable, relationsOf, sqlStep } from './shared.js';
 
 /** Checked at run time by `undoContractInput` (validate/ops.ts), from which this type comes. */
 export type UndoContractInput = z.input<typeof undoContractInput>;
@@ -46,6 +46,7 @@ export function planUndoContract(args: UndoContractInput, server: ServerInfo): P
       id: `${id}:${suffix}`,
       description,
       lock: 'ACCESS EXCLUSIVE',
+      relations: relationsOf(ref),
       transactional: true,
       timeout: 'ddl',
       sql,

@@ -1,4 +1,5 @@
 import type { Database } from '../db.js';
+import { maskLiterals } from '../dialects/pg-mask.js';
 import { startPoller } from './poller.js';
 
 /**
@@ -12,16 +13,24 @@ export interface Blocker {
   readonly query: string | null;
 }
 
+/** Query text kept per blocker: enough to recognise the statement, values masked first. */
+const QUERY_CHARS = 120;
+
+/** One line of another session's query: values masked, whitespace collapsed, then cut. */
+export const blockerQuery = (query: string | null): string | null =>
+  query === null ? null : maskLiterals(query).replace(/\s+/g, ' ').trim().slice(0, QUERY_CHARS);
+
 export async function blockersOf(db: Database, pid: number): Promise<Blocker[]> {
-  return db.withSession((s) =>
+  const rows = await db.withSession((s) =>
     s.query<Blocker>(
       `select a.pid, a.state,
               round(extract(epoch from now() - coalesce(a.xact_start, a.query_start))::numeric, 1)::float8 as "ageSeconds",
-              left(regexp_replace(a.query, '\\s+', ' ', 'g'), 120) as query
+              a.query
          from pg_stat_activity a where a.pid = any(pg_blocking_pids($1)) order by a.pid`,
       [pid],
     ),
   );
+  return rows.map((b) => ({ ...b, query: blockerQuery(b.query) }));
 }
 
 export const formatBlocker = (b: Blocker) =>

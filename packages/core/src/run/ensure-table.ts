@@ -1,4 +1,5 @@
 import type { Database, Session } from '../db.js';
+import { BallastError } from '../errors.js';
 
 const ensured = new WeakMap<Database, Map<string, Promise<void>>>();
 
@@ -28,24 +29,58 @@ export async function createIfMissing(
   kind: ObjectKind,
   name: string,
   ddl: string,
+  columns: readonly string[] = [],
 ): Promise<void> {
-  if (await objectExists(session, kind, name)) return;
+  const exists = await objectExists(session, kind, name);
+  if (exists && (await missingColumns(session, name, columns)).length === 0) return;
   try {
     await session.query(ddl);
   } catch (error) {
     const code = (error as { code?: string }).code;
+    if (exists && code === '42501')
+      throw upgradeRefused(name, await missingColumns(session, name, columns), error);
     if (code !== '23505' && code !== '42P07' && code !== '42P06') throw error;
   }
 }
 
-/** createIfMissing for a table or index, once per Database and name. */
-export function ensureTable(db: Database, name: string, ddl: string): Promise<void> {
+/** Of `columns` (added by later versions), those table `name` lacks. */
+async function missingColumns(session: Session, name: string, columns: readonly string[]): Promise<string[]> {
+  if (columns.length === 0) return [];
+  const rows = await session.query<{ name: string }>(
+    `select c as name from unnest($2::text[]) c
+      where not exists (select 1 from pg_attribute where attrelid = to_regclass($1) and attname = c and not attisdropped)`,
+    [name, columns],
+  );
+  return rows.map((r) => r.name);
+}
+
+const upgradeRefused = (name: string, missing: readonly string[], cause: unknown) =>
+  new BallastError(
+    `${name} was created by an older version of Ballast and lacks ${missing.join(', ')}; this role may not add them`,
+    {
+      where: name,
+      cause,
+      hint: "have the table's owner (or the admin who ran setupSql) run setupSql's SQL again: it adds the missing columns",
+    },
+  );
+
+/**
+ * createIfMissing for a table or index, once per Database and name. `columns`: those a later
+ * version added (its `ddl` adds them with ADD COLUMN IF NOT EXISTS): a table that lacks one runs
+ * `ddl` again.
+ */
+export function ensureTable(
+  db: Database,
+  name: string,
+  ddl: string,
+  columns: readonly string[] = [],
+): Promise<void> {
   const byName = ensured.get(db) ?? new Map<string, Promise<void>>();
   ensured.set(db, byName);
   let pending = byName.get(name);
   if (!pending) {
     pending = db
-      .withSession((s: Session) => createIfMissing(s, 'relation', name, ddl))
+      .withSession((s: Session) => createIfMissing(s, 'relation', name, ddl, columns))
       .catch((error) => {
         byName.delete(name);
         throw error;

@@ -8,7 +8,8 @@ import type { ProgressReporter } from '../report/progress.js';
  *   the plan is wrong), none for `long` steps (CONCURRENTLY builds, VALIDATE);
  * - retry on lock timeout (SQLSTATE 55P03) and deadlock (40P01): 10 attempts, delay drawn uniformly from
  *   [0, min(5000, 200 * 2^(attempt-1))] ms ("full jitter"), so several migrators do not retry in step;
- * - migrator lock `ballast`: TTL 30 s with a heartbeat every TTL/3, wait up to 30 s for a holder.
+ * - migrator lock `ballast`: TTL 30 s with a heartbeat every min(TTL/3, 1 s), wait up to 30 s for a
+ *   holder; a holder whose backend is gone from pg_stat_activity is taken over without waiting out the TTL.
  */
 export const RUN_DEFAULTS = Object.freeze({
   lockTimeoutMs: 1000,
@@ -28,6 +29,8 @@ export interface MigratorLockOptions {
   readonly ttlMs?: number;
   /** How long a second run waits for the holder before failing with LockedError. */
   readonly waitMs?: number;
+  /** Where a takeover of a dead holder's lock is reported (runPlan passes its own `log`). */
+  readonly log?: (line: string) => void;
 }
 
 export interface RunOptions {
@@ -36,6 +39,13 @@ export interface RunOptions {
   /** statement_timeout for `ddl` steps, in ms. Default 30000. `long` steps get none. */
   readonly statementTimeoutMs?: number;
   readonly retry?: RetryOptions;
+  /**
+   * Before each attempt of a step that blocks application queries (ACCESS EXCLUSIVE, SHARE, ...),
+   * wait without queueing while a transaction open for 100 ms or more holds a conflicting lock on
+   * its table, logging it; bounded by the time the retries could take. Default true; false gives
+   * the plain lock_timeout retries, which queue application queries for up to lock_timeout each.
+   */
+  readonly waitForConflictingLocks?: boolean;
   /** Journal key: when set, completed steps are recorded in ballast_journal and skipped on rerun. */
   readonly migration?: string;
   readonly log?: (line: string) => void;

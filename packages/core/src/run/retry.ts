@@ -36,4 +36,17 @@ export function backoffDelayMs(
   return Math.floor(random() * cap);
 }
 
+/**
+ * The longest the attempts of one step can take: every lock_timeout plus every backoff at its cap.
+ * Waiting for long conflicting transactions before the attempts (lock-wait.ts) shares this budget,
+ * so a step never gives up later than it would have by retrying alone.
+ */
+export function retryBudgetMs(settings: ReturnType<typeof retrySettings>, lockTimeoutMs: number): number {
+  let total = settings.maxAttempts * lockTimeoutMs;
+  for (let attempt = 1; attempt < settings.maxAttempts; attempt++) {
+    total += Math.min(settings.maxDelayMs, settings.baseDelayMs * 2 ** (attempt - 1));
+  }
+  return total;
+}
+
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -8,9 +8,18 @@ import { requirePrivileges, runBookkeeping } from './bookkeeping.js';
 import { refuseConflicts } from './conflicts.js';
 import { attemptSqlStep } from './execute-sql-step.js';
 import { journalFor } from './journal.js';
+import { type LockWait, waitForConflictingLocks } from './lock-wait.js';
 import { withMigratorLock } from './migrator-lock.js';
 import { RUN_DEFAULTS, type RunOptions, type RunReport, type StepReport } from './options.js';
-import { backoffDelayMs, isDeadlock, isLockTimeout, retrySettings, sleep, sqlStateOf } from './retry.js';
+import {
+  backoffDelayMs,
+  isDeadlock,
+  isLockTimeout,
+  retryBudgetMs,
+  retrySettings,
+  sleep,
+  sqlStateOf,
+} from './retry.js';
 import { runBackfillStep } from './run-backfill-step.js';
 import { type StepOutcome, undoOnFailure } from './undo-on-failure.js';
 
@@ -29,7 +38,9 @@ export async function runPlan(db: Database, plan: Plan, options: RunOptions = {}
     `${plan.operation} ${plan.target}`,
   );
   const run = () => runSteps(db, plan, options);
-  return lock ? withMigratorLock(db, lock.name ?? RUN_DEFAULTS.lock.name, run, lock) : run();
+  return lock
+    ? withMigratorLock(db, lock.name ?? RUN_DEFAULTS.lock.name, run, { log: options.log, ...lock })
+    : run();
 }
 
 async function runSteps(db: Database, plan: Plan, options: RunOptions): Promise<RunReport> {
@@ -130,7 +141,12 @@ async function runSqlStepWithRetries(db: Database, step: SqlStep, options: RunOp
   const statementTimeoutMs =
     step.timeout === 'ddl' ? (options.statementTimeoutMs ?? RUN_DEFAULTS.ddlStatementTimeoutMs) : 0;
   const log = options.log ?? (() => {});
+  const waits = options.waitForConflictingLocks !== false && (step.relations?.length ?? 0) > 0;
+  const deadline = Date.now() + retryBudgetMs(retry, lockTimeoutMs);
+  let waited: LockWait | undefined;
   for (let attempt = 1; ; attempt++) {
+    // Only then take the lock (under lock_timeout): no long transaction is left to queue behind.
+    if (waits) waited = await waitForConflictingLocks(db, step, deadline, log);
     const outcome = await attemptSqlStep(db, step, {
       lockTimeoutMs,
       statementTimeoutMs,
@@ -138,13 +154,18 @@ async function runSqlStepWithRetries(db: Database, step: SqlStep, options: RunOp
       log,
     });
     if (outcome.error === undefined) return attempt;
-    const blockers = outcome.blockers.map(formatBlocker);
+    const seen = outcome.blockers.length > 0 ? outcome.blockers : (waited?.remaining ?? []);
+    const blockers = seen.map(formatBlocker);
     const deadlock = isDeadlock(outcome.error);
     if (!deadlock && !isLockTimeout(outcome.error)) throw stepFailed(step, outcome.error);
     if (deadlock && attempt >= retry.maxAttempts) throw stepFailed(step, outcome.error, attempt);
-    if (attempt >= retry.maxAttempts) {
+    const outOfTime = waits && !deadlock && Date.now() >= deadline;
+    if (attempt >= retry.maxAttempts || outOfTime) {
+      const why = outOfTime
+        ? `: long transactions held a conflicting lock for the whole retry budget (${retryBudgetMs(retry, lockTimeoutMs)} ms), then lock_timeout ${lockTimeoutMs} ms ran out on attempt ${attempt}`
+        : ` within lock_timeout ${lockTimeoutMs} ms, ${attempt} times`;
       throw new LockTimeoutError(
-        `step ${step.id} could not get its ${step.lock} lock within lock_timeout ${lockTimeoutMs} ms, ${attempt} times`,
+        `step ${step.id} could not get its ${step.lock} lock${why}`,
         step.id,
         attempt,
         blockers,
