@@ -60,7 +60,8 @@ async function relationGaps(s: Session, o: BookkeepingObject, role: string): Pro
             array(select p from unnest($2::text[]) p where not has_table_privilege(c.oid, p)) as missing,
             array(select d.objid::regclass::text from pg_depend d join pg_class q on q.oid = d.objid and q.relkind = 'S'
                    where d.refobjid = c.oid and d.classid = 'pg_class'::regclass
-                     and not has_sequence_privilege(d.objid, 'USAGE')) as sequences,
+                     -- case: the planner may test the privilege before the join has kept sequences only
+                     and case when q.relkind = 'S' then not has_sequence_privilege(d.objid, 'USAGE') end) as sequences,
             $3::text is null or to_regclass($3) is not null as index,
             current_schema() as schema, has_schema_privilege(current_schema(), 'CREATE') as can_create
        from (select to_regclass($1) as oid) r left join pg_class c on c.oid = r.oid`,

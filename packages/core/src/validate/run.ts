@@ -80,10 +80,11 @@ export const lockOptions = z
         name: name.optional(),
         ttlMs: milliseconds.optional(),
         waitMs: milliseconds.optional(),
+        log: fn<(line: string) => void>('a function (line) => void').optional(),
       })
       .readonly(),
   ])
-  .describe('false, or { name?, ttlMs?, waitMs? }');
+  .describe('false, or { name?, ttlMs?, waitMs?, log? }');
 
 const runShape = {
   lockTimeoutMs: milliseconds.optional(),
@@ -95,6 +96,7 @@ const runShape = {
   // Backfill options as passed on by the runner: each one checked like runBackfill's own.
   backfill: backfillOptions.optional(),
   lock: lockOptions.optional(),
+  waitForConflictingLocks: z.boolean().optional(),
 };
 export const runOptions = z.strictObject(runShape).readonly() satisfies z.ZodType<RunOptions>;
 
