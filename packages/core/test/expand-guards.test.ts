@@ -126,6 +126,39 @@ for (const server of pgServers()) {
       assert.equal(await openExpansions('g_stale'), 1);
     });
 
+    test('a second expansion of a column with one pending is refused; the first keeps syncing', async () => {
+      await people('g_twice');
+      await renameColumn(pg.db, { table: 'g_twice', from: 'email', to: 'mail' }, quiet);
+      const shape = await tableShape(pg, 'g_twice');
+      const [fn] = await pg.sql<{ src: string }>(
+        "select prosrc as src from pg_proc where proname like 'ballast_sync_g_twice%'",
+      );
+      const error = await refusedWithConflict(
+        changeColumnType(pg.db, { table: 'g_twice', column: 'email', newType: 'varchar(200)' }, quiet),
+      );
+      assert.match(
+        error.message,
+        /g_twice\.email is already being expanded by rename-column public\.g_twice\.email → mail \(expansion \d+\)/,
+      );
+      assert.match(error.details.hint ?? '', /pendingContractions\(db, \{ table: 'g_twice' \}\)/);
+      // The other end of the pending pair is refused too.
+      await refusedWithConflict(
+        changeColumnType(pg.db, { table: 'g_twice', column: 'mail', newType: 'varchar(200)' }, quiet),
+      );
+      assert.deepEqual(await tableShape(pg, 'g_twice'), shape);
+      const [after] = await pg.sql<{ src: string }>(
+        "select prosrc as src from pg_proc where proname like 'ballast_sync_g_twice%'",
+      );
+      assert.equal(after!.src, fn!.src, 'the sync function of the pending expansion is untouched');
+      await pg.sql("update g_twice set email = 'changed@x' where id = 7");
+      const [row] = await pg.sql<{ mail: string }>('select mail from g_twice where id = 7');
+      assert.equal(row!.mail, 'changed@x');
+      assert.equal(await openExpansions('g_twice'), 1);
+      // The same expansion again is still a no-op rerun.
+      await renameColumn(pg.db, { table: 'g_twice', from: 'email', to: 'mail' }, quiet);
+      assert.equal(await openExpansions('g_twice'), 1);
+    });
+
     test('contract resumes after stopping right after the old column was dropped', async () => {
       await people('g_contract');
       await renameColumn(pg.db, { table: 'g_contract', from: 'email', to: 'mail' }, quiet);

@@ -19,6 +19,7 @@ import { runPlan } from '../run/run-plan.js';
 import { type ExpansionRecord, ensureExpansionsTable, selectExpansions } from './catalog.js';
 import { readColumnFacts } from './facts.js';
 import { requireNewColumnFree } from './new-column.js';
+import { requireNoPendingExpansion } from './pending.js';
 import { planExpand, syncSpecOf } from './plan-expand.js';
 import { requireExpansionInPlace } from './verify.js';
 
@@ -63,6 +64,7 @@ async function planWithFacts(
   return db.withSession(async (s) => {
     const facts = await readColumnFacts(s, ref, column, newColumn, where);
     if (options.newColumnFree) {
+      await requireNoPendingExpansion(s, { ...ref, schema: facts.schema }, { column, newColumn }, where);
       const { triggerName } = syncSpecOf({ table: ref.table, schema: facts.schema, column, newColumn });
       await requireNewColumnFree(
         s,
