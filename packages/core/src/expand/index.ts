@@ -162,6 +162,7 @@ export async function undoExpand(
 ) {
   await requireExpandBookkeeping(db, options, `undo expand of ${displayTable(ref)}.${ref.column}`);
   const e = await findExpansion(db, ref, ref.column, 'expanded');
+  await db.withSession((s) => requireExpansionInPlace(s, e, db.inTransaction === true, 'undo expand'));
   const plan = await planWithFacts(
     db,
     { table: e.table, schema: e.schema },
@@ -179,6 +180,7 @@ const expandInputOf = (e: ExpansionRecord) => ({
   column: e.oldColumn,
   newColumn: e.newColumn,
   newType: e.newType,
+  syncNames: { functionName: e.syncFunction, triggerName: e.syncTrigger },
 });
 
 const reversed = (plan: Plan): Plan =>
@@ -259,8 +261,14 @@ export async function undoContract(
       hint: 'restore the column by hand; listBackups(db, { includeHistory: true }) shows what exists',
     });
   }
-  const backup = await restoreBackup(db, e.backupId, { ...options, valuesOnly: true });
   const table = { table: e.table, schema: e.schema };
+  await db.withSession(async (s) => {
+    await requireExpansionInPlace(s, e, db.inTransaction === true, 'undo contract');
+    // Reopening it beside a later expansion of either column would make two triggers fight.
+    const where = `undo contract ${displayTable(table)}.${e.oldColumn} → ${e.newColumn}`;
+    await requireNoPendingExpansion(s, table, { column: e.oldColumn, newColumn: e.newColumn }, where);
+  });
+  const backup = await restoreBackup(db, e.backupId, { ...options, valuesOnly: true });
   const plan = await planWithFacts(db, table, e.newColumn, e.oldColumn, (newColumnFacts, server) =>
     planUndoContract({ expansion: e, notNull: backup.columnNotNull === true, newColumnFacts }, server),
   );

@@ -28,9 +28,9 @@ export async function requireNoPendingExpansion(
   const other = `${e.kind} ${table}.${e.oldColumn} → ${e.newColumn} (expansion ${e.id}${e.migration ? `, migration ${e.migration}` : ''})`;
   throw new ObjectConflictError(
     `${where}: ${table}.${e.oldColumn} is already being expanded by ${other}, awaiting its contract; ` +
-      'a second expansion of the same column would take over its sync trigger. Nothing was changed.',
+      'two open expansions of one column would share its sync function and fight over its values. Nothing was changed.',
     other,
-    `a new expansion ${table}.${names.column} → ${names.newColumn}`,
+    `another open expansion ${table}.${names.column} → ${names.newColumn}`,
     {
       where: `${table}.${names.column}`,
       hint:
