@@ -2,7 +2,16 @@ import { columnExists, columnMissing, columnNullable, type TableRef } from '../d
 import type { ServerInfo } from '../dialects/server.js';
 import { freezePlan, type Plan } from '../plan.js';
 import { DROPPED_PREFIX, requireConfirmUnused, setAsideSteps } from './drop-guard.js';
-import { displayName, fitName, ownerOf, qi, qtable, sqlStep } from './shared.js';
+import {
+  displayName,
+  fitName,
+  MAX_IDENT_BYTES,
+  ownerOf,
+  qi,
+  qtable,
+  sqlStep,
+  truncateBytes,
+} from './shared.js';
 
 export interface DropColumnInput extends TableRef {
   readonly column: string;
@@ -12,6 +21,9 @@ export interface DropColumnInput extends TableRef {
 
 /** `ballast_dropped_<column>`, cut to 63 bytes with a hash so long names stay distinct. */
 export const droppedColumnName = (column: string) => fitName(`${DROPPED_PREFIX}${column}`);
+/** The name versions before the hash cut used: restored too, when it differs. */
+const legacyDroppedColumnName = (column: string) =>
+  truncateBytes(`${DROPPED_PREFIX}${column}`, MAX_IDENT_BYTES);
 
 /**
  * Drops a column by setting it aside: NOT NULL is relaxed first (inserts from code that no longer
@@ -24,6 +36,8 @@ export function planDropColumn(input: DropColumnInput, _server: ServerInfo): Pla
   const id = `drop-column:${target}`;
   const t = qtable(input);
   const aside = droppedColumnName(input.column);
+  const legacy = legacyDroppedColumnName(input.column);
+  const renameBack = (from: string) => `ALTER TABLE ${t} RENAME COLUMN ${qi(from)} TO ${qi(input.column)}`;
   const { setAside, restore } = setAsideSteps({
     id,
     target,
@@ -34,9 +48,11 @@ export function planDropColumn(input: DropColumnInput, _server: ServerInfo): Pla
       done: columnMissing(input, input.column),
     },
     restore: {
-      sql: `ALTER TABLE ${t} RENAME COLUMN ${qi(aside)} TO ${qi(input.column)}`,
+      sql: renameBack(aside),
       done: columnExists(input, input.column),
+      asideMissing: columnMissing(input, aside),
     },
+    legacy: legacy === aside ? undefined : { aside: legacy, sql: renameBack(legacy) },
   });
   return freezePlan({
     operation: 'drop-column',
@@ -54,7 +70,7 @@ export function planDropColumn(input: DropColumnInput, _server: ServerInfo): Pla
       }),
       setAside,
     ],
-    reverse: [restore],
+    reverse: restore,
     notes: [
       `${target} is renamed to ${aside}, not dropped: purge it with \`ALTER TABLE ... DROP COLUMN\` once you are sure.`,
       'The reverse restores the column but not a NOT NULL it had: use planSetNotNull for that.',

@@ -1,4 +1,4 @@
-import type { CatalogProbe } from '../dialects/pg-catalog.js';
+import { anyOf, type CatalogProbe } from '../dialects/pg-catalog.js';
 import { UnsafeOperationError } from '../errors.js';
 import type { SqlStep } from '../plan.js';
 import { sqlStep } from './shared.js';
@@ -32,15 +32,27 @@ export interface SetAsideSpec {
   readonly aside: string;
   /** The rename to the set-aside name, and the probe saying it is done. */
   readonly setAside: { readonly sql: string; readonly done: CatalogProbe };
-  /** The rename back. */
-  readonly restore: { readonly sql: string; readonly done: CatalogProbe };
+  /** The rename back; `asideMissing`: nothing left under the set-aside name. */
+  readonly restore: {
+    readonly sql: string;
+    readonly done: CatalogProbe;
+    readonly asideMissing: CatalogProbe;
+  };
+  /**
+   * Versions before long names were cut with a hash set aside under a plainly cut name. When it
+   * differs, the reverse also renames that one back (after the current name, the newer one).
+   */
+  readonly legacy?: { readonly aside: string; readonly sql: string } | undefined;
 }
 
 /**
  * The `:set-aside` rename and its `:restore` reverse: both catalog-only, so the ACCESS EXCLUSIVE
  * lock is held for milliseconds (taken with the runner's lock_timeout and retries).
  */
-export function setAsideSteps(spec: SetAsideSpec): { readonly setAside: SqlStep; readonly restore: SqlStep } {
+export function setAsideSteps(spec: SetAsideSpec): {
+  readonly setAside: SqlStep;
+  readonly restore: readonly SqlStep[];
+} {
   const renameStep = (suffix: string, description: string, sql: string, done: CatalogProbe) =>
     sqlStep({
       id: `${spec.id}:${suffix}`,
@@ -58,11 +70,29 @@ export function setAsideSteps(spec: SetAsideSpec): { readonly setAside: SqlStep;
       spec.setAside.sql,
       spec.setAside.done,
     ),
-    restore: renameStep(
-      'restore',
-      `rename ${spec.aside} back to ${spec.original}`,
-      spec.restore.sql,
-      spec.restore.done,
-    ),
+    restore: spec.legacy
+      ? [
+          // Skipped when only the legacy name exists; the next step then renames that one.
+          renameStep(
+            'restore',
+            `rename ${spec.aside} back to ${spec.original}`,
+            spec.restore.sql,
+            anyOf(spec.restore.done, spec.restore.asideMissing),
+          ),
+          renameStep(
+            'restore-legacy',
+            `rename ${spec.legacy.aside} (set aside by an older version) back to ${spec.original}`,
+            spec.legacy.sql,
+            spec.restore.done,
+          ),
+        ]
+      : [
+          renameStep(
+            'restore',
+            `rename ${spec.aside} back to ${spec.original}`,
+            spec.restore.sql,
+            spec.restore.done,
+          ),
+        ],
   };
 }
