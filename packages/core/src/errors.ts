@@ -146,3 +146,39 @@ export class LeftInForceError extends BallastError {
     super(message, details);
   }
 }
+/** One wrong argument: which one, what was given, what is allowed, and the likely intended key or value. */
+export interface ArgumentProblem {
+  /** e.g. `safeAddColumn spec.defualt`. */
+  readonly argument: string;
+  /** The value given, shown safely (never the raw object). */
+  readonly given: string;
+  readonly allowed: string;
+  /** The closest allowed key or value, when one is near enough to be a typo. */
+  readonly suggestion?: string | undefined;
+}
+
+/**
+ * A public function got an unknown key, a wrong type or an impossible value. Raised before any
+ * SQL runs. One line per problem; the first problem's fields are repeated at the top level.
+ */
+export class InvalidArgumentError extends BallastError {
+  override readonly name = 'InvalidArgumentError';
+  readonly argument: string;
+  readonly given: string;
+  readonly allowed: string;
+  readonly suggestion: string | undefined;
+  constructor(readonly problems: readonly [ArgumentProblem, ...ArgumentProblem[]]) {
+    const [first] = problems;
+    super(problems.map(problemLine).join('\n'), {
+      where: first.argument,
+      hint: 'fix the arguments named above; nothing was run',
+    });
+    this.argument = first.argument;
+    this.given = first.given;
+    this.allowed = first.allowed;
+    this.suggestion = first.suggestion;
+  }
+}
+
+const problemLine = (p: ArgumentProblem) =>
+  `${p.argument}: given ${p.given}; allowed: ${p.allowed}${p.suggestion ? `. Did you mean \`${p.suggestion}\`?` : ''}`;

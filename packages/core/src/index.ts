@@ -58,8 +58,10 @@ export {
   serverInfoFor,
 } from './dialects/server.js';
 export {
+  type ArgumentProblem,
   BallastError,
   IdentifierTooLongError,
+  InvalidArgumentError,
   LeftInForceError,
   LockedError,
   LockTimeoutError,
@@ -187,3 +189,4 @@ export {
 } from './run/options.js';
 export { backoffDelayMs } from './run/retry.js';
 export { runPlan } from './run/run-plan.js';
+export { parseArgs, parseCall, schemas, showValue } from './validate/index.js';

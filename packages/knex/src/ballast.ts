@@ -20,28 +20,32 @@ import {
   WrongContextError,
 } from '@ballast/core';
 import type { Knex } from 'knex';
+import { type HelperArgs, parseBallastArgs, parseHelperArgs } from './arguments.js';
 import { type CallSite, userCallSites } from './call-site.js';
-import { type ColumnSpec, resolveColumnSpec } from './column-spec.js';
+import { resolveColumnSpec } from './column-spec.js';
 import { knexDatabase } from './database.js';
 import { expandContractHelpers } from './expand-contract.js';
 import { alreadyAppliedError, describeCall, explainWrongContext, irreversibleError } from './messages.js';
 import { type MigrationContext, resolveMigrationContext } from './migration-context.js';
-import type {
-  BackfillOptions,
-  Ballast,
-  BallastOptions,
-  ForeignKeyOptions,
-  ForeignKeyReference,
-  IndexOptions,
-  TableName,
-} from './types.js';
+import type { Ballast, BallastOptions, TableName } from './types.js';
+
+type PlannedHelper =
+  | 'safeAddColumn'
+  | 'addIndexConcurrently'
+  | 'dropIndexConcurrently'
+  | 'setNotNull'
+  | 'addForeignKey'
+  | 'addCheck'
+  | 'addUnique'
+  | 'backfill';
 
 /**
  * The helpers for one migration: `const b = ballast(knex)` at the top of `up`/`down`. Each helper
  * asks core's planner for the steps and core's runner to execute them; nothing here decides what
  * is safe. Helpers are idempotent: a rerun skips what is done (catalog checks + the journal).
  */
-export function ballast(knex: Knex, options: BallastOptions = {}): Ballast {
+export function ballast(knex: Knex, given: BallastOptions = {}): Ballast {
+  const options = parseBallastArgs([knex, given]).options ?? {};
   const db: Database = knexDatabase(knex);
   const createdAt = userCallSites();
   let server: Promise<ServerInfo> | undefined;
@@ -92,50 +96,42 @@ export function ballast(knex: Knex, options: BallastOptions = {}): Ballast {
     };
   }
 
-  // Each helper: the user's call (for messages), the planner input, and the planner.
-  const planners = {
-    safeAddColumn: (table: TableName, column: string, spec: ColumnSpec) => (s: ServerInfo) =>
-      planAddColumn({ ...ref(table), column, ...resolveColumnSpec(knex, ref(table).table, column, spec) }, s),
-    addIndexConcurrently:
-      (table: TableName, columns: readonly string[], o: IndexOptions = {}) =>
-      (s: ServerInfo) =>
-        planCreateIndex({ ...ref(table), columns, ...o }, s),
-    dropIndexConcurrently:
-      (name: string, o: { readonly schema?: string } = {}) =>
-      (s: ServerInfo) =>
-        planDropIndex({ name, schema: o.schema ?? options.schema }, s),
-    setNotNull: (table: TableName, column: string) => (s: ServerInfo) =>
-      planSetNotNull({ ...ref(table), column }, s),
-    addForeignKey:
-      (
-        table: TableName,
-        columns: readonly string[],
-        references: ForeignKeyReference,
-        o: ForeignKeyOptions = {},
-      ) =>
-      (s: ServerInfo) =>
-        planAddForeignKey({ ...ref(table), columns, references, ...o }, s),
-    addCheck: (table: TableName, name: string, expression: string) => (s: ServerInfo) =>
-      planAddCheck({ ...ref(table), name, expression }, s),
-    addUnique:
-      (table: TableName, columns: readonly string[], o: { readonly name?: string } = {}) =>
-      (s: ServerInfo) =>
-        planAddUnique({ ...ref(table), columns, ...o }, s),
-    backfill:
-      (table: TableName, set: Readonly<Record<string, string>>, o: BackfillOptions = {}) =>
-      (s: ServerInfo) =>
-        planBackfill({ ...ref(table), set, ...o }, s),
+  // Each helper: its parsed arguments (arguments.ts) → the planner input and the planner.
+  const planners: { [N in PlannedHelper]: (a: HelperArgs<N>) => (s: ServerInfo) => Plan } = {
+    safeAddColumn: (a) => (s) =>
+      planAddColumn(
+        {
+          ...ref(a.table),
+          column: a.column,
+          ...resolveColumnSpec(knex, ref(a.table).table, a.column, a.spec),
+        },
+        s,
+      ),
+    addIndexConcurrently: (a) => (s) =>
+      planCreateIndex({ ...ref(a.table), columns: a.columns, ...a.options }, s),
+    dropIndexConcurrently: (a) => (s) =>
+      planDropIndex({ name: a.name, schema: a.options?.schema ?? options.schema }, s),
+    setNotNull: (a) => (s) => planSetNotNull({ ...ref(a.table), column: a.column }, s),
+    addForeignKey: (a) => (s) =>
+      planAddForeignKey({ ...ref(a.table), columns: a.columns, references: a.references, ...a.options }, s),
+    addCheck: (a) => (s) => planAddCheck({ ...ref(a.table), name: a.name, expression: a.expression }, s),
+    addUnique: (a) => (s) => planAddUnique({ ...ref(a.table), columns: a.columns, ...a.options }, s),
+    backfill: (a) => (s) => planBackfill({ ...ref(a.table), set: a.set, ...a.options }, s),
   };
-  type Name = keyof typeof planners;
 
-  // The call site is read before the first await, while the migration's frame is on the stack.
+  // Arguments are checked first (nothing runs on a typo); the call site is read before the first
+  // await, while the migration's frame is on the stack.
   const helper =
-    <N extends Name>(name: N, direction: 'forward' | 'reverse') =>
-    (...args: Parameters<(typeof planners)[N]>) => {
+    <N extends PlannedHelper>(name: N, direction: 'forward' | 'reverse') =>
+    (...args: unknown[]): Promise<RunReport> => {
       const sites = userCallSites();
-      const call = describeCall(`${direction === 'reverse' ? 'reverse.' : ''}${name}`, args);
-      const plan = (planners[name] as (...a: typeof args) => (s: ServerInfo) => Plan)(...args);
-      return execute(call, sites, plan, direction);
+      const shown = `${direction === 'reverse' ? 'reverse.' : ''}${name}`;
+      try {
+        const plan = planners[name](parseHelperArgs(name, shown, args));
+        return execute(describeCall(shown, args), sites, plan, direction);
+      } catch (error) {
+        return Promise.reject(error);
+      }
     };
 
   // The hook for expand-contract.ts: the same context and run options as every helper here.

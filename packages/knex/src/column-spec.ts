@@ -1,5 +1,9 @@
-import { BallastError, type ColumnDefault } from '@ballast/core';
+import { BallastError, type ColumnDefault, parseArgs } from '@ballast/core';
 import type { Knex } from 'knex';
+import type { z } from 'zod';
+import { type ColumnBuilderCallback, columnDefault, type columnDefinition, columnSpec } from './arguments.js';
+
+export type { ColumnBuilderCallback };
 
 /** `{ sql }` is a SQL expression you write (`now()`, `gen_random_uuid()`); `{ value }` a literal core quotes. */
 export type DefaultSpec = ColumnDefault;
@@ -7,25 +11,11 @@ export type DefaultSpec = ColumnDefault;
 /** A literal default value: rendered by core as a SQL literal, never spliced by us. */
 export type ColumnValue = Extract<ColumnDefault, { value: unknown }>['value'];
 
-export interface ColumnDefinition {
-  /** A SQL type as PostgreSQL spells it: `text`, `varchar(320)`, `bigint`, `timestamptz`. */
-  readonly type: string;
-  /** A literal value (shortcut for `{ value }`), `{ value }` or `{ sql }`. Default: none. */
-  readonly default?: DefaultSpec | ColumnValue;
-  /** Ends as NOT NULL; needs a default (or a later backfill + setNotNull). Default: false. */
-  readonly notNull?: boolean;
-}
-
-/**
- * A Knex column builder chain for the one column, e.g.
- * `(t) => t.string('email', 320).notNullable().defaultTo('')`. Only the type, `nullable`,
- * `notNullable` and `defaultTo` are taken; index/unique/references/primary/comment/check and
- * enums are refused (each has its own safe helper, or needs one statement per step).
- */
-export type ColumnBuilderCallback = (table: Knex.AlterTableBuilder) => unknown;
+/** `{ type, default?, notNull? }`, checked by `columnDefinition` (arguments.ts). */
+export type ColumnDefinition = z.input<typeof columnDefinition>;
 
 /** `'text'` is the same as `{ type: 'text' }`. */
-export type ColumnSpec = string | ColumnDefinition | ColumnBuilderCallback;
+export type ColumnSpec = z.input<typeof columnSpec>;
 
 export interface ResolvedColumn {
   readonly type: string;
@@ -37,42 +27,20 @@ export class ColumnSpecError extends BallastError {
   override readonly name = 'ColumnSpecError';
 }
 
-const isDefaultSpec = (d: unknown): d is DefaultSpec =>
-  typeof d === 'object' && d !== null && ('sql' in d || 'value' in d);
-
-function resolveDefault(d: DefaultSpec | ColumnValue | undefined, where: string): DefaultSpec | undefined {
-  if (d === undefined) return undefined;
-  if (isDefaultSpec(d)) return d;
-  if (typeof d === 'object' && d !== null) {
-    throw new ColumnSpecError(`${where}: default must be a literal, { value } or { sql }`, {
-      where,
-      hint: 'write default: { sql: "now()" } for an expression, or default: { value: ... } for a literal',
-    });
-  }
-  return { value: d };
-}
-
 /** Turns any accepted spec into type/default/notNull, the planner's input. */
 export function resolveColumnSpec(
   knex: Knex,
   table: string,
   column: string,
-  spec: ColumnSpec,
+  given: ColumnSpec,
 ): ResolvedColumn {
-  const where = `${table}.${column}`;
+  const spec = parseArgs(columnSpec, given, 'safeAddColumn spec');
   if (typeof spec === 'string') return { type: spec, notNull: false };
   if (typeof spec === 'function') return fromBuilder(knex, table, column, spec);
-  if (typeof spec.type !== 'string' || spec.type.trim() === '') {
-    throw new ColumnSpecError(`${where}: column spec needs a SQL type`, {
-      where,
-      hint: "e.g. { type: 'text', notNull: true, default: '' }",
-    });
-  }
-  const resolvedDefault = resolveDefault(spec.default, where);
   return {
     type: spec.type,
     notNull: spec.notNull ?? false,
-    ...(resolvedDefault ? { default: resolvedDefault } : {}),
+    ...(spec.default ? { default: spec.default } : {}),
   };
 }
 
@@ -147,15 +115,11 @@ function fromBuilder(knex: Knex, table: string, column: string, fn: ColumnBuilde
   return {
     type,
     notNull: nullable === false,
-    ...(rawDefault ? { default: knexDefault(rawDefault[0], where) } : {}),
+    ...(rawDefault ? { default: knexDefault(rawDefault[0]) } : {}),
   };
 }
 
-/** knex.raw(...) becomes a SQL expression; anything else a literal value. */
-function knexDefault(value: unknown, where: string): DefaultSpec {
-  if (value && typeof value === 'object' && 'toQuery' in value && typeof value.toQuery === 'function') {
-    return { sql: String(value.toQuery()) };
-  }
-  if (value instanceof Date) return { value: value.toISOString() };
-  return resolveDefault(value as ColumnValue, where)!;
+/** knex.raw(...) / knex.fn.now() become a SQL expression (bindings as literals); anything else a literal value. */
+function knexDefault(value: unknown): DefaultSpec {
+  return parseArgs(columnDefault, value, 'safeAddColumn spec defaultTo()');
 }

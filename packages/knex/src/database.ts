@@ -1,16 +1,16 @@
 import { type Database, pgSession, type Session, UnsupportedServerError } from '@ballast/core';
 import type { Knex } from 'knex';
 
-/** The pg connection knex hands out, with the marker knex's pool checks before reuse. */
-type KnexPgConnection = Parameters<typeof pgSession>[0] & { __knex__disposed?: unknown };
+/** The pg connection knex hands out. */
+type KnexPgConnection = Parameters<typeof pgSession>[0];
 
 /**
  * A core `Database` over a Knex instance or transaction.
  *
  * - Plain Knex (a migration with `config = { transaction: false }`): every session is a dedicated
  *   connection taken from Knex's own pool, so the pool's settings (search path, afterCreate hooks)
- *   apply and no extra pool is opened. A session that failed is not returned for reuse: it may be
- *   inside an aborted transaction.
+ *   apply and no extra pool is opened. A session that failed is rolled back before it returns to
+ *   the pool: it may be inside an aborted transaction.
  * - A Knex transaction (the default for migrations): every session is the transaction's one
  *   connection, handed to one caller at a time, and `inTransaction` tells the runner not to
  *   BEGIN/COMMIT and to refuse steps that cannot run inside a transaction.
@@ -41,8 +41,11 @@ export function knexDatabase(knex: Knex): Database {
       try {
         return await fn(pgSession(connection));
       } catch (error) {
-        // Knex's pool validates on acquire and destroys connections carrying this marker.
-        connection.__knex__disposed = `discarded by ballast after a failed operation: ${(error as Error).message}`;
+        // A failed session may sit in an aborted transaction: roll it back before the pool hands
+        // it out again. (Marking it `__knex__disposed` made Knex log a second, misleading
+        // "Connection Error" line on the next acquire.) A connection too broken to roll back was
+        // already marked by Knex's own error/end handlers and is destroyed by the pool.
+        await connection.query('ROLLBACK').catch(() => {});
         throw error;
       } finally {
         await client.releaseConnection(connection);

@@ -15,30 +15,28 @@ import {
   undoExpand,
   WrongContextError,
 } from '@ballast/core';
+import type { z } from 'zod';
+import {
+  type changeColumnTypeOptions,
+  type dropOptions,
+  type HelperArgs,
+  type HelperName,
+  parseHelperArgs,
+} from './arguments.js';
 import { type CallSite, userCallSites } from './call-site.js';
 import { describeCall, explainWrongContext } from './messages.js';
+import type { ConfirmUnused, TableName } from './types.js';
 
 /**
  * The Knex helpers for expand/contract and for drops with a backup. Core does the work
  * (core/expand, core/backup); this file only maps arguments and the migration context.
  */
-export interface ChangeColumnTypeOptions {
-  /** SQL over the column converting old values, e.g. `amount::bigint`. Default `<column>::<newType>`. */
-  readonly using?: string;
-  /** SQL over the new column converting back (writes of the new version reach the old column). Default a cast to the old type. */
-  readonly reverseUsing?: string;
-  /** The new column's name while both exist. Default `<column>_new`. */
-  readonly newColumn?: string;
-}
+export type ChangeColumnTypeOptions = z.input<typeof changeColumnTypeOptions>;
 
-export interface DropOptions {
-  /** Required: the application no longer reads or writes it. */
-  readonly confirmUnused: true;
-  /** Days the backup is kept before `purgeBackups` may remove it. Default 7. */
-  readonly retentionDays?: number;
-}
+/** `confirmUnused: true` (required) and `retentionDays` (default 7). */
+export type DropOptions = z.input<typeof dropOptions> & ConfirmUnused;
 
-type TableArg = string | { readonly table: string; readonly schema?: string };
+type TableArg = TableName;
 
 export interface ExpandContractHelpers {
   /** Expand: `to` appears beside `from`, both kept equal by a trigger, filled, indexed. */
@@ -83,93 +81,99 @@ export function expandContractHelpers(
   hooks: HelperHooks,
 ): ExpandContractHelpers & { reverse: ExpandContractReverse } {
   const { db, ref } = hooks;
-  // The call site is read before the first await, while the migration's frame is on the stack.
+  // Arguments are checked first; the call site is read before the first await, while the
+  // migration's frame is on the stack.
   const call =
-    <A extends unknown[], R>(
-      name: string,
-      body: (ctx: { run: RunOptions; name?: string | undefined }, ...args: A) => Promise<R>,
+    <N extends HelperName, R>(
+      name: N,
+      reverse: boolean,
+      body: (ctx: { run: RunOptions; name?: string | undefined }, a: HelperArgs<N>) => Promise<R>,
     ) =>
-    (...args: A): Promise<R> => {
+    (...args: unknown[]): Promise<R> => {
       const sites = userCallSites();
-      const shown = describeCall(name, args);
+      const label = `${reverse ? 'reverse.' : ''}${name}`;
+      let parsed: HelperArgs<N>;
+      try {
+        parsed = parseHelperArgs(name, label, args);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      const shown = describeCall(label, args);
       return hooks
         .begin(shown, sites)
-        .then((ctx) => body(ctx, ...args))
+        .then((ctx) => body(ctx, parsed))
         .catch((error: unknown) => {
           throw error instanceof WrongContextError ? explainWrongContext(error, shown, sites[0]) : error;
         });
     };
-  const typeRequest = (
-    table: TableArg,
-    column: string,
-    newType: string,
-    o: ChangeColumnTypeOptions = {},
-  ): ChangeColumnTypeRequest => ({
-    ...ref(table),
-    column,
-    newType,
-    ...(o.using ? { using: o.using } : {}),
-    ...(o.reverseUsing ? { reverseUsing: o.reverseUsing } : {}),
-    ...(o.newColumn ? { newColumn: o.newColumn } : {}),
+  const typeRequest = (a: HelperArgs<'changeColumnType'>): ChangeColumnTypeRequest => ({
+    ...ref(a.table),
+    column: a.column,
+    newType: a.newType,
+    ...a.options,
   });
+  // restoreBackup takes backup options only; the drops also take the runner's.
   const backupOptions = (
     ctx: { run: RunOptions; name?: string | undefined },
-    o: DropOptions | undefined,
+    o: HelperArgs<'dropTable'>['options'],
   ) => ({
     ...(ctx.name ? { migration: ctx.name } : {}),
-    ...(o?.retentionDays !== undefined ? { retentionDays: o.retentionDays } : {}),
+    ...(o.retentionDays !== undefined ? { retentionDays: o.retentionDays } : {}),
     lockTimeoutMs: ctx.run.lockTimeoutMs,
     retry: ctx.run.retry,
     progress: ctx.run.progress,
-    run: ctx.run,
   });
   return {
-    renameColumn: call('renameColumn', (c, table: TableArg, from: string, to: string) =>
-      renameColumn(db, { ...ref(table), from, to }, c.run),
+    renameColumn: call('renameColumn', false, (c, a) =>
+      renameColumn(db, { ...ref(a.table), from: a.from, to: a.to }, c.run),
     ),
-    changeColumnType: call(
-      'changeColumnType',
-      (c, table: TableArg, column: string, newType: string, o?: ChangeColumnTypeOptions) =>
-        changeColumnType(db, typeRequest(table, column, newType, o), c.run),
+    changeColumnType: call('changeColumnType', false, (c, a) => changeColumnType(db, typeRequest(a), c.run)),
+    contract: call('contract', false, (c, a) =>
+      contract(
+        db,
+        { ...ref(a.table), column: a.column },
+        // The journal key stays c.run.migration (`<file>@<id>`), as for every helper; the backup
+        // is recorded under the file name.
+        { ...c.run, ...(c.name ? { backupMigration: c.name } : {}) },
+      ),
     ),
-    contract: call('contract', (c, table: TableArg, column: string) =>
-      // The journal key is c.run.migration (`<file>@<id>`), as for every helper; the backup is
-      // recorded under the file name.
-      contract(db, { ...ref(table), column }, { ...c.run, ...(c.name ? { backupMigration: c.name } : {}) }),
-    ),
-    // Core refuses the drop unless confirmUnused is true.
-    dropColumn: call('dropColumn', (c, table: TableArg, column: string, o: DropOptions) =>
+    // Core refuses the drop unless confirmUnused is true (the casts pass on what the caller gave).
+    dropColumn: call('dropColumn', false, (c, a) =>
       dropColumnWithBackup(
         db,
-        { ...ref(table), column, confirmUnused: o?.confirmUnused },
-        backupOptions(c, o),
+        { ...ref(a.table), column: a.column, confirmUnused: a.options.confirmUnused as true },
+        { ...backupOptions(c, a.options), run: c.run },
       ),
     ),
-    dropTable: call('dropTable', (c, table: TableArg, o: DropOptions) =>
-      dropTableWithBackup(db, { ...ref(table), confirmUnused: o?.confirmUnused }, backupOptions(c, o)),
+    dropTable: call('dropTable', false, (c, a) =>
+      dropTableWithBackup(
+        db,
+        { ...ref(a.table), confirmUnused: a.options.confirmUnused as true },
+        backupOptions(c, a.options),
+      ),
     ),
     reverse: {
-      renameColumn: call('reverse.renameColumn', (c, table: TableArg, from: string) =>
-        undoExpand(db, { ...ref(table), column: from }, c.run),
+      renameColumn: call('renameColumn', true, (c, a) =>
+        undoExpand(db, { ...ref(a.table), column: a.from }, c.run),
       ),
-      changeColumnType: call('reverse.changeColumnType', (c, table: TableArg, column: string) =>
-        undoExpand(db, { ...ref(table), column }, c.run),
+      changeColumnType: call('changeColumnType', true, (c, a) =>
+        undoExpand(db, { ...ref(a.table), column: a.column }, c.run),
       ),
-      contract: call('reverse.contract', (c, table: TableArg, column: string) =>
-        undoContract(db, { ...ref(table), column }, c.run),
+      contract: call('contract', true, (c, a) =>
+        undoContract(db, { ...ref(a.table), column: a.column }, c.run),
       ),
-      dropColumn: call('reverse.dropColumn', (c, table: TableArg, column: string, o: DropOptions) =>
+      dropColumn: call('dropColumn', true, (c, a) =>
         restoreBackup(
           db,
-          { table: ref(table).table, column, ...(c.name ? { migration: c.name } : {}) },
-          backupOptions(c, o),
+          { table: ref(a.table).table, column: a.column, ...(c.name ? { migration: c.name } : {}) },
+          backupOptions(c, a.options),
         ),
       ),
-      dropTable: call('reverse.dropTable', (c, table: TableArg, o: DropOptions) =>
+      dropTable: call('dropTable', true, (c, a) =>
         restoreBackup(
           db,
-          { table: ref(table).table, ...(c.name ? { migration: c.name } : {}) },
-          backupOptions(c, o),
+          { table: ref(a.table).table, ...(c.name ? { migration: c.name } : {}) },
+          backupOptions(c, a.options),
         ),
       ),
     },

@@ -1,4 +1,4 @@
-import { BallastError, UnsafeOperationError, WrongContextError } from '@ballast/core';
+import { BallastError, showValue, UnsafeOperationError, WrongContextError } from '@ballast/core';
 import { type CallSite, describeCallSite, relativePath } from './call-site.js';
 
 /**
@@ -8,7 +8,8 @@ import { type CallSite, describeCallSite, relativePath } from './call-site.js';
 
 /** `b.addIndexConcurrently("users", ["email"])`, as people recognise their own call. */
 export function describeCall(helper: string, args: readonly unknown[]): string {
-  const shown = args.map((a) => (typeof a === 'function' ? '(t) => …' : JSON.stringify(a))).join(', ');
+  // showValue never throws: knex.raw (whose client is circular), BigInt and cycles included.
+  const shown = args.map((a) => (typeof a === 'function' ? '(t) => …' : showValue(a, 200))).join(', ');
   return `${helper}(${shown})`;
 }
 

@@ -16,6 +16,10 @@ export {
   CHECKPOINT_TABLE,
   CheckpointConflictError,
 } from './pg/checkpoints.js';
+
+import { parseCall } from '../validate/parse.js';
+import { callArgs } from '../validate/run.js';
+
 export { maxReplicaLagMs, replicaLagThrottle } from './pg/replica-lag.js';
 export type * from './types.js';
 
@@ -41,6 +45,7 @@ export async function runBackfill(
   spec: BackfillSpec,
   options: BackfillOptions = {},
 ): Promise<BackfillResult> {
+  parseCall('runBackfill', callArgs.runBackfill, [db, spec, options]);
   if (db.inTransaction) {
     throw new WrongContextError(`backfill of ${spec.table} cannot run inside the caller's transaction`, {
       where: spec.table,

@@ -9,6 +9,8 @@ import { freezePlan, type Plan } from '../plan.js';
 import { requirePrivileges, runBookkeeping } from '../run/bookkeeping.js';
 import type { RunOptions } from '../run/options.js';
 import { runPlan } from '../run/run-plan.js';
+import { parseCall } from '../validate/parse.js';
+import { callArgs } from '../validate/run.js';
 import { type BackupRecord, selectBackups, setBackupStatus } from './catalog.js';
 import { type BackupOptions, backupColumn, backupRelation, type ColumnRef } from './column.js';
 import { type DdlOptions, runDdl } from './ddl.js';
@@ -53,6 +55,7 @@ export async function dropColumnWithBackup(
   ref: ColumnRef & { readonly confirmUnused: true },
   options: DropWithBackupOptions = {},
 ): Promise<BackupRecord> {
+  parseCall('dropColumnWithBackup', callArgs.dropColumnWithBackup, [db, ref, options]);
   requireConfirmUnused('drop column', `${displayTable(ref)}.${ref.column}`, ref.confirmUnused);
   const names = ['backups', 'backupSchema', ...runBookkeeping(db, options.run, false)] as const;
   const requires = ownerOf({ table: ref.table, schema: ref.schema });

@@ -22,12 +22,17 @@ export {
   type BackupStatus,
   DEFAULT_RETENTION_DAYS,
 } from './catalog.js';
+
+import { parseCall } from '../validate/parse.js';
+import { callArgs } from '../validate/run.js';
+
 export { type BackupOptions, backupColumn, type ColumnRef } from './column.js';
 export { type DropWithBackupOptions, dropColumnWithBackup } from './drop.js';
 export { backupTable, dropTableWithBackup } from './table.js';
 
 /** Backups that can still be restored (or, with `includeHistory`, all of them), oldest first. */
 export function listBackups(db: Database, filter: BackupFilter = {}): Promise<BackupRecord[]> {
+  parseCall('listBackups', callArgs.listBackups, [db, filter]);
   return db.withSession((s) => selectBackups(s, filter));
 }
 
@@ -44,6 +49,7 @@ export async function restoreBackup(
   which: BackupSelector,
   options: BackupOptions = {},
 ): Promise<BackupRecord> {
+  parseCall('restoreBackup', callArgs.restoreBackup, [db, which, options]);
   const backup = await db.withSession(async (s) => {
     if (typeof which === 'number') return backupById(s, which);
     const found = (await selectBackups(s, { ...which, includeHistory: false })).filter(
@@ -100,6 +106,7 @@ export interface PurgeOptions extends BackupOptions {
 
 /** Drops backup data (expired only by default, or the given `ids`) and marks the catalog rows `purged`. */
 export async function purgeBackups(db: Database, options: PurgeOptions = {}): Promise<BackupRecord[]> {
+  parseCall('purgeBackups', callArgs.purgeBackups, [db, options]);
   const expiredOnly = options.expiredOnly ?? true;
   const candidates = await db.withSession(async (s) => {
     const all = await selectBackups(s, {});

@@ -5,6 +5,8 @@ import { BallastError } from '../errors.js';
 import { requireConfirmUnused } from '../ops/drop-guard.js';
 import { ownerOf } from '../ops/shared.js';
 import { requirePrivileges } from '../run/bookkeeping.js';
+import { parseCall } from '../validate/parse.js';
+import { callArgs } from '../validate/run.js';
 import {
   BACKUP_SCHEMA,
   type BackupRecord,
@@ -103,6 +105,7 @@ export function dropTableWithBackup(
   ref: TableName & { readonly confirmUnused: true },
   options: BackupOptions = {},
 ): Promise<BackupRecord> {
+  parseCall('dropTableWithBackup', callArgs.dropTableWithBackup, [db, ref, options]);
   requireConfirmUnused('drop table', displayTable(ref), ref.confirmUnused);
   return backupTable(db, ref, options);
 }

@@ -30,6 +30,10 @@ export {
   type ExpansionRecord,
   pendingContractions,
 } from './catalog.js';
+
+import { parseCall } from '../validate/parse.js';
+import { callArgs } from '../validate/run.js';
+
 export type { ColumnFacts } from './facts.js';
 export { readColumnFacts } from './facts.js';
 
@@ -88,6 +92,7 @@ export async function renameColumn(
   input: RenameColumnRequest,
   options: ExpandOptions = {},
 ): Promise<RunReport> {
+  parseCall('renameColumn', callArgs.renameColumn, [db, input, options]);
   await requireExpandBookkeeping(db, options, `rename ${displayTable(input)}.${input.from}`);
   await ensureExpansionsTable(db);
   const plan = await planWithFacts(
@@ -109,6 +114,7 @@ export async function changeColumnType(
   input: ChangeColumnTypeRequest,
   options: ExpandOptions = {},
 ): Promise<RunReport> {
+  parseCall('changeColumnType', callArgs.changeColumnType, [db, input, options]);
   await requireExpandBookkeeping(db, options, `change type of ${displayTable(input)}.${input.column}`);
   await ensureExpansionsTable(db);
   const newColumn = input.newColumn ?? defaultNewColumn(input.column);
@@ -160,6 +166,7 @@ export async function undoExpand(
   ref: TableName & { readonly column: string },
   options: ExpandOptions = {},
 ) {
+  parseCall('undoExpand', callArgs.undoExpand, [db, ref, options]);
   await requireExpandBookkeeping(db, options, `undo expand of ${displayTable(ref)}.${ref.column}`);
   const e = await findExpansion(db, ref, ref.column, 'expanded');
   await db.withSession((s) => requireExpansionInPlace(s, e, db.inTransaction === true, 'undo expand'));
@@ -209,23 +216,19 @@ export async function contract(
   ref: TableName & { readonly column: string },
   options: ContractOptions = {},
 ): Promise<ContractResult> {
+  parseCall('contract', callArgs.contract, [db, ref, options]);
   await requireExpandBookkeeping(db, options, `contract ${displayTable(ref)}.${ref.column}`, true);
   const expansion = await findExpansion(db, ref, ref.column, 'expanded');
   await db.withSession((s) => requireExpansionInPlace(s, expansion, db.inTransaction === true));
   const table = { table: expansion.table, schema: expansion.schema };
   const stillThere = await db.withSession((s) => readColumn(s, table, expansion.oldColumn));
   const backupId = stillThere
-    ? (await backupColumn(db, { ...table, column: expansion.oldColumn }, backupOptionsOf(options))).id
+    ? (await backupColumn(db, { ...table, column: expansion.oldColumn }, backupPart(options))).id
     : await existingBackup(db, expansion);
   const server = await db.withSession(readServerInfo);
-  const report = await runPlan(db, planContract({ expansion, backupId }, server), options);
+  const report = await runPlan(db, planContract({ expansion, backupId }, server), runPart(options));
   return { report, expansion, backupId };
 }
-
-const backupOptionsOf = ({ backupMigration, ...options }: ContractOptions): BackupOptions => ({
-  ...options,
-  migration: backupMigration ?? options.migration,
-});
 
 /** A rerun after a crash between the drop and the record: the backup made by the first run. */
 async function existingBackup(db: Database, e: ExpansionRecord): Promise<number> {
@@ -253,6 +256,7 @@ export async function undoContract(
   ref: TableName & { readonly column: string },
   options: ContractOptions = {},
 ): Promise<RunReport> {
+  parseCall('undoContract', callArgs.undoContract, [db, ref, options]);
   await requireExpandBookkeeping(db, options, `undo contract of ${displayTable(ref)}.${ref.column}`, true);
   const e = await findExpansion(db, ref, ref.column, 'contracted');
   if (e.backupId === null) {
@@ -268,9 +272,25 @@ export async function undoContract(
     const where = `undo contract ${displayTable(table)}.${e.oldColumn} → ${e.newColumn}`;
     await requireNoPendingExpansion(s, table, { column: e.oldColumn, newColumn: e.newColumn }, where);
   });
-  const backup = await restoreBackup(db, e.backupId, { ...options, valuesOnly: true });
+  const backup = await restoreBackup(db, e.backupId, { ...backupPart(options), valuesOnly: true });
   const plan = await planWithFacts(db, table, e.newColumn, e.oldColumn, (newColumnFacts, server) =>
     planUndoContract({ expansion: e, notNull: backup.columnNotNull === true, newColumnFacts }, server),
   );
-  return runPlan(db, plan, options);
+  return runPlan(db, plan, runPart(options));
 }
+
+// ContractOptions mixes runner and backup options; each function gets only its own.
+const runPart = ({
+  retentionDays: _r,
+  batchSize: _b,
+  backupMigration: _m,
+  ...run
+}: ContractOptions): RunOptions => run;
+const backupPart = (o: ContractOptions): BackupOptions => ({
+  lockTimeoutMs: o.lockTimeoutMs,
+  retry: o.retry,
+  migration: o.backupMigration ?? o.migration,
+  retentionDays: o.retentionDays,
+  batchSize: o.batchSize,
+  progress: o.progress,
+});

@@ -1,14 +1,14 @@
+import type { z } from 'zod';
 import { constraintExists, constraintMissing, type TableRef } from '../dialects/pg-catalog.js';
 import type { ServerInfo } from '../dialects/server.js';
 import type { ConstraintExpectation } from '../expect.js';
 import { freezePlan, type Plan, type SqlStep, undoWith } from '../plan.js';
+import { addCheckInput } from '../validate/ops.js';
+import { parseArgs } from '../validate/parse.js';
 import { displayName, ownerOf, qi, qtable, requireFragment, sqlStep } from './shared.js';
 
-export interface AddCheckInput extends TableRef {
-  readonly name: string;
-  /** The CHECK expression: SQL by contract (written by the developer, never user data). */
-  readonly expression: string;
-}
+/** Checked at run time by `addCheckInput` (validate/ops.ts), from which this type comes. */
+export type AddCheckInput = z.input<typeof addCheckInput>;
 
 /** ADD CONSTRAINT ... NOT VALID (instant, new writes checked) then VALIDATE (scan without blocking writes). */
 export function validatedConstraintSteps(
@@ -58,7 +58,8 @@ export function dropConstraintStep(ref: TableRef, name: string, idPrefix: string
   });
 }
 
-export function planAddCheck(input: AddCheckInput, _server: ServerInfo): Plan {
+export function planAddCheck(args: AddCheckInput, _server: ServerInfo): Plan {
+  const input = parseArgs(addCheckInput, args, 'planAddCheck input');
   const target = `${displayName(input)}.${input.name}`;
   const id = `add-check:${target}`;
   const expression = requireFragment(target, 'CHECK expression', input.expression);

@@ -1,15 +1,12 @@
-import {
-  columnExists,
-  columnHasDefault,
-  columnMissing,
-  columnNotNull,
-  type TableRef,
-} from '../dialects/pg-catalog.js';
+import type { z } from 'zod';
+import { columnExists, columnHasDefault, columnMissing, columnNotNull } from '../dialects/pg-catalog.js';
 import { quoteIdent, quoteLiteral, quoteQualified } from '../dialects/quote.js';
 import type { ServerInfo } from '../dialects/server.js';
 import { UnsafeOperationError } from '../errors.js';
 import type { ColumnExpectation } from '../expect.js';
 import { freezePlan, type Plan, type Step } from '../plan.js';
+import { addColumnInput } from '../validate/ops.js';
+import { parseArgs } from '../validate/parse.js';
 import { backfillStep } from './backfill.js';
 import { notNullSteps } from './set-not-null.js';
 import { displayName, ownerOf, qi, qtable, requireFragment, sqlStep } from './shared.js';
@@ -21,15 +18,8 @@ export type ColumnDefault =
   /** A value, rendered as a literal. */
   | { readonly value: string | number | boolean | null };
 
-export interface AddColumnInput extends TableRef {
-  readonly column: string;
-  /** SQL type, by contract written by the developer (e.g. `text`, `numeric(10,2)`). */
-  readonly type: string;
-  readonly default?: ColumnDefault;
-  readonly notNull?: boolean;
-  /** Overrides the volatility heuristic of ops/volatility.ts for `default.sql`. */
-  readonly volatile?: boolean;
-}
+/** Checked at run time by `addColumnInput` (validate/ops.ts), from which this type comes. */
+export type AddColumnInput = z.input<typeof addColumnInput>;
 
 export function renderDefault(where: string, value: ColumnDefault): string {
   if ('sql' in value) return requireFragment(where, 'default expression', value.sql);
@@ -51,7 +41,8 @@ export function renderDefault(where: string, value: ColumnDefault): string {
  *   → batched backfill of existing rows → NOT NULL via the set-not-null sequence when asked.
  * Reverse: DROP COLUMN.
  */
-export function planAddColumn(input: AddColumnInput, server: ServerInfo): Plan {
+export function planAddColumn(args: AddColumnInput, server: ServerInfo): Plan {
+  const input = parseArgs(addColumnInput, args, 'planAddColumn input');
   const target = `${displayName(input)}.${input.column}`;
   const id = `add-column:${target}`;
   const t = qtable(input);

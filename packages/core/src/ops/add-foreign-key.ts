@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { anyOf, indexLeadingWith, indexOnTable, type TableRef } from '../dialects/pg-catalog.js';
 import type { ServerInfo } from '../dialects/server.js';
 import { UnsafeOperationError } from '../errors.js';
@@ -9,6 +10,8 @@ import {
   dropIndexConcurrentlyStep,
 } from '../index/concurrent-index.js';
 import { freezePlan, type Plan, type SqlStep, type Step } from '../plan.js';
+import { addForeignKeyInput } from '../validate/ops.js';
+import { parseArgs } from '../validate/parse.js';
 import { dropConstraintStep, validatedConstraintSteps } from './add-check.js';
 import {
   defaultName,
@@ -20,24 +23,16 @@ import {
   requireIdentifiers,
 } from './shared.js';
 
-export interface AddForeignKeyInput extends TableRef {
-  readonly columns: readonly string[];
-  readonly references: TableRef & { readonly columns: readonly string[] };
-  /** Default `<table>_<columns>_fkey`. */
-  readonly name?: string;
-  readonly onDelete?: string;
-  readonly onUpdate?: string;
-  /** Build an index on the referencing columns first (CONCURRENTLY). Default true: deletes and
-   * updates on the referenced table otherwise scan this table for every row. */
-  readonly index?: boolean;
-}
+/** Checked at run time by `addForeignKeyInput` (validate/ops.ts), from which this type comes. */
+export type AddForeignKeyInput = z.input<typeof addForeignKeyInput>;
 
 /**
  * Foreign key without blocking writes for a full scan: [index CONCURRENTLY on the referencing
  * columns] → ADD CONSTRAINT ... NOT VALID (SHARE ROW EXCLUSIVE on both tables, instant) →
  * VALIDATE (SHARE UPDATE EXCLUSIVE here, ROW SHARE on the referenced table).
  */
-export function planAddForeignKey(input: AddForeignKeyInput, server: ServerInfo): Plan {
+export function planAddForeignKey(args: AddForeignKeyInput, server: ServerInfo): Plan {
+  const input = parseArgs(addForeignKeyInput, args, 'planAddForeignKey input');
   const target = `${displayName(input)}(${input.columns.join(', ')})`;
   requireIdentifiers(target, 'referencing column', input.columns);
   requireIdentifiers(target, 'referenced column', input.references.columns);

@@ -1,11 +1,15 @@
+import type { z } from 'zod';
 import type { ServerInfo } from '../dialects/server.js';
 import { freezePlan, type Plan } from '../plan.js';
+import { addUniqueInput } from '../validate/ops.js';
+import { parseArgs } from '../validate/parse.js';
 import { dropConstraintStep } from './add-check.js';
-import { type AddUniqueInput, constraintUsingIndexSteps } from './add-unique.js';
+import { constraintUsingIndexSteps } from './add-unique.js';
 import { notNullSteps } from './set-not-null.js';
 import { defaultName, displayName, ownerOf, requireIdentifiers } from './shared.js';
 
-export interface AddPrimaryKeyInput extends AddUniqueInput {}
+/** Checked at run time by `addUniqueInput` (validate/ops.ts). */
+export type AddPrimaryKeyInput = z.input<typeof addUniqueInput>;
 
 /**
  * PRIMARY KEY USING INDEX would SET NOT NULL on nullable key columns, scanning the table under
@@ -13,7 +17,8 @@ export interface AddPrimaryKeyInput extends AddUniqueInput {}
  * `already-done` for columns that are NOT NULL already), then the unique index is built
  * CONCURRENTLY and attached.
  */
-export function planAddPrimaryKey(input: AddPrimaryKeyInput, server: ServerInfo): Plan {
+export function planAddPrimaryKey(args: AddPrimaryKeyInput, server: ServerInfo): Plan {
+  const input = parseArgs(addUniqueInput, args, 'planAddPrimaryKey input');
   requireIdentifiers(displayName(input), 'column', input.columns);
   const name = input.name ?? defaultName([input.table], 'pkey');
   const id = `add-primary-key:${displayName(input)}.${name}`;

@@ -1,15 +1,15 @@
-import { constraintExists, type TableRef } from '../dialects/pg-catalog.js';
+import type { z } from 'zod';
+import { constraintExists } from '../dialects/pg-catalog.js';
 import type { ServerInfo } from '../dialects/server.js';
 import { createIndexConcurrentlyStep } from '../index/concurrent-index.js';
 import { freezePlan, type Plan, type SqlStep } from '../plan.js';
+import { addUniqueInput } from '../validate/ops.js';
+import { parseArgs } from '../validate/parse.js';
 import { dropConstraintStep } from './add-check.js';
 import { defaultName, displayName, ownerOf, qi, qtable, requireIdentifiers, sqlStep } from './shared.js';
 
-export interface AddUniqueInput extends TableRef {
-  readonly columns: readonly string[];
-  /** Constraint and index name. Default `<table>_<columns>_key`. */
-  readonly name?: string;
-}
+/** Checked at run time by `addUniqueInput` (validate/ops.ts), from which this type comes. */
+export type AddUniqueInput = z.input<typeof addUniqueInput>;
 
 /**
  * Shared by unique and primary key: build the unique index CONCURRENTLY under the constraint's
@@ -43,7 +43,8 @@ export function constraintUsingIndexSteps(
   ];
 }
 
-export function planAddUnique(input: AddUniqueInput, server: ServerInfo): Plan {
+export function planAddUnique(args: AddUniqueInput, server: ServerInfo): Plan {
+  const input = parseArgs(addUniqueInput, args, 'planAddUnique input');
   requireIdentifiers(displayName(input), 'column', input.columns);
   const name = input.name ?? defaultName([input.table, ...input.columns], 'key');
   const id = `add-unique:${displayName(input)}.${name}`;

@@ -1,14 +1,13 @@
-import type { CatalogProbe, TableRef } from '../dialects/pg-catalog.js';
+import type { z } from 'zod';
+import type { CatalogProbe } from '../dialects/pg-catalog.js';
 import type { ServerInfo } from '../dialects/server.js';
 import { type BackfillStep, freezePlan, type Plan } from '../plan.js';
+import { backfillInput } from '../validate/ops.js';
+import { parseArgs } from '../validate/parse.js';
 import { displayName, requireFragment, requireIdentifiers } from './shared.js';
 
-export interface BackfillInput extends TableRef {
-  /** column → SQL expression per row (SQL by contract, e.g. `first_name || ' ' || last_name`). */
-  readonly set: Readonly<Record<string, string>>;
-  /** Rows to write (SQL by contract); rows it excludes are passed over, which makes reruns cheap. */
-  readonly where?: string | undefined;
-}
+/** Checked at run time by `backfillInput` (validate/ops.ts), from which this type comes. */
+export type BackfillInput = z.input<typeof backfillInput>;
 
 /**
  * The one way a backfill step is built (planBackfill, and add-column for a volatile default):
@@ -50,7 +49,8 @@ export function backfillStep(
 }
 
 /** A plan of one batched backfill of existing rows. No reverse: the old values are not kept. */
-export function planBackfill(input: BackfillInput, _server: ServerInfo): Plan {
+export function planBackfill(args: BackfillInput, _server: ServerInfo): Plan {
+  const input = parseArgs(backfillInput, args, 'planBackfill input');
   const target = `${displayName(input)}(${Object.keys(input.set).join(', ')})`;
   return freezePlan({
     operation: 'backfill',

@@ -1,26 +1,13 @@
-import type { TableRef } from '../dialects/pg-catalog.js';
+import type { z } from 'zod';
 import type { ServerInfo } from '../dialects/server.js';
-import type { ColumnFacts } from '../expand/facts.js';
 import { planExpand } from '../expand/plan-expand.js';
 import type { Plan } from '../plan.js';
+import { changeColumnTypeInput } from '../validate/ops.js';
+import { parseArgs } from '../validate/parse.js';
 import { displayName, fitName, qi, requireFragment } from './shared.js';
 
-export interface ChangeColumnTypeInput extends TableRef {
-  readonly column: string;
-  /** SQL type of the new column, e.g. `bigint`, `numeric(12,2)`. */
-  readonly newType: string;
-  /** SQL over the column's name converting an old value, e.g. `amount::bigint`. Default `<column>::<newType>`. */
-  readonly using?: string | undefined;
-  /**
-   * SQL over the new column's name converting back, for writes of the new application version
-   * to reach the old column. Default `<newColumn>::<old type>`.
-   */
-  readonly reverseUsing?: string | undefined;
-  /** Name of the new column while both exist. Default `<column>_new`. */
-  readonly newColumn?: string | undefined;
-  readonly facts: ColumnFacts;
-  readonly migration?: string | undefined;
-}
+/** Checked at run time by `changeColumnTypeInput` (validate/ops.ts), from which this type comes. */
+export type ChangeColumnTypeInput = z.input<typeof changeColumnTypeInput>;
 
 /** `<column>_new`; for long names cut with a hash (a plain cut of a 63-byte name is the name itself). */
 export const defaultNewColumn = (column: string) => fitName(column, '_new');
@@ -32,7 +19,8 @@ export const defaultNewColumn = (column: string) => fitName(column, '_new');
  * Values the new type accepts but the old one cannot hold (a bigint above 2^31) fail the writer
  * while expanded: the old application version could not read them.
  */
-export function planChangeColumnType(input: ChangeColumnTypeInput, server: ServerInfo): Plan {
+export function planChangeColumnType(args: ChangeColumnTypeInput, server: ServerInfo): Plan {
+  const input = parseArgs(changeColumnTypeInput, args, 'planChangeColumnType input');
   const where = `change type of ${displayName(input)}.${input.column}`;
   const newColumn = input.newColumn ?? defaultNewColumn(input.column);
   const newType = requireFragment(where, 'type', input.newType);

@@ -1,17 +1,16 @@
+import type { z } from 'zod';
 import { anyOf, columnHasDefault, columnMissing, columnNullable } from '../dialects/pg-catalog.js';
 import type { ServerInfo } from '../dialects/server.js';
-import { EXPANSIONS_TABLE, type ExpansionRecord } from '../expand/catalog.js';
+import { EXPANSIONS_TABLE } from '../expand/catalog.js';
 import { syncSpecOf } from '../expand/plan-expand.js';
 import { dropSyncSteps } from '../expand/sync-trigger.js';
 import { freezePlan, type Plan } from '../plan.js';
+import { contractInput } from '../validate/ops.js';
+import { parseArgs } from '../validate/parse.js';
 import { displayName, ownerOf, qi, qtable, sqlStep } from './shared.js';
 
-export interface ContractInput {
-  /** The expansion being finished (pendingContractions / ballast_expansions). */
-  readonly expansion: ExpansionRecord;
-  /** The backup of the old column's values taken just before (core/backup), recorded with it. */
-  readonly backupId?: number | undefined;
-}
+/** Checked at run time by `contractInput` (validate/ops.ts), from which this type comes. */
+export type ContractInput = z.input<typeof contractInput>;
 
 /**
  * Contract phase: the application no longer uses the old column. Its NOT NULL is relaxed, its
@@ -19,7 +18,8 @@ export interface ContractInput {
  * disabled in the same statement, then the trigger and its function go; the expansion is marked contracted. The
  * old values are in a backup (taken by the caller) for `down()`.
  */
-export function planContract(input: ContractInput, _server: ServerInfo): Plan {
+export function planContract(args: ContractInput, _server: ServerInfo): Plan {
+  const input = parseArgs(contractInput, args, 'planContract input');
   const e = input.expansion;
   const ref = { table: e.table, schema: e.schema };
   const target = `${displayName(ref)}.${e.oldColumn} → ${e.newColumn}`;

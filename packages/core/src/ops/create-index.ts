@@ -1,19 +1,23 @@
+import type { z } from 'zod';
 import { quoteIdent, quoteQualified } from '../dialects/quote.js';
 import type { ServerInfo } from '../dialects/server.js';
 import { UnsupportedServerError } from '../errors.js';
 import {
-  type ConcurrentIndexSpec,
   createIndexConcurrentlyStep,
   defaultIndexName,
   dropIndexConcurrentlyStep,
 } from '../index/concurrent-index.js';
 import { freezePlan, type Plan } from '../plan.js';
+import { createIndexInput } from '../validate/ops.js';
+import { parseArgs } from '../validate/parse.js';
 import { displayName, ownerOf, requireIdentifiers, sqlStep } from './shared.js';
 
-export interface CreateIndexInput extends ConcurrentIndexSpec {}
+/** Checked at run time by `createIndexInput` (validate/ops.ts). */
+export type CreateIndexInput = z.input<typeof createIndexInput>;
 
 /** CREATE INDEX CONCURRENTLY IF NOT EXISTS, with invalid-leftover cleanup; reverse drops it concurrently. */
-export function planCreateIndex(input: CreateIndexInput, server: ServerInfo): Plan {
+export function planCreateIndex(args: CreateIndexInput, server: ServerInfo): Plan {
+  const input = parseArgs(createIndexInput, args, 'planCreateIndex input');
   if (server.dialect === 'mysql') return planCreateIndexMysql(input);
   const name = defaultIndexName(input);
   const id = `create-index:${displayName({ table: name, schema: input.schema })}`;

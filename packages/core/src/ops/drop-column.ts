@@ -1,6 +1,9 @@
-import { columnExists, columnMissing, columnNullable, type TableRef } from '../dialects/pg-catalog.js';
+import type { z } from 'zod';
+import { columnExists, columnMissing, columnNullable } from '../dialects/pg-catalog.js';
 import type { ServerInfo } from '../dialects/server.js';
 import { freezePlan, type Plan } from '../plan.js';
+import { dropColumnInput } from '../validate/ops.js';
+import { parseArgs } from '../validate/parse.js';
 import { DROPPED_PREFIX, requireConfirmUnused, setAsideSteps } from './drop-guard.js';
 import {
   displayName,
@@ -13,11 +16,8 @@ import {
   truncateBytes,
 } from './shared.js';
 
-export interface DropColumnInput extends TableRef {
-  readonly column: string;
-  /** Required: the application no longer uses the column. */
-  readonly confirmUnused: true;
-}
+/** Checked at run time by `dropColumnInput` (validate/ops.ts), from which this type comes. */
+export type DropColumnInput = z.input<typeof dropColumnInput> & { readonly confirmUnused: true };
 
 /** `ballast_dropped_<column>`, cut to 63 bytes with a hash so long names stay distinct. */
 export const droppedColumnName = (column: string) => fitName(`${DROPPED_PREFIX}${column}`);
@@ -30,7 +30,8 @@ const legacyDroppedColumnName = (column: string) =>
  * knows the column must keep working), then the column is renamed `ballast_dropped_<column>`.
  * Both are catalog-only. Reverse renames it back.
  */
-export function planDropColumn(input: DropColumnInput, _server: ServerInfo): Plan {
+export function planDropColumn(args: DropColumnInput, _server: ServerInfo): Plan {
+  const input = parseArgs(dropColumnInput, args, 'planDropColumn input');
   const target = `${displayName(input)}.${input.column}`;
   requireConfirmUnused('drop column', target, input.confirmUnused);
   const id = `drop-column:${target}`;

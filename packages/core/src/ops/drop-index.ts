@@ -1,15 +1,17 @@
+import type { z } from 'zod';
 import type { ServerInfo } from '../dialects/server.js';
 import { dropIndexConcurrentlyStep } from '../index/concurrent-index.js';
 import { freezePlan, type Plan } from '../plan.js';
+import { dropIndexInput } from '../validate/ops.js';
+import { parseArgs } from '../validate/parse.js';
 import { displayName, ownerOf } from './shared.js';
 
-export interface DropIndexInput {
-  readonly name: string;
-  readonly schema?: string;
-}
+/** Checked at run time by `dropIndexInput` (validate/ops.ts), from which this type comes. */
+export type DropIndexInput = z.input<typeof dropIndexInput>;
 
 /** DROP INDEX CONCURRENTLY IF EXISTS. Irreversible here: the definition is not known to the planner. */
-export function planDropIndex(input: DropIndexInput, _server: ServerInfo): Plan {
+export function planDropIndex(args: DropIndexInput, _server: ServerInfo): Plan {
+  const input = parseArgs(dropIndexInput, args, 'planDropIndex input');
   const target = displayName({ table: input.name, schema: input.schema });
   return freezePlan({
     operation: 'drop-index',

@@ -1,15 +1,14 @@
-import { relationMissing, type TableRef, tableExists } from '../dialects/pg-catalog.js';
+import type { z } from 'zod';
+import { relationMissing, tableExists } from '../dialects/pg-catalog.js';
 import type { ServerInfo } from '../dialects/server.js';
 import { freezePlan, type Plan } from '../plan.js';
+import { dropTableInput } from '../validate/ops.js';
+import { parseArgs } from '../validate/parse.js';
 import { DROPPED_PREFIX, droppedStamp, requireConfirmUnused, setAsideSteps } from './drop-guard.js';
 import { displayName, fitName, MAX_IDENT_BYTES, ownerOf, qi, qtable, truncateBytes } from './shared.js';
 
-export interface DropTableInput extends TableRef {
-  /** Required: the application no longer uses the table. */
-  readonly confirmUnused: true;
-  /** Time in the set-aside name; default now. Pass it to plan the same names twice. */
-  readonly droppedAt?: Date;
-}
+/** Checked at run time by `dropTableInput` (validate/ops.ts), from which this type comes. */
+export type DropTableInput = z.input<typeof dropTableInput> & { readonly confirmUnused: true };
 
 /** `ballast_dropped_<table>_<UTC stamp>`, cut to 63 bytes (with a hash) keeping the stamp. */
 export function droppedTableName(table: string, at: Date): string {
@@ -24,7 +23,8 @@ function legacyDroppedTableName(table: string, at: Date): string {
 }
 
 /** Drops a table by renaming it aside (catalog-only); reverse renames it back. */
-export function planDropTable(input: DropTableInput, _server: ServerInfo): Plan {
+export function planDropTable(args: DropTableInput, _server: ServerInfo): Plan {
+  const input = parseArgs(dropTableInput, args, 'planDropTable input');
   const target = displayName(input);
   requireConfirmUnused('drop table', target, input.confirmUnused);
   const id = `drop-table:${target}`;

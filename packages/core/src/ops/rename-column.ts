@@ -1,25 +1,22 @@
-import type { TableRef } from '../dialects/pg-catalog.js';
+import type { z } from 'zod';
 import type { ServerInfo } from '../dialects/server.js';
 import { UnsafeOperationError } from '../errors.js';
-import type { ColumnFacts } from '../expand/facts.js';
 import { planExpand } from '../expand/plan-expand.js';
 import type { Plan } from '../plan.js';
+import { renameColumnInput } from '../validate/ops.js';
+import { parseArgs } from '../validate/parse.js';
 import { displayName } from './shared.js';
 
-export interface RenameColumnInput extends TableRef {
-  readonly from: string;
-  readonly to: string;
-  /** The old column as the catalog has it (readColumnFacts), so this planner stays pure. */
-  readonly facts: ColumnFacts;
-  readonly migration?: string | undefined;
-}
+/** Checked at run time by `renameColumnInput` (validate/ops.ts), from which this type comes. */
+export type RenameColumnInput = z.input<typeof renameColumnInput>;
 
 /**
  * Rename without breaking the running application (expand phase): `to` is added with the same
  * type, a trigger keeps both names equal on every write, existing rows are copied in batches,
  * indexes / foreign keys / NOT NULL are rebuilt on `to` online. `planContract` later drops `from`.
  */
-export function planRenameColumn(input: RenameColumnInput, server: ServerInfo): Plan {
+export function planRenameColumn(args: RenameColumnInput, server: ServerInfo): Plan {
+  const input = parseArgs(renameColumnInput, args, 'planRenameColumn input');
   if (input.from === input.to) {
     throw new UnsafeOperationError(
       `rename ${displayName(input)}.${input.from}: the new name is the old one`,

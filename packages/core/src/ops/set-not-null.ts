@@ -1,20 +1,14 @@
-import {
-  anyOf,
-  columnNotNull,
-  constraintExists,
-  constraintMissing,
-  type TableRef,
-} from '../dialects/pg-catalog.js';
+import type { z } from 'zod';
+import { anyOf, columnNotNull, constraintExists, constraintMissing } from '../dialects/pg-catalog.js';
 import type { ServerInfo } from '../dialects/server.js';
 import { freezePlan, type Plan, type SqlStep, type Step, undoWith } from '../plan.js';
+import { setNotNullInput } from '../validate/ops.js';
+import { parseArgs } from '../validate/parse.js';
 import { dropConstraintStep } from './add-check.js';
 import { defaultName, displayName, ownerOf, qi, qtable, sqlStep } from './shared.js';
 
-export interface SetNotNullInput extends TableRef {
-  readonly column: string;
-  /** Name of the temporary constraint. Default `<table>_<column>_not_null`. */
-  readonly constraintName?: string;
-}
+/** Checked at run time by `setNotNullInput` (validate/ops.ts), from which this type comes. */
+export type SetNotNullInput = z.input<typeof setNotNullInput>;
 
 /**
  * NOT NULL without holding ACCESS EXCLUSIVE during a full scan:
@@ -121,7 +115,8 @@ export function dropNotNullStep(input: SetNotNullInput, idPrefix: string): SqlSt
   });
 }
 
-export function planSetNotNull(input: SetNotNullInput, server: ServerInfo): Plan {
+export function planSetNotNull(args: SetNotNullInput, server: ServerInfo): Plan {
+  const input = parseArgs(setNotNullInput, args, 'planSetNotNull input');
   const target = `${displayName(input)}.${input.column}`;
   const id = `set-not-null:${target}`;
   const oldServer = !server.capabilities.notNullFromValidCheck;

@@ -1,21 +1,18 @@
+import type { z } from 'zod';
 import type { ServerInfo } from '../dialects/server.js';
-import { EXPANSIONS_TABLE, type ExpansionRecord } from '../expand/catalog.js';
+import { EXPANSIONS_TABLE } from '../expand/catalog.js';
 import { copyConstraintSteps } from '../expand/copy-constraints.js';
-import type { ColumnFacts } from '../expand/facts.js';
 import { syncSpecOf } from '../expand/plan-expand.js';
 import { createSyncSteps } from '../expand/sync-trigger.js';
 import { freezePlan, type Plan, type Step } from '../plan.js';
+import { undoContractInput } from '../validate/ops.js';
+import { parseArgs } from '../validate/parse.js';
 import { backfillStep } from './backfill.js';
 import { notNullSteps } from './set-not-null.js';
 import { displayName, ownerOf, qi, qtable, sqlStep } from './shared.js';
 
-export interface UndoContractInput {
-  readonly expansion: ExpansionRecord;
-  /** The old column was NOT NULL (from its backup). */
-  readonly notNull: boolean;
-  /** The new column's indexes and foreign keys (readColumnFacts), rebuilt on the old column. */
-  readonly newColumnFacts: Pick<ColumnFacts, 'indexes' | 'foreignKeys'>;
-}
+/** Checked at run time by `undoContractInput` (validate/ops.ts), from which this type comes. */
+export type UndoContractInput = z.input<typeof undoContractInput>;
 
 /**
  * The reverse of a contract, once the old column's values are back from the backup (values
@@ -23,7 +20,8 @@ export interface UndoContractInput {
  * sync trigger returns, rows written since the contract get their old value from the new column
  * (`backward`, evaluated by the UPDATE itself), then the old column's default and NOT NULL; the expansion is open again.
  */
-export function planUndoContract(input: UndoContractInput, server: ServerInfo): Plan {
+export function planUndoContract(args: UndoContractInput, server: ServerInfo): Plan {
+  const input = parseArgs(undoContractInput, args, 'planUndoContract input');
   const e = input.expansion;
   const ref = { table: e.table, schema: e.schema };
   const target = `${displayName(ref)}.${e.oldColumn} ← ${e.newColumn}`;

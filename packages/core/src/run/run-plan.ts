@@ -1,6 +1,8 @@
 import type { Database } from '../db.js';
 import { LockTimeoutError, StepFailedError, WrongContextError } from '../errors.js';
 import type { Plan, SqlStep, Step } from '../plan.js';
+import { parseCall } from '../validate/parse.js';
+import { callArgs } from '../validate/run.js';
 import { formatBlocker } from './blockers.js';
 import { requirePrivileges, runBookkeeping } from './bookkeeping.js';
 import { refuseConflicts } from './conflicts.js';
@@ -18,6 +20,7 @@ import { type StepOutcome, undoOnFailure } from './undo-on-failure.js';
  * naming the blockers, skips what is already done, and journals progress for resumption.
  */
 export async function runPlan(db: Database, plan: Plan, options: RunOptions = {}): Promise<RunReport> {
+  parseCall('runPlan', callArgs.runPlan, [db, plan, options]);
   const lock = options.lock === false || db.inTransaction ? undefined : (options.lock ?? {});
   const backfills = plan.steps.some((s) => s.kind === 'backfill');
   await requirePrivileges(
