@@ -36,7 +36,11 @@ export interface IndexExpectation extends TableRef {
   readonly where?: string | undefined;
 }
 
-export type ConstraintExpectation = CheckExpectation | KeyExpectation | ForeignKeyExpectation;
+export type ConstraintExpectation =
+  | CheckExpectation
+  | NotNullExpectation
+  | KeyExpectation
+  | ForeignKeyExpectation;
 
 interface NamedConstraint extends TableRef {
   readonly name: string;
@@ -45,6 +49,16 @@ interface NamedConstraint extends TableRef {
 export interface CheckExpectation extends NamedConstraint {
   readonly kind: 'check';
   readonly expression: string;
+}
+
+/**
+ * A named NOT NULL constraint (PostgreSQL >= 18, `ADD CONSTRAINT n NOT NULL c`). PG 18 names the
+ * ones it makes itself `<table>_<column>_not_null`, Ballast's default name too: that one, on the
+ * same column, is the same rule, already in force.
+ */
+export interface NotNullExpectation extends NamedConstraint {
+  readonly kind: 'not-null';
+  readonly column: string;
 }
 
 export interface KeyExpectation extends NamedConstraint {

@@ -14,6 +14,7 @@ import {
   planAddForeignKey,
   planAddUnique,
   planCreateIndex,
+  planSetNotNull,
   runPlan,
   type ServerInfo,
 } from '@ballast/core';
@@ -32,7 +33,12 @@ interface Case {
   /** For conflicts: what the error's `existing` / `requested` show. */
   readonly existing?: RegExp;
   readonly requested?: RegExp;
+  /** Only on servers where the setup SQL exists. */
+  readonly only?: (server: ServerInfo) => boolean;
 }
+
+// PG 18 adds NOT NULL as a named constraint (the requested text), older servers a CHECK.
+const NOT_NULL_V = /^(CHECK \(\("?v"? IS NOT NULL\)\)|NOT NULL "?v"?)$/;
 
 const CONFLICTS: Case[] = [
   {
@@ -180,6 +186,40 @@ const CONFLICTS: Case[] = [
     existing: /ON DELETE CASCADE$/,
     requested: /ON DELETE RESTRICT$/,
   },
+  {
+    name: 'set not null: the default constraint name is a CHECK with another expression',
+    table: 'n_check',
+    setup: [
+      'create table n_check (id int primary key, v int, w int)',
+      'alter table n_check add constraint n_check_v_not_null check (w > 0)',
+    ],
+    plan: (s) => planSetNotNull({ table: 'n_check', column: 'v' }, s),
+    existing: /^CHECK \(\(w > 0\)\)$/,
+    requested: NOT_NULL_V,
+  },
+  {
+    name: 'set not null: the name is a CHECK (w IS NOT NULL) on another column',
+    table: 'n_other',
+    setup: [
+      'create table n_other (id int primary key, v int, w int)',
+      'alter table n_other add constraint n_other_v_not_null check (w is not null)',
+    ],
+    plan: (s) => planSetNotNull({ table: 'n_other', column: 'v' }, s),
+    existing: /^CHECK \(\(w IS NOT NULL\)\)$/,
+    requested: NOT_NULL_V,
+  },
+  {
+    name: 'set not null (PG 18): the name is the NOT NULL of another column',
+    table: 'n_nn',
+    setup: [
+      'create table n_nn (id int primary key, v int, w int)',
+      'alter table n_nn add constraint n_nn_v_not_null not null w',
+    ],
+    plan: (s) => planSetNotNull({ table: 'n_nn', column: 'v' }, s),
+    existing: /^NOT NULL w$/,
+    requested: /^NOT NULL "v"$/,
+    only: (s) => s.capabilities.notNullNotValid,
+  },
 ];
 
 const EQUALS: Case[] = [
@@ -263,6 +303,13 @@ const EQUALS: Case[] = [
         s,
       ),
   },
+  {
+    // On PG 18 the column's own NOT NULL is the constraint `e_nn_v_not_null`, Ballast's default name.
+    name: 'set not null: the column is NOT NULL already',
+    table: 'e_nn',
+    setup: ['create table e_nn (id int primary key, v int not null)'],
+    plan: (s) => planSetNotNull({ table: 'e_nn', column: 'v' }, s),
+  },
 ];
 
 for (const server of pgServers()) {
@@ -273,7 +320,8 @@ for (const server of pgServers()) {
     after(() => pg.close());
 
     for (const c of CONFLICTS) {
-      test(`${c.name} → ObjectConflictError, table unchanged`, async () => {
+      test(`${c.name} → ObjectConflictError, table unchanged`, async (t) => {
+        if (c.only && !c.only(pg.server)) return t.skip('not on this server');
         for (const sql of c.setup) await pg.sql(sql);
         const before = await tableShape(pg, c.table);
         const error = await runPlan(pg.db, c.plan(pg.server), quiet).then(
@@ -308,6 +356,20 @@ for (const server of pgServers()) {
       assert.ok(report.steps.slice(1).some((s) => s.status === 'applied'));
       const [n] = await pg.sql<{ n: string }>('select count(distinct token)::text as n from e_resume');
       assert.equal(n!.n, '50');
+    });
+
+    test('set not null interrupted after its first step: the rerun resumes on its own constraint', async () => {
+      await pg.sql('create table e_nn_resume (id int primary key, v int)');
+      await pg.sql('insert into e_nn_resume select g, g from generate_series(1, 50) g');
+      const plan = planSetNotNull({ table: 'e_nn_resume', column: 'v' }, pg.server);
+      await runPlan(pg.db, { ...plan, steps: plan.steps.slice(0, 1) }, quiet);
+      const report = await runPlan(pg.db, plan, quiet);
+      assert.equal(report.steps[0]!.status, 'already-done');
+      await assert.rejects(pg.sql('insert into e_nn_resume values (51, null)'), /not-null|violates/);
+      const [col] = await pg.sql<{ notnull: boolean }>(
+        "select attnotnull as notnull from pg_attribute where attrelid = 'e_nn_resume'::regclass and attname = 'v'",
+      );
+      assert.equal(col!.notnull, true);
     });
 
     for (const c of EQUALS) {

@@ -18,6 +18,8 @@ import {
   readColumnFacts,
   renameColumn,
   runPlan,
+  undoContract,
+  undoExpand,
 } from '@ballast/core';
 import { pgServers } from '@ballast/testkit';
 import { type PgFixture, pgFixture } from './support/pg.js';
@@ -124,6 +126,139 @@ for (const server of pgServers()) {
       assert.deepEqual(await data('g_stale'), sum);
       assert.equal((await listBackups(pg.db, { table: 'g_stale' })).length, 0, 'no backup was even started');
       assert.equal(await openExpansions('g_stale'), 1);
+    });
+
+    test('a second expansion of a column with one pending is refused; the first keeps syncing', async () => {
+      await people('g_twice');
+      await renameColumn(pg.db, { table: 'g_twice', from: 'email', to: 'mail' }, quiet);
+      const shape = await tableShape(pg, 'g_twice');
+      const [fn] = await pg.sql<{ src: string }>(
+        "select prosrc as src from pg_proc where proname like 'ballast_sync_g_twice%'",
+      );
+      const error = await refusedWithConflict(
+        changeColumnType(pg.db, { table: 'g_twice', column: 'email', newType: 'varchar(200)' }, quiet),
+      );
+      assert.match(
+        error.message,
+        /g_twice\.email is already being expanded by rename-column public\.g_twice\.email → mail \(expansion \d+\)/,
+      );
+      assert.match(error.details.hint ?? '', /pendingContractions\(db, \{ table: 'g_twice' \}\)/);
+      // The other end of the pending pair is refused too.
+      await refusedWithConflict(
+        changeColumnType(pg.db, { table: 'g_twice', column: 'mail', newType: 'varchar(200)' }, quiet),
+      );
+      assert.deepEqual(await tableShape(pg, 'g_twice'), shape);
+      const [after] = await pg.sql<{ src: string }>(
+        "select prosrc as src from pg_proc where proname like 'ballast_sync_g_twice%'",
+      );
+      assert.equal(after!.src, fn!.src, 'the sync function of the pending expansion is untouched');
+      await pg.sql("update g_twice set email = 'changed@x' where id = 7");
+      const [row] = await pg.sql<{ mail: string }>('select mail from g_twice where id = 7');
+      assert.equal(row!.mail, 'changed@x');
+      assert.equal(await openExpansions('g_twice'), 1);
+      // The same expansion again is still a no-op rerun.
+      await renameColumn(pg.db, { table: 'g_twice', from: 'email', to: 'mail' }, quiet);
+      assert.equal(await openExpansions('g_twice'), 1);
+    });
+
+    test('undoExpand after the table was dropped and recreated outside Ballast is refused', async () => {
+      await people('u_stale');
+      await renameColumn(pg.db, { table: 'u_stale', from: 'email', to: 'mail' }, quiet);
+      await pg.sql('drop table u_stale');
+      await pg.sql('create table u_stale (id int primary key, email text, mail text not null, contact text)');
+      await pg.sql(
+        "insert into u_stale select g, null, 'm' || g || '@x', null from generate_series(1, 50) g",
+      );
+      const [shape, sum] = [await tableShape(pg, 'u_stale'), await data('u_stale')];
+      const error = await refusedWithConflict(undoExpand(pg.db, { table: 'u_stale', column: 'mail' }, quiet));
+      assert.match(
+        error.message,
+        /^undo expand public\.u_stale\.email → mail: the table no longer matches expansion (\d+) in ballast_expansions \(sync trigger \S+ is missing\)/,
+      );
+      assert.match(
+        error.details.hint ?? '',
+        /UPDATE ballast_expansions SET status = 'contracted', contracted_at = now\(\) WHERE id = \d+/,
+      );
+      assert.deepEqual(await tableShape(pg, 'u_stale'), shape);
+      assert.deepEqual(await data('u_stale'), sum);
+      assert.equal(await openExpansions('u_stale'), 1);
+    });
+
+    test('undoExpand after the old column was dropped outside Ballast is refused; the new column stays', async () => {
+      await people('u_old');
+      await renameColumn(pg.db, { table: 'u_old', from: 'email', to: 'mail' }, quiet);
+      await pg.sql('alter table u_old drop column email');
+      const [shape, sum] = [await tableShape(pg, 'u_old'), await data('u_old')];
+      const error = await refusedWithConflict(undoExpand(pg.db, { table: 'u_old', column: 'email' }, quiet));
+      assert.match(error.message, /email does not exist \(dropping mail would lose every value\)/);
+      assert.match(error.existing, /email \(missing\), mail text, sync trigger present/);
+      assert.deepEqual(await tableShape(pg, 'u_old'), shape);
+      assert.deepEqual(await data('u_old'), sum);
+    });
+
+    test('undoExpand drops the trigger and function its record names (an older version named them)', async () => {
+      await people('u_names');
+      await renameColumn(pg.db, { table: 'u_names', from: 'email', to: 'mail' }, quiet);
+      const [e] = await pendingContractions(pg.db, { table: 'u_names' });
+      // Names as another version would have made them: the record is what undo must follow.
+      await pg.sql(`alter trigger "${e!.syncTrigger}" on u_names rename to ballast_sync_legacy_trg`);
+      await pg.sql(`alter function "${e!.syncFunction}"() rename to ballast_sync_legacy_fn`);
+      await pg.sql(
+        "update ballast_expansions set sync_trigger = 'ballast_sync_legacy_trg', sync_function = 'ballast_sync_legacy_fn' where id = $1",
+        [e!.id],
+      );
+      await undoExpand(pg.db, { table: 'u_names', column: 'mail' }, quiet);
+      const shape = await tableShape(pg, 'u_names');
+      assert.ok(
+        !shape.some((l) => l.startsWith('trigger ') || l.startsWith('column mail ')),
+        shape.join('\n'),
+      );
+      const [fn] = await pg.sql<{ n: string }>(
+        "select count(*)::text as n from pg_proc where proname = 'ballast_sync_legacy_fn'",
+      );
+      assert.equal(fn!.n, '0');
+      await pg.sql("insert into u_names values (1000, 'new@x', null)");
+    });
+
+    test('undoContract after the table was recreated in its old shape is refused before restoring', async () => {
+      await people('u_back');
+      await renameColumn(pg.db, { table: 'u_back', from: 'email', to: 'mail' }, quiet);
+      const { backupId } = await contract(pg.db, { table: 'u_back', column: 'email' }, quiet);
+      await pg.sql('drop table u_back');
+      await pg.sql('create table u_back (id int primary key, email text not null, contact text)');
+      await pg.sql("insert into u_back select g, 'fresh' || g, null from generate_series(1, 30) g");
+      const [shape, sum] = [await tableShape(pg, 'u_back'), await data('u_back')];
+      const error = await refusedWithConflict(
+        undoContract(pg.db, { table: 'u_back', column: 'mail' }, quiet),
+      );
+      assert.match(
+        error.message,
+        /^undo contract public\.u_back\.email → mail: the table no longer matches expansion \d+ in ballast_expansions \(mail does not exist\)/,
+      );
+      assert.match(error.details.hint ?? '', /DELETE FROM ballast_expansions WHERE id = \d+/);
+      assert.deepEqual(await tableShape(pg, 'u_back'), shape);
+      assert.deepEqual(await data('u_back'), sum);
+      const [backup] = await listBackups(pg.db, { table: 'u_back' });
+      assert.equal(backup!.id, backupId);
+      assert.equal(backup!.status, 'ready', 'the backup was not restored');
+    });
+
+    test('undoContract while a later expansion of its new column is pending is refused', async () => {
+      await people('u_later');
+      await renameColumn(pg.db, { table: 'u_later', from: 'email', to: 'mail' }, quiet);
+      await contract(pg.db, { table: 'u_later', column: 'email' }, quiet);
+      await renameColumn(pg.db, { table: 'u_later', from: 'mail', to: 'address' }, quiet);
+      const [shape, sum] = [await tableShape(pg, 'u_later'), await data('u_later')];
+      const error = await refusedWithConflict(
+        undoContract(pg.db, { table: 'u_later', column: 'mail' }, quiet),
+      );
+      assert.match(
+        error.message,
+        /^undo contract public\.u_later\.email → mail: public\.u_later\.mail is already being expanded by rename-column public\.u_later\.mail → address/,
+      );
+      assert.deepEqual(await tableShape(pg, 'u_later'), shape);
+      assert.deepEqual(await data('u_later'), sum);
+      assert.equal((await listBackups(pg.db, { table: 'u_later' }))[0]!.status, 'ready');
     });
 
     test('contract resumes after stopping right after the old column was dropped', async () => {

@@ -15,6 +15,7 @@ import {
   planAddUnique,
   planCreateIndex,
   planDropColumn,
+  planDropTable,
   quoteIdent,
   renameColumn,
   runPlan,
@@ -156,6 +157,38 @@ for (const server of pgServers()) {
       for (const t of triggers) assert.ok(bytes(t.name) <= 63, t.name);
       await contract(pg.db, { table, column: E31 }, quiet);
       assert.ok(!(await columns(table)).includes(E31));
+    });
+
+    test('the reverse of a drop finds long names set aside by older versions (plain cut, no hash)', async () => {
+      const table = 'legacy_aside';
+      await pg.sql(`create table ${table} (id int primary key, ${q(A63)} int)`);
+      await pg.sql(`insert into ${table} select g, g * 2 from generate_series(1, 20) g`);
+      const plan = planDropColumn({ table, column: A63, confirmUnused: true }, pg.server);
+      const reverse = { ...plan, steps: plan.reverse, reverse: [] };
+      // What an older Ballast did: `ballast_dropped_<column>` cut to 63 bytes, no hash.
+      const oldAside = `ballast_dropped_${A63}`.slice(0, 63);
+      await pg.sql(`alter table ${table} rename column ${q(A63)} to ${q(oldAside)}`);
+      await runPlan(pg.db, reverse, quiet);
+      const [sum] = await pg.sql<{ n: string }>(`select sum(${q(A63)})::text as n from ${table}`);
+      assert.equal(sum!.n, '420');
+      // Today's set-aside name still comes back the same way, and a rerun is a no-op.
+      await runPlan(pg.db, plan, quiet);
+      assert.ok((await columns(table)).includes(droppedColumnName(A63)));
+      await runPlan(pg.db, reverse, quiet);
+      assert.ok((await runPlan(pg.db, reverse, quiet)).steps.every((st) => st.status === 'already-done'));
+      assert.deepEqual(await columns(table), ['id', A63]);
+
+      const long = `t${'b'.repeat(59)}`;
+      const droppedAt = new Date('2025-03-04T05:06:07Z');
+      await pg.sql(`create table ${q(long)} (id int primary key)`);
+      await pg.sql(`insert into ${q(long)} select generate_series(1, 5)`);
+      const drop = planDropTable({ table: long, confirmUnused: true, droppedAt }, pg.server);
+      await pg.sql(
+        `alter table ${q(long)} rename to ${q(`${`ballast_dropped_${long}`.slice(0, 48)}_20250304050607`)}`,
+      );
+      await runPlan(pg.db, { ...drop, steps: drop.reverse, reverse: [] }, quiet);
+      const [rows] = await pg.sql<{ n: string }>(`select count(*)::text as n from ${q(long)}`);
+      assert.equal(rows!.n, '5');
     });
   });
 }

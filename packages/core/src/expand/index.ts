@@ -19,6 +19,7 @@ import { runPlan } from '../run/run-plan.js';
 import { type ExpansionRecord, ensureExpansionsTable, selectExpansions } from './catalog.js';
 import { readColumnFacts } from './facts.js';
 import { requireNewColumnFree } from './new-column.js';
+import { requireNoPendingExpansion } from './pending.js';
 import { planExpand, syncSpecOf } from './plan-expand.js';
 import { requireExpansionInPlace } from './verify.js';
 
@@ -67,6 +68,7 @@ async function planWithFacts(
   return db.withSession(async (s) => {
     const facts = await readColumnFacts(s, ref, column, newColumn, where);
     if (options.newColumnFree) {
+      await requireNoPendingExpansion(s, { ...ref, schema: facts.schema }, { column, newColumn }, where);
       const { triggerName } = syncSpecOf({ table: ref.table, schema: facts.schema, column, newColumn });
       await requireNewColumnFree(
         s,
@@ -167,6 +169,7 @@ export async function undoExpand(
   parseCall('undoExpand', callArgs.undoExpand, [db, ref, options]);
   await requireExpandBookkeeping(db, options, `undo expand of ${displayTable(ref)}.${ref.column}`);
   const e = await findExpansion(db, ref, ref.column, 'expanded');
+  await db.withSession((s) => requireExpansionInPlace(s, e, db.inTransaction === true, 'undo expand'));
   const plan = await planWithFacts(
     db,
     { table: e.table, schema: e.schema },
@@ -184,6 +187,7 @@ const expandInputOf = (e: ExpansionRecord) => ({
   column: e.oldColumn,
   newColumn: e.newColumn,
   newType: e.newType,
+  syncNames: { functionName: e.syncFunction, triggerName: e.syncTrigger },
 });
 
 const reversed = (plan: Plan): Plan =>
@@ -261,8 +265,14 @@ export async function undoContract(
       hint: 'restore the column by hand; listBackups(db, { includeHistory: true }) shows what exists',
     });
   }
-  const backup = await restoreBackup(db, e.backupId, { ...backupPart(options), valuesOnly: true });
   const table = { table: e.table, schema: e.schema };
+  await db.withSession(async (s) => {
+    await requireExpansionInPlace(s, e, db.inTransaction === true, 'undo contract');
+    // Reopening it beside a later expansion of either column would make two triggers fight.
+    const where = `undo contract ${displayTable(table)}.${e.oldColumn} → ${e.newColumn}`;
+    await requireNoPendingExpansion(s, table, { column: e.oldColumn, newColumn: e.newColumn }, where);
+  });
+  const backup = await restoreBackup(db, e.backupId, { ...backupPart(options), valuesOnly: true });
   const plan = await planWithFacts(db, table, e.newColumn, e.oldColumn, (newColumnFacts, server) =>
     planUndoContract({ expansion: e, notNull: backup.columnNotNull === true, newColumnFacts }, server),
   );

@@ -22,6 +22,8 @@ export interface ExpandInput extends TableRef {
   /** Read with readColumnFacts() just before planning. */
   readonly facts: ColumnFacts;
   readonly migration?: string | undefined;
+  /** A recorded expansion's own names (undoExpand): records of older versions may differ. */
+  readonly syncNames?: Pick<SyncSpec, 'functionName' | 'triggerName'> | undefined;
 }
 
 export const syncSpecOf = (
@@ -43,7 +45,7 @@ export function planExpand(input: ExpandInput, server: ServerInfo): Plan {
   const ref = { table: input.table, schema: input.facts.schema };
   const target = `${displayName(ref)}.${input.column} → ${input.newColumn}`;
   const id = `${input.kind}:${displayName(ref)}.${input.column}:${input.newColumn}`;
-  const sync = syncSpecOf({ ...input, schema: input.facts.schema });
+  const sync = { ...syncSpecOf({ ...input, schema: input.facts.schema }), ...input.syncNames };
   const t = qtable(ref);
   const o = qi(input.column);
   const n = qi(input.newColumn);

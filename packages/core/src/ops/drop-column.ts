@@ -5,13 +5,26 @@ import { freezePlan, type Plan } from '../plan.js';
 import { dropColumnInput } from '../validate/ops.js';
 import { parseArgs } from '../validate/parse.js';
 import { DROPPED_PREFIX, requireConfirmUnused, setAsideSteps } from './drop-guard.js';
-import { displayName, fitName, ownerOf, qi, qtable, relationsOf, sqlStep } from './shared.js';
+import {
+  displayName,
+  fitName,
+  MAX_IDENT_BYTES,
+  ownerOf,
+  qi,
+  qtable,
+  relationsOf,
+  sqlStep,
+  truncateBytes,
+} from './shared.js';
 
 /** Checked at run time by `dropColumnInput` (validate/ops.ts), from which this type comes. */
 export type DropColumnInput = z.input<typeof dropColumnInput> & { readonly confirmUnused: true };
 
 /** `ballast_dropped_<column>`, cut to 63 bytes with a hash so long names stay distinct. */
 export const droppedColumnName = (column: string) => fitName(`${DROPPED_PREFIX}${column}`);
+/** The name versions before the hash cut used: restored too, when it differs. */
+const legacyDroppedColumnName = (column: string) =>
+  truncateBytes(`${DROPPED_PREFIX}${column}`, MAX_IDENT_BYTES);
 
 /**
  * Drops a column by setting it aside: NOT NULL is relaxed first (inserts from code that no longer
@@ -25,6 +38,8 @@ export function planDropColumn(args: DropColumnInput, _server: ServerInfo): Plan
   const id = `drop-column:${target}`;
   const t = qtable(input);
   const aside = droppedColumnName(input.column);
+  const legacy = legacyDroppedColumnName(input.column);
+  const renameBack = (from: string) => `ALTER TABLE ${t} RENAME COLUMN ${qi(from)} TO ${qi(input.column)}`;
   const { setAside, restore } = setAsideSteps({
     id,
     target,
@@ -36,10 +51,12 @@ export function planDropColumn(args: DropColumnInput, _server: ServerInfo): Plan
       relation: input,
     },
     restore: {
-      sql: `ALTER TABLE ${t} RENAME COLUMN ${qi(aside)} TO ${qi(input.column)}`,
+      sql: renameBack(aside),
       done: columnExists(input, input.column),
       relation: input,
+      asideMissing: columnMissing(input, aside),
     },
+    legacy: legacy === aside ? undefined : { aside: legacy, sql: renameBack(legacy), relation: input },
   });
   return freezePlan({
     operation: 'drop-column',
@@ -58,7 +75,7 @@ export function planDropColumn(args: DropColumnInput, _server: ServerInfo): Plan
       }),
       setAside,
     ],
-    reverse: [restore],
+    reverse: restore,
     notes: [
       `${target} is renamed to ${aside}, not dropped: purge it with \`ALTER TABLE ... DROP COLUMN\` once you are sure.`,
       'The reverse restores the column but not a NOT NULL it had: use planSetNotNull for that.',

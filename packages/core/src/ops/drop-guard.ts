@@ -1,4 +1,4 @@
-import type { CatalogProbe, TableRef } from '../dialects/pg-catalog.js';
+import { anyOf, type CatalogProbe, type TableRef } from '../dialects/pg-catalog.js';
 import { UnsafeOperationError } from '../errors.js';
 import type { SqlStep } from '../plan.js';
 import { relationsOf, sqlStep } from './shared.js';
@@ -38,15 +38,23 @@ export interface SetAsideSpec {
   readonly aside: string;
   /** The rename to the set-aside name, the probe saying it is done, and the table it locks. */
   readonly setAside: Rename;
-  /** The rename back. */
-  readonly restore: Rename;
+  /** The rename back; `asideMissing`: nothing left under the set-aside name. */
+  readonly restore: Rename & { readonly asideMissing: CatalogProbe };
+  /**
+   * Versions before long names were cut with a hash set aside under a plainly cut name. When it
+   * differs, the reverse also renames that one back (after the current name, the newer one).
+   */
+  readonly legacy?: { readonly aside: string; readonly sql: string; readonly relation: TableRef } | undefined;
 }
 
 /**
  * The `:set-aside` rename and its `:restore` reverse: both catalog-only, so the ACCESS EXCLUSIVE
  * lock is held for milliseconds (taken with the runner's lock_timeout and retries).
  */
-export function setAsideSteps(spec: SetAsideSpec): { readonly setAside: SqlStep; readonly restore: SqlStep } {
+export function setAsideSteps(spec: SetAsideSpec): {
+  readonly setAside: SqlStep;
+  readonly restore: readonly SqlStep[];
+} {
   const renameStep = (suffix: string, description: string, rename: Rename) =>
     sqlStep({
       id: `${spec.id}:${suffix}`,
@@ -64,6 +72,19 @@ export function setAsideSteps(spec: SetAsideSpec): { readonly setAside: SqlStep;
       `rename ${spec.target} to ${spec.aside}: the data stays until purged`,
       spec.setAside,
     ),
-    restore: renameStep('restore', `rename ${spec.aside} back to ${spec.original}`, spec.restore),
+    restore: spec.legacy
+      ? [
+          // Skipped when only the legacy name exists; the next step then renames that one.
+          renameStep('restore', `rename ${spec.aside} back to ${spec.original}`, {
+            ...spec.restore,
+            done: anyOf(spec.restore.done, spec.restore.asideMissing),
+          }),
+          renameStep(
+            'restore-legacy',
+            `rename ${spec.legacy.aside} (set aside by an older version) back to ${spec.original}`,
+            { ...spec.legacy, done: spec.restore.done },
+          ),
+        ]
+      : [renameStep('restore', `rename ${spec.aside} back to ${spec.original}`, spec.restore)],
   };
 }

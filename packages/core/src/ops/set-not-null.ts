@@ -29,6 +29,9 @@ export function notNullSteps(input: SetNotNullInput, server: ServerInfo, idPrefi
   const alreadyNotNull = columnNotNull(input, input.column);
   // The NOT VALID constraint refuses NULL writes at once: a failed run takes it away again.
   const undoOnFailure = undoWith(dropConstraintStep(input, name, idPrefix));
+  // A constraint of that name that is not this rule is no "already done": the steps below would
+  // validate (PG 18) or drop (PG 12-17) it while the column stays nullable.
+  const named = { table: input.table, schema: input.schema, name };
   if (server.capabilities.notNullNotValid) {
     return [
       sqlStep({
@@ -40,6 +43,7 @@ export function notNullSteps(input: SetNotNullInput, server: ServerInfo, idPrefi
         timeout: 'ddl',
         sql: `ALTER TABLE ${t} ADD CONSTRAINT ${qi(name)} NOT NULL ${c} NOT VALID`,
         done: anyOf(alreadyNotNull, constraintExists(input, name)),
+        expects: { kind: 'not-null', ...named, column: input.column },
         undoOnFailure,
       }),
       sqlStep({
@@ -63,6 +67,7 @@ export function notNullSteps(input: SetNotNullInput, server: ServerInfo, idPrefi
       timeout: 'ddl',
       sql: `ALTER TABLE ${t} ADD CONSTRAINT ${qi(name)} CHECK (${c} IS NOT NULL) NOT VALID`,
       done: anyOf(alreadyNotNull, constraintExists(input, name)),
+      expects: { kind: 'check', ...named, expression: `${c} IS NOT NULL` },
       undoOnFailure,
     }),
     sqlStep({

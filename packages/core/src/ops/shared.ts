@@ -26,7 +26,7 @@ export const relationsOf = (...refs: readonly TableRef[]) =>
 /** `schema.table` or `table`, unquoted, for step ids and messages people read. */
 export const displayName = (ref: TableRef) => (ref.schema ? `${ref.schema}.${ref.table}` : ref.table);
 
-const MAX_IDENT_BYTES = 63;
+export const MAX_IDENT_BYTES = 63;
 
 /**
  * A default identifier from parts (`users_email_idx`). PostgreSQL silently truncates names to

@@ -28,6 +28,7 @@ const ACTIONS: Record<string, string> = {
 };
 const TYPES: Record<ConstraintExpectation['kind'], string> = {
   check: 'c',
+  'not-null': 'n',
   unique: 'u',
   'primary-key': 'p',
   'foreign-key': 'f',
@@ -64,6 +65,7 @@ const sameList = (a: readonly string[], b: readonly string[]) => a.join('\0') ==
 function requestedText(e: ConstraintExpectation): string {
   const cols = (names: readonly string[]) => names.map(qi).join(', ');
   if (e.kind === 'check') return `CHECK (${e.expression})`;
+  if (e.kind === 'not-null') return `NOT NULL ${qi(e.column)}`;
   if (e.kind !== 'foreign-key')
     return `${e.kind === 'unique' ? 'UNIQUE' : 'PRIMARY KEY'} (${cols(e.columns)})`;
   const actions = [
@@ -75,7 +77,7 @@ function requestedText(e: ConstraintExpectation): string {
 
 /**
  * Equal when the constraint of that name on this table is of the same kind with the same
- * definition: CHECK expression as normalized by the server; UNIQUE / PRIMARY KEY columns;
+ * definition: CHECK expression as normalized by the server; NOT NULL, UNIQUE / PRIMARY KEY columns;
  * FOREIGN KEY columns, referenced table and columns, ON DELETE / ON UPDATE. Validity does not
  * count: a NOT VALID constraint is what an interrupted run leaves, and the VALIDATE step follows.
  */
@@ -104,7 +106,7 @@ export async function compareConstraint(
       return { object, existing: row.def, requested: rejected(requested, error), hint };
     }
   } else {
-    equal &&= sameList(row.columns, e.columns);
+    equal &&= sameList(row.columns, e.kind === 'not-null' ? [e.column] : e.columns);
   }
   if (e.kind === 'foreign-key') {
     equal &&=
