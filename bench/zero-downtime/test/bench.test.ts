@@ -9,15 +9,14 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { test } from 'vitest';
 import { STABLE_FIELDS } from '../report.js';
 
 const root = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 
-test('pnpm bench at a tiny size writes one stable JSON row per scenario and mode', {
-  skip: process.env.BALLAST_PG_URL ? false : 'needs the harness PostgreSQL (run through pnpm test:only)',
-}, () => {
+// Needs the harness's PostgreSQL (BALLAST_PG_URL), which test/global-setup.ts always provides.
+test('pnpm bench at a tiny size writes one stable JSON row per scenario and mode', () => {
   const out = mkdtempSync(join(tmpdir(), 'ballast-bench-test-'));
   try {
     const run = spawnSync(

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, type TestContext, test } from 'node:test';
 import {
   changeColumnType,
   contract,
@@ -11,6 +10,7 @@ import {
   undoExpand,
 } from '@ballast/core';
 import { createTrafficTable, pgServers, type SqlConnection, type TestDatabase } from '@ballast/testkit';
+import { afterAll, beforeAll, describe, type TestContext, test } from 'vitest';
 import { acceptanceRows, checksum, columnFacts, testDatabase } from './fixtures/checksum.js';
 import { startTraffic, startWhen, versionWorkload } from './fixtures/expand-traffic.js';
 
@@ -35,10 +35,10 @@ for (const server of pgServers())
     let db: Database;
     let conn: SqlConnection;
     let close: () => Promise<void>;
-    before(async () => {
+    beforeAll(async () => {
       ({ tdb, db, conn, close } = await testDatabase(server));
     });
-    after(() => close());
+    afterAll(() => close());
 
     /**
      * Old clients write `columns[0]` from the start; new clients write `columns[1]` as soon as it
@@ -63,8 +63,8 @@ for (const server of pgServers())
       const result = await expand();
       await new Promise((r) => setTimeout(r, 500)); // both versions keep writing, expanded
       const [oldReport, newReport] = await Promise.all([old.stop(), fresh.then((x) => x.stop())]);
-      t.diagnostic(`old clients: ${oldReport.summary()}`);
-      t.diagnostic(`new clients: ${newReport.summary()}`);
+      console.log(`old clients: ${oldReport.summary()}`);
+      console.log(`new clients: ${newReport.summary()}`);
       assert.equal(oldReport.errors.length, 0, `old clients: ${oldReport.summary()}`);
       assert.equal(newReport.errors.length, 0, `new clients: ${newReport.summary()}`);
       for (const kind of ['insert', 'update'])
@@ -162,7 +162,7 @@ for (const server of pgServers())
       });
       await contract(db, { table: 'ledger', column: 'amount_new' }, quiet);
       const duringReport = await during.stop();
-      t.diagnostic(`inserts relying on the default during contract: ${duringReport.summary()}`);
+      console.log(`inserts relying on the default during contract: ${duringReport.summary()}`);
       assert.equal(duringReport.errors.length, 0, `inserts during contract: ${duringReport.summary()}`);
       assert.ok(duringReport.stats.count > 0);
       assert.equal(

@@ -4,16 +4,16 @@
  */
 import assert from 'node:assert/strict';
 import { hostname } from 'node:os';
-import { after, before, test } from 'node:test';
 import { freezePlan, LockedError, type Plan, planAddColumn, runPlan, withMigratorLock } from '@ballast/core';
+import { afterAll, beforeAll, test } from 'vitest';
 import { type PgFixture, pgFixture } from './support/pg.js';
 
 let fx: PgFixture;
-before(async () => {
+beforeAll(async () => {
   fx = await pgFixture('lock');
   await fx.sql('create table ml (id int primary key)');
 });
-after(() => fx.close());
+afterAll(() => fx.close());
 
 /** add column ml.<column>, preceded by a step that holds the run for `ms`. */
 function slowPlan(column: string, ms: number): Plan {

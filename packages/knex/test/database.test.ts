@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
 import { pgTestDatabase, type TestDatabase } from '@ballast/testkit';
 import knexFactory, { type Knex } from 'knex';
+import { afterAll, beforeAll, test } from 'vitest';
 import { knexDatabase } from '../src/database.js';
 
 let db: TestDatabase;
 let knex: Knex;
 
-before(async () => {
+beforeAll(async () => {
   db = await pgTestDatabase('knexdb');
   knex = knexFactory({ client: 'pg', connection: db.url, pool: { min: 0, max: 3 } });
 });
-after(async () => {
+afterAll(async () => {
   await knex.destroy();
   await db.drop();
 });
