@@ -32,10 +32,10 @@ export function userCallSites(): CallSite[] {
   // Node's own formatting applies source maps (TypeScript migrations run through tsx, ts-node …);
   // a prepareStackTrace installed by another tool (a test runner, source-map-support) may not, and
   // would point messages at the transpiled line.
-  Error.prepareStackTrace = undefined;
+  Reflect.deleteProperty(Error, 'prepareStackTrace');
   const stack = new Error().stack ?? '';
   Error.stackTraceLimit = stackTraceLimit;
-  Error.prepareStackTrace = prepareStackTrace;
+  if (prepareStackTrace) Error.prepareStackTrace = prepareStackTrace;
   const sites: CallSite[] = [];
   for (const line of stack.split('\n').slice(1)) {
     const m = FRAME.exec(line);
