@@ -49,7 +49,7 @@ for (const server of pgServers())
     });
     afterAll(() => close());
 
-    test(`drop column with backup under traffic, then down restores every value, NOT NULL and default (${ROWS} rows)`, async (t) => {
+    test(`drop column with backup under traffic, then down restores every value, NOT NULL and default (${ROWS} rows)`, async () => {
       await createTrafficTable(tdb.url, 'orders', ROWS);
       // Distinct values so a mis-keyed restore cannot pass the checksum.
       await conn.query('update orders set amount = (id * 7919) % 100003');

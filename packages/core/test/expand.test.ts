@@ -10,7 +10,7 @@ import {
   undoExpand,
 } from '@ballast/core';
 import { createTrafficTable, pgServers, type SqlConnection, type TestDatabase } from '@ballast/testkit';
-import { afterAll, beforeAll, describe, type TestContext, test } from 'vitest';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { acceptanceRows, checksum, columnFacts, testDatabase } from './fixtures/checksum.js';
 import { startTraffic, startWhen, versionWorkload } from './fixtures/expand-traffic.js';
 
@@ -45,7 +45,6 @@ for (const server of pgServers())
      * and its sync trigger exist, i.e. during the backfill. Neither may see a single error.
      */
     async function expandUnderBothVersions<T>(
-      t: TestContext,
       table: string,
       columns: readonly [string, string],
       other: string,
@@ -75,10 +74,10 @@ for (const server of pgServers())
       return result;
     }
 
-    test(`rename account_id → customer_id under old and new writers, then contract (${ROWS} rows)`, async (t) => {
+    test(`rename account_id → customer_id under old and new writers, then contract (${ROWS} rows)`, async () => {
       await createTrafficTable(tdb.url, 'orders', ROWS);
       await conn.query('create index orders_account_idx on orders (account_id)');
-      const report = await expandUnderBothVersions(t, 'orders', ['account_id', 'customer_id'], 'amount', () =>
+      const report = await expandUnderBothVersions('orders', ['account_id', 'customer_id'], 'amount', () =>
         renameColumn(db, { table: 'orders', from: 'account_id', to: 'customer_id' }, quiet),
       );
       assert.ok(report.steps.some((s) => s.id.endsWith(':backfill') && s.status === 'applied'));
@@ -129,9 +128,9 @@ for (const server of pgServers())
       assert.equal(backup?.id, contracted.backupId, 'the old column is kept in a backup');
     });
 
-    test(`change amount int → bigint under old and new writers, then contract (${ROWS} rows)`, async (t) => {
+    test(`change amount int → bigint under old and new writers, then contract (${ROWS} rows)`, async () => {
       await createTrafficTable(tdb.url, 'ledger', ROWS);
-      await expandUnderBothVersions(t, 'ledger', ['amount', 'amount_new'], 'account_id', () =>
+      await expandUnderBothVersions('ledger', ['amount', 'amount_new'], 'account_id', () =>
         changeColumnType(db, { table: 'ledger', column: 'amount', newType: 'bigint' }, quiet),
       );
       assert.equal(

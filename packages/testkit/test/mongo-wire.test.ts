@@ -146,7 +146,7 @@ describe('Mongo-wire server', () => {
   });
   afterAll(() => mongo.drop());
 
-  test('supports exactly the recorded commands (FerretDB) — the gaps later work must know', async (t) => {
+  test('supports exactly the recorded commands (FerretDB) — the gaps later work must know', async () => {
     const db = mongo.client.db(mongo.name);
     const seen: string[] = [];
     const mismatches: string[] = [];

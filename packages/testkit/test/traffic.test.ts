@@ -51,7 +51,7 @@ for (const [name, makeDb, lockSql] of [
     });
     afterAll(() => db.drop());
 
-    test('records every query with its timing and no errors when nothing blocks', async (t) => {
+    test('records every query with its timing and no errors when nothing blocks', async () => {
       const report = await measure(db, 'orders', undefined);
       console.log(`no lock: ${report.summary()}`);
       assert.equal(report.errors.length, 0, report.summary());
@@ -66,7 +66,7 @@ for (const [name, makeDb, lockSql] of [
       assert.ok(q.end >= q.start && Math.abs(q.latencyMs - (q.end - q.start)) < 1e-6);
     });
 
-    test(`sees a ${HOLD_MS} ms exclusive lock as a >= ${HOLD_MS} ms stall`, async (t) => {
+    test(`sees a ${HOLD_MS} ms exclusive lock as a >= ${HOLD_MS} ms stall`, async () => {
       const report = await measure(db, 'orders', [...lockSql]);
       console.log(`lock held ${HOLD_MS} ms: ${report.summary()}`);
       assert.equal(report.errors.length, 0, report.summary());
