@@ -1,22 +1,30 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { processesMentioning } from '@ballast/testkit';
+import { describe, test } from 'vitest';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** Runs the orchestrator as `pnpm test:only` would, on its own fresh servers. */
+const vitest = fileURLToPath(new URL('../node_modules/vitest/vitest.mjs', import.meta.url));
+
+/** Runs a fixture file as `pnpm test:only` would, with its own global setup and fresh servers. */
 function runHarness(fixture: string, onOutput?: (text: string, child: ReturnType<typeof spawn>) => void) {
-  const env: NodeJS.ProcessEnv = { ...process.env, BALLAST_SERVERS: 'postgres,mysql,mongo' };
-  // NODE_TEST_CONTEXT would make the inner test runner think it is nested and skip its files.
-  for (const key of ['BALLAST_PG_URL', 'BALLAST_MYSQL_URL', 'BALLAST_MONGO_URL', 'NODE_TEST_CONTEXT'])
-    delete env[key];
-  const child = spawn(
-    process.execPath,
-    ['--conditions=ballast-source', '--import', 'tsx', 'test/run.ts', fixture],
-    { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    BALLAST_SERVERS: 'postgres,mysql,mongo',
+    BALLAST_TEST_FIXTURES: '1',
+  };
+  // The outer run's servers and worker state must not leak into the inner run.
+  for (const key of Object.keys(env)) {
+    if (/^(BALLAST_(PG|MYSQL|MONGO)_URL|BALLAST_PG_MATRIX_URLS|VITEST.*|TEST|NODE_OPTIONS)$/.test(key))
+      delete env[key];
+  }
+  const child = spawn(process.execPath, [vitest, 'run', fixture], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const collect = (chunk: Buffer) => {
     output += chunk.toString();

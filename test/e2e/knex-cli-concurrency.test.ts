@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
 import { connect, pgTestDatabase, type SqlConnection } from '@ballast/testkit';
+import { test } from 'vitest';
 import { type CliResult, readState, runKnex, startKnex } from '../../examples/knex-app/app.js';
 
 /**

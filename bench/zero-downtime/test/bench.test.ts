@@ -9,12 +9,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { test } from 'vitest';
 import { STABLE_FIELDS } from '../report.js';
 
 const root = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
-const skip = process.env.BALLAST_PG_URL ? false : 'needs the harness PostgreSQL (run through pnpm test:only)';
 
 /** `pnpm bench <args> --out <tmp>`; returns the output directory (removed by the caller). */
 function bench(args: readonly string[]): string {
@@ -28,7 +27,8 @@ function bench(args: readonly string[]): string {
   return out;
 }
 
-test('pnpm bench at a tiny size writes one stable JSON row per scenario and mode', { skip }, () => {
+// Both tests need the harness's PostgreSQL (BALLAST_PG_URL), which test/global-setup.ts always provides.
+test('pnpm bench at a tiny size writes one stable JSON row per scenario and mode', () => {
   const out = bench([
     ...['--rows', '20000', '--backfill-rows', '20000', '--duration', '5', '--backfill-duration', '8'],
     ...['--reader-hold', '1500', '--clients', '2', '--scenarios', 'add-column,backfill,change-type'],
@@ -74,9 +74,7 @@ test('pnpm bench at a tiny size writes one stable JSON row per scenario and mode
   }
 });
 
-test('the long-transaction scenario runs naive, ballast-no-wait and ballast side by side under its own name', {
-  skip,
-}, () => {
+test('the long-transaction scenario runs naive, ballast-no-wait and ballast side by side under its own name', () => {
   const out = bench([
     ...['--rows', '20000', '--duration', '5', '--long-reader-hold', '1500', '--clients', '2'],
     ...[

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
 import { pgServers, pgTestDatabase } from '@ballast/testkit';
+import { test } from 'vitest';
 import { type AppState, readState, runKnex } from '../app.js';
 
 /**

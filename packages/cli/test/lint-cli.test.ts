@@ -7,8 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { test } from 'vitest';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const bin = join(root, 'packages/cli/src/bin.ts');
@@ -86,9 +86,8 @@ test('Prisma migration folders: in a transaction when several statements; --fix 
   assert.equal(ballast('lint', migrations).code, 0, 'everything lints clean after --fix');
 });
 
-test('Knex migrations are run on a throwaway PostgreSQL database and their SQL linted', {
-  skip: !process.env.BALLAST_PG_URL && 'needs the harness PostgreSQL (BALLAST_PG_URL)',
-}, () => {
+// Needs the harness's PostgreSQL (BALLAST_PG_URL), which test/global-setup.ts always provides.
+test('Knex migrations are run on a throwaway PostgreSQL database and their SQL linted', () => {
   write(
     'knex/20240101_users.mjs',
     `export async function up(knex) {

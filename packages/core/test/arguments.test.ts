@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
 import {
   contract,
   dropColumnWithBackup,
@@ -20,6 +19,7 @@ import {
   serverInfoFor,
 } from '@ballast/core';
 import { pgServers, type SqlConnection } from '@ballast/testkit';
+import { test } from 'vitest';
 import { testDatabase } from './fixtures/checksum.js';
 
 const pg15 = serverInfoFor(150004);

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
 import { pgTestDatabase, type TestDatabase } from '@ballast/testkit';
+import { afterAll, beforeAll, test } from 'vitest';
 import { counterHistogram, createKeyTable } from './fixtures/backfill-tables.js';
 import { resumeInProcess, runChildAndKill } from './fixtures/kill-resume.js';
 
 const ROWS = Number(process.env.BALLAST_BACKFILL_TEST_ROWS ?? 100_000);
 let tdb: TestDatabase;
-before(async () => {
+beforeAll(async () => {
   tdb = await pgTestDatabase('bfcrash');
 });
-after(async () => {
+afterAll(async () => {
   await tdb.drop();
 });
 

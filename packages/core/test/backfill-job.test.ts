@@ -4,15 +4,15 @@
  * apply's job "done".
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
 import { CHECKPOINT_TABLE, freezePlan, type Plan, planAddColumn, runPlan } from '@ballast/core';
+import { afterAll, beforeAll, test } from 'vitest';
 import { type PgFixture, pgFixture } from './support/pg.js';
 
 let fx: PgFixture;
-before(async () => {
+beforeAll(async () => {
   fx = await pgFixture('backfilljob');
 });
-after(() => fx.close());
+afterAll(() => fx.close());
 
 const reverseOf = (plan: Plan): Plan =>
   freezePlan({ ...plan, operation: `${plan.operation} (reverse)`, steps: plan.reverse, reverse: plan.steps });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
 import { runBackfill, UnsafeOperationError } from '@ballast/core';
+import { test } from 'vitest';
 import {
   counterHistogram,
   createKeyTable,

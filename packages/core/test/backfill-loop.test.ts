@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
 import {
   BackfillError,
   type BatchReport,
@@ -10,6 +9,7 @@ import {
   replicaLagThrottle,
   runBackfill,
 } from '@ballast/core';
+import { test } from 'vitest';
 import { counterHistogram, createKeyTable, pgDatabaseForFile } from './fixtures/backfill-tables.js';
 
 const ROWS = 20_000;

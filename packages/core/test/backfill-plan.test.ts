@@ -3,7 +3,6 @@
  * (e.g. the Knex `backfill` helper) and add-column's volatile-default plan, run on a real server.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
 import {
   type BackfillInput,
   planAddColumn,
@@ -11,13 +10,14 @@ import {
   runPlan,
   UnsafeOperationError,
 } from '@ballast/core';
+import { afterAll, beforeAll, test } from 'vitest';
 import { type PgFixture, pgFixture } from './support/pg.js';
 
 let fx: PgFixture;
-before(async () => {
+beforeAll(async () => {
   fx = await pgFixture('backfillplan');
 });
-after(() => fx.close());
+afterAll(() => fx.close());
 
 test('a bare backfill fills the rows its WHERE selects, in batches, and resumes under its journal key', async () => {
   const column = 'full name; --"x"';

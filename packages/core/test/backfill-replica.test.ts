@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
 import { maxReplicaLagMs, postgresDatabaseFromUrl, runBackfill } from '@ballast/core';
 import { connect, createRunDir, startLocalPostgres } from '@ballast/testkit';
+import { test } from 'vitest';
 import { counterHistogram } from './fixtures/backfill-tables.js';
 import { startStreamingReplica } from './fixtures/replica.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
 import { postgresDatabaseFromUrl, runBackfill } from '@ballast/core';
 import { createTrafficTable, pgTestDatabase, startTraffic } from '@ballast/testkit';
+import { test } from 'vitest';
 
 const ROWS = Number(process.env.BALLAST_BACKFILL_TEST_ROWS ?? 100_000);
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
 import { type Database, dropColumnWithBackup, restoreBackup } from '@ballast/core';
 import { pgServers, type SqlConnection } from '@ballast/testkit';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { checksum, testDatabase } from './fixtures/checksum.js';
 
 /** More rows than one batch (5,000), so the cursor taken from each batch decides the next one. */
@@ -22,10 +22,10 @@ for (const server of pgServers())
     let db: Database;
     let conn: SqlConnection;
     let close: () => Promise<void>;
-    before(async () => {
+    beforeAll(async () => {
       ({ db, conn, close } = await testDatabase(server));
     });
-    after(() => close());
+    afterAll(() => close());
 
     for (const table of tables)
       test(`drop + restore of ${table.name}.v keyed by (${table.keys.join(', ')}), ${ROWS} rows`, async () => {

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
 import {
   backupColumn,
   type Database,
@@ -13,6 +12,7 @@ import {
 } from '@ballast/core';
 import { pgServers, type SqlConnection, type TestDatabase } from '@ballast/testkit';
 import pg from 'pg';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { checksum, testDatabase } from './fixtures/checksum.js';
 
 /**
@@ -118,10 +118,10 @@ for (const server of pgServers())
     let db: Database;
     let conn: SqlConnection;
     let close: () => Promise<void>;
-    before(async () => {
+    beforeAll(async () => {
       ({ tdb, db, conn, close } = await testDatabase(server));
     });
-    after(() => close());
+    afterAll(() => close());
 
     test('a drop that fails at its drop step keeps the column and discards the backup it made', async () => {
       await conn.query('create table held (id int primary key, v text not null)');

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
 import {
   type Database,
   dropColumnWithBackup,
@@ -15,6 +14,7 @@ import {
   startTraffic,
   type TestDatabase,
 } from '@ballast/testkit';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { acceptanceRows, checksum, columnFacts, testDatabase } from './fixtures/checksum.js';
 
 const ROWS = acceptanceRows(20_000);
@@ -44,12 +44,12 @@ for (const server of pgServers())
     let db: Database;
     let conn: SqlConnection;
     let close: () => Promise<void>;
-    before(async () => {
+    beforeAll(async () => {
       ({ tdb, db, conn, close } = await testDatabase(server));
     });
-    after(() => close());
+    afterAll(() => close());
 
-    test(`drop column with backup under traffic, then down restores every value, NOT NULL and default (${ROWS} rows)`, async (t) => {
+    test(`drop column with backup under traffic, then down restores every value, NOT NULL and default (${ROWS} rows)`, async () => {
       await createTrafficTable(tdb.url, 'orders', ROWS);
       // Distinct values so a mis-keyed restore cannot pass the checksum.
       await conn.query('update orders set amount = (id * 7919) % 100003');
@@ -78,7 +78,7 @@ for (const server of pgServers())
         migration: '20260101_drop_amount',
       });
       const report = await traffic.stop();
-      t.diagnostic(`traffic during drop + restore: ${report.summary()}`);
+      console.log(`traffic during drop + restore: ${report.summary()}`);
       assert.equal(report.errors.length, 0, report.summary());
       assert.equal(restored.status, 'restored');
       assert.equal(await checksum(conn, 'select id, amount from orders where id <= $1', [ROWS]), before);

@@ -4,21 +4,21 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { planAddColumn, runPlan } from '@ballast/core';
+import { afterAll, beforeAll, test } from 'vitest';
 import { logLines, type PgFixture, pgFixture } from './support/pg.js';
 
 const CHILD = fileURLToPath(new URL('./fixtures/run-plan-child.ts', import.meta.url));
 const MIGRATION = '2026_11_crash_token';
 
 let fx: PgFixture;
-before(async () => {
+beforeAll(async () => {
   fx = await pgFixture('crash');
   await fx.sql('create table cr (id int primary key, v int)');
   await fx.sql('insert into cr select g, g from generate_series(1, 100000) g');
 });
-after(() => fx.close());
+afterAll(() => fx.close());
 
 const journaled = async () =>
   (

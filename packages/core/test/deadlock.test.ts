@@ -5,16 +5,16 @@
  * back (40P01); the runner logs it and retries with the lock-timeout backoff.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
 import { planAddForeignKey, runPlan, StepFailedError } from '@ballast/core';
 import { connect, type SqlConnection } from '@ballast/testkit';
+import { afterAll, beforeAll, test } from 'vitest';
 import { logLines, type PgFixture, pgFixture } from './support/pg.js';
 
 let fx: PgFixture;
-before(async () => {
+beforeAll(async () => {
   fx = await pgFixture('deadlock');
 });
-after(() => fx.close());
+afterAll(() => fx.close());
 
 /**
  * Opens the application's transaction (a row written in `parent`), waits until `step` is queued

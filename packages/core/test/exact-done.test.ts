@@ -5,7 +5,6 @@
  * it was. The same object written differently (`int` vs `integer`, `v>0` vs `(v > 0)`) is done.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
 import {
   ObjectConflictError,
   type Plan,
@@ -19,6 +18,7 @@ import {
   type ServerInfo,
 } from '@ballast/core';
 import { pgServers } from '@ballast/testkit';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { type PgFixture, pgFixture } from './support/pg.js';
 import { tableShape } from './support/shape.js';
 
@@ -35,6 +35,8 @@ interface Case {
   readonly requested?: RegExp;
   /** Only on servers where the setup SQL exists. */
   readonly only?: (server: ServerInfo) => boolean;
+  /** Why the case cannot run elsewhere (the skip says it). */
+  readonly onlyWhy?: string;
 }
 
 // PG 18 adds NOT NULL as a named constraint (the requested text), older servers a CHECK.
@@ -219,6 +221,7 @@ const CONFLICTS: Case[] = [
     existing: /^NOT NULL w$/,
     requested: /^NOT NULL "v"$/,
     only: (s) => s.capabilities.notNullNotValid,
+    onlyWhy: 'named NOT NULL constraints exist from PostgreSQL 18 (the matrix server runs this case)',
   },
 ];
 
@@ -314,14 +317,14 @@ const EQUALS: Case[] = [
 
 for (const server of pgServers()) {
   describe(`exact "already done" on PostgreSQL (${server.label})`, () => {
-    before(async () => {
+    beforeAll(async () => {
       pg = await pgFixture('exact', server);
     });
-    after(() => pg.close());
+    afterAll(() => pg.close());
 
     for (const c of CONFLICTS) {
       test(`${c.name} → ObjectConflictError, table unchanged`, async (t) => {
-        if (c.only && !c.only(pg.server)) return t.skip('not on this server');
+        if (c.only && !c.only(pg.server)) return t.skip(c.onlyWhy ?? 'not on this server');
         for (const sql of c.setup) await pg.sql(sql);
         const before = await tableShape(pg, c.table);
         const error = await runPlan(pg.db, c.plan(pg.server), quiet).then(

@@ -5,7 +5,6 @@
  * and recreated outside Ballast stops contract before anything changes.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
 import {
   backupColumn,
   changeColumnType,
@@ -22,6 +21,7 @@ import {
   undoExpand,
 } from '@ballast/core';
 import { pgServers } from '@ballast/testkit';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { type PgFixture, pgFixture } from './support/pg.js';
 import { tableShape } from './support/shape.js';
 
@@ -49,10 +49,10 @@ const openExpansions = async (table: string) => (await pendingContractions(pg.db
 
 for (const server of pgServers()) {
   describe(`expand/contract guards on PostgreSQL (${server.label})`, () => {
-    before(async () => {
+    beforeAll(async () => {
       pg = await pgFixture('expandguard', server);
     });
-    after(() => pg.close());
+    afterAll(() => pg.close());
 
     test('renameColumn onto an existing column with data is refused; its data stays', async () => {
       await people('g_rename');

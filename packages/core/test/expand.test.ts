@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, type TestContext, test } from 'node:test';
 import {
   changeColumnType,
   contract,
@@ -11,6 +10,7 @@ import {
   undoExpand,
 } from '@ballast/core';
 import { createTrafficTable, pgServers, type SqlConnection, type TestDatabase } from '@ballast/testkit';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { acceptanceRows, checksum, columnFacts, testDatabase } from './fixtures/checksum.js';
 import { startTraffic, startWhen, versionWorkload } from './fixtures/expand-traffic.js';
 
@@ -35,17 +35,16 @@ for (const server of pgServers())
     let db: Database;
     let conn: SqlConnection;
     let close: () => Promise<void>;
-    before(async () => {
+    beforeAll(async () => {
       ({ tdb, db, conn, close } = await testDatabase(server));
     });
-    after(() => close());
+    afterAll(() => close());
 
     /**
      * Old clients write `columns[0]` from the start; new clients write `columns[1]` as soon as it
      * and its sync trigger exist, i.e. during the backfill. Neither may see a single error.
      */
     async function expandUnderBothVersions<T>(
-      t: TestContext,
       table: string,
       columns: readonly [string, string],
       other: string,
@@ -63,8 +62,8 @@ for (const server of pgServers())
       const result = await expand();
       await new Promise((r) => setTimeout(r, 500)); // both versions keep writing, expanded
       const [oldReport, newReport] = await Promise.all([old.stop(), fresh.then((x) => x.stop())]);
-      t.diagnostic(`old clients: ${oldReport.summary()}`);
-      t.diagnostic(`new clients: ${newReport.summary()}`);
+      console.log(`old clients: ${oldReport.summary()}`);
+      console.log(`new clients: ${newReport.summary()}`);
       assert.equal(oldReport.errors.length, 0, `old clients: ${oldReport.summary()}`);
       assert.equal(newReport.errors.length, 0, `new clients: ${newReport.summary()}`);
       for (const kind of ['insert', 'update'])
@@ -75,10 +74,10 @@ for (const server of pgServers())
       return result;
     }
 
-    test(`rename account_id → customer_id under old and new writers, then contract (${ROWS} rows)`, async (t) => {
+    test(`rename account_id → customer_id under old and new writers, then contract (${ROWS} rows)`, async () => {
       await createTrafficTable(tdb.url, 'orders', ROWS);
       await conn.query('create index orders_account_idx on orders (account_id)');
-      const report = await expandUnderBothVersions(t, 'orders', ['account_id', 'customer_id'], 'amount', () =>
+      const report = await expandUnderBothVersions('orders', ['account_id', 'customer_id'], 'amount', () =>
         renameColumn(db, { table: 'orders', from: 'account_id', to: 'customer_id' }, quiet),
       );
       assert.ok(report.steps.some((s) => s.id.endsWith(':backfill') && s.status === 'applied'));
@@ -129,9 +128,9 @@ for (const server of pgServers())
       assert.equal(backup?.id, contracted.backupId, 'the old column is kept in a backup');
     });
 
-    test(`change amount int → bigint under old and new writers, then contract (${ROWS} rows)`, async (t) => {
+    test(`change amount int → bigint under old and new writers, then contract (${ROWS} rows)`, async () => {
       await createTrafficTable(tdb.url, 'ledger', ROWS);
-      await expandUnderBothVersions(t, 'ledger', ['amount', 'amount_new'], 'account_id', () =>
+      await expandUnderBothVersions('ledger', ['amount', 'amount_new'], 'account_id', () =>
         changeColumnType(db, { table: 'ledger', column: 'amount', newType: 'bigint' }, quiet),
       );
       assert.equal(
@@ -162,7 +161,7 @@ for (const server of pgServers())
       });
       await contract(db, { table: 'ledger', column: 'amount_new' }, quiet);
       const duringReport = await during.stop();
-      t.diagnostic(`inserts relying on the default during contract: ${duringReport.summary()}`);
+      console.log(`inserts relying on the default during contract: ${duringReport.summary()}`);
       assert.equal(duringReport.errors.length, 0, `inserts during contract: ${duringReport.summary()}`);
       assert.ok(duringReport.stats.count > 0);
       assert.equal(

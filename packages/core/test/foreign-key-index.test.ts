@@ -4,15 +4,15 @@
  * whose leading key columns are exactly the referencing columns.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
 import { planAddForeignKey, runPlan } from '@ballast/core';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { type PgFixture, pgFixture } from './support/pg.js';
 
 let fx: PgFixture;
-before(async () => {
+beforeAll(async () => {
   fx = await pgFixture('fkindex');
 });
-after(() => fx.close());
+afterAll(() => fx.close());
 
 interface Case {
   readonly name: string;

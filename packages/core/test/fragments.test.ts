@@ -4,17 +4,17 @@
  * each refused one says what it found and where.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
 import { planAddCheck, runPlan, UnsafeOperationError } from '@ballast/core';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { type PgFixture, pgFixture } from './support/pg.js';
 
 let fx: PgFixture;
-before(async () => {
+beforeAll(async () => {
   fx = await pgFixture('fragments');
   await fx.sql(`create table f (id int primary key, "a;b" int, "x--y" int, "c/*d" text, "it's" int, t text)`);
   await fx.sql(`insert into f values (1, 1, 1, 'c', 1, 'plain'), (2, 2, 2, 'd', 2, 'text')`);
 });
-after(() => fx.close());
+afterAll(() => fx.close());
 
 const ACCEPTED: readonly string[] = [
   `"a;b" IS NOT NULL`,

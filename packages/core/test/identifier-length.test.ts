@@ -4,7 +4,6 @@
  * before anything runs, and the names it makes up itself stay within 63 bytes, distinct, working.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
 import {
   changeColumnType,
   contract,
@@ -21,6 +20,7 @@ import {
   runPlan,
 } from '@ballast/core';
 import { pgServers } from '@ballast/testkit';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { type PgFixture, pgFixture } from './support/pg.js';
 import { tableShape } from './support/shape.js';
 
@@ -54,10 +54,10 @@ function refused(fn: () => unknown, identifier: string, length: number): void {
 
 for (const server of pgServers()) {
   describe(`identifier length on PostgreSQL (${server.label})`, () => {
-    before(async () => {
+    beforeAll(async () => {
       pg = await pgFixture('identlen', server);
     });
-    after(() => pg.close());
+    afterAll(() => pg.close());
 
     test('63 bytes work; 64 bytes are refused before anything runs, multibyte counted in bytes', async () => {
       await pg.sql('create table len_t (id int primary key)');

@@ -2,11 +2,11 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { before, test } from 'node:test';
 import { lintSql, loadPgParser, RULES } from '@ballast/core';
+import { beforeAll, test } from 'vitest';
 import { docExamples, RULE_DOCS_DIR } from './lint-doc-examples.js';
 
-before(() => loadPgParser());
+beforeAll(() => loadPgParser());
 
 test('every registered rule has a docs page with bad and good examples', () => {
   const examples = docExamples();

@@ -1,9 +1,9 @@
 /** The engine's contracts: positions, suppressions, file context, parse failures, output formats. */
 import assert from 'node:assert/strict';
-import { before, test } from 'node:test';
 import { formatReport, lintSql, loadPgParser } from '@ballast/core';
+import { beforeAll, test } from 'vitest';
 
-before(() => loadPgParser());
+beforeAll(() => loadPgParser());
 
 const rulesAt = (sql: string, opts = {}) =>
   lintSql(sql, opts).findings.map((f) => `${f.line}:${f.column} ${f.rule}`);

@@ -4,9 +4,9 @@
  * refuse a clause it cannot honour with errno 1846), and the schema is what was meant.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
 import { lintSql, type MysqlServer, parseMysqlVersion, renderFixedFile } from '@ballast/core';
 import { mysqlTestDatabase, type SqlConnection, type TestDatabase } from '@ballast/testkit';
+import { afterAll, beforeAll, test } from 'vitest';
 
 const UNSAFE = `ALTER TABLE users ADD COLUMN nickname VARCHAR(40) NOT NULL DEFAULT 'n/a';
 CREATE INDEX users_email_idx ON users (email);
@@ -18,7 +18,7 @@ let db: TestDatabase;
 let conn: SqlConnection;
 let server: MysqlServer;
 
-before(async () => {
+beforeAll(async () => {
   db = await mysqlTestDatabase('lint_fix');
   conn = await db.connect();
   const [row] = await conn.query<{ v: string }>('select version() as v');
@@ -33,7 +33,7 @@ before(async () => {
     );
   }
 });
-after(async () => {
+afterAll(async () => {
   await conn?.close();
   await db?.drop();
 });

@@ -5,9 +5,9 @@
  * original migration meant.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
 import { type LintOptions, lintSql, loadPgParser, renderFixedFile } from '@ballast/core';
 import { pgTestDatabase, type SqlConnection, type TestDatabase } from '@ballast/testkit';
+import { afterAll, beforeAll, test } from 'vitest';
 
 const PRE_STATE = `
 CREATE TABLE users (id bigserial PRIMARY KEY, email text, name text, handle text, legacy int);
@@ -35,14 +35,14 @@ let db: TestDatabase;
 let conn: SqlConnection;
 let pgVersion = 15;
 
-before(async () => {
+beforeAll(async () => {
   await loadPgParser();
   db = await pgTestDatabase('lint_fix');
   conn = await db.connect();
   const [row] = await conn.query<{ v: string }>(`select current_setting('server_version_num') as v`);
   pgVersion = Math.floor(Number(row!.v) / 10000);
 });
-after(async () => {
+afterAll(async () => {
   await conn?.close();
   await db?.drop();
 });

@@ -4,17 +4,17 @@
  * byte-exact in both modes, as a SELECT literal and as a column DEFAULT.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
 import { quoteIdent, quoteLiteral } from '@ballast/core';
 import { HOSTILE_VALUES, mysqlTestDatabase, type SqlConnection, type TestDatabase } from '@ballast/testkit';
+import { afterAll, beforeAll, test } from 'vitest';
 
 let db: TestDatabase;
 let conn: SqlConnection;
-before(async () => {
+beforeAll(async () => {
   db = await mysqlTestDatabase('literals');
   conn = await db.connect();
 });
-after(async () => {
+afterAll(async () => {
   await conn?.close();
   await db?.drop();
 });

@@ -3,9 +3,9 @@
  * standard_conforming_strings says, so a rendered default means one thing in every session.
  */
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
 import { quoteLiteral } from '@ballast/core';
 import { connect, HOSTILE_VALUES, pgServers } from '@ballast/testkit';
+import { test } from 'vitest';
 
 for (const server of pgServers())
   for (const scs of ['on', 'off'] as const)

@@ -6,7 +6,6 @@
  * Asserted on what the application's clients saw, not on timings of our own.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
 import {
   conflictingLocks,
   type Database,
@@ -21,6 +20,7 @@ import {
 } from '@ballast/core';
 import { connect, createTrafficTable, pgServers, startTraffic } from '@ballast/testkit';
 import pg from 'pg';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { holdLock } from './support/blocker.js';
 import { logLines, type PgFixture, pgFixture } from './support/pg.js';
 
@@ -30,10 +30,10 @@ const READER_MS = 3000;
 for (const server of pgServers()) {
   describe(`waiting for conflicting locks on PostgreSQL (${server.label})`, () => {
     let fx: PgFixture;
-    before(async () => {
+    beforeAll(async () => {
       fx = await pgFixture('lockwait', server);
     });
-    after(() => fx.close());
+    afterAll(() => fx.close());
 
     test('conflictingLocks is the server’s own conflict table (LOCK TABLE … NOWAIT, every pair)', async () => {
       await fx.sql('create table lm (id int)');

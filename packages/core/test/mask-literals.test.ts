@@ -4,8 +4,8 @@
  * by pg_stat_activity, while the statement stays recognisable.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
 import { LockTimeoutError, maskLiterals, planAddColumn, runPlan } from '@ballast/core';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { holdLock } from './support/blocker.js';
 import { logLines, type PgFixture, pgFixture } from './support/pg.js';
 
@@ -58,11 +58,11 @@ test('never lets a digit of a card number or a quoted value through, whatever fo
 
 describe('on a real server: a blocking session with secrets in its query', () => {
   let fx: PgFixture;
-  before(async () => {
+  beforeAll(async () => {
     fx = await pgFixture('mask');
     await fx.sql('create table ms1 (id int primary key, card text, password text)');
   });
-  after(() => fx.close());
+  afterAll(() => fx.close());
 
   test('neither the card number nor the password reaches the log or ballast_journal', async () => {
     const blocker = await holdLock(

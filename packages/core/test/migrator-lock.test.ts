@@ -6,20 +6,20 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { hostname } from 'node:os';
-import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { freezePlan, LockedError, type Plan, planAddColumn, runPlan, withMigratorLock } from '@ballast/core';
 import { pgServers } from '@ballast/testkit';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { logLines, type PgFixture, pgFixture } from './support/pg.js';
 
 const CHILD = fileURLToPath(new URL('./fixtures/lock-child.ts', import.meta.url));
 
 let fx: PgFixture;
-before(async () => {
+beforeAll(async () => {
   fx = await pgFixture('lock');
   await fx.sql('create table ml (id int primary key)');
 });
-after(() => fx.close());
+afterAll(() => fx.close());
 
 /** add column ml.<column>, preceded by a step that holds the run for `ms`. */
 function slowPlan(column: string, ms: number): Plan {
@@ -174,14 +174,14 @@ const withLiveBackend = <T>(fx: PgFixture, fn: (backend: { pid: number; start: s
 for (const server of pgServers()) {
   describe(`stale holders on PostgreSQL (${server.label})`, () => {
     let px: PgFixture;
-    before(async () => {
+    beforeAll(async () => {
       px = await pgFixture('lockstale', server);
       // ballast_locks as versions before backend tracking created it: upgraded in place on first use.
       await px.sql(`create table ballast_locks (name text primary key, holder text not null, pid integer,
         host text, acquired_at timestamptz not null default now(), expires_at timestamptz not null)`);
       await withMigratorLock(px.db, 'setup', async () => {});
     });
-    after(() => px.close());
+    afterAll(() => px.close());
 
     test('a holder killed with kill -9 is taken over at once, not after its 30 s TTL', async () => {
       const child = await childHoldingLock(px.test.url, 'killed');

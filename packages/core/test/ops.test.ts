@@ -3,7 +3,6 @@
  * and what a write that breaks the new rule now gets), a rerun is a no-op, and the reverse undoes.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
 import {
   type Plan,
   planAddCheck,
@@ -20,6 +19,7 @@ import {
   type ServerInfo,
 } from '@ballast/core';
 import { pgServers } from '@ballast/testkit';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { type PgFixture, pgFixture } from './support/pg.js';
 
 let pg: PgFixture;
@@ -225,10 +225,10 @@ const CASES: Case[] = [
 
 for (const server of pgServers()) {
   describe(`operations on PostgreSQL (${server.label})`, () => {
-    before(async () => {
+    beforeAll(async () => {
       pg = await pgFixture('ops', server);
     });
-    after(() => pg.close());
+    afterAll(() => pg.close());
     for (const c of CASES) {
       test(c.name, async () => {
         for (const sql of c.setup) await pg.sql(sql);

@@ -1,6 +1,5 @@
 /** Planner decisions that need no server: refusals, version differences, volatility, backoff. */
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
 import {
   backoffDelayMs,
   defaultVolatility,
@@ -14,6 +13,7 @@ import {
   UnsafeOperationError,
   UnsupportedServerError,
 } from '@ballast/core';
+import { describe, test } from 'vitest';
 
 const pg10 = serverInfoFor(100023);
 const pg11 = serverInfoFor(110022);

@@ -3,7 +3,6 @@
  * transaction, the INVALID-index cleanup, the journal, progress, and hostile identifiers.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
 import {
   type Database,
   LockTimeoutError,
@@ -22,14 +21,15 @@ import {
   WrongContextError,
 } from '@ballast/core';
 import pg from 'pg';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { holdLock } from './support/blocker.js';
 import { logLines, type PgFixture, pgFixture } from './support/pg.js';
 
 let fx: PgFixture;
-before(async () => {
+beforeAll(async () => {
   fx = await pgFixture('runner');
 });
-after(() => fx.close());
+afterAll(() => fx.close());
 
 const one = async <T>(sql: string, params: unknown[] = []) => (await fx.sql<T>(sql, params))[0]!;
 
@@ -248,7 +248,7 @@ test('journal: a run that failed midway resumes at the first unfinished step', a
   assert.ok((await journal()).every((r) => r.success));
 });
 
-test('index build progress is reported through options.progress', { skip: false }, async (t) => {
+test('index build progress is reported through options.progress', async (t) => {
   if (!fx.server.capabilities.createIndexProgress)
     return t.skip('pg_stat_progress_create_index needs PostgreSQL 12');
   await fx.sql('create table prog (id int primary key, v text)');

@@ -5,7 +5,6 @@
  * application write that the half-made rule would have refused now gets.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
 import {
   changeColumnType,
   LeftInForceError,
@@ -18,6 +17,7 @@ import {
   type ServerInfo,
 } from '@ballast/core';
 import { pgServers } from '@ballast/testkit';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { logLines, type PgFixture, pgFixture } from './support/pg.js';
 
 let pg: PgFixture;
@@ -106,10 +106,10 @@ const CASES: Case[] = [
 
 for (const server of pgServers())
   describe(`[pg ${server.label}] a failed run undoes what it put in force`, () => {
-    before(async () => {
+    beforeAll(async () => {
       pg = await pgFixture('undo', server);
     });
-    after(() => pg.close());
+    afterAll(() => pg.close());
 
     for (const c of CASES)
       test(c.name, async () => {

@@ -5,7 +5,6 @@
  * same blocker, queues the clients for seconds. Figures are printed for the report.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
 import {
   type Plan,
   planAddCheck,
@@ -20,6 +19,7 @@ import {
   type ServerInfo,
 } from '@ballast/core';
 import { connect, createTrafficTable, pgServers, startTraffic } from '@ballast/testkit';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { holdLock } from './support/blocker.js';
 import { logLines, type PgFixture, pgFixture } from './support/pg.js';
 
@@ -91,10 +91,10 @@ const f = (n: number) => n.toFixed(0);
 for (const server of pgServers()) {
   describe(`zero downtime under traffic on PostgreSQL (${server.label}), ${ROWS} rows`, () => {
     let fx: PgFixture;
-    before(async () => {
+    beforeAll(async () => {
       fx = await pgFixture('zdt', server);
     });
-    after(() => fx.close());
+    afterAll(() => fx.close());
 
     CASES.forEach((c, i) => {
       test(c.name, async () => {

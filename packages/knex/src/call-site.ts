@@ -27,10 +27,15 @@ function isUserFrame(file: string): boolean {
 
 /** The stack frames outside this package, Node internals and node_modules, innermost first. */
 export function userCallSites(): CallSite[] {
-  const limit = Error.stackTraceLimit;
+  const { stackTraceLimit, prepareStackTrace } = Error;
   Error.stackTraceLimit = 64;
+  // Node's own formatting applies source maps (TypeScript migrations run through tsx, ts-node …);
+  // a prepareStackTrace installed by another tool (a test runner, source-map-support) may not, and
+  // would point messages at the transpiled line.
+  Reflect.deleteProperty(Error, 'prepareStackTrace');
   const stack = new Error().stack ?? '';
-  Error.stackTraceLimit = limit;
+  Error.stackTraceLimit = stackTraceLimit;
+  if (prepareStackTrace) Error.prepareStackTrace = prepareStackTrace;
   const sites: CallSite[] = [];
   for (const line of stack.split('\n').slice(1)) {
     const m = FRAME.exec(line);

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
-import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { RUN_DEFAULTS } from '@ballast/core';
 import { createTrafficTable, pgServers, pgTestDatabase, startTraffic } from '@ballast/testkit';
 import knexFactory from 'knex';
+import { test } from 'vitest';
 import { LEDGER } from './fixtures/acceptance/20240101000000_ledger_changes.js';
 import { describeTable } from './support/catalog.js';
 

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
-import { afterEach, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError } from '@ballast/core';
 import { type PgServer, pgServers, pgTestDatabase, type SqlConnection } from '@ballast/testkit';
 import knexFactory from 'knex';
+import { afterEach, test } from 'vitest';
 import { ballast } from '../src/index.js';
 import { describeCall } from '../src/messages.js';
 import { describeTable } from './support/catalog.js';

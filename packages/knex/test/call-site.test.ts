@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { test } from 'vitest';
 import { userCallSites } from '../src/call-site.js';
 import { directionOf } from '../src/migration-context.js';
 

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
 import knexFactory from 'knex';
+import { afterAll, test } from 'vitest';
 import { resolveColumnSpec } from '../src/column-spec.js';
 
 // Spec translation needs only Knex's compiler, not a connection; what the specs do on a real
 // server is covered by the helper tests.
 const knex = knexFactory({ client: 'pg' });
-after(() => knex.destroy());
+afterAll(() => knex.destroy());
 
 test('a type string, and an object with default and notNull', () => {
   assert.deepEqual(resolveColumnSpec(knex, 'users', 'bio', 'text'), { type: 'text', notNull: false });

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
 import { pgTestDatabase, type TestDatabase } from '@ballast/testkit';
 import knexFactory, { type Knex } from 'knex';
+import { afterAll, beforeAll, test } from 'vitest';
 import { knexDatabase } from '../src/database.js';
 
 let db: TestDatabase;
 let knex: Knex;
 const warnings: string[] = [];
 
-before(async () => {
+beforeAll(async () => {
   db = await pgTestDatabase('knexdb');
   knex = knexFactory({
     client: 'pg',
@@ -17,7 +17,7 @@ before(async () => {
     log: { warn: (message: string) => warnings.push(message) },
   });
 });
-after(async () => {
+afterAll(async () => {
   await knex.destroy();
   await db.drop();
 });

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
-import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { IdentifierTooLongError, ObjectConflictError, quoteIdent } from '@ballast/core';
 import { pgServers, pgTestDatabase } from '@ballast/testkit';
 import knexFactory from 'knex';
+import { test } from 'vitest';
 import { ballast } from '../src/index.js';
 import { describeTable } from './support/catalog.js';
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
-import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { pgTestDatabase } from '@ballast/testkit';
 import knexFactory from 'knex';
+import { test } from 'vitest';
 import { describeTable } from './support/catalog.js';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { dirname, join } from 'node:path';
-import { afterEach, test } from 'node:test';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { quoteIdent } from '@ballast/core';
 import {
@@ -11,6 +11,7 @@ import {
   type TestDatabase,
 } from '@ballast/testkit';
 import knexFactory, { type Knex } from 'knex';
+import { afterEach, test } from 'vitest';
 import { ballast } from '../src/index.js';
 import { CRASH_ENV } from './fixtures/crash/20240101000000_fill_and_index.js';
 import { CHILD, LABEL_COL, NAME_COL, OBSOLETE_COL, PARENT, PARENT_REF, SCORE_COL } from './fixtures/names.js';
@@ -204,8 +205,12 @@ test('a migration that died half-way completes on rerun, skipping the steps it h
 
   // up() of a migration Knex has recorded meanwhile (a second deploy that lost the race for Knex's
   // lock by a hair) stops before changing anything instead of letting Knex record it twice.
-  const migration = await import('./fixtures/crash/20240101000000_fill_and_index.js');
+  // Loaded as Knex loads migrations (Node's import, through tsx), so its stack is the one users see.
   const file = 'packages/knex/test/fixtures/crash/20240101000000_fill_and_index.ts';
+  const importFile = createRequire(import.meta.url)('knex/lib/migrations/util/import-file.js') as (
+    path: string,
+  ) => Promise<{ up(knex: Knex): Promise<void> }>;
+  const migration = await importFile(resolve(file));
   await assert.rejects(migration.up(knex), (error: Error) => {
     assert.equal(
       error.message.split('\n')[0],

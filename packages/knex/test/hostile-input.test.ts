@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
-import { afterEach, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { quoteIdent } from '@ballast/core';
 import { pgServers, pgTestDatabase, type SqlConnection } from '@ballast/testkit';
 import knexFactory from 'knex';
+import { afterEach, test } from 'vitest';
 import {
   FUZZ_BACKFILL_PREFIX,
   FUZZ_DROPPED,

@@ -7,10 +7,10 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { afterEach, test } from 'node:test';
 import { PrivilegeError, quoteIdent, setupSql } from '@ballast/core';
 import { pgServers, pgTestDatabase, type SqlConnection } from '@ballast/testkit';
 import knexFactory from 'knex';
+import { afterEach, test } from 'vitest';
 import { ballast } from '../src/index.js';
 import { describeTable, tableExists } from './support/catalog.js';
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
-import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { pgServers, pgTestDatabase, type SqlConnection } from '@ballast/testkit';
 import knexFactory from 'knex';
+import { test } from 'vitest';
 import { checksumTables, snapshotSchema } from './support/snapshot.js';
 
 const migrator = {

@@ -1,18 +1,18 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
 import { acquireMigrationLock, LOCKS_COLLECTION, MigrationLockedError } from '@ballast/mongoose';
 import { type MongoTestDatabase, mongoTestDatabase } from '@ballast/testkit';
 import mongoose, { type Connection } from 'mongoose';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 
 describe('migration lock in MongoDB', () => {
   let mongo: MongoTestDatabase;
   let connections: Connection[];
-  before(async () => {
+  beforeAll(async () => {
     mongo = await mongoTestDatabase();
     // Two independent connections stand for two migrator processes.
     connections = await Promise.all([1, 2].map(() => mongoose.createConnection(mongo.url).asPromise()));
   });
-  after(async () => {
+  afterAll(async () => {
     await Promise.all(connections.map((c) => c.close()));
     await mongo.drop();
   });

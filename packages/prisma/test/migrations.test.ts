@@ -3,10 +3,10 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
 import { postgresDatabaseFromUrl } from '@ballast/core';
 import { migrationStates, readPrismaMigrations } from '@ballast/prisma';
 import { pgTestDatabase, type TestDatabase } from '@ballast/testkit';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 
 // The table exactly as Prisma Migrate creates it.
 const PRISMA_MIGRATIONS_DDL = `CREATE TABLE "_prisma_migrations" (
@@ -26,10 +26,10 @@ function migrationsFolder(files: Record<string, string>): string {
 
 describe('Prisma migration states against _prisma_migrations', () => {
   let pg: TestDatabase;
-  before(async () => {
+  beforeAll(async () => {
     pg = await pgTestDatabase();
   });
-  after(() => pg.drop());
+  afterAll(() => pg.drop());
 
   test('reads folders in order with the checksum Prisma stores', () => {
     const dir = migrationsFolder({ '20240102000000_b': 'select 2;', '20240101000000_a': 'select 1;' });

@@ -17,7 +17,7 @@ export {
   startLocalPostgres,
   startPostgres,
 } from './postgres.js';
-export { createRunDir, processesMentioning, type RunDir } from './processes.js';
+export { createRunDir, processesMentioning, type RunDir, stopRunSync } from './processes.js';
 export { SERVER_ENV, type ServerKind, type ServerSet, startServers } from './servers.js';
 export { connect, type Dialect, dialectOf, quoteIdent, type SqlConnection } from './sql-clients.js';
 export { type LatencyStats, latencyStats, nowMs, percentile } from './stats.js';

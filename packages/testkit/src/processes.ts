@@ -185,3 +185,25 @@ export function commandExists(cmd: string): boolean {
 }
 
 export const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
+
+const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/**
+ * Stops every process of a run without yielding to the event loop, for signal handlers: a test
+ * runner exits right after its own SIGINT handler, before any awaited shutdown could finish.
+ * PostgreSQL gets SIGINT (fast shutdown: it ends its backends too), the others SIGTERM; whatever
+ * is still alive after `timeoutMs` gets SIGKILL. Returns the processes still alive at the end.
+ */
+export function stopRunSync(marker: string, timeoutMs = 15_000): { pid: number; command: string }[] {
+  const signal = (p: { pid: number; command: string }, s: NodeJS.Signals) => {
+    try {
+      process.kill(p.pid, s);
+    } catch {}
+  };
+  for (const p of processesMentioning(marker)) signal(p, /postgres/.test(p.command) ? 'SIGINT' : 'SIGTERM');
+  const deadline = Date.now() + timeoutMs;
+  while (processesMentioning(marker).length > 0 && Date.now() < deadline) sleepSync(100);
+  for (const p of processesMentioning(marker)) signal(p, 'SIGKILL');
+  sleepSync(200);
+  return processesMentioning(marker);
+}

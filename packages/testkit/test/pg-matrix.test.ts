@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
 import {
   createRunDir,
   findPgBinaries,
@@ -9,6 +8,7 @@ import {
   startLocalPostgres,
 } from '@ballast/testkit';
 import pg from 'pg';
+import { describe, test } from 'vitest';
 
 /**
  * The version matrix: the npm-shipped binaries of an old (13) and the newest (18) major start

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
 import {
   createTrafficTable,
   mysqlTestDatabase,
@@ -8,6 +7,7 @@ import {
   type TestDatabase,
   type TrafficReport,
 } from '@ballast/testkit';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 
 const HOLD_MS = 2000;
 
@@ -45,15 +45,15 @@ for (const [name, makeDb, lockSql] of [
 ] as const) {
   describe(`traffic helper on ${name}`, () => {
     let db: TestDatabase;
-    before(async () => {
+    beforeAll(async () => {
       db = await makeDb();
       await createTrafficTable(db.url, 'orders', 5000);
     });
-    after(() => db.drop());
+    afterAll(() => db.drop());
 
-    test('records every query with its timing and no errors when nothing blocks', async (t) => {
+    test('records every query with its timing and no errors when nothing blocks', async () => {
       const report = await measure(db, 'orders', undefined);
-      t.diagnostic(`no lock: ${report.summary()}`);
+      console.log(`no lock: ${report.summary()}`);
       assert.equal(report.errors.length, 0, report.summary());
       assert.ok(report.stats.count > 100, `expected a steady stream of queries: ${report.summary()}`);
       for (const kind of ['read', 'insert', 'update'])
@@ -66,9 +66,9 @@ for (const [name, makeDb, lockSql] of [
       assert.ok(q.end >= q.start && Math.abs(q.latencyMs - (q.end - q.start)) < 1e-6);
     });
 
-    test(`sees a ${HOLD_MS} ms exclusive lock as a >= ${HOLD_MS} ms stall`, async (t) => {
+    test(`sees a ${HOLD_MS} ms exclusive lock as a >= ${HOLD_MS} ms stall`, async () => {
       const report = await measure(db, 'orders', [...lockSql]);
-      t.diagnostic(`lock held ${HOLD_MS} ms: ${report.summary()}`);
+      console.log(`lock held ${HOLD_MS} ms: ${report.summary()}`);
       assert.equal(report.errors.length, 0, report.summary());
       assert.ok(
         report.stats.max >= HOLD_MS * 0.95,
