@@ -151,6 +151,11 @@ export const ballastOptions = z.strictObject({
   /** The migrator lock (`ballast_locks`) around every helper. Default: name `ballast`, TTL 30 s, wait 30 s. */
   lock: schemas.lockOptions.optional(),
   /**
+   * Before a step that blocks reads or writes, wait (without queueing) while a long transaction
+   * holds a conflicting lock, instead of retrying lock timeouts behind it. Default true.
+   */
+  waitForConflictingLocks: z.boolean().optional(),
+  /**
    * Backfill tuning, passed to core's batch engine. Defaults: first batch 1000 rows, adaptive
    * toward 100 ms per batch (100–50 000 rows), no pause, waits while replica lag > 5 s.
    */

@@ -93,6 +93,9 @@ export function ballast(knex: Knex, given: BallastOptions = {}): Ballast {
       log: options.log ?? ((line) => process.stderr.write(`ballast: ${line}\n`)),
       progress: options.progress === false ? silentProgress : (options.progress ?? consoleProgress()),
       lock: options.lock,
+      ...(options.waitForConflictingLocks === undefined
+        ? {}
+        : { waitForConflictingLocks: options.waitForConflictingLocks }),
     };
   }
 

@@ -146,6 +146,15 @@ for (const server of pgServers())
       refused('ballast options.backfill.initalBatchSize', 'initialBatchSize'),
     );
     assert.throws(options(null), refused('ballast options'));
+    assert.throws(
+      options({ waitForConflictingLock: false }),
+      refused('ballast options.waitForConflictingLock', 'waitForConflictingLocks'),
+    );
+    assert.throws(
+      options({ waitForConflictingLocks: 'no' }),
+      refused('ballast options.waitForConflictingLocks'),
+    );
+    assert.doesNotThrow(options({ waitForConflictingLocks: false }));
     assert.deepEqual(await snapshot(conn), before, 'nothing ran: same table, same rows, no Ballast tables');
   });
 
