@@ -137,3 +137,12 @@ export function anyOf(a: CatalogProbe, b: CatalogProbe): CatalogProbe {
     ...b.params,
   );
 }
+
+/** pg_constraint.confdeltype / confupdtype codes, as the words ON DELETE / ON UPDATE take. */
+export const FK_ACTIONS: Readonly<Record<string, string>> = {
+  a: 'no action',
+  r: 'restrict',
+  c: 'cascade',
+  n: 'set null',
+  d: 'set default',
+};

@@ -1,4 +1,5 @@
 import type { Session } from '../db.js';
+import { FK_ACTIONS } from '../dialects/pg-catalog.js';
 import {
   primaryKeyWithout,
   readColumn,
@@ -46,14 +47,6 @@ export interface ColumnFacts {
   /** The new column already exists (a rerun after a crash). */
   readonly newColumnExists: boolean;
 }
-
-const ACTIONS: Record<string, string> = {
-  a: 'no action',
-  r: 'restrict',
-  c: 'cascade',
-  n: 'set null',
-  d: 'set default',
-};
 
 export async function readColumnFacts(
   session: Session,
@@ -129,8 +122,8 @@ export async function readColumnFacts(
     foreignKeys: fks.map((f) => ({
       name: f.name,
       references: { schema: f.rschema, table: f.rtable, columns: f.rcolumns },
-      onDelete: ACTIONS[f.del] ?? 'no action',
-      onUpdate: ACTIONS[f.upd] ?? 'no action',
+      onDelete: FK_ACTIONS[f.del] ?? 'no action',
+      onUpdate: FK_ACTIONS[f.upd] ?? 'no action',
     })),
     notCopied: [
       ...indexes

@@ -1,6 +1,6 @@
 import type { Session } from '../../db.js';
 import type { CheckExpectation, ConstraintExpectation } from '../../expect.js';
-import { relationName } from '../pg-catalog.js';
+import { FK_ACTIONS, relationName } from '../pg-catalog.js';
 import { displayTable } from '../pg-introspect.js';
 import { quoteIdent } from '../quote.js';
 import { rejected, SCRATCH_NAME, SCRATCH_TABLE, type Scratch } from './scratch.js';
@@ -19,13 +19,6 @@ interface ExistingConstraint {
   readonly onUpdate: string;
 }
 
-const ACTIONS: Record<string, string> = {
-  a: 'no action',
-  r: 'restrict',
-  c: 'cascade',
-  n: 'set null',
-  d: 'set default',
-};
 const TYPES: Record<ConstraintExpectation['kind'], string> = {
   check: 'c',
   'not-null': 'n',
@@ -112,8 +105,8 @@ export async function compareConstraint(
     equal &&=
       row.sameReference === true &&
       sameList(row.refColumns, e.references.columns) &&
-      ACTIONS[row.del] === e.onDelete &&
-      ACTIONS[row.upd] === e.onUpdate;
+      FK_ACTIONS[row.del] === e.onDelete &&
+      FK_ACTIONS[row.upd] === e.onUpdate;
   }
   return equal ? undefined : { object, existing: row.def, requested, hint };
 }
