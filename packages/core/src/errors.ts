@@ -167,10 +167,15 @@ export class InvalidArgumentError extends BallastError {
   readonly given: string;
   readonly allowed: string;
   readonly suggestion: string | undefined;
-  constructor(readonly problems: readonly [ArgumentProblem, ...ArgumentProblem[]]) {
+  constructor(
+    readonly problems: readonly [ArgumentProblem, ...ArgumentProblem[]],
+    /** Where the call was written (e.g. `migrations/20240102_add.ts:6`), when known. */
+    at?: string,
+  ) {
     const [first] = problems;
-    super(problems.map(problemLine).join('\n'), {
-      where: first.argument,
+    const lines = problems.map(problemLine);
+    super((at ? [`refused at ${at}:`, ...lines.map((l) => `  ${l}`)] : lines).join('\n'), {
+      where: at ?? first.argument,
       hint: 'fix the arguments named above; nothing was run',
     });
     this.argument = first.argument;

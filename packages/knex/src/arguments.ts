@@ -1,6 +1,7 @@
-import { type ColumnDefault, parseCall, schemas } from '@ballast/core';
+import { type ColumnDefault, InvalidArgumentError, parseCall, schemas } from '@ballast/core';
 import type { Knex } from 'knex';
 import { z } from 'zod';
+import { type CallSite, describeCallSite } from './call-site.js';
 import { fragment, isKnexRaw, knexRaw } from './sql-fragment.js';
 
 /**
@@ -208,6 +209,14 @@ export function parseHelperArgs<N extends HelperName>(
   helper: N,
   shown: string,
   args: readonly unknown[],
+  site?: CallSite,
 ): HelperArgs<N> {
-  return parseCall(shown, helperArgs[helper], args) as HelperArgs<N>;
+  try {
+    return parseCall(shown, helperArgs[helper], args) as HelperArgs<N>;
+  } catch (error) {
+    // The migration file and line, as every other helper error names them.
+    if (error instanceof InvalidArgumentError && site)
+      throw new InvalidArgumentError(error.problems, describeCallSite(site));
+    throw error;
+  }
 }

@@ -130,7 +130,7 @@ export function ballast(knex: Knex, given: BallastOptions = {}): Ballast {
       const sites = userCallSites();
       const shown = `${direction === 'reverse' ? 'reverse.' : ''}${name}`;
       try {
-        const plan = planners[name](parseHelperArgs(name, shown, args));
+        const plan = planners[name](parseHelperArgs(name, shown, args, sites[0]));
         return execute(describeCall(shown, args), sites, plan, direction);
       } catch (error) {
         return Promise.reject(error);

@@ -94,7 +94,7 @@ export function expandContractHelpers(
       const label = `${reverse ? 'reverse.' : ''}${name}`;
       let parsed: HelperArgs<N>;
       try {
-        parsed = parseHelperArgs(name, label, args);
+        parsed = parseHelperArgs(name, label, args, sites[0]);
       } catch (error) {
         return Promise.reject(error);
       }
