@@ -1,3 +1,4 @@
+export { InvalidOptionsError, VersionMismatchError, WriteConflictError } from './errors.js';
 export {
   acquireMigrationLock,
   LOCKS_COLLECTION,
@@ -5,3 +6,5 @@ export {
   type MigrationLock,
   MigrationLockedError,
 } from './lock.js';
+export type { NewerDocument, VersionedOptions, VersionStep } from './options.js';
+export { versioned, versioningOf } from './plugin.js';
