@@ -1,4 +1,4 @@
-import type { Model, Query, Schema } from 'mongoose';
+import type { Connection, mongo, Query, Schema } from 'mongoose';
 import { parseOptions } from './errors.js';
 import {
   type NewerDocument,
@@ -14,9 +14,26 @@ const VERSIONING = 'ballastVersioning';
 const CHANGED = 'ballastUpgradedFields';
 
 /** The versioning options of a model whose schema uses the `versioned` plugin, else undefined. */
-export function versioningOf(model: Pick<Model<unknown>, 'schema'>): Versioning | undefined {
+export function versioningOf(model: {
+  readonly schema: { readonly statics: unknown };
+}): Versioning | undefined {
   const get = (model.schema.statics as Record<string, unknown>)[VERSIONING];
   return typeof get === 'function' ? (get as () => Versioning)() : undefined;
+}
+
+/** What Ballast needs of a model (structural, so any `Model<T>` fits). */
+export interface ModelLike {
+  readonly modelName: string;
+  readonly schema: { readonly statics: unknown };
+  readonly db: Connection;
+  readonly collection: { readonly collectionName: string };
+}
+
+/** The driver's collection behind a model (Mongoose's wrapper lacks `db` and buffers calls). */
+export function driverCollection(model: ModelLike): mongo.Collection<Doc> {
+  const db = model.db.db;
+  if (!db) throw new Error(`connection of ${model.collection.collectionName} is not open yet`);
+  return db.collection<Doc>(model.collection.collectionName);
 }
 
 const warned = new Set<string>();
@@ -113,7 +130,7 @@ export function versioned(schema: Schema, options: VersionedOptions): void {
       .find({ $and: [this.getFilter(), needsConversion(v, v.version)] })
       .session(session ?? null)
       .lean<Doc[]>();
-    if (old.length > 0) await convertStored(this.model.collection as never, v, old, v.version, session);
+    if (old.length > 0) await convertStored(driverCollection(this.model), v, old, v.version, session);
     const max = (update.$max as Doc | undefined) ?? {};
     this.setUpdate({ ...update, $max: { ...max, [v.field]: v.version } });
   });
