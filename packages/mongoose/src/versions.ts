@@ -80,6 +80,7 @@ export function needsConversion(v: Versioning, to: number): Doc {
 }
 
 const MAX_ROUNDS = 10;
+const WRITE_CHUNK = 50;
 
 /**
  * Converts the given stored documents to version `to` with compare-and-set writes. A document
@@ -106,9 +107,15 @@ export async function convertStored(
       );
     }
     const ops = pending.map((d) => casWrite(v.field, d, convert(v, d, to)));
-    const result = await collection.bulkWrite(ops, { ordered: false, ...(session ? { session } : {}) });
-    written += result.matchedCount;
-    if (result.matchedCount === ops.length) break;
+    let matched = 0;
+    // Chunked: FerretDB slows down more than linearly with the number of updates in one call.
+    for (let i = 0; i < ops.length; i += WRITE_CHUNK) {
+      const chunk = ops.slice(i, i + WRITE_CHUNK);
+      const result = await collection.bulkWrite(chunk, { ordered: false, ...(session ? { session } : {}) });
+      matched += result.matchedCount;
+    }
+    written += matched;
+    if (matched === ops.length) break;
     // Some documents moved under us: read them again, keep those still to convert.
     const ids = pending.map((d) => d._id);
     pending = await collection
