@@ -6,6 +6,16 @@ export {
   type MigrationLock,
   MigrationLockedError,
 } from './lock.js';
+export type { MigrationContext, MigrationModule } from './migrations/files.js';
+export { LEDGER_COLLECTION, type LedgerDocument } from './migrations/ledger.js';
+export {
+  MIGRATIONS_LOCK,
+  MigrationFailedError,
+  type MigrationStatus,
+  migrationsStatus,
+  type RunMigrationsOptions,
+  runMigrations,
+} from './migrations/run.js';
 export {
   CHECKPOINTS_COLLECTION,
   type CheckpointDocument,

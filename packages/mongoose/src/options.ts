@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 /** One conversion step: gets a copy of the document, returns it at the next (or previous) version. */
+// biome-ignore lint/suspicious/noConfusingVoidType: a step may mutate its argument and return nothing
 export type VersionStep = (doc: Record<string, unknown>) => Record<string, unknown> | undefined | void;
 
 /** What the plugin reports when it reads a document written by newer code. */
