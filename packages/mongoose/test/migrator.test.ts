@@ -8,9 +8,11 @@ import {
   migrationStatus,
   replicaLagMs,
   VersionMismatchError,
+  versioningOf,
 } from '@ballast/mongoose';
 import { type MongoTestDatabase, mongoTestDatabase } from '@ballast/testkit';
 import mongoose, { type Connection } from 'mongoose';
+import { convertStored } from '../src/versions.js';
 import { personModel, seedV1 } from './fixtures/people.js';
 
 describe('background migrator', () => {
@@ -102,6 +104,26 @@ describe('background migrator', () => {
     assert.equal(up.status, 'done');
     assert.equal(up.rowsChanged, 60);
     assert.equal(await raw.countDocuments({ schemaVersion: 3, upgrades: 1 }), 60);
+  });
+
+  test('compare-and-set: a document the application saved after the migrator read it is not overwritten', async () => {
+    const People = personModel(conn, 'cas');
+    const raw = conn.db!.collection('cas');
+    await raw.insertOne({ _id: 1 as never, name: 'Ada Lovelace' });
+    const stale = await raw.find().toArray(); // what the migrator read
+    const ada = await People.findById(1); // the application: upgraded on read, renamed, saved
+    ada!.first = 'Augusta';
+    await ada!.save();
+    const written = await convertStored(raw as never, versioningOf(People)!, stale, 3);
+    assert.equal(written, 0, 'the stale conversion must not match');
+    assert.deepEqual(await raw.findOne({ _id: 1 as never }), {
+      _id: 1,
+      first: 'Augusta',
+      last: 'Lovelace',
+      display: 'LOVELACE, Ada',
+      upgrades: 1,
+      schemaVersion: 3,
+    });
   });
 
   test('bad options and impossible targets are refused before anything is written', async () => {
