@@ -1,3 +1,4 @@
+export { InvalidOptionsError, VersionMismatchError, WriteConflictError } from './errors.js';
 export {
   acquireMigrationLock,
   LOCKS_COLLECTION,
@@ -5,3 +6,23 @@ export {
   type MigrationLock,
   MigrationLockedError,
 } from './lock.js';
+export type { MigrationContext, MigrationModule } from './migrations/files.js';
+export { LEDGER_COLLECTION, type LedgerDocument } from './migrations/ledger.js';
+export {
+  MIGRATIONS_LOCK,
+  MigrationFailedError,
+  type MigrationStatus,
+  migrationsStatus,
+  type RunMigrationsOptions,
+  runMigrations,
+} from './migrations/run.js';
+export {
+  CHECKPOINTS_COLLECTION,
+  type CheckpointDocument,
+  type CheckpointStatus,
+  migrationStatus,
+} from './migrator/checkpoints.js';
+export { type MigrateOptions, type MigrateResult, migrateCollection } from './migrator/migrate.js';
+export { mongoReplicaLagThrottle, replicaLagMs } from './migrator/replica-lag.js';
+export type { NewerDocument, VersionedOptions, VersionStep } from './options.js';
+export { versioned, versioningOf } from './plugin.js';

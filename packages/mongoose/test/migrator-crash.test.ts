@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { migrateCollection, migrationStatus } from '@ballast/mongoose';
+import { type MongoTestDatabase, mongoTestDatabase } from '@ballast/testkit';
+import mongoose, { type Connection } from 'mongoose';
+import { personModel, seedV1 } from './fixtures/people.js';
+
+const CHILD = fileURLToPath(new URL('./fixtures/migrate-child.ts', import.meta.url));
+// FerretDB applies ~30 updates/s per client here; a real MongoDB takes 100k (set the env var).
+const DOCS = Number(process.env.BALLAST_MONGO_CRASH_DOCS ?? 600);
+const BATCH = Math.max(20, Math.floor(DOCS / 30));
+const TRIALS = 6;
+
+let mongo: MongoTestDatabase;
+let conn: Connection;
+before(async () => {
+  mongo = await mongoTestDatabase('crash');
+  conn = await mongoose.createConnection(mongo.url).asPromise();
+});
+after(async () => {
+  await conn.close();
+  await mongo.drop();
+});
+
+/** Starts the child, SIGKILLs it after `batches` batch lines plus `delayMs` (to land mid-batch). */
+function runAndKill(batches: number, delayMs: number): Promise<{ killed: boolean; seen: number }> {
+  const child = spawn(
+    process.execPath,
+    ['--conditions=ballast-source', '--import', 'tsx', CHILD, mongo.url, 'people', String(BATCH)],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
+  return new Promise((resolve, reject) => {
+    let seen = 0;
+    let killed = false;
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      seen += chunk.split('\n').filter((l) => l.startsWith('batch ')).length;
+      if (!killed && seen >= batches) {
+        killed = true;
+        setTimeout(() => child.kill('SIGKILL'), delayMs);
+      }
+    });
+    child.on('exit', (code, signal) => {
+      if (signal === 'SIGKILL') resolve({ killed: true, seen });
+      else if (code === 0) resolve({ killed: false, seen });
+      else reject(new Error(`migrator child failed (${code}): ${stderr}`));
+    });
+  });
+}
+
+test(`kill -9 at ${TRIALS} random points, rerun: every document upgraded exactly once`, {
+  timeout: 150_000,
+}, async () => {
+  await seedV1(conn, 'people', DOCS);
+  const points: string[] = [];
+  for (let trial = 0; trial < TRIALS; trial++) {
+    const batches = 1 + Math.floor(Math.random() * 3);
+    const delayMs = Math.floor(Math.random() * 60);
+    const { killed, seen } = await runAndKill(batches, delayMs);
+    points.push(`${batches} batches + ${delayMs} ms (saw ${seen})`);
+    assert.ok(killed, `trial ${trial} should be killed before finishing: ${points.join('; ')}`);
+  }
+  const [checkpoint] = await migrationStatus(conn.db!, 'crash-people');
+  assert.equal(checkpoint?.status, 'running', 'the last run was killed, not finished');
+
+  const result = await migrateCollection(personModel(conn, 'people'), { job: 'crash-people' });
+  assert.equal(result.status, 'done', points.join('; '));
+  assert.equal(result.resumed, true);
+  const raw = conn.db!.collection('people');
+  // `upgrades` is incremented by the v2→v3 step: 2 anywhere would mean a document converted twice.
+  const histogram = await raw.aggregate([{ $group: { _id: '$upgrades', n: { $sum: 1 } } }]).toArray();
+  assert.deepEqual(histogram, [{ _id: 1, n: DOCS }], points.join('; '));
+  assert.equal(await raw.countDocuments({ schemaVersion: 3, name: { $exists: false } }), DOCS);
+});
