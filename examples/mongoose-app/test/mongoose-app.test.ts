@@ -1,16 +1,16 @@
 /** The example runs end to end (one command) on the harness's Mongo-wire server. */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { type MongoTestDatabase, mongoTestDatabase } from '@ballast/testkit';
+import { afterAll, beforeAll, test } from 'vitest';
 
 const start = fileURLToPath(new URL('../start.ts', import.meta.url));
 let mongo: MongoTestDatabase;
-before(async () => {
+beforeAll(async () => {
   mongo = await mongoTestDatabase('example');
 });
-after(async () => {
+afterAll(async () => {
   await mongo.drop();
 });
 

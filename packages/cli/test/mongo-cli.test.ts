@@ -4,11 +4,11 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { acquireMigrationLock, LEDGER_COLLECTION, MIGRATIONS_LOCK } from '@ballast/mongoose';
 import { type MongoTestDatabase, mongoTestDatabase } from '@ballast/testkit';
 import mongoose, { type Connection } from 'mongoose';
+import { afterAll, beforeAll, test } from 'vitest';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const bin = join(root, 'packages/cli/src/bin.ts');
@@ -33,7 +33,7 @@ function ballast(...args: string[]): Promise<{ code: number | null; stdout: stri
 let mongo: MongoTestDatabase;
 let conn: Connection;
 const dir = mkdtempSync(join(tmpdir(), 'ballast-mongo-cli-'));
-before(async () => {
+beforeAll(async () => {
   mongo = await mongoTestDatabase('cli');
   conn = await mongoose.createConnection(mongo.url).asPromise();
   writeFileSync(
@@ -43,7 +43,7 @@ export async function down(ctx) { await ctx.db.collection('things').deleteOne({ 
 `,
   );
 });
-after(async () => {
+afterAll(async () => {
   await conn.close();
   await mongo.drop();
   rmSync(dir, { recursive: true, force: true });

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
 import {
   acquireMigrationLock,
   LEDGER_COLLECTION,
@@ -14,6 +13,7 @@ import {
 } from '@ballast/mongoose';
 import { type MongoTestDatabase, mongoTestDatabase } from '@ballast/testkit';
 import mongoose, { type Connection } from 'mongoose';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 
 /** A folder of migration files: name → source. */
 function folder(files: Record<string, string>): string {
@@ -36,11 +36,11 @@ describe('migration files, ledger and lock', () => {
   let mongo: MongoTestDatabase;
   let conn: Connection;
   const dirs: string[] = [];
-  before(async () => {
+  beforeAll(async () => {
     mongo = await mongoTestDatabase('migrations');
     conn = await mongoose.createConnection(mongo.url).asPromise();
   });
-  after(async () => {
+  afterAll(async () => {
     await conn.close();
     await mongo.drop();
     for (const d of dirs) rmSync(d, { recursive: true, force: true });

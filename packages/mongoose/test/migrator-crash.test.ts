@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { migrateCollection, migrationStatus } from '@ballast/mongoose';
 import { type MongoTestDatabase, mongoTestDatabase } from '@ballast/testkit';
 import mongoose, { type Connection } from 'mongoose';
+import { afterAll, beforeAll, test } from 'vitest';
 import { personModel, seedV1 } from './fixtures/people.js';
 
 const CHILD = fileURLToPath(new URL('./fixtures/migrate-child.ts', import.meta.url));
@@ -15,11 +15,11 @@ const TRIALS = 6;
 
 let mongo: MongoTestDatabase;
 let conn: Connection;
-before(async () => {
+beforeAll(async () => {
   mongo = await mongoTestDatabase('crash');
   conn = await mongoose.createConnection(mongo.url).asPromise();
 });
-after(async () => {
+afterAll(async () => {
   await conn.close();
   await mongo.drop();
 });

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
 import type { ProgressEvent } from '@ballast/core';
 import {
   CHECKPOINTS_COLLECTION,
@@ -12,17 +11,18 @@ import {
 } from '@ballast/mongoose';
 import { type MongoTestDatabase, mongoTestDatabase } from '@ballast/testkit';
 import mongoose, { type Connection } from 'mongoose';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { convertStored } from '../src/versions.js';
 import { personModel, seedV1 } from './fixtures/people.js';
 
 describe('background migrator', () => {
   let mongo: MongoTestDatabase;
   let conn: Connection;
-  before(async () => {
+  beforeAll(async () => {
     mongo = await mongoTestDatabase('migrator');
     conn = await mongoose.createConnection(mongo.url).asPromise();
   });
-  after(async () => {
+  afterAll(async () => {
     await conn.close();
     await mongo.drop();
   });

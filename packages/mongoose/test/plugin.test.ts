@@ -1,18 +1,18 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
 import { InvalidOptionsError, type NewerDocument, versioned } from '@ballast/mongoose';
 import { type MongoTestDatabase, mongoTestDatabase } from '@ballast/testkit';
 import mongoose, { type Connection } from 'mongoose';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { downgrades, personModel, upgrades } from './fixtures/people.js';
 
 describe('versioned plugin', () => {
   let mongo: MongoTestDatabase;
   let conn: Connection;
-  before(async () => {
+  beforeAll(async () => {
     mongo = await mongoTestDatabase('plugin');
     conn = await mongoose.createConnection(mongo.url).asPromise();
   });
-  after(async () => {
+  afterAll(async () => {
     await conn.close();
     await mongo.drop();
   });
