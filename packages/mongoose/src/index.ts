@@ -1,4 +1,4 @@
-export { InvalidOptionsError, VersionMismatchError, WriteConflictError } from './errors.js';
+export { VersionMismatchError, WriteConflictError } from './errors.js';
 export {
   acquireMigrationLock,
   LOCKS_COLLECTION,

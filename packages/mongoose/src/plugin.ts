@@ -1,5 +1,5 @@
+import { parseArgs } from '@ballast/core';
 import type { Connection, mongo, Query, Schema } from 'mongoose';
-import { parseOptions } from './errors.js';
 import {
   type NewerDocument,
   type VersionedOptions,
@@ -95,7 +95,7 @@ function touchesField(update: Record<string, unknown>, field: string): boolean {
  * the code are left as stored and reported. See packages/mongoose/README.md.
  */
 export function versioned(schema: Schema, options: VersionedOptions): void {
-  const v = parseOptions('versioned plugin', versionedOptionsSchema, options);
+  const v = parseArgs(versionedOptionsSchema, options, 'versioned plugin options');
   schema.static(VERSIONING, () => v);
   if (!schema.path(v.field)) schema.add({ [v.field]: { type: Number, default: v.version } });
 

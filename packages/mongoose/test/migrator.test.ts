@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import type { ProgressEvent } from '@ballast/core';
+import { InvalidArgumentError, type ProgressEvent } from '@ballast/core';
 import {
   CHECKPOINTS_COLLECTION,
-  InvalidOptionsError,
   migrateCollection,
   migrationStatus,
   replicaLagMs,
@@ -130,7 +129,7 @@ describe('background migrator', () => {
     const People = personModel(conn, 'refuse');
     await assert.rejects(
       migrateCollection(People, { batchSize: 10 } as never),
-      (e: unknown) => e instanceof InvalidOptionsError && /batchSize/.test(e.message),
+      (e: unknown) => e instanceof InvalidArgumentError && /batchSize/.test(e.message),
     );
     await assert.rejects(migrateCollection(People, { initialBatchSize: 0 }), /initialBatchSize/);
     await assert.rejects(migrateCollection(People, { to: 4 }), VersionMismatchError);

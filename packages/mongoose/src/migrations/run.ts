@@ -1,7 +1,6 @@
-import { BallastError } from '@ballast/core';
+import { BallastError, parseArgs } from '@ballast/core';
 import type { Connection } from 'mongoose';
 import { z } from 'zod';
-import { parseOptions } from '../errors.js';
 import { acquireMigrationLock } from '../lock.js';
 import { migrateCollection } from '../migrator/migrate.js';
 import { listMigrationFiles, loadMigration, type MigrationContext, type MigrationFile } from './files.js';
@@ -73,7 +72,7 @@ export async function runMigrations(
   connection: Connection,
   options: RunMigrationsOptions,
 ): Promise<string[]> {
-  const o = parseOptions('runMigrations', optionsSchema, options);
+  const o = parseArgs(optionsSchema, options, 'runMigrations options');
   await connection.asPromise();
   const db = connection.db!;
   const lock = await acquireMigrationLock(connection, MIGRATIONS_LOCK, { ttlMs: o.lockTtlMs });

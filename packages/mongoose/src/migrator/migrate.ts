@@ -4,12 +4,13 @@ import {
   type BatchReport,
   type PauseRecord,
   type ProgressReporter,
+  parseArgs,
   runBatchLoop,
   silentProgress,
   type Throttle,
 } from '@ballast/core';
 import { z } from 'zod';
-import { parseOptions, VersionMismatchError } from '../errors.js';
+import { VersionMismatchError } from '../errors.js';
 import { driverCollection, type ModelLike, versioningOf } from '../plugin.js';
 import type { Doc } from '../versions.js';
 import { mongoReplicaLagThrottle } from './replica-lag.js';
@@ -58,7 +59,7 @@ export async function migrateCollection(
   model: ModelLike,
   options: MigrateOptions = {},
 ): Promise<MigrateResult> {
-  const o = parseOptions('migrateCollection', migrateOptionsSchema, options);
+  const o = parseArgs(migrateOptionsSchema, options, 'migrateCollection options');
   const v = versioningOf(model);
   const name = model.collection.collectionName;
   if (!v) {
