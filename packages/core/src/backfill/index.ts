@@ -97,7 +97,7 @@ export async function runBackfill(
   });
 }
 
-/** Checkpoints of every backfill job in this database (or of `job`), newest first: `ballast backfill status`. */
+/** Checkpoints of every backfill job in this database (or of `job`), newest first. */
 export function backfillStatus(db: Database, job?: string): Promise<BackfillJobStatus[]> {
   return db.withSession((s) => listCheckpoints(s, job));
 }

@@ -227,7 +227,7 @@ export async function backupById(session: Session, id: number): Promise<BackupRe
   if (!rows[0]) {
     throw new BallastError(`backup ${id} does not exist`, {
       where: `${BACKUP_CATALOG}.id = ${id}`,
-      hint: 'list the backups with listBackups(db) (or `ballast backups list`)',
+      hint: 'list the backups with listBackups(db)',
     });
   }
   return toRecord(rows[0]);
