@@ -41,7 +41,10 @@ test('exit 1 with an error finding, 0 when clean, 2 on usage errors', () => {
   assert.equal(ballast('lint', join(dir, 'missing.sql')).code, 2);
   const version = ballast('lint', '--pg-version', 'latest', good);
   assert.equal(version.code, 2);
-  assert.match(version.stderr, /--pg-version "latest": use a PostgreSQL major version, 9 to 30 \(e\.g\. 15\)\n/);
+  assert.match(
+    version.stderr,
+    /--pg-version "latest": use a PostgreSQL major version, 9 to 30 \(e\.g\. 15\)\n/,
+  );
 });
 
 test('--format json lists every file with findings at their lines', () => {
