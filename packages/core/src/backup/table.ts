@@ -14,8 +14,8 @@ import {
   insertBackup,
   setBackupStatus,
 } from './catalog.js';
-import type { BackupOptions } from './column.js';
 import { runDdl } from './ddl.js';
+import type { BackupOptions } from './options.js';
 
 const qi = (name: string) => quoteIdent('postgres', name);
 
