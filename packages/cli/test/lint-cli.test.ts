@@ -136,3 +136,14 @@ export async function down() {}
   assert.match(finding.message, /users_email_again.*statement 1 emitted by up\(\)/);
   assert.equal(r.code, 1);
 });
+
+test('--knex on a file that is no migration: exit 2 with what to do, no stack trace', () => {
+  const notMigration = write('knex-bad/20240101_helper.mjs', 'export const x = 1;\n');
+  const r = ballast('lint', '--knex', '--database-url', process.env.BALLAST_PG_URL!, notMigration);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(
+    r.stderr,
+    /^ballast lint: .*20240101_helper\.mjs: no up\(knex\) export, so it is not a Knex migration\n {2}→ lint Knex migration files/,
+  );
+  assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+});
