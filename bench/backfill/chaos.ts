@@ -6,7 +6,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { connect, createRunDir, startLocalPostgres } from '@ballast/testkit';
-import { resumeInProcess, runChildAndKill } from '../../packages/core/test/fixtures/kill-resume.js';
+import { resumeInProcess, runChildAndKill } from './kill-resume.js';
 
 const SEED = Number(process.env.CHAOS_SEED ?? 20261125);
 const KILLS = Number(process.env.CHAOS_KILLS ?? 12);

@@ -4,7 +4,7 @@
  * Examples that rely on Ballast-only syntax (suppression comments) are left out: squawk cannot
  * know them.
  */
-import { docExamples } from '../../packages/core/test/lint-doc-examples.js';
+import { docExamples } from '@ballast/testkit';
 import { BALLAST, UNSCORED } from './categories.js';
 
 export interface Case {

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { quoteIdent } from '@ballast/core';
+import { BallastError, quoteIdent } from '@ballast/core';
 import knexFactory, { type Knex } from 'knex';
 
 export interface CapturedSql {
@@ -32,9 +32,13 @@ async function serverUrl(given: string | undefined): Promise<{ url: string; stop
     const server = await testkit.startLocalPostgres(testkit.createRunDir());
     return { url: server.url, stop: server.stop };
   } catch (err) {
-    throw new Error(
-      `ballast lint --knex needs a PostgreSQL server to run the migration on: pass --database-url postgres://… ` +
-        `(a database is created there and dropped afterwards). Starting a local one failed: ${(err as Error).message}`,
+    throw new BallastError(
+      `ballast lint --knex needs a PostgreSQL server to run the migrations on; starting a local one failed: ${(err as Error).message}`,
+      {
+        where: '--knex',
+        hint: 'pass --database-url postgres://… (a database is created there and dropped afterwards)',
+        cause: err,
+      },
     );
   }
 }
@@ -78,7 +82,10 @@ async function loadMigration(file: string): Promise<KnexMigration> {
   const mod = (await import(pathToFileURL(file).href)) as KnexMigration & { default?: KnexMigration };
   const migration = typeof mod.up === 'function' ? mod : mod.default;
   if (!migration || typeof migration.up !== 'function')
-    throw new Error(`${file}: no up(knex) export: not a Knex migration`);
+    throw new BallastError(`${file}: no up(knex) export, so it is not a Knex migration`, {
+      where: file,
+      hint: 'lint Knex migration files (exporting up(knex)) with --knex, and SQL files without it',
+    });
   return migration;
 }
 

@@ -1,6 +1,13 @@
 /** `ballast lint` options → typed settings. Usage errors are thrown as UsageError (exit 2). */
 import { parseArgs } from 'node:util';
-import { type LintDialect, type OutputFormat, parseMysqlVersion, parsePgVersion } from '@ballast/core/lint';
+import {
+  BallastError,
+  InvalidArgumentError,
+  type LintDialect,
+  type OutputFormat,
+  parseMysqlVersion,
+  parsePgVersion,
+} from '@ballast/core/lint';
 
 export const LINT_USAGE = `usage: ballast lint [options] <paths...>
 
@@ -24,7 +31,10 @@ options:
 exit status: 0 when no error-severity finding remains, 1 otherwise, 2 on usage errors.
 `;
 
-export class UsageError extends Error {}
+/** Wrong command line: printed with the usage text, exit code 2. */
+export class UsageError extends BallastError {
+  override readonly name = 'UsageError';
+}
 
 export interface LintArgs {
   readonly paths: readonly string[];
@@ -59,7 +69,8 @@ export function parseLintArgs(argv: readonly string[]): LintArgs {
     if (v['pg-version']) pgVersion = parsePgVersion(v['pg-version']);
     if (v['mysql-version']) parseMysqlVersion(v['mysql-version']);
   } catch (err) {
-    throw new UsageError((err as Error).message);
+    if (!(err instanceof InvalidArgumentError)) throw err;
+    throw new UsageError(`${err.argument} ${err.given}: use ${err.allowed}`);
   }
   if (!v.help && parsed.positionals.length === 0) throw new UsageError('no paths given');
   return {

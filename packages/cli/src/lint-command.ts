@@ -2,6 +2,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import {
+  BallastError,
   type FileReport,
   formatReport,
   type LintOptions,
@@ -44,9 +45,16 @@ export async function runLint(argv: readonly string[], io: Io): Promise<number> 
   };
   const knexFiles = inputs.filter((i) => i.kind === 'knex').map((i) => i.path);
   // Loaded only for --knex: knex and a database driver are not needed to lint SQL files.
-  const captured = knexFiles.length
-    ? await (await import('./knex-capture.js')).captureKnexSql(knexFiles, args.databaseUrl)
-    : new Map<string, CapturedSql>();
+  let captured = new Map<string, CapturedSql>();
+  try {
+    if (knexFiles.length)
+      captured = await (await import('./knex-capture.js')).captureKnexSql(knexFiles, args.databaseUrl);
+  } catch (err) {
+    // No server, or a file that is not a migration: say so and what to do, not a stack trace.
+    if (!(err instanceof BallastError)) throw err;
+    io.stderr.write(`ballast lint: ${err.message}\n`);
+    return 2;
+  }
   const reports: FileReport[] = [];
   for (const input of inputs) {
     const options = { ...base, transaction: input.transaction };

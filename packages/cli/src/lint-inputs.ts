@@ -5,7 +5,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
-import type { LintOptions } from '@ballast/core/lint';
+import { BallastError, type LintOptions } from '@ballast/core/lint';
 
 export type InputKind = 'sql' | 'prisma' | 'knex';
 
@@ -21,7 +21,10 @@ const KNEX_EXT = new Set(['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts']);
 export const isPrismaMigration = (path: string) =>
   basename(path) === 'migration.sql' && basename(dirname(dirname(path))) === 'migrations';
 
-export class InputError extends Error {}
+/** A path that cannot be linted (missing, empty, of an unknown kind): printed, exit code 2. */
+export class InputError extends BallastError {
+  override readonly name = 'InputError';
+}
 
 export function collectInputs(
   paths: readonly string[],

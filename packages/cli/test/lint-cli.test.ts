@@ -39,6 +39,12 @@ test('exit 1 with an error finding, 0 when clean, 2 on usage errors', () => {
   assert.equal(usage.code, 2);
   assert.match(usage.stderr, /--format xml: use one of text, json, sarif, github/);
   assert.equal(ballast('lint', join(dir, 'missing.sql')).code, 2);
+  const version = ballast('lint', '--pg-version', 'latest', good);
+  assert.equal(version.code, 2);
+  assert.match(
+    version.stderr,
+    /--pg-version "latest": use a PostgreSQL major version, 9 to 30 \(e\.g\. 15\)\n/,
+  );
 });
 
 test('--format json lists every file with findings at their lines', () => {
@@ -129,4 +135,15 @@ export async function down() {}
   assert.ok(finding, JSON.stringify(later));
   assert.match(finding.message, /users_email_again.*statement 1 emitted by up\(\)/);
   assert.equal(r.code, 1);
+});
+
+test('--knex on a file that is no migration: exit 2 with what to do, no stack trace', () => {
+  const notMigration = write('knex-bad/20240101_helper.mjs', 'export const x = 1;\n');
+  const r = ballast('lint', '--knex', '--database-url', process.env.BALLAST_PG_URL!, notMigration);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(
+    r.stderr,
+    /^ballast lint: .*20240101_helper\.mjs: no up\(knex\) export, so it is not a Knex migration\n {2}→ lint Knex migration files/,
+  );
+  assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
 });

@@ -27,6 +27,16 @@ export class UnsupportedServerError extends BallastError {
   override readonly name = 'UnsupportedServerError';
 }
 
+/** The table an operation names does not exist (in the schema given, or on the search_path). */
+export class TableNotFoundError extends BallastError {
+  override readonly name = 'TableNotFoundError';
+}
+
+/** A column an operation names does not exist on its table. */
+export class ColumnNotFoundError extends BallastError {
+  override readonly name = 'ColumnNotFoundError';
+}
+
 /** A step could not take its lock within lock_timeout, on every allowed attempt. */
 export class LockTimeoutError extends BallastError {
   override readonly name = 'LockTimeoutError';

@@ -62,6 +62,7 @@ export {
 export {
   type ArgumentProblem,
   BallastError,
+  ColumnNotFoundError,
   IdentifierTooLongError,
   InvalidArgumentError,
   LeftInForceError,
@@ -71,6 +72,7 @@ export {
   ObjectConflictError,
   PrivilegeError,
   StepFailedError,
+  TableNotFoundError,
   UnsafeOperationError,
   UnsupportedServerError,
   WrongContextError,

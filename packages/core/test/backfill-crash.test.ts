@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { pgTestDatabase, type TestDatabase } from '@ballast/testkit';
 import { afterAll, beforeAll, test } from 'vitest';
+// The chaos bench owns the kill -9 fixture (a backfill child process); this test reuses it.
+import { resumeInProcess, runChildAndKill } from '../../../bench/backfill/kill-resume.js';
 import { counterHistogram, createKeyTable } from './fixtures/backfill-tables.js';
-import { resumeInProcess, runChildAndKill } from './fixtures/kill-resume.js';
 
 const ROWS = Number(process.env.BALLAST_BACKFILL_TEST_ROWS ?? 100_000);
 let tdb: TestDatabase;

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { lintSql, loadPgParser, RULES } from '@ballast/core';
+import { docExamples, RULE_DOCS_DIR } from '@ballast/testkit';
 import { beforeAll, test } from 'vitest';
-import { docExamples, RULE_DOCS_DIR } from './lint-doc-examples.js';
 
 beforeAll(() => loadPgParser());
 

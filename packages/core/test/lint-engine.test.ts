@@ -1,6 +1,6 @@
 /** The engine's contracts: positions, suppressions, file context, parse failures, output formats. */
 import assert from 'node:assert/strict';
-import { formatReport, lintSql, loadPgParser } from '@ballast/core';
+import { formatReport, lintSql, loadPgParser, renderFixedFile } from '@ballast/core';
 import { beforeAll, test } from 'vitest';
 
 beforeAll(() => loadPgParser());
@@ -134,4 +134,40 @@ test('SARIF and GitHub formats carry rule, level and position', () => {
     /^::error file=dir\/m%2C1\.sql,line=1,col=1,title=require-concurrent-index-deletion::Dropping index i/,
   );
   assert.ok(!gh.trimEnd().includes('\n'), 'one line per finding (newlines escaped)');
+});
+
+test('before PG 11 a default on a new column gets no fix (no stub), and help names only APIs that exist', () => {
+  const sql =
+    "SET lock_timeout = '1s';\nALTER TABLE u ADD COLUMN s text DEFAULT 'x';\nALTER TABLE u ADD COLUMN t timestamptz DEFAULT clock_timestamp();";
+  const result = lintSql(sql, { pgVersion: 10 });
+  const added = result.findings.filter((f) => f.rule === 'require-constant-default-for-new-column');
+  assert.equal(added.length, 2);
+  for (const f of added) {
+    assert.equal(f.fix, undefined, 'no SQL can commit batches on PG 10: no fix is offered');
+    assert.match(f.help, /b\.safeAddColumn/);
+    assert.match(f.help, /runBackfill/);
+  }
+  assert.equal(renderFixedFile(result, sql).text, sql, 'the file is left as it was');
+  // On PG 11+ the volatile default is fixed with a real batched DO block.
+  const fixed = renderFixedFile(lintSql(sql, { pgVersion: 11 }), sql).text;
+  assert.match(fixed, /DO \$ballast\$/);
+  assert.doesNotMatch(fixed, /SELECT 1/);
+});
+
+test('help never points to a ballast command other than lint (the only one there is)', () => {
+  const sql = [
+    "SET lock_timeout = '1s';",
+    "ALTER TABLE u ADD COLUMN s text DEFAULT 'x';",
+    'ALTER TABLE u DROP COLUMN c;',
+    'DROP TABLE old_things;',
+    'UPDATE u SET s = 1;',
+    'DELETE FROM u;',
+  ].join('\n');
+  const findings = lintSql(sql, { pgVersion: 10 }).findings;
+  assert.ok(findings.length >= 5);
+  for (const f of findings) {
+    for (const text of [f.message, f.help, f.fix ?? '']) {
+      assert.doesNotMatch(text, /\bballast (?!lint\b)[a-z]+/, `${f.rule}: ${text}`);
+    }
+  }
 });

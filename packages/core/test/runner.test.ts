@@ -252,15 +252,48 @@ test('index build progress is reported through options.progress', async (t) => {
   if (!fx.server.capabilities.createIndexProgress)
     return t.skip('pg_stat_progress_create_index needs PostgreSQL 12');
   await fx.sql('create table prog (id int primary key, v text)');
-  await fx.sql('insert into prog select g, md5(g::text) from generate_series(1, 300000) g');
+  await fx.sql('insert into prog select g, md5(g::text) from generate_series(1, 1000) g');
+  // An open writer holds the concurrent build in its "waiting for writers" phase until the
+  // watcher has reported it: progress is seen however fast the build itself would be.
+  const writer = await holdLock(fx.test.url, "insert into prog values (0, 'writer')");
   const updates: ProgressEvent[] = [];
   const finished: ProgressEvent[] = [];
-  await runPlan(fx.db, planCreateIndex({ table: 'prog', columns: ['v'] }, fx.server), {
+  let settled = false;
+  const run = runPlan(fx.db, planCreateIndex({ table: 'prog', columns: ['v'] }, fx.server), {
+    lockTimeoutMs: 600_000, // the build waits for the writer; no retry in between
     progress: { update: (e) => updates.push(e), finish: (e) => finished.push(e) },
+  }).finally(() => {
+    settled = true;
   });
+  // The watcher polls every 500 ms; the cap only keeps a broken watcher from hanging the run.
+  const waiting = (e: ProgressEvent) => /^waiting for /.test(e.phase ?? '');
+  const cap = Date.now() + 60_000;
+  while (!updates.some(waiting) && !settled && Date.now() < cap) await new Promise((r) => setTimeout(r, 20));
+  await writer.release();
+  await run;
+  assert.ok(
+    updates.some(waiting),
+    `an update shows the build waiting for the writer: ${JSON.stringify(updates)}`,
+  );
+  for (const e of updates) {
+    assert.equal(e.operation, 'create-index');
+    assert.ok(typeof e.phase === 'string' && e.phase.length > 0, JSON.stringify(e));
+    assert.ok(e.done >= 0 && (e.total === undefined || e.done <= e.total), JSON.stringify(e));
+  }
   assert.equal(finished.length, 1);
-  assert.equal(finished[0]!.operation, 'create-index');
-  for (const e of updates) assert.ok(e.phase && e.done >= 0, JSON.stringify(e));
+  const { phase, ...finish } = finished[0]!;
+  assert.deepEqual(finish, {
+    operation: 'create-index',
+    target: finish.target,
+    done: 1,
+    total: 1,
+    message: 'index built',
+  });
+  assert.equal(phase, updates.at(-1)!.phase, 'the finish event carries the last phase seen');
+  const [index] = await fx.sql<{ valid: boolean }>(
+    `select i.indisvalid as valid from pg_index i where i.indrelid = 'prog'::regclass and not i.indisprimary`,
+  );
+  assert.equal(index?.valid, true);
 });
 
 test('hostile identifiers are quoted and harmless', async () => {

@@ -22,10 +22,10 @@ import {
   type HelperArgs,
   type HelperName,
   parseHelperArgs,
+  type tableName,
 } from './arguments.js';
 import { type CallSite, userCallSites } from './call-site.js';
 import { describeCall, explainWrongContext } from './messages.js';
-import type { ConfirmUnused, TableName } from './types.js';
 
 /**
  * The Knex helpers for expand/contract and for drops with a backup. Core does the work
@@ -33,10 +33,16 @@ import type { ConfirmUnused, TableName } from './types.js';
  */
 export type ChangeColumnTypeOptions = z.input<typeof changeColumnTypeOptions>;
 
+/** Data loss needs an explicit yes: the application must no longer read or write the column/table. */
+export interface ConfirmUnused {
+  readonly confirmUnused: true;
+}
+
 /** `confirmUnused: true` (required) and `retentionDays` (default 7). */
 export type DropOptions = z.input<typeof dropOptions> & ConfirmUnused;
 
-type TableArg = TableName;
+/** The same as types.ts's TableName (declared from the schema here: types.ts imports this file). */
+type TableArg = z.input<typeof tableName>;
 
 export interface ExpandContractHelpers {
   /** Expand: `to` appears beside `from`, both kept equal by a trigger, filled, indexed. */

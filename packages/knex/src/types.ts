@@ -11,6 +11,9 @@ import type {
 } from './arguments.js';
 import type { ColumnSpec } from './column-spec.js';
 import type { ExpandContractHelpers, ExpandContractReverse } from './expand-contract.js';
+
+export type { ConfirmUnused } from './expand-contract.js';
+
 import type { Fragment } from './sql-fragment.js';
 
 /** Options of `ballast(knex, options)`; every one has a default (documented in arguments.ts). */
@@ -28,11 +31,6 @@ export type ForeignKeyReference = z.input<typeof foreignKeyReference>;
 export type ForeignKeyOptions = z.input<typeof foreignKeyOptions>;
 
 export type BackfillOptions = z.input<typeof backfillOptions>;
-
-/** Data loss needs an explicit yes: the application must no longer read or write the column/table. */
-export interface ConfirmUnused {
-  readonly confirmUnused: true;
-}
 
 /** dropColumn/dropTable (with a backup), renameColumn, changeColumnType, contract: expand-contract.ts. */
 export interface Ballast extends ExpandContractHelpers {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import type { RunningServer } from './postgres.js';
+import type { RunningServer } from './running-server.js';
 
 export interface ContainerServer {
   readonly url: string;

@@ -7,17 +7,18 @@ export {
   pgTestDatabase,
   type TestDatabase,
 } from './databases.js';
+export { type DocExample, type DocExampleOptions, docExamples, RULE_DOCS_DIR } from './doc-examples.js';
 export { HOSTILE_VALUES } from './hostile.js';
 export { mysqlServerVersion, startLocalMariaDb, startMariaDb } from './mariadb.js';
 export { mongoServerVersion, startLocalFerretDb, startMongo } from './mongo.js';
 export {
   findPgBinaries,
   pgServerVersion,
-  type RunningServer,
   startLocalPostgres,
   startPostgres,
 } from './postgres.js';
 export { createRunDir, processesMentioning, type RunDir, stopRunSync } from './processes.js';
+export type { RunningServer } from './running-server.js';
 export { SERVER_ENV, type ServerKind, type ServerSet, startServers } from './servers.js';
 export { connect, type Dialect, dialectOf, quoteIdent, type SqlConnection } from './sql-clients.js';
 export { type LatencyStats, latencyStats, nowMs, percentile } from './stats.js';

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { startPreferred } from './containers.js';
 import { execFileAsync } from './exec.js';
-import type { RunningServer } from './postgres.js';
 import {
   commandExists,
   freePort,
@@ -13,6 +12,7 @@ import {
   stopProcess,
   waitFor,
 } from './processes.js';
+import type { RunningServer } from './running-server.js';
 
 export async function mysqlServerVersion(url: string): Promise<string> {
   const conn = await mysql.createConnection(url);

@@ -3,8 +3,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { startPreferred } from './containers.js';
-import type { RunningServer } from './postgres.js';
 import { commandExists, freePort, type RunDir, spawnServer, stopProcess, waitFor } from './processes.js';
+import type { RunningServer } from './running-server.js';
 
 export async function mongoServerVersion(url: string): Promise<string> {
   const client = new MongoClient(url, { serverSelectionTimeoutMS: 2000 });

@@ -13,16 +13,7 @@ import {
   stopProcess,
   waitFor,
 } from './processes.js';
-
-export interface RunningServer {
-  /** Connection URL of the server's maintenance database / root account. */
-  readonly url: string;
-  /** Where it came from: an env URL, a container or a local process. */
-  readonly source: string;
-  /** Human-readable server version, e.g. "PostgreSQL 15.18". */
-  readonly version: string;
-  stop(): Promise<void>;
-}
+import type { RunningServer } from './running-server.js';
 
 /** Majors whose binaries ship as npm packages (see packages/testkit/package.json). */
 const EMBEDDED_MAJORS = ['13', '18'] as const;

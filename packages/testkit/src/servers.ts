@@ -1,7 +1,8 @@
 import { startMariaDb } from './mariadb.js';
 import { startMongo } from './mongo.js';
-import { findPgBinaries, type RunningServer, startLocalPostgres, startPostgres } from './postgres.js';
+import { findPgBinaries, startLocalPostgres, startPostgres } from './postgres.js';
 import { createRunDir, processesMentioning, type RunDir } from './processes.js';
+import type { RunningServer } from './running-server.js';
 
 export type ServerKind = 'postgres' | 'mysql' | 'mongo';
 

@@ -3,6 +3,7 @@
  * step is capped (x2 up, /2 down) so one slow batch (a checkpoint, a vacuum) does not collapse
  * the size, and the result stays within [min, max].
  */
+import { InvalidArgumentError } from '../errors.js';
 export interface BatchSizeBounds {
   readonly initial: number;
   readonly min: number;
@@ -13,9 +14,13 @@ export interface BatchSizeBounds {
 export function validateBounds(b: BatchSizeBounds): BatchSizeBounds {
   const ok = (n: number) => Number.isInteger(n) && n > 0;
   if (!ok(b.min) || !ok(b.max) || !ok(b.initial) || !(b.targetMs > 0) || b.min > b.max) {
-    throw new RangeError(
-      `backfill batch bounds are invalid (min ${b.min}, initial ${b.initial}, max ${b.max}, target ${b.targetMs} ms): use positive integers with min <= max and a positive target`,
-    );
+    throw new InvalidArgumentError([
+      {
+        argument: 'backfill options minBatchSize / initialBatchSize / maxBatchSize / targetBatchMs',
+        given: `min ${b.min}, initial ${b.initial}, max ${b.max}, target ${b.targetMs} ms`,
+        allowed: 'positive integers with min <= max, and a positive target',
+      },
+    ]);
   }
   return { ...b, initial: clamp(b.initial, b.min, b.max) };
 }

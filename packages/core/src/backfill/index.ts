@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Database } from '../db.js';
-import { WrongContextError } from '../errors.js';
+import { InvalidArgumentError, WrongContextError } from '../errors.js';
 import type { BackfillSpec } from '../plan.js';
 import { silentProgress } from '../report/progress.js';
 import { runBatchLoop } from './loop.js';
@@ -10,7 +10,6 @@ import { postgresSource } from './pg/source.js';
 import type { BackfillOptions, BackfillResult, Throttle } from './types.js';
 
 export { BackfillError, runBatchLoop } from './loop.js';
-export { TableNotFoundError } from './pg/catalog.js';
 export {
   type BackfillJobStatus,
   CHECKPOINT_TABLE,
@@ -54,9 +53,13 @@ export async function runBackfill(
   }
   const hasSet = Object.keys(spec.set).length > 0;
   if (hasSet === Boolean(options.transform)) {
-    throw new TypeError(
-      `backfill of ${spec.table}: give either spec.set (SQL expressions) or options.transform (a JS function), exactly one of them`,
-    );
+    throw new InvalidArgumentError([
+      {
+        argument: `runBackfill of ${spec.table}: spec.set / options.transform`,
+        given: hasSet ? 'both' : 'neither',
+        allowed: 'exactly one: spec.set (SQL expressions) or options.transform (a JS function)',
+      },
+    ]);
   }
   if (db.dialect !== 'postgres') {
     throw new WrongContextError(`backfill of ${spec.table}: no ${db.dialect} source yet`, {
@@ -97,7 +100,7 @@ export async function runBackfill(
   });
 }
 
-/** Checkpoints of every backfill job in this database (or of `job`), newest first: `ballast backfill status`. */
+/** Checkpoints of every backfill job in this database (or of `job`), newest first. */
 export function backfillStatus(db: Database, job?: string): Promise<BackfillJobStatus[]> {
   return db.withSession((s) => listCheckpoints(s, job));
 }

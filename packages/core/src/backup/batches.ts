@@ -1,6 +1,7 @@
 import type { Database } from '../db.js';
 import type { KeyColumn } from '../dialects/pg-introspect.js';
 import { quoteIdent } from '../dialects/quote.js';
+import { InvalidArgumentError } from '../errors.js';
 import { type ProgressReporter, silentProgress } from '../report/progress.js';
 
 const qi = (name: string) => quoteIdent('postgres', name);
@@ -36,7 +37,9 @@ export async function copyInKeyBatches(
 ): Promise<number> {
   const size = options.batchSize ?? 5000;
   if (!Number.isInteger(size) || size <= 0)
-    throw new RangeError(`batchSize must be a positive integer, got ${size}`);
+    throw new InvalidArgumentError([
+      { argument: 'backup options.batchSize', given: String(size), allowed: 'a positive integer' },
+    ]);
   const progress = options.progress ?? silentProgress;
   const keyList = copy.keys.map((k) => qi(k.name)).join(', ');
   const selectList = [keyList, ...copy.columns].join(', ');

@@ -1,5 +1,5 @@
 import type { Session } from '../db.js';
-import { BallastError } from '../errors.js';
+import { BallastError, InvalidArgumentError } from '../errors.js';
 import { objectExists } from '../run/ensure-table.js';
 import type { ColumnDefinition } from './definition.js';
 
@@ -153,7 +153,11 @@ export interface NewBackup {
 /** Inserts the catalog row (status `copying`); the backup table is named `backup_<id>`. */
 export async function insertBackup(session: Session, b: NewBackup): Promise<BackupRecord> {
   const days = b.retentionDays ?? DEFAULT_RETENTION_DAYS;
-  if (!(days >= 0)) throw new RangeError(`retentionDays must be >= 0, got ${days}`);
+  if (!(days >= 0)) {
+    throw new InvalidArgumentError([
+      { argument: 'backup options.retentionDays', given: String(days), allowed: 'a number of days >= 0' },
+    ]);
+  }
   const [row] = await session.query<BackupRow>(
     `insert into ${BACKUP_CATALOG} (kind, source_schema, source_table, source_column, column_type, column_default,
        column_not_null, key_columns, migration, expires_at, column_definition)
@@ -227,7 +231,7 @@ export async function backupById(session: Session, id: number): Promise<BackupRe
   if (!rows[0]) {
     throw new BallastError(`backup ${id} does not exist`, {
       where: `${BACKUP_CATALOG}.id = ${id}`,
-      hint: 'list the backups with listBackups(db) (or `ballast backups list`)',
+      hint: 'list the backups with listBackups(db)',
     });
   }
   return toRecord(rows[0]);

@@ -13,31 +13,17 @@ import { quoteIdent, quoteQualified } from '../dialects/quote.js';
 import { readServerInfo } from '../dialects/server.js';
 import { BallastError, UnsafeOperationError } from '../errors.js';
 import { ownerOf } from '../ops/shared.js';
-import type { ProgressReporter } from '../report/progress.js';
 import { requirePrivileges } from '../run/bookkeeping.js';
 import { refuseOutsideTransactionSteps, runPlan } from '../run/run-plan.js';
 import { copyInKeyBatches } from './batches.js';
 import { type BackupRecord, ensureBackupCatalog, insertBackup, setBackupStatus } from './catalog.js';
-import { type DdlOptions, innerRunOptions, runDdl } from './ddl.js';
+import { innerRunOptions, runDdl } from './ddl.js';
 import { columnAttnum, readColumnDefinition } from './definition.js';
 import { restoreNotNull } from './not-null.js';
+import type { BackupOptions } from './options.js';
 import { addColumnClauses, planRestoreDefinition } from './restore-definition.js';
 
 const qi = (name: string) => quoteIdent('postgres', name);
-
-export interface BackupOptions extends DdlOptions {
-  /** Recorded so the migration's `down()` can find its own backup. */
-  readonly migration?: string | undefined;
-  /** Days before `purgeBackups({ expiredOnly: true })` may remove it. Default 7. */
-  readonly retentionDays?: number | undefined;
-  readonly batchSize?: number | undefined;
-  readonly progress?: ProgressReporter | undefined;
-  /**
-   * Restore only the column and its values, leaving its default and NOT NULL to the caller (who
-   * first fills rows written since the drop, e.g. undoing a contract). Default false.
-   */
-  readonly valuesOnly?: boolean | undefined;
-}
 
 export interface ColumnRef extends TableName {
   readonly column: string;

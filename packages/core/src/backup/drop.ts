@@ -7,18 +7,13 @@ import { requireConfirmUnused } from '../ops/drop-guard.js';
 import { ownerOf, relationsOf } from '../ops/shared.js';
 import { freezePlan, type Plan } from '../plan.js';
 import { requirePrivileges, runBookkeeping } from '../run/bookkeeping.js';
-import type { RunOptions } from '../run/options.js';
 import { runPlan } from '../run/run-plan.js';
 import { parseCall } from '../validate/parse.js';
 import { callArgs } from '../validate/run.js';
 import { type BackupRecord, selectBackups, setBackupStatus } from './catalog.js';
-import { type BackupOptions, backupColumn, backupRelation, type ColumnRef } from './column.js';
+import { backupColumn, backupRelation, type ColumnRef } from './column.js';
 import { type DdlOptions, runDdl } from './ddl.js';
-
-export interface DropWithBackupOptions extends BackupOptions {
-  /** Runner options for the drop step itself (journal key, log, migrator lock). */
-  readonly run?: RunOptions | undefined;
-}
+import type { BackupOptions, DropWithBackupOptions } from './options.js';
 
 /** The drop as a runner step: journaled, bounded by lock_timeout, a no-op once the column is gone. */
 function dropColumnPlan(ref: ColumnRef, backupId: number): Plan {

@@ -8,9 +8,10 @@ import {
   selectBackups,
   setBackupStatus,
 } from './catalog.js';
-import { type BackupOptions, backupRelation, restoreColumn } from './column.js';
+import { backupRelation, restoreColumn } from './column.js';
 import { runDdl } from './ddl.js';
 import { discardBackup } from './drop.js';
+import type { BackupOptions } from './options.js';
 import { restoreTable } from './table.js';
 
 export {
@@ -26,8 +27,9 @@ export {
 import { parseCall } from '../validate/parse.js';
 import { callArgs } from '../validate/run.js';
 
-export { type BackupOptions, backupColumn, type ColumnRef } from './column.js';
-export { type DropWithBackupOptions, dropColumnWithBackup } from './drop.js';
+export { backupColumn, type ColumnRef } from './column.js';
+export { dropColumnWithBackup } from './drop.js';
+export type { BackupOptions, DropWithBackupOptions } from './options.js';
 export { backupTable, dropTableWithBackup } from './table.js';
 
 /** Backups that can still be restored (or, with `includeHistory`, all of them), oldest first. */

@@ -1,6 +1,7 @@
 import type { CatalogProbe, TableRef } from '../dialects/pg-catalog.js';
 import { quoteLiteral, quoteQualified } from '../dialects/quote.js';
 import type { ServerInfo } from '../dialects/server.js';
+import { BallastError } from '../errors.js';
 import { createIndexConcurrentlyStep } from '../index/concurrent-index.js';
 import { validatedConstraintSteps } from '../ops/add-check.js';
 import { constraintUsingIndexSteps } from '../ops/add-unique.js';
@@ -123,7 +124,12 @@ function indexFromDefinition(
 ): SqlStep {
   const unique = definition.startsWith('CREATE UNIQUE INDEX ');
   const sql = definition.replace(/^CREATE (UNIQUE )?INDEX /, 'CREATE $1INDEX CONCURRENTLY IF NOT EXISTS ');
-  if (sql === definition) throw new TypeError(`not an index definition: ${definition}`);
+  if (sql === definition) {
+    throw new BallastError(`restore of ${name} on ${column}: the saved definition is not a CREATE INDEX`, {
+      where: `index ${name}`,
+      hint: `the backup catalog holds something else (${definition}); restore the index by hand, and report this as a bug`,
+    });
+  }
   // The concurrent index manager's step (done probe, INVALID leftover, undo), with the exact definition.
   const step = createIndexConcurrentlyStep({ ...ref, columns: [column], name, unique }, server, idPrefix);
   return { ...step, description: `rebuild ${name} CONCURRENTLY as it was: ${definition}`, sql };

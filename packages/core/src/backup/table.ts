@@ -1,7 +1,7 @@
 import type { Database } from '../db.js';
 import { displayTable, regclassName, type TableName, tableSchema } from '../dialects/pg-introspect.js';
 import { quoteIdent, quoteQualified } from '../dialects/quote.js';
-import { BallastError } from '../errors.js';
+import { BallastError, TableNotFoundError } from '../errors.js';
 import { requireConfirmUnused } from '../ops/drop-guard.js';
 import { ownerOf } from '../ops/shared.js';
 import { requirePrivileges } from '../run/bookkeeping.js';
@@ -14,8 +14,8 @@ import {
   insertBackup,
   setBackupStatus,
 } from './catalog.js';
-import type { BackupOptions } from './column.js';
 import { runDdl } from './ddl.js';
+import type { BackupOptions } from './options.js';
 
 const qi = (name: string) => quoteIdent('postgres', name);
 
@@ -34,7 +34,7 @@ export async function backupTable(
   const record = await db.withSession(async (s) => {
     const schema = await tableSchema(s, ref);
     if (!schema) {
-      throw new BallastError(`${where}: table ${displayTable(ref)} does not exist`, {
+      throw new TableNotFoundError(`${where}: table ${displayTable(ref)} does not exist`, {
         where: displayTable(ref),
         hint: 'check the name and schema; listBackups() shows whether it was already moved',
       });

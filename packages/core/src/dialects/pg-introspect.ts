@@ -1,5 +1,5 @@
 import type { Session } from '../db.js';
-import { BallastError, UnsafeOperationError } from '../errors.js';
+import { ColumnNotFoundError, UnsafeOperationError } from '../errors.js';
 import { withPinnedSettings } from './pg-session.js';
 import { quoteQualified, requireIdentifierLength } from './quote.js';
 
@@ -88,7 +88,7 @@ export async function requireColumn(
 ): Promise<ColumnInfo> {
   const info = await readColumn(session, ref, column);
   if (info) return info;
-  throw new BallastError(`${where}: column ${displayTable(ref)}.${column} does not exist`, {
+  throw new ColumnNotFoundError(`${where}: column ${displayTable(ref)}.${column} does not exist`, {
     where: `${displayTable(ref)}.${column}`,
     hint: 'check the table and column names (and the schema / search_path)',
   });

@@ -1,13 +1,20 @@
 import type { Dialect } from '../db.js';
-import { IdentifierTooLongError } from '../errors.js';
+import { IdentifierTooLongError, InvalidArgumentError } from '../errors.js';
 
 /**
  * The one place SQL identifiers are quoted. Every table, column, index and constraint name that
  * reaches SQL text goes through here; values never do (they are bound parameters).
  */
 export function quoteIdent(dialect: Dialect, name: string): string {
-  if (name.length === 0) throw new TypeError('empty SQL identifier');
-  if (name.includes('\0')) throw new TypeError(`SQL identifier contains a NUL byte: ${JSON.stringify(name)}`);
+  if (name.length === 0 || name.includes('\0')) {
+    throw new InvalidArgumentError([
+      {
+        argument: 'SQL identifier',
+        given: JSON.stringify(name),
+        allowed: 'a non-empty name without NUL bytes',
+      },
+    ]);
+  }
   requireIdentifierLength(dialect, name);
   return dialect === 'postgres' ? `"${name.replaceAll('"', '""')}"` : `\`${name.replaceAll('`', '``')}\``;
 }
@@ -57,7 +64,15 @@ export function quoteQualified(dialect: Dialect, name: string | { schema?: strin
  *   introducer, because a backslash in '' is an escape unless sql_mode has NO_BACKSLASH_ESCAPES.
  */
 export function quoteLiteral(dialect: Dialect, value: string): string {
-  if (value.includes('\0')) throw new TypeError('SQL literal contains a NUL byte');
+  if (value.includes('\0')) {
+    throw new InvalidArgumentError([
+      {
+        argument: 'SQL literal',
+        given: JSON.stringify(value),
+        allowed: 'text without NUL bytes (PostgreSQL text cannot hold them)',
+      },
+    ]);
+  }
   const body = value.replaceAll("'", "''");
   if (!value.includes('\\')) return `'${body}'`;
   if (dialect === 'postgres') return `E'${body.replaceAll('\\', '\\\\')}'`;

@@ -130,7 +130,7 @@ export async function selectExpansions(
   return rows.map(toRecord);
 }
 
-/** Expansions still awaiting their contract (for `ballast status` and pre-deploy checks). */
+/** Expansions still awaiting their contract (e.g. for a pre-deploy check). */
 export function pendingContractions(
   db: Database,
   filter: Omit<ExpansionFilter, 'status'> = {},

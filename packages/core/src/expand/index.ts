@@ -1,5 +1,5 @@
-import type { BackupOptions } from '../backup/column.js';
 import { backupColumn, listBackups, restoreBackup } from '../backup/index.js';
+import type { BackupOptions } from '../backup/options.js';
 import type { Database } from '../db.js';
 import { displayTable, readColumn, type TableName } from '../dialects/pg-introspect.js';
 import { readServerInfo } from '../dialects/server.js';

@@ -5,7 +5,8 @@
  *
  * Backfill steps are rendered as a DO block that updates 1,000 rows per transaction (COMMIT in
  * DO needs PostgreSQL 11+ and no surrounding transaction, so it is a non-transactional step); in
- * production `ballast backfill` / core/backfill runs the same step with checkpoints and throttling.
+ * production core's `runBackfill` (Knex `b.backfill`) runs the same step with checkpoints and
+ * throttling. Before PostgreSQL 11 plain SQL cannot commit in a loop: no fix, the finding stays.
  */
 import type { AlterTableCmd, ColumnDef, IndexStmt } from 'libpg-query';
 import { quoteIdent, quoteQualified } from '../dialects/quote.js';
@@ -90,9 +91,15 @@ export function fixStatement(
     return undefined;
   }
   if (!plans) return undefined;
-  const steps = plans.flatMap((p) =>
-    p.steps.map((step) => ({ ...renderStep(step, server), plan: `${p.operation} ${p.target}` })),
-  );
+  const steps: FixedStep[] = [];
+  for (const p of plans) {
+    for (const step of p.steps) {
+      const rendered = renderStep(step, server);
+      // No SQL rendering means no honest fix: the finding stays and its help says what to run.
+      if (!rendered) return undefined;
+      steps.push({ ...rendered, plan: `${p.operation} ${p.target}` });
+    }
+  }
   return {
     rules: fixable.map((f) => f.rule),
     steps,
@@ -100,20 +107,20 @@ export function fixStatement(
   };
 }
 
-function renderStep(step: Plan['steps'][number], server: ServerInfo): Omit<FixedStep, 'plan'> {
+function renderStep(step: Plan['steps'][number], server: ServerInfo): Omit<FixedStep, 'plan'> | undefined {
   if (step.kind === 'sql') return { sql: step.sql, transactional: step.transactional };
-  return { sql: renderBackfill(step, server), transactional: false };
+  const sql = renderBackfill(step, server);
+  return sql === undefined ? undefined : { sql, transactional: false };
 }
 
-function renderBackfill(step: BackfillStep, server: ServerInfo): string {
+/** The batched DO block; undefined when it cannot be written (no WHERE to resume by, PG < 11). */
+function renderBackfill(step: BackfillStep, server: ServerInfo): string | undefined {
   const b = step.backfill;
+  if (!b.where || server.versionNum < 110000) return undefined;
   const table = quoteQualified('postgres', b.schema ? { schema: b.schema, name: b.table } : b.table);
   const set = Object.entries(b.set)
     .map(([col, expr]) => `${quoteIdent('postgres', col)} = ${expr}`)
     .join(', ');
-  if (!b.where || server.versionNum < 110000) {
-    return `-- ballast backfill: UPDATE ${table} SET ${set} in batches (run \`ballast backfill\`)\nSELECT 1`;
-  }
   return [
     `DO $ballast$ -- ${step.description}`,
     'DECLARE batch_rows bigint;',

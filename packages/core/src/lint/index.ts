@@ -1,3 +1,5 @@
+/** The errors parsePgVersion / parseMysqlVersion throw, for callers that load only this entry. */
+export { BallastError, InvalidArgumentError } from '../errors.js';
 export type { FixedStatement, FixedStep } from './fix.js';
 export { type FixedFile, renderFixedFile } from './fix-file.js';
 export { formatReport, OUTPUT_FORMATS, type OutputFormat } from './format/index.js';

@@ -13,7 +13,7 @@ export const MESSAGES = {
     message: (p) =>
       `Adding column ${p.column} to ${p.table} with default ${p.default} rewrites the whole table under an ACCESS EXCLUSIVE lock${p.why}.`,
     help: (p) =>
-      `Add the column without the default, set the default for new rows, then backfill existing rows in batches:\n  ALTER TABLE ${p.table} ADD COLUMN ${p.column} ${p.type};\n  ALTER TABLE ${p.table} ALTER COLUMN ${p.column} SET DEFAULT ${p.default};\n  -- backfill in batches (ballast backfill): UPDATE ${p.table} SET ${p.column} = ${p.default} WHERE id BETWEEN $1 AND $2 AND ${p.column} IS NULL;`,
+      `Add the column without the default, set the default for new rows, then backfill existing rows in batches (the Knex helper b.safeAddColumn, or @ballast/core planAddColumn + runPlan, runs this whole sequence):\n  ALTER TABLE ${p.table} ADD COLUMN ${p.column} ${p.type};\n  ALTER TABLE ${p.table} ALTER COLUMN ${p.column} SET DEFAULT ${p.default};\n  -- backfill in batches (Knex: b.backfill; @ballast/core: runBackfill): UPDATE ${p.table} SET ${p.column} = ${p.default} WHERE id BETWEEN $1 AND $2 AND ${p.column} IS NULL;`,
   },
   'require-default-for-not-null-column': {
     message: (p) =>
@@ -49,13 +49,13 @@ export const MESSAGES = {
     message: (p) =>
       `Dropping ${p.table}.${p.column} breaks running instances that still read or write it, and loses its data.`,
     help: (p) =>
-      `Stop using ${p.column} in the application first (ignore it in the ORM), deploy, back it up if needed, then drop it in a later migration with a suppression:\n  -- ballast:ignore ban-dropping-column code stopped using ${p.column} in release <n>\n  ALTER TABLE ${p.table} DROP COLUMN ${p.column};`,
+      `Stop using ${p.column} in the application first (ignore it in the ORM), deploy, then drop it in a later migration with Knex b.dropColumn / @ballast/core dropColumnWithBackup (which keep a backup), or in SQL with a suppression:\n  -- ballast:ignore ban-dropping-column code stopped using ${p.column} in release <n>\n  ALTER TABLE ${p.table} DROP COLUMN ${p.column};`,
   },
   'ban-dropping-table': {
     message: (p) =>
       `Dropping table ${p.table} breaks running instances that still use it and deletes its data for good.`,
     help: (p) =>
-      `Remove every use of ${p.table} from the code and deploy first; keep a backup (ballast backups), then drop it with a suppression that names the release:\n  -- ballast:ignore ban-dropping-table unused since release <n>\n  DROP TABLE ${p.table};`,
+      `Remove every use of ${p.table} from the code and deploy first; then drop it with Knex b.dropTable / @ballast/core dropTableWithBackup (which keep a backup), or in SQL with a suppression that names the release:\n  -- ballast:ignore ban-dropping-table unused since release <n>\n  DROP TABLE ${p.table};`,
   },
   'require-concurrent-index-creation': {
     message: (p) =>
@@ -102,7 +102,7 @@ export const MESSAGES = {
     message: (p) =>
       `${p.verb} on ${p.table} without a WHERE clause touches every row in one transaction: it locks them all and bloats the table${p.replica}.`,
     help: (p) =>
-      `Change rows in batches by key range, one short transaction each (ballast backfill does this with checkpoints):\n  ${p.example}`,
+      `Change rows in batches by key range, one short transaction each (Knex b.backfill or @ballast/core runBackfill do this with checkpoints):\n  ${p.example}`,
   },
   'prefer-jsonb-over-json': {
     message: (p) =>

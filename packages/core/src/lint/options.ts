@@ -1,4 +1,5 @@
 /** Lint options: defaults and the parsing of `--pg-version` / `--mysql-version` values. */
+import { InvalidArgumentError } from '../errors.js';
 import type { LintOptions, MysqlServer } from './types.js';
 
 export const DEFAULT_OPTIONS: LintOptions = Object.freeze({
@@ -20,7 +21,13 @@ export function parsePgVersion(text: string): number {
   const m = /(\d+)/.exec(text);
   const major = m ? Number(m[1]) : Number.NaN;
   if (!(major >= 9 && major <= 30)) {
-    throw new RangeError(`--pg-version ${JSON.stringify(text)} is not a PostgreSQL major version (e.g. 15)`);
+    throw new InvalidArgumentError([
+      {
+        argument: '--pg-version',
+        given: JSON.stringify(text),
+        allowed: 'a PostgreSQL major version, 9 to 30 (e.g. 15)',
+      },
+    ]);
   }
   return major;
 }
@@ -30,8 +37,12 @@ export function parseMysqlVersion(text: string): MysqlServer {
   const flavor = /maria/i.test(text) ? 'mariadb' : 'mysql';
   const m = /(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(text);
   if (!m)
-    throw new RangeError(
-      `--mysql-version ${JSON.stringify(text)} has no version number (e.g. 8.0.36 or mariadb-10.11)`,
-    );
+    throw new InvalidArgumentError([
+      {
+        argument: '--mysql-version',
+        given: JSON.stringify(text),
+        allowed: 'a version number (e.g. 8.0.36 or mariadb-10.11)',
+      },
+    ]);
   return { flavor, version: [Number(m[1]), Number(m[2] ?? 0), Number(m[3] ?? 0)] };
 }

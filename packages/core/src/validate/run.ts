@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import type { BackfillOptions, RowTransform, Throttle } from '../backfill/types.js';
 import type { BackupFilter } from '../backup/catalog.js';
-import type { BackupOptions } from '../backup/column.js';
-import type { DropWithBackupOptions } from '../backup/drop.js';
+import type { BackupOptions, DropWithBackupOptions } from '../backup/options.js';
 import type { Database } from '../db.js';
 import type { BackfillSpec, Plan } from '../plan.js';
 import type { RunOptions } from '../run/options.js';

@@ -1,6 +1,6 @@
 import type { Session } from '../../db.js';
 import { quoteIdent, quoteQualified } from '../../dialects/quote.js';
-import { BallastError } from '../../errors.js';
+import { ColumnNotFoundError, TableNotFoundError } from '../../errors.js';
 
 /** What the PostgreSQL source needs to know about the table, read from the catalog once. */
 export interface TableInfo {
@@ -13,10 +13,6 @@ export interface TableInfo {
   readonly columnTypes: ReadonlyMap<string, string>;
   /** Columns of the primary key, else of a unique index over NOT NULL columns; empty if none. */
   readonly key: readonly { readonly name: string; readonly type: string }[];
-}
-
-export class TableNotFoundError extends BallastError {
-  override readonly name = 'TableNotFoundError';
 }
 
 export async function readTableInfo(
@@ -55,9 +51,9 @@ export async function readTableInfo(
 export function requireColumn(columnTypes: ReadonlyMap<string, string>, name: string, label: string): string {
   const type = columnTypes.get(name);
   if (type === undefined) {
-    throw new TableNotFoundError(`column ${label}.${name} does not exist`, {
+    throw new ColumnNotFoundError(`backfill: column ${label}.${name} does not exist`, {
       where: `${label}.${name}`,
-      hint: `use one of: ${[...columnTypes.keys()].join(', ')}`,
+      hint: `name one of its columns: ${[...columnTypes.keys()].join(', ')}`,
     });
   }
   return type;

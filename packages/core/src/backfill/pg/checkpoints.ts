@@ -171,7 +171,7 @@ export async function advanceCheckpoint(
   );
 }
 
-/** One job as `ballast backfill status` shows it. */
+/** One job's checkpoint, as `backfillStatus` lists it. */
 export interface BackfillJobStatus {
   readonly job: string;
   readonly target: string;

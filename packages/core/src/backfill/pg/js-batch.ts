@@ -1,7 +1,7 @@
 import { quoteIdent } from '../../dialects/quote.js';
 import type { Cursor, RowTransform } from '../types.js';
+import type { PgBatchContext } from './batch-context.js';
 import { requireColumn } from './catalog.js';
-import type { PgBatchContext } from './source.js';
 import { toPgText } from './values.js';
 
 const MATCH = '__ballast_match';

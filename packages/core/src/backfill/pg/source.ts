@@ -2,7 +2,8 @@ import type { Database, Session } from '../../db.js';
 import { quoteIdent } from '../../dialects/quote.js';
 import { UnsafeOperationError } from '../../errors.js';
 import type { BackfillSource, BatchOutcome, Cursor, OpenedJob, RowTransform } from '../types.js';
-import { estimateRows, readTableInfo, requireColumn, type TableInfo } from './catalog.js';
+import type { PgBatchContext } from './batch-context.js';
+import { estimateRows, readTableInfo, requireColumn } from './catalog.js';
 import {
   advanceCheckpoint,
   advanceCheckpointCte,
@@ -16,7 +17,7 @@ import {
   startCheckpoint,
 } from './checkpoints.js';
 import { applyJsTransform } from './js-batch.js';
-import { ctidPager, keysetPager, type Pager, param } from './pagers.js';
+import { ctidPager, keysetPager, param } from './pagers.js';
 import { replicaLagOn } from './replica-lag.js';
 import { inTransaction, isTransientPgError, withJobSession } from './transaction.js';
 
@@ -29,16 +30,6 @@ export interface PgSourceSpec {
   readonly transform?: RowTransform;
   readonly key?: readonly string[] | 'ctid';
   readonly lockTimeoutMs: number;
-}
-
-/** A batch as the transforms see it: which rows, how to find them again, what to write. */
-export interface PgBatchContext {
-  readonly session: Session;
-  readonly info: TableInfo;
-  readonly pager: Pager;
-  readonly range: ReturnType<Pager['range']>;
-  readonly params: unknown[];
-  readonly where: string | undefined;
 }
 
 /** The PostgreSQL source: table facts read once, the upper bound fixed at open(). */

@@ -1,13 +1,20 @@
 /**
- * The ```sql bad|good blocks of docs/rules/<id>.md, shared by the docs test and the benchmark
- * corpus: a rule's documentation examples are its test cases.
+ * The ```sql bad|good blocks of docs/rules/<id>.md, shared by core's docs test and the lint
+ * benchmark corpus: a rule's documentation examples are its test cases. The options are the
+ * subset of core's LintOptions the blocks can set (testkit does not depend on core).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { LintOptions } from '@ballast/core';
 
+/** The repository's docs/rules (from packages/testkit/src or packages/testkit/dist). */
 export const RULE_DOCS_DIR = fileURLToPath(new URL('../../../docs/rules/', import.meta.url));
+
+export interface DocExampleOptions {
+  readonly dialect?: 'postgres' | 'mysql';
+  readonly pgVersion?: number;
+  readonly transaction?: 'wrapped';
+}
 
 export interface DocExample {
   readonly rule: string;
@@ -17,7 +24,7 @@ export interface DocExample {
   readonly lastStatementLine: number;
   /** Expected column (1 unless the block says `at=L:C`). */
   readonly column: number;
-  readonly options: Partial<LintOptions>;
+  readonly options: DocExampleOptions;
   /** Where the block is, for assertion messages. */
   readonly where: string;
 }
@@ -54,7 +61,7 @@ export function docExamples(dir = RULE_DOCS_DIR): DocExample[] {
         sql,
         lastStatementLine: at?.[0] ?? last,
         column: at?.[1] ?? 1,
-        options: options as Partial<LintOptions>,
+        options: options as DocExampleOptions,
         where: `docs/rules/${file}:${line}`,
       });
     }
