@@ -66,7 +66,7 @@ export const MESSAGES = {
   'ban-concurrent-index-in-transaction': {
     message: (p) => `${p.what} cannot run inside a transaction block${p.why}: PostgreSQL rejects it.`,
     help: () =>
-      `Run this statement outside the transaction: in Prisma put it in its own migration and run it with ballast-prisma (or db execute); in Knex set \`exports.config = { transaction: false }\`; in plain SQL, put it after COMMIT.`,
+      `Run this statement outside the transaction: in Prisma put it alone in its own migration (or run it with \`prisma db execute\`); in Knex set \`exports.config = { transaction: false }\`; in plain SQL, put it after COMMIT.`,
   },
   'require-concurrent-index-deletion': {
     message: (p) =>
