@@ -17,6 +17,7 @@ import {
   readColumnFacts,
   renameColumn,
   runPlan,
+  UnsafeOperationError,
   undoContract,
   undoExpand,
 } from '@ballast/core';
@@ -65,6 +66,46 @@ for (const server of pgServers()) {
       assert.deepEqual(await tableShape(pg, 'g_rename'), shape);
       assert.deepEqual(await data('g_rename'), sum);
       assert.equal(await openExpansions('g_rename'), 0);
+    });
+
+    test('changeColumnType with a conversion that turns NULL into a value is refused before any change', async () => {
+      await pg.sql('create table g_nulls (id int primary key, code int)');
+      await pg.sql(
+        'insert into g_nulls select g, case when g % 3 = 0 then null else g end from generate_series(1, 90) g',
+      );
+      const [shape, sum] = [await tableShape(pg, 'g_nulls'), await data('g_nulls')];
+      const refused = async (options: { using?: string; reverseUsing?: string }, pattern: RegExp) => {
+        const error = await changeColumnType(
+          pg.db,
+          { table: 'g_nulls', column: 'code', newType: 'text', ...options },
+          quiet,
+        ).then(
+          () => assert.fail('should have been refused'),
+          (e: unknown) => e,
+        );
+        assert.ok(error instanceof UnsafeOperationError, String(error));
+        assert.match(error.message, pattern);
+        assert.deepEqual(await tableShape(pg, 'g_nulls'), shape);
+        assert.deepEqual(await data('g_nulls'), sum);
+        assert.equal(await openExpansions('g_nulls'), 0);
+      };
+      await refused({ using: "coalesce(code::text, 'none')" }, /using .* turns a NULL code into a value/);
+      await refused(
+        { using: 'code::text', reverseUsing: 'coalesce(code_new::int, 0)' },
+        /reverseUsing .* turns a NULL code_new into a value/,
+      );
+      await refused({ using: 'code::nosuchtype' }, /using .* could not be evaluated/);
+      // A conversion that keeps NULL goes through, and NULL rows stay NULL on both sides.
+      await changeColumnType(
+        pg.db,
+        { table: 'g_nulls', column: 'code', newType: 'text', using: "'#' || code::text" },
+        quiet,
+      );
+      const [counts] = await pg.sql<{ nulls: string; converted: string }>(
+        `select count(*) filter (where code is null and code_new is null)::text as nulls,
+                count(*) filter (where code_new = '#' || code::text)::text as converted from g_nulls`,
+      );
+      assert.deepEqual(counts, { nulls: '30', converted: '60' });
     });
 
     test('changeColumnType with newColumn an existing column is refused; its data stays', async () => {

@@ -1,6 +1,6 @@
 import { backupColumn, listBackups, restoreBackup } from '../backup/index.js';
 import type { BackupOptions } from '../backup/options.js';
-import type { Database } from '../db.js';
+import type { Database, Session } from '../db.js';
 import { displayTable, readColumn, type TableName } from '../dialects/pg-introspect.js';
 import { readServerInfo } from '../dialects/server.js';
 import { BallastError } from '../errors.js';
@@ -19,6 +19,7 @@ import { runPlan } from '../run/run-plan.js';
 import { type ExpansionRecord, ensureExpansionsTable, selectExpansions } from './catalog.js';
 import { readColumnFacts } from './facts.js';
 import { requireNewColumnFree } from './new-column.js';
+import { requireNullPreserving } from './null-preserving.js';
 import { requireNoPendingExpansion } from './pending.js';
 import { planExpand, syncSpecOf } from './plan-expand.js';
 import { requireExpansionInPlace } from './verify.js';
@@ -62,7 +63,11 @@ async function planWithFacts(
     server: Awaited<ReturnType<typeof readServerInfo>>,
   ) => Plan,
   /** Expand: `newColumn` must not be an existing column (other than this expansion's own). */
-  options: { readonly newColumnFree?: boolean } = {},
+  options: {
+    readonly newColumnFree?: boolean;
+    /** More checks on the facts before planning (e.g. conversions that must keep NULL). */
+    readonly verify?: (s: Session, facts: Awaited<ReturnType<typeof readColumnFacts>>) => Promise<void>;
+  } = {},
 ): Promise<Plan> {
   const where = `expand ${displayTable(ref)}.${column} → ${newColumn}`;
   return db.withSession(async (s) => {
@@ -77,6 +82,7 @@ async function planWithFacts(
         where,
       );
     }
+    await options.verify?.(s, facts);
     return plan(facts, await readServerInfo(s));
   });
 }
@@ -124,7 +130,31 @@ export async function changeColumnType(
     input.column,
     newColumn,
     (facts, server) => planChangeColumnType({ ...input, facts, migration: options.migration }, server),
-    { newColumnFree: true },
+    {
+      newColumnFree: true,
+      // The defaults are casts, which keep NULL; the user's conversions are checked.
+      verify: (s, facts) =>
+        requireNullPreserving(
+          s,
+          db.inTransaction === true,
+          [
+            ...(input.using
+              ? [{ option: 'using', expression: input.using, column: input.column, type: facts.type }]
+              : []),
+            ...(input.reverseUsing
+              ? [
+                  {
+                    option: 'reverseUsing',
+                    expression: input.reverseUsing,
+                    column: newColumn,
+                    type: input.newType,
+                  },
+                ]
+              : []),
+          ],
+          `change type of ${displayTable(input)}.${input.column}`,
+        ),
+    },
   );
   return runPlan(db, plan, options);
 }
