@@ -10,6 +10,8 @@ export {
   CHECKPOINT_TABLE,
   CheckpointConflictError,
   defaultJobName,
+  type LoopTuning,
+  loopOptionsOf,
   maxReplicaLagMs,
   type PauseRecord,
   type RowTransform,

@@ -3,7 +3,7 @@ import type { Database } from '../db.js';
 import { InvalidArgumentError, WrongContextError } from '../errors.js';
 import type { BackfillSpec } from '../plan.js';
 import { silentProgress } from '../report/progress.js';
-import { runBatchLoop } from './loop.js';
+import { type LoopOptions, runBatchLoop } from './loop.js';
 import { type BackfillJobStatus, listCheckpoints } from './pg/checkpoints.js';
 import { replicaLagThrottle } from './pg/replica-lag.js';
 import { postgresSource } from './pg/source.js';
@@ -80,8 +80,35 @@ export async function runBackfill(
   const throttles: Throttle[] = [...(options.throttles ?? [])];
   if (o.maxReplicaLagMs > 0)
     throttles.unshift(replicaLagThrottle(db, o.maxReplicaLagMs, source.replicaLagMs));
-  return runBatchLoop(source, {
-    job: options.job ?? defaultJobName(spec, options),
+  return runBatchLoop(
+    source,
+    loopOptionsOf(options, options.job ?? defaultJobName(spec, options), throttles),
+  );
+}
+
+/** Checkpoints of every backfill job in this database (or of `job`), newest first. */
+/** The tuning every store's batch loop takes (PostgreSQL here, MongoDB in @ballast/mongoose). */
+export type LoopTuning = Pick<
+  BackfillOptions,
+  | 'initialBatchSize'
+  | 'minBatchSize'
+  | 'maxBatchSize'
+  | 'targetBatchMs'
+  | 'pauseMs'
+  | 'maxRetries'
+  | 'progress'
+  | 'onBatch'
+  | 'onPause'
+  | 'signal'
+  | 'dryRun'
+  | 'restart'
+>;
+
+/** The batch loop's options from backfill tuning, defaults applied: one mapping for every store. */
+export function loopOptionsOf(tuning: LoopTuning, job: string, throttles: readonly Throttle[]): LoopOptions {
+  const o = { ...BACKFILL_DEFAULTS, ...definedOnly(tuning) };
+  return {
+    job,
     bounds: {
       initial: o.initialBatchSize,
       min: o.minBatchSize,
@@ -89,18 +116,17 @@ export async function runBackfill(
       targetMs: o.targetBatchMs,
     },
     pauseMs: o.pauseMs,
-    throttles,
+    throttles: [...throttles],
     maxRetries: o.maxRetries,
-    progress: options.progress ?? silentProgress,
-    ...(options.onBatch ? { onBatch: options.onBatch } : {}),
-    ...(options.onPause ? { onPause: options.onPause } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
-    dryRun: options.dryRun ?? false,
-    restart: options.restart ?? false,
-  });
+    progress: tuning.progress ?? silentProgress,
+    ...(tuning.onBatch ? { onBatch: tuning.onBatch } : {}),
+    ...(tuning.onPause ? { onPause: tuning.onPause } : {}),
+    ...(tuning.signal ? { signal: tuning.signal } : {}),
+    dryRun: tuning.dryRun ?? false,
+    restart: tuning.restart ?? false,
+  };
 }
 
-/** Checkpoints of every backfill job in this database (or of `job`), newest first. */
 export function backfillStatus(db: Database, job?: string): Promise<BackfillJobStatus[]> {
   return db.withSession((s) => listCheckpoints(s, job));
 }

@@ -2,11 +2,11 @@ import {
   BACKFILL_DEFAULTS,
   type BackfillResult,
   type BatchReport,
+  loopOptionsOf,
   type PauseRecord,
   type ProgressReporter,
   parseArgs,
   runBatchLoop,
-  silentProgress,
   type Throttle,
 } from '@ballast/core';
 import { z } from 'zod';
@@ -95,24 +95,10 @@ export async function migrateCollection(
   const collection = driverCollection(model);
   const throttles = [...o.throttles];
   if (o.maxReplicaLagMs > 0) throttles.unshift(mongoReplicaLagThrottle(collection.db, o.maxReplicaLagMs));
-  const result = await runBatchLoop(mongoSource(collection, v, to), {
-    job: o.job ?? `${name}:${v.field}=${to}`,
-    bounds: {
-      initial: o.initialBatchSize,
-      min: o.minBatchSize,
-      max: o.maxBatchSize,
-      targetMs: o.targetBatchMs,
-    },
-    pauseMs: o.pauseMs,
-    throttles,
-    maxRetries: o.maxRetries,
-    progress: o.progress ?? silentProgress,
-    ...(o.onBatch ? { onBatch: o.onBatch } : {}),
-    ...(o.onPause ? { onPause: o.onPause } : {}),
-    ...(o.signal ? { signal: o.signal } : {}),
-    dryRun: o.dryRun,
-    restart: o.restart,
-  });
+  const result = await runBatchLoop(
+    mongoSource(collection, v, to),
+    loopOptionsOf(o, o.job ?? `${name}:${v.field}=${to}`, throttles),
+  );
   const newerDocuments = await collection.countDocuments({ [v.field]: { $gt: v.version } } as Doc);
   return { ...result, direction: to < v.version ? 'down' : 'up', to, newerDocuments };
 }
