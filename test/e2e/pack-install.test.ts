@@ -22,13 +22,16 @@ interface Run {
   stderr: string;
 }
 
-/** Runs a command without the test's Node options (they select the packages' TypeScript sources). */
+/**
+ * Runs a command as in a user's shell: without the test's NODE_OPTIONS (they select the packages'
+ * TypeScript sources) and NODE_PATH (pnpm's bin shims point it into this repository's node_modules).
+ */
 function run(cmd: string, args: string[], cwd: string, env: Record<string, string> = {}): Promise<Run> {
   return new Promise((done) => {
     execFile(
       cmd,
       args,
-      { cwd, env: { ...process.env, NODE_OPTIONS: '', ...env }, maxBuffer: 64 * 1024 * 1024 },
+      { cwd, env: { ...process.env, NODE_OPTIONS: '', NODE_PATH: '', ...env }, maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
         done({ code, stdout, stderr });
@@ -76,6 +79,16 @@ export const quoted: string = quoteIdent('postgres', 'items');
 export const database: Database = postgresDatabase(new pg.Pool());
 `;
 
+/** npm install of the packed tarballs and registry packages into `dir` (created). */
+async function npmInstall(dir: string, specs: string[]): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
+  const installed = await run('npm', ['install', '--no-audit', '--no-fund', ...specs], dir);
+  assert.equal(installed.code, 0, `npm install in ${dir}: ${shown(installed)}`);
+}
+
+const tarball = (pkg: string) => join(tmp, `ballast-${pkg}-0.1.0.tgz`);
+
 beforeAll(async () => {
   for (const pkg of PACKED) {
     const dist = join(ROOT, 'packages', pkg, 'dist');
@@ -83,24 +96,12 @@ beforeAll(async () => {
     const packed = await run('pnpm', ['pack', '--pack-destination', tmp], join(ROOT, 'packages', pkg));
     assert.equal(packed.code, 0, `pnpm pack in packages/${pkg}: ${shown(packed)}`);
   }
-  mkdirSync(join(project, 'migrations'), { recursive: true });
-  writeFileSync(
-    join(project, 'package.json'),
-    JSON.stringify({ name: 'app', private: true, type: 'module' }),
-  );
-  const installed = await run(
-    'npm',
-    [
-      'install',
-      '--no-audit',
-      '--no-fund',
-      ...PACKED.map((pkg) => join(tmp, `ballast-${pkg}-0.1.0.tgz`)),
-      `knex@${workspaceVersion('knex', 'knex')}`,
-      `pg@${workspaceVersion('knex', 'pg')}`,
-    ],
-    project,
-  );
-  assert.equal(installed.code, 0, `npm install: ${shown(installed)}`);
+  await npmInstall(project, [
+    ...PACKED.map(tarball),
+    `knex@${workspaceVersion('knex', 'knex')}`,
+    `pg@${workspaceVersion('knex', 'pg')}`,
+  ]);
+  mkdirSync(join(project, 'migrations'));
 });
 
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -155,10 +156,31 @@ for (const server of pgServers())
     }
   });
 
-test('the installed `ballast` bin lints a SQL file: exit 1 with a finding on a blocking CREATE INDEX', async () => {
-  const file = join(project, 'bad.sql');
-  writeFileSync(file, 'CREATE INDEX items_name_idx ON items (name);\n');
-  const linted = await run(join(project, 'node_modules/.bin/ballast'), ['lint', 'bad.sql'], project);
+/** The installed `ballast` bin on a blocking CREATE INDEX: exit 1 and the rule's finding. */
+async function expectLintFinding(dir: string): Promise<void> {
+  writeFileSync(join(dir, 'bad.sql'), 'CREATE INDEX items_name_idx ON items (name);\n');
+  const linted = await run(join(dir, 'node_modules/.bin/ballast'), ['lint', 'bad.sql'], dir);
   assert.equal(linted.code, 1, shown(linted));
-  assert.match(`${linted.stdout}${linted.stderr}`, /require-concurrent-index-creation/);
+  assert.match(linted.stdout + linted.stderr, /require-concurrent-index-creation/);
+}
+
+test('the installed `ballast` bin lints a SQL file: exit 1 with a finding on a blocking CREATE INDEX', () =>
+  expectLintFinding(project));
+
+test('without pg installed: `ballast lint` runs, and postgresDatabaseFromUrl says to install pg', async () => {
+  const bare = join(tmp, 'lint-only');
+  await npmInstall(bare, [tarball('core'), tarball('cli')]);
+  assert.ok(!existsSync(join(bare, 'node_modules/pg')), 'pg is an optional peer: npm did not install it');
+  await expectLintFinding(bare);
+  const script = [
+    "import('@ballast/core')",
+    ".then((core) => core.postgresDatabaseFromUrl('postgres://localhost/x'))",
+    ".then(() => console.log('opened'), (error) => console.log(error.name + '\\n' + error.message));",
+  ].join('');
+  const opened = await run(process.execPath, ['-e', script], bare);
+  assert.equal(opened.code, 0, shown(opened));
+  assert.match(
+    opened.stdout,
+    /^MissingDependencyError\n.*the package `pg` is not installed.*\n.*npm install pg/s,
+  );
 });

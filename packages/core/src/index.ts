@@ -68,6 +68,7 @@ export {
   LeftInForceError,
   LockedError,
   LockTimeoutError,
+  MissingDependencyError,
   type MissingPrivilege,
   ObjectConflictError,
   PrivilegeError,
