@@ -1,4 +1,6 @@
-import pg from 'pg';
+import { createRequire } from 'node:module';
+import type pg from 'pg';
+import { MissingDependencyError } from './errors.js';
 
 export type Dialect = 'postgres' | 'mysql';
 
@@ -58,6 +60,26 @@ export function pgSession(client: pg.ClientBase): Session {
 }
 
 export function postgresDatabaseFromUrl(url: string, options: { max?: number } = {}): Database {
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 4 });
+  const pool = new (loadPg().Pool)({ connectionString: url, max: options.max ?? 4 });
   return { ...postgresDatabase(pool), close: () => pool.end() };
+}
+
+/**
+ * pg is an optional peer: loaded only when core opens a connection itself, so that `ballast lint`
+ * and MySQL projects do not need it installed.
+ */
+function loadPg(): typeof pg {
+  try {
+    return createRequire(import.meta.url)('pg') as typeof pg;
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'MODULE_NOT_FOUND') throw error;
+    throw new MissingDependencyError(
+      'postgresDatabaseFromUrl cannot open a connection: the package `pg` is not installed in this project',
+      {
+        where: 'postgresDatabaseFromUrl',
+        hint: 'install it in your project: npm install pg',
+        cause: error,
+      },
+    );
+  }
 }

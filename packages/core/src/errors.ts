@@ -12,6 +12,11 @@ export class BallastError extends Error {
   }
 }
 
+/** An optional peer dependency the called function needs is not installed in the project. */
+export class MissingDependencyError extends BallastError {
+  override readonly name = 'MissingDependencyError';
+}
+
 /** The caller asked for something that would lose data or block production without opting in. */
 export class UnsafeOperationError extends BallastError {
   override readonly name = 'UnsafeOperationError';

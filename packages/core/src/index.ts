@@ -70,6 +70,7 @@ export {
   LeftInForceError,
   LockedError,
   LockTimeoutError,
+  MissingDependencyError,
   type MissingPrivilege,
   ObjectConflictError,
   PrivilegeError,

@@ -1,0 +1,186 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { connect, pgServers, pgTestDatabase } from '@ballast/testkit';
+import { afterAll, beforeAll, test } from 'vitest';
+
+/**
+ * The packages as a user gets them: `pnpm pack` of core, knex and cli, installed with npm into a
+ * project outside the monorepo next to the user's own knex and pg, then the real Knex CLI and the
+ * installed `ballast` bin. Needs `pnpm build` first (`pnpm test` runs it) and the npm registry.
+ */
+const ROOT = resolve(import.meta.dirname, '../..');
+const PACKED = ['core', 'knex', 'cli'];
+const tmp = mkdtempSync(join(tmpdir(), 'ballast-pack-'));
+const project = join(tmp, 'project');
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs a command as in a user's shell: without the test's NODE_OPTIONS (they select the packages'
+ * TypeScript sources) and NODE_PATH (pnpm's bin shims point it into this repository's node_modules).
+ */
+function run(cmd: string, args: string[], cwd: string, env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((done) => {
+    execFile(
+      cmd,
+      args,
+      { cwd, env: { ...process.env, NODE_OPTIONS: '', NODE_PATH: '', ...env }, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        done({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+const shown = (r: Run) => `exit ${r.code}\n${r.stdout}\n${r.stderr}`;
+
+/** The exact version the workspace uses, so the test installs what the repository tests with. */
+function workspaceVersion(pkg: string, dep: string): string {
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'packages', pkg, 'package.json'), 'utf8'));
+  return manifest.devDependencies?.[dep] ?? manifest.dependencies[dep];
+}
+
+const MIGRATION = `import { ballast } from '@ballast/knex';
+
+// CONCURRENTLY cannot run inside the transaction Knex opens per migration.
+export const config = { transaction: false };
+
+export async function up(knex) {
+  const b = ballast(knex);
+  await b.safeAddColumn('items', 'note', 'text');
+  await b.addIndexConcurrently('items', ['name']);
+}
+
+export async function down(knex) {
+  await ballast(knex).reverse.addIndexConcurrently('items', ['name']);
+  await ballast(knex).reverse.safeAddColumn('items', 'note', 'text');
+}
+`;
+
+/** A TypeScript user's view: the installed declarations resolve and type-check. */
+const TYPED = `import { ballast } from '@ballast/knex';
+import { type Database, postgresDatabase, quoteIdent } from '@ballast/core';
+import knex from 'knex';
+import pg from 'pg';
+
+const db = knex({ client: 'pg' });
+const helpers = ballast(db);
+export const add: Promise<unknown> = helpers.safeAddColumn('items', 'note', 'text');
+export const quoted: string = quoteIdent('postgres', 'items');
+// core's declarations name pg's types: @types/pg comes with @ballast/core.
+export const database: Database = postgresDatabase(new pg.Pool());
+`;
+
+/** npm install of the packed tarballs and registry packages into `dir` (created). */
+async function npmInstall(dir: string, specs: string[]): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
+  const installed = await run('npm', ['install', '--no-audit', '--no-fund', ...specs], dir);
+  assert.equal(installed.code, 0, `npm install in ${dir}: ${shown(installed)}`);
+}
+
+const tarball = (pkg: string) => join(tmp, `ballast-${pkg}-0.1.0.tgz`);
+
+beforeAll(async () => {
+  for (const pkg of PACKED) {
+    const dist = join(ROOT, 'packages', pkg, 'dist');
+    assert.ok(existsSync(dist), `${dist} is missing: run \`pnpm build\` first (\`pnpm test\` does)`);
+    const packed = await run('pnpm', ['pack', '--pack-destination', tmp], join(ROOT, 'packages', pkg));
+    assert.equal(packed.code, 0, `pnpm pack in packages/${pkg}: ${shown(packed)}`);
+  }
+  await npmInstall(project, [
+    ...PACKED.map(tarball),
+    `knex@${workspaceVersion('knex', 'knex')}`,
+    `pg@${workspaceVersion('knex', 'pg')}`,
+  ]);
+  mkdirSync(join(project, 'migrations'));
+});
+
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+test('the packed tarballs install with npm: workspace versions resolved, one copy of pg, types resolve', async () => {
+  const manifest = JSON.parse(readFileSync(join(project, 'node_modules/@ballast/knex/package.json'), 'utf8'));
+  assert.equal(manifest.dependencies['@ballast/core'], '0.1.0');
+  const pgCopies = await run('npm', ['ls', 'pg', '--all', '--parseable'], project);
+  assert.equal(pgCopies.code, 0, shown(pgCopies));
+  const paths = new Set(
+    pgCopies.stdout.split('\n').filter((line) => line.endsWith(join('node_modules', 'pg'))),
+  );
+  assert.deepEqual([...paths], [join(project, 'node_modules', 'pg')]);
+
+  writeFileSync(join(project, 'typed.ts'), TYPED);
+  const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
+  const checked = await run(
+    process.execPath,
+    [tsc, '--noEmit', '--strict', '--module', 'nodenext', 'typed.ts'],
+    project,
+  );
+  assert.equal(checked.code, 0, `tsc on the installed declarations: ${shown(checked)}`);
+});
+
+for (const server of pgServers())
+  test(`[pg ${server.label}] the real knex CLI runs a migration using the installed @ballast/knex`, async () => {
+    const db = await pgTestDatabase('packinstall', server);
+    const conn = await connect(db.url);
+    try {
+      await conn.query('create table items (id bigint primary key, name text)');
+      writeFileSync(
+        join(project, 'knexfile.js'),
+        "export default { client: 'pg', connection: process.env.DATABASE_URL, migrations: { directory: './migrations' } };\n",
+      );
+      writeFileSync(join(project, 'migrations/20240101000000_items.js'), MIGRATION);
+      const migrated = await run(join(project, 'node_modules/.bin/knex'), ['migrate:latest'], project, {
+        DATABASE_URL: db.url,
+      });
+      assert.equal(migrated.code, 0, `knex migrate:latest: ${shown(migrated)}`);
+      const columns = await conn.query<{ data_type: string }>(
+        "select data_type from information_schema.columns where table_name = 'items' and column_name = 'note'",
+      );
+      assert.deepEqual(columns, [{ data_type: 'text' }]);
+      const indexes = await conn.query<{ indexdef: string }>(
+        "select indexdef from pg_indexes where tablename = 'items' and indexname = 'items_name_idx'",
+      );
+      assert.equal(indexes.length, 1, 'items_name_idx exists');
+      assert.match(indexes[0]!.indexdef, /\(name\)/);
+    } finally {
+      await conn.close();
+      await db.drop();
+    }
+  });
+
+/** The installed `ballast` bin on a blocking CREATE INDEX: exit 1 and the rule's finding. */
+async function expectLintFinding(dir: string): Promise<void> {
+  writeFileSync(join(dir, 'bad.sql'), 'CREATE INDEX items_name_idx ON items (name);\n');
+  const linted = await run(join(dir, 'node_modules/.bin/ballast'), ['lint', 'bad.sql'], dir);
+  assert.equal(linted.code, 1, shown(linted));
+  assert.match(linted.stdout + linted.stderr, /require-concurrent-index-creation/);
+}
+
+test('the installed `ballast` bin lints a SQL file: exit 1 with a finding on a blocking CREATE INDEX', () =>
+  expectLintFinding(project));
+
+test('without pg installed: `ballast lint` runs, and postgresDatabaseFromUrl says to install pg', async () => {
+  const bare = join(tmp, 'lint-only');
+  await npmInstall(bare, [tarball('core'), tarball('cli')]);
+  assert.ok(!existsSync(join(bare, 'node_modules/pg')), 'pg is an optional peer: npm did not install it');
+  await expectLintFinding(bare);
+  const script = [
+    "import('@ballast/core')",
+    ".then((core) => core.postgresDatabaseFromUrl('postgres://localhost/x'))",
+    ".then(() => console.log('opened'), (error) => console.log(error.name + '\\n' + error.message));",
+  ].join('');
+  const opened = await run(process.execPath, ['-e', script], bare);
+  assert.equal(opened.code, 0, shown(opened));
+  assert.match(
+    opened.stdout,
+    /^MissingDependencyError\n.*the package `pg` is not installed.*\n.*npm install pg/s,
+  );
+});
