@@ -80,6 +80,7 @@ export {
   UnsupportedServerError,
   WrongContextError,
 } from './errors.js';
+export { type ContractInput, planContract } from './expand/contract.js';
 export {
   type ChangeColumnTypeRequest,
   type ColumnFacts,
@@ -99,18 +100,13 @@ export {
   undoContract,
   undoExpand,
 } from './expand/index.js';
+export { planUndoContract, type UndoContractInput } from './expand/undo-contract.js';
 export type {
   ColumnExpectation,
   ConstraintExpectation,
   Expectation,
   IndexExpectation,
 } from './expect.js';
-export {
-  type ConcurrentIndexSpec,
-  createIndexConcurrentlyStep,
-  defaultIndexName,
-  dropIndexConcurrentlyStep,
-} from './index/concurrent-index.js';
 export {
   DEFAULT_OPTIONS as DEFAULT_LINT_OPTIONS,
   type FileReport,
@@ -143,14 +139,18 @@ export { type AddPrimaryKeyInput, planAddPrimaryKey } from './ops/add-primary-ke
 export { type AddUniqueInput, planAddUnique } from './ops/add-unique.js';
 export { type BackfillInput, backfillStep, planBackfill } from './ops/backfill.js';
 export { type ChangeColumnTypeInput, planChangeColumnType } from './ops/change-column-type.js';
-export { type ContractInput, planContract } from './ops/contract.js';
+export {
+  type ConcurrentIndexSpec,
+  createIndexConcurrentlyStep,
+  defaultIndexName,
+  dropIndexConcurrentlyStep,
+} from './ops/concurrent-index.js';
 export { type CreateIndexInput, planCreateIndex } from './ops/create-index.js';
 export { type DropColumnInput, droppedColumnName, planDropColumn } from './ops/drop-column.js';
 export { type DropIndexInput, planDropIndex } from './ops/drop-index.js';
 export { type DropTableInput, droppedTableName, planDropTable } from './ops/drop-table.js';
 export { planRenameColumn, type RenameColumnInput } from './ops/rename-column.js';
 export { planSetNotNull, type SetNotNullInput } from './ops/set-not-null.js';
-export { planUndoContract, type UndoContractInput } from './ops/undo-contract.js';
 export {
   defaultVolatility,
   KNOWN_NON_VOLATILE_FUNCTIONS,

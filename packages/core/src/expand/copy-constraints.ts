@@ -1,8 +1,8 @@
 import type { TableRef } from '../dialects/pg-catalog.js';
 import type { ServerInfo } from '../dialects/server.js';
-import { createIndexConcurrentlyStep } from '../index/concurrent-index.js';
 import { validatedConstraintSteps } from '../ops/add-check.js';
 import { foreignKeyDefinition } from '../ops/add-foreign-key.js';
+import { createIndexConcurrentlyStep } from '../ops/concurrent-index.js';
 import { defaultName } from '../ops/shared.js';
 import type { Step } from '../plan.js';
 import type { ColumnFacts } from './facts.js';

@@ -9,19 +9,19 @@ import {
   defaultNewColumn,
   planChangeColumnType,
 } from '../ops/change-column-type.js';
-import { planContract } from '../ops/contract.js';
 import { planRenameColumn } from '../ops/rename-column.js';
-import { planUndoContract } from '../ops/undo-contract.js';
 import { freezePlan, type Plan } from '../plan.js';
 import { type BookkeepingName, requirePrivileges, runBookkeeping } from '../run/bookkeeping.js';
 import type { RunOptions, RunReport } from '../run/options.js';
 import { runPlan } from '../run/run-plan.js';
 import { type ExpansionRecord, ensureExpansionsTable, selectExpansions } from './catalog.js';
+import { planContract } from './contract.js';
 import { readColumnFacts } from './facts.js';
 import { requireNewColumnFree } from './new-column.js';
 import { requireNullPreserving } from './null-preserving.js';
 import { requireNoPendingExpansion } from './pending.js';
 import { planExpand, syncSpecOf } from './plan-expand.js';
+import { planUndoContract } from './undo-contract.js';
 import { requireExpansionInPlace } from './verify.js';
 
 export {

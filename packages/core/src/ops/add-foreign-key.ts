@@ -3,16 +3,16 @@ import { anyOf, indexLeadingWith, indexOnTable, type TableRef } from '../dialect
 import type { ServerInfo } from '../dialects/server.js';
 import { UnsafeOperationError } from '../errors.js';
 import type { ConstraintExpectation } from '../expect.js';
+import { freezePlan, type Plan, type SqlStep, type Step } from '../plan.js';
+import { addForeignKeyInput } from '../validate/ops.js';
+import { parseArgs } from '../validate/parse.js';
+import { dropConstraintStep, validatedConstraintSteps } from './add-check.js';
 import {
   type ConcurrentIndexSpec,
   createIndexConcurrentlyStep,
   defaultIndexName,
   dropIndexConcurrentlyStep,
-} from '../index/concurrent-index.js';
-import { freezePlan, type Plan, type SqlStep, type Step } from '../plan.js';
-import { addForeignKeyInput } from '../validate/ops.js';
-import { parseArgs } from '../validate/parse.js';
-import { dropConstraintStep, validatedConstraintSteps } from './add-check.js';
+} from './concurrent-index.js';
 import {
   defaultName,
   displayName,

@@ -1,11 +1,11 @@
 import type { z } from 'zod';
 import { constraintExists } from '../dialects/pg-catalog.js';
 import type { ServerInfo } from '../dialects/server.js';
-import { createIndexConcurrentlyStep } from '../index/concurrent-index.js';
 import { freezePlan, type Plan, type SqlStep } from '../plan.js';
 import { addUniqueInput } from '../validate/ops.js';
 import { parseArgs } from '../validate/parse.js';
 import { dropConstraintStep } from './add-check.js';
+import { createIndexConcurrentlyStep } from './concurrent-index.js';
 import {
   defaultName,
   displayName,

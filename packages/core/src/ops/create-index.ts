@@ -2,14 +2,14 @@ import type { z } from 'zod';
 import { quoteIdent, quoteQualified } from '../dialects/quote.js';
 import type { ServerInfo } from '../dialects/server.js';
 import { UnsupportedServerError } from '../errors.js';
+import { freezePlan, type Plan } from '../plan.js';
+import { createIndexInput } from '../validate/ops.js';
+import { parseArgs } from '../validate/parse.js';
 import {
   createIndexConcurrentlyStep,
   defaultIndexName,
   dropIndexConcurrentlyStep,
-} from '../index/concurrent-index.js';
-import { freezePlan, type Plan } from '../plan.js';
-import { createIndexInput } from '../validate/ops.js';
-import { parseArgs } from '../validate/parse.js';
+} from './concurrent-index.js';
 import { displayName, ownerOf, requireIdentifiers, sqlStep } from './shared.js';
 
 /** Checked at run time by `createIndexInput` (validate/ops.ts). */

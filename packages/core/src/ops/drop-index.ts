@@ -1,9 +1,9 @@
 import type { z } from 'zod';
 import type { ServerInfo } from '../dialects/server.js';
-import { dropIndexConcurrentlyStep } from '../index/concurrent-index.js';
 import { freezePlan, type Plan } from '../plan.js';
 import { dropIndexInput } from '../validate/ops.js';
 import { parseArgs } from '../validate/parse.js';
+import { dropIndexConcurrentlyStep } from './concurrent-index.js';
 import { displayName, ownerOf } from './shared.js';
 
 /** Checked at run time by `dropIndexInput` (validate/ops.ts), from which this type comes. */

@@ -1,9 +1,9 @@
 import type { Database, Session } from '../db.js';
 import { pinSettingsSql, RESET_PINNED_SQL } from '../dialects/pg-session.js';
-import { watchIndexBuild } from '../index/build-progress.js';
 import type { SqlStep } from '../plan.js';
 import type { ProgressReporter } from '../report/progress.js';
 import { type Blocker, watchBlockers } from './blockers.js';
+import { watchIndexBuild } from './index-build-progress.js';
 
 /** Settings one attempt runs with; integers only, so they can be written into SET statements. */
 export interface AttemptSettings {

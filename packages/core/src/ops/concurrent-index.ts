@@ -1,6 +1,7 @@
 import { indexOnTable, relationMissing, type TableRef } from '../dialects/pg-catalog.js';
 import type { ServerInfo } from '../dialects/server.js';
 import { UnsafeOperationError, UnsupportedServerError } from '../errors.js';
+import { type SqlStep, undoWith } from '../plan.js';
 import {
   defaultName,
   displayName,
@@ -10,8 +11,7 @@ import {
   requireFragment,
   requireIdentifiers,
   sqlStep,
-} from '../ops/shared.js';
-import { type SqlStep, undoWith } from '../plan.js';
+} from './shared.js';
 
 /**
  * The concurrent index manager: CREATE/DROP INDEX CONCURRENTLY as runner steps. Used by

@@ -1,6 +1,6 @@
 import type { Database } from '../db.js';
 import type { ProgressReporter } from '../report/progress.js';
-import { startPoller } from '../run/poller.js';
+import { startPoller } from './poller.js';
 
 interface ProgressRow {
   phase: string;

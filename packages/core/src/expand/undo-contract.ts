@@ -1,15 +1,15 @@
 import type { z } from 'zod';
 import type { ServerInfo } from '../dialects/server.js';
-import { EXPANSIONS_TABLE } from '../expand/catalog.js';
-import { copyConstraintSteps } from '../expand/copy-constraints.js';
-import { syncSpecOf } from '../expand/plan-expand.js';
-import { createSyncSteps } from '../expand/sync-trigger.js';
+import { backfillStep } from '../ops/backfill.js';
+import { notNullSteps } from '../ops/set-not-null.js';
+import { displayName, ownerOf, qi, qtable, relationsOf, sqlStep } from '../ops/shared.js';
 import { freezePlan, type Plan, type Step } from '../plan.js';
 import { undoContractInput } from '../validate/ops.js';
 import { parseArgs } from '../validate/parse.js';
-import { backfillStep } from './backfill.js';
-import { notNullSteps } from './set-not-null.js';
-import { displayName, ownerOf, qi, qtable, relationsOf, sqlStep } from './shared.js';
+import { EXPANSIONS_TABLE } from './catalog.js';
+import { copyConstraintSteps } from './copy-constraints.js';
+import { syncSpecOf } from './plan-expand.js';
+import { createSyncSteps } from './sync-trigger.js';
 
 /** Checked at run time by `undoContractInput` (validate/ops.ts), from which this type comes. */
 export type UndoContractInput = z.input<typeof undoContractInput>;

@@ -1,13 +1,13 @@
 import type { z } from 'zod';
 import { anyOf, columnHasDefault, columnMissing, columnNullable } from '../dialects/pg-catalog.js';
 import type { ServerInfo } from '../dialects/server.js';
-import { EXPANSIONS_TABLE } from '../expand/catalog.js';
-import { syncSpecOf } from '../expand/plan-expand.js';
-import { dropSyncSteps } from '../expand/sync-trigger.js';
+import { displayName, ownerOf, qi, qtable, relationsOf, sqlStep } from '../ops/shared.js';
 import { freezePlan, type Plan } from '../plan.js';
 import { contractInput } from '../validate/ops.js';
 import { parseArgs } from '../validate/parse.js';
-import { displayName, ownerOf, qi, qtable, relationsOf, sqlStep } from './shared.js';
+import { EXPANSIONS_TABLE } from './catalog.js';
+import { syncSpecOf } from './plan-expand.js';
+import { dropSyncSteps } from './sync-trigger.js';
 
 /** Checked at run time by `contractInput` (validate/ops.ts), from which this type comes. */
 export type ContractInput = z.input<typeof contractInput>;
