@@ -50,9 +50,9 @@ export {
   postgresDatabaseFromUrl,
   type Session,
 } from './db.js';
-export { type CatalogProbe, relationName, type TableRef } from './dialects/pg-catalog.js';
-export { conflictingLocks, PG_TABLE_LOCKS, type PgTableLock } from './dialects/pg-locks.js';
-export { maskLiterals } from './dialects/pg-mask.js';
+export { type CatalogProbe, relationName, type TableRef } from './dialects/postgres/catalog.js';
+export { conflictingLocks, PG_TABLE_LOCKS, type PgTableLock } from './dialects/postgres/locks.js';
+export { maskLiterals } from './dialects/postgres/mask.js';
 export { quoteIdent, quoteLiteral, quoteQualified } from './dialects/quote.js';
 export {
   type PgCapabilities,

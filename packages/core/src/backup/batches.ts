@@ -1,5 +1,5 @@
 import type { Database } from '../db.js';
-import type { KeyColumn } from '../dialects/pg-introspect.js';
+import type { KeyColumn } from '../dialects/postgres/introspect.js';
 import { quoteIdent } from '../dialects/quote.js';
 import { InvalidArgumentError } from '../errors.js';
 import { type ProgressReporter, silentProgress } from '../report/progress.js';

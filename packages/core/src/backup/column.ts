@@ -8,7 +8,7 @@ import {
   requireColumn,
   type TableName,
   tableSchema,
-} from '../dialects/pg-introspect.js';
+} from '../dialects/postgres/introspect.js';
 import { quoteIdent, quoteQualified } from '../dialects/quote.js';
 import { readServerInfo } from '../dialects/server.js';
 import { BallastError, UnsafeOperationError } from '../errors.js';

@@ -1,5 +1,5 @@
 import type { Database } from '../db.js';
-import { pinSettingsSql, withPinnedSettings } from '../dialects/pg-session.js';
+import { pinSettingsSql, withPinnedSettings } from '../dialects/postgres/session.js';
 import { LockTimeoutError } from '../errors.js';
 import { type RetryOptions, RUN_DEFAULTS, type RunOptions } from '../run/options.js';
 import { backoffDelayMs, isLockTimeout, retrySettings, sleep } from '../run/retry.js';

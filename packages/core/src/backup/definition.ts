@@ -1,5 +1,5 @@
 import type { Session } from '../db.js';
-import { displayTable, regclassName, type TableName } from '../dialects/pg-introspect.js';
+import { displayTable, regclassName, type TableName } from '../dialects/postgres/introspect.js';
 import { UnsafeOperationError } from '../errors.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { Database } from '../db.js';
-import { columnMissing } from '../dialects/pg-catalog.js';
-import { displayTable, readColumn, regclassName } from '../dialects/pg-introspect.js';
+import { columnMissing } from '../dialects/postgres/catalog.js';
+import { displayTable, readColumn, regclassName } from '../dialects/postgres/introspect.js';
 import { quoteIdent } from '../dialects/quote.js';
 import { BallastError } from '../errors.js';
 import { requireConfirmUnused } from '../ops/drop-guard.js';

@@ -1,5 +1,5 @@
 import type { Database } from '../db.js';
-import { primaryKey, regclassName, type TableName } from '../dialects/pg-introspect.js';
+import { primaryKey, regclassName, type TableName } from '../dialects/postgres/introspect.js';
 import { quoteIdent } from '../dialects/quote.js';
 import { readServerInfo } from '../dialects/server.js';
 import { BallastError } from '../errors.js';

@@ -1,4 +1,4 @@
-import type { CatalogProbe, TableRef } from '../dialects/pg-catalog.js';
+import type { CatalogProbe, TableRef } from '../dialects/postgres/catalog.js';
 import { quoteLiteral, quoteQualified } from '../dialects/quote.js';
 import type { ServerInfo } from '../dialects/server.js';
 import { BallastError } from '../errors.js';

@@ -1,5 +1,5 @@
 import type { Database } from '../db.js';
-import { displayTable, regclassName, type TableName, tableSchema } from '../dialects/pg-introspect.js';
+import { displayTable, regclassName, type TableName, tableSchema } from '../dialects/postgres/introspect.js';
 import { quoteIdent, quoteQualified } from '../dialects/quote.js';
 import { BallastError, TableNotFoundError } from '../errors.js';
 import { requireConfirmUnused } from '../ops/drop-guard.js';

@@ -1,6 +1,6 @@
 import type { Dialect, Session } from '../db.js';
 import { UnsupportedServerError } from '../errors.js';
-import type { MysqlCapabilities } from './mysql-capabilities.js';
+import type { MysqlCapabilities } from './mysql/capabilities.js';
 
 /**
  * What a PostgreSQL server version can do safely. Decided ONLY here, from the version number,
@@ -29,7 +29,7 @@ export interface ServerInfo {
   readonly versionNum: number;
   readonly version: string;
   readonly capabilities: PgCapabilities;
-  /** Set for dialect `mysql` (see mysql-capabilities.ts). */
+  /** Set for dialect `mysql` (see mysql/capabilities.ts). */
   readonly mysql?: MysqlCapabilities;
 }
 

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { anyOf, columnHasDefault, columnMissing, columnNullable } from '../dialects/pg-catalog.js';
+import { anyOf, columnHasDefault, columnMissing, columnNullable } from '../dialects/postgres/catalog.js';
 import type { ServerInfo } from '../dialects/server.js';
 import { displayName, ownerOf, qi, qtable, relationsOf, sqlStep } from '../ops/shared.js';
 import { freezePlan, type Plan } from '../plan.js';

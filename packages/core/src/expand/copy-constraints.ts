@@ -1,4 +1,4 @@
-import type { TableRef } from '../dialects/pg-catalog.js';
+import type { TableRef } from '../dialects/postgres/catalog.js';
 import type { ServerInfo } from '../dialects/server.js';
 import { validatedConstraintSteps } from '../ops/add-check.js';
 import { foreignKeyDefinition } from '../ops/add-foreign-key.js';

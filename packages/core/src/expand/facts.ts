@@ -1,5 +1,5 @@
 import type { Session } from '../db.js';
-import { FK_ACTIONS } from '../dialects/pg-catalog.js';
+import { FK_ACTIONS } from '../dialects/postgres/catalog.js';
 import {
   primaryKeyWithout,
   readColumn,
@@ -7,7 +7,7 @@ import {
   requireColumn,
   type TableName,
   tableSchema,
-} from '../dialects/pg-introspect.js';
+} from '../dialects/postgres/introspect.js';
 import { UnsafeOperationError } from '../errors.js';
 
 /**

@@ -1,7 +1,7 @@
 import { backupColumn, listBackups, restoreBackup } from '../backup/index.js';
 import type { BackupOptions } from '../backup/options.js';
 import type { Database, Session } from '../db.js';
-import { displayTable, readColumn, type TableName } from '../dialects/pg-introspect.js';
+import { displayTable, readColumn, type TableName } from '../dialects/postgres/introspect.js';
 import { readServerInfo } from '../dialects/server.js';
 import { BallastError } from '../errors.js';
 import {

@@ -1,5 +1,5 @@
 import type { Session } from '../db.js';
-import { displayTable, readColumn, regclassName, type TableName } from '../dialects/pg-introspect.js';
+import { displayTable, readColumn, regclassName, type TableName } from '../dialects/postgres/introspect.js';
 import { quoteIdent } from '../dialects/quote.js';
 import { ObjectConflictError } from '../errors.js';
 

@@ -1,5 +1,5 @@
 import type { Session } from '../db.js';
-import { scratchOn } from '../dialects/pg-compare/scratch.js';
+import { scratchOn } from '../dialects/postgres/compare/scratch.js';
 import { UnsafeOperationError } from '../errors.js';
 import { qi, requireFragment } from '../ops/shared.js';
 

@@ -1,5 +1,5 @@
 import type { Session } from '../db.js';
-import { displayTable, type TableName } from '../dialects/pg-introspect.js';
+import { displayTable, type TableName } from '../dialects/postgres/introspect.js';
 import { ObjectConflictError } from '../errors.js';
 import { EXPANSIONS_TABLE, selectExpansions } from './catalog.js';
 

@@ -1,4 +1,4 @@
-import { columnExists, columnMissing, type TableRef } from '../dialects/pg-catalog.js';
+import { columnExists, columnMissing, type TableRef } from '../dialects/postgres/catalog.js';
 import type { ServerInfo } from '../dialects/server.js';
 import { backfillStep } from '../ops/backfill.js';
 import { notNullSteps } from '../ops/set-not-null.js';

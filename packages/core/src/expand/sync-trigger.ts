@@ -1,4 +1,4 @@
-import type { CatalogProbe } from '../dialects/pg-catalog.js';
+import type { CatalogProbe } from '../dialects/postgres/catalog.js';
 import { quoteIdent, quoteQualified } from '../dialects/quote.js';
 import { relationsOf } from '../ops/shared.js';
 import { type SqlStep, undoWith } from '../plan.js';

@@ -1,6 +1,6 @@
 import type { Session } from '../db.js';
-import { normalizedType } from '../dialects/pg-compare/index.js';
-import { type ColumnInfo, displayTable, readColumn, regclassName } from '../dialects/pg-introspect.js';
+import { normalizedType } from '../dialects/postgres/compare/index.js';
+import { type ColumnInfo, displayTable, readColumn, regclassName } from '../dialects/postgres/introspect.js';
 import { ObjectConflictError } from '../errors.js';
 import { EXPANSIONS_TABLE, type ExpansionRecord } from './catalog.js';
 import { syncFunctionName } from './sync-trigger.js';

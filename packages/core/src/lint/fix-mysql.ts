@@ -2,7 +2,7 @@
  * MySQL/MariaDB statements → planner inputs (planCreateIndex / planAddColumn with a MySQL
  * ServerInfo). Only plain columns and B-tree indexes map; anything else gets no fix.
  */
-import { mysqlServerInfo } from '../dialects/mysql-server.js';
+import { mysqlServerInfo } from '../dialects/mysql/server.js';
 import { planAddColumn } from '../ops/add-column.js';
 import { planCreateIndex } from '../ops/create-index.js';
 import type { Plan } from '../plan.js';

@@ -2,7 +2,7 @@
  * MySQL/MariaDB online DDL clauses: which ALGORITHM a plain ALTER can ask for on a given server,
  * so the statement fails fast instead of silently copying or locking the table.
  */
-import { mysqlCapabilities } from '../dialects/mysql-capabilities.js';
+import { mysqlCapabilities } from '../dialects/mysql/capabilities.js';
 import { type MysqlAst, mysqlOption } from './define.js';
 import type { MysqlServer } from './types.js';
 

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { constraintExists, constraintMissing, type TableRef } from '../dialects/pg-catalog.js';
+import { constraintExists, constraintMissing, type TableRef } from '../dialects/postgres/catalog.js';
 import type { ServerInfo } from '../dialects/server.js';
 import type { ConstraintExpectation } from '../expect.js';
 import { freezePlan, type Plan, type SqlStep, undoWith } from '../plan.js';

@@ -1,5 +1,10 @@
 import type { z } from 'zod';
-import { columnExists, columnHasDefault, columnMissing, columnNotNull } from '../dialects/pg-catalog.js';
+import {
+  columnExists,
+  columnHasDefault,
+  columnMissing,
+  columnNotNull,
+} from '../dialects/postgres/catalog.js';
 import { quoteIdent, quoteLiteral, quoteQualified } from '../dialects/quote.js';
 import type { ServerInfo } from '../dialects/server.js';
 import { UnsafeOperationError } from '../errors.js';
@@ -164,7 +169,7 @@ export function planAddColumn(args: AddColumnInput, server: ServerInfo): Plan {
 
 /**
  * MySQL/MariaDB: one ALTER that states its algorithm, so the server fails instead of copying the
- * table: INSTANT where the version can (mysql-server.ts), otherwise INPLACE with LOCK=NONE.
+ * table: INSTANT where the version can (dialects/mysql/server.ts), otherwise INPLACE with LOCK=NONE.
  * Per-row (volatile) defaults have no online form there and are refused.
  */
 function planAddColumnMysql(input: AddColumnInput, server: ServerInfo, type: string): Plan {

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { anyOf, indexLeadingWith, indexOnTable, type TableRef } from '../dialects/pg-catalog.js';
+import { anyOf, indexLeadingWith, indexOnTable, type TableRef } from '../dialects/postgres/catalog.js';
 import type { ServerInfo } from '../dialects/server.js';
 import { UnsafeOperationError } from '../errors.js';
 import type { ConstraintExpectation } from '../expect.js';

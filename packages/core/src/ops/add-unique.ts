@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { constraintExists } from '../dialects/pg-catalog.js';
+import { constraintExists } from '../dialects/postgres/catalog.js';
 import type { ServerInfo } from '../dialects/server.js';
 import { freezePlan, type Plan, type SqlStep } from '../plan.js';
 import { addUniqueInput } from '../validate/ops.js';

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { CatalogProbe } from '../dialects/pg-catalog.js';
+import type { CatalogProbe } from '../dialects/postgres/catalog.js';
 import type { ServerInfo } from '../dialects/server.js';
 import { type BackfillStep, freezePlan, type Plan } from '../plan.js';
 import { backfillInput } from '../validate/ops.js';

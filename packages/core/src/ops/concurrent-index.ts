@@ -1,4 +1,4 @@
-import { indexOnTable, relationMissing, type TableRef } from '../dialects/pg-catalog.js';
+import { indexOnTable, relationMissing, type TableRef } from '../dialects/postgres/catalog.js';
 import type { ServerInfo } from '../dialects/server.js';
 import { UnsafeOperationError, UnsupportedServerError } from '../errors.js';
 import { type SqlStep, undoWith } from '../plan.js';

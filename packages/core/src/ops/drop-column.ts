@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { columnExists, columnMissing, columnNullable } from '../dialects/pg-catalog.js';
+import { columnExists, columnMissing, columnNullable } from '../dialects/postgres/catalog.js';
 import type { ServerInfo } from '../dialects/server.js';
 import { freezePlan, type Plan } from '../plan.js';
 import { dropColumnInput } from '../validate/ops.js';

@@ -1,4 +1,4 @@
-import { anyOf, type CatalogProbe, type TableRef } from '../dialects/pg-catalog.js';
+import { anyOf, type CatalogProbe, type TableRef } from '../dialects/postgres/catalog.js';
 import { UnsafeOperationError } from '../errors.js';
 import type { SqlStep } from '../plan.js';
 import { relationsOf, sqlStep } from './shared.js';

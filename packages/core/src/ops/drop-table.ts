@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { relationMissing, tableExists } from '../dialects/pg-catalog.js';
+import { relationMissing, tableExists } from '../dialects/postgres/catalog.js';
 import type { ServerInfo } from '../dialects/server.js';
 import { freezePlan, type Plan } from '../plan.js';
 import { dropTableInput } from '../validate/ops.js';

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { anyOf, columnNotNull, constraintExists, constraintMissing } from '../dialects/pg-catalog.js';
+import { anyOf, columnNotNull, constraintExists, constraintMissing } from '../dialects/postgres/catalog.js';
 import type { ServerInfo } from '../dialects/server.js';
 import { freezePlan, type Plan, type SqlStep, type Step, undoWith } from '../plan.js';
 import { setNotNullInput } from '../validate/ops.js';

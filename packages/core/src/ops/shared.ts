@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { relationName, type TableRef } from '../dialects/pg-catalog.js';
-import { findStatementBreak } from '../dialects/pg-scan.js';
+import { relationName, type TableRef } from '../dialects/postgres/catalog.js';
+import { findStatementBreak } from '../dialects/postgres/scan.js';
 import { quoteIdent } from '../dialects/quote.js';
 import { UnsafeOperationError } from '../errors.js';
 import type { Requirement, SqlStep } from '../plan.js';

@@ -1,5 +1,5 @@
 import type { Database } from '../db.js';
-import { maskLiterals } from '../dialects/pg-mask.js';
+import { maskLiterals } from '../dialects/postgres/mask.js';
 import { startPoller } from './poller.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { Database } from '../db.js';
-import { findConflict } from '../dialects/pg-compare/index.js';
+import { findConflict } from '../dialects/postgres/compare/index.js';
 import { ObjectConflictError } from '../errors.js';
 import type { Plan } from '../plan.js';
 

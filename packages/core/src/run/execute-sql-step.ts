@@ -1,5 +1,5 @@
 import type { Database, Session } from '../db.js';
-import { pinSettingsSql, RESET_PINNED_SQL } from '../dialects/pg-session.js';
+import { pinSettingsSql, RESET_PINNED_SQL } from '../dialects/postgres/session.js';
 import type { SqlStep } from '../plan.js';
 import type { ProgressReporter } from '../report/progress.js';
 import { type Blocker, watchBlockers } from './blockers.js';
@@ -29,7 +29,7 @@ const ms = (n: number) => `'${Math.max(0, Math.floor(n))}ms'`;
  * - transactional, inside the caller's transaction: a SAVEPOINT instead of BEGIN, so a lock
  *   timeout can be rolled back and retried; the caller's timeouts are restored afterwards;
  * - non-transactional (CONCURRENTLY): session-level SET, statement, RESET, outside any transaction.
- * Each also pins dialects/pg-session.ts's settings, so the statement's literals mean one thing.
+ * Each also pins dialects/postgres/session.ts's settings, so the statement's literals mean one thing.
  */
 export async function attemptSqlStep(
   db: Database,

@@ -1,5 +1,5 @@
 import type { Database } from '../db.js';
-import { conflictingHolders, type LockHolder } from '../dialects/pg-locks.js';
+import { conflictingHolders, type LockHolder } from '../dialects/postgres/locks.js';
 import { displayName } from '../ops/shared.js';
 import type { SqlStep } from '../plan.js';
 import { type Blocker, blockerQuery, formatBlocker } from './blockers.js';

@@ -1,5 +1,5 @@
 import type { Session } from '../db.js';
-import { regclassName } from '../dialects/pg-introspect.js';
+import { regclassName } from '../dialects/postgres/introspect.js';
 import { quoteIdent } from '../dialects/quote.js';
 import type { MissingPrivilege } from '../errors.js';
 import type { Requirement } from '../plan.js';

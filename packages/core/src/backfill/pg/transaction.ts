@@ -1,5 +1,5 @@
 import type { Database, Session } from '../../db.js';
-import { pinSettingsSql, RESET_PINNED_SQL } from '../../dialects/pg-session.js';
+import { pinSettingsSql, RESET_PINNED_SQL } from '../../dialects/postgres/session.js';
 
 /** BEGIN … COMMIT on one session, ROLLBACK on any error. */
 export async function inTransaction<T>(session: Session, fn: () => Promise<T>): Promise<T> {

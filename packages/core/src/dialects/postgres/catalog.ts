@@ -1,4 +1,4 @@
-import { quoteQualified } from './quote.js';
+import { quoteQualified } from '../quote.js';
 
 /**
  * Catalog probes for PostgreSQL, used as `step.done` checks (is the effect already in place?).

@@ -1,5 +1,5 @@
-import type { Session } from '../../db.js';
-import type { Expectation } from '../../expect.js';
+import type { Session } from '../../../db.js';
+import type { Expectation } from '../../../expect.js';
 import { compareColumn, normalizeColumn } from './column.js';
 import { compareConstraint } from './constraint.js';
 import { compareIndex } from './index-def.js';

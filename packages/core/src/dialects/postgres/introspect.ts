@@ -1,7 +1,7 @@
-import type { Session } from '../db.js';
-import { ColumnNotFoundError, UnsafeOperationError } from '../errors.js';
-import { withPinnedSettings } from './pg-session.js';
-import { quoteQualified, requireIdentifierLength } from './quote.js';
+import type { Session } from '../../db.js';
+import { ColumnNotFoundError, UnsafeOperationError } from '../../errors.js';
+import { quoteQualified, requireIdentifierLength } from '../quote.js';
+import { withPinnedSettings } from './session.js';
 
 /**
  * What the backup store and expand/contract need to know about a live column: its type as SQL

@@ -1,8 +1,8 @@
-import type { Session } from '../../db.js';
-import type { CheckExpectation, ConstraintExpectation } from '../../expect.js';
-import { FK_ACTIONS, relationName } from '../pg-catalog.js';
-import { displayTable } from '../pg-introspect.js';
-import { quoteIdent } from '../quote.js';
+import type { Session } from '../../../db.js';
+import type { CheckExpectation, ConstraintExpectation } from '../../../expect.js';
+import { quoteIdent } from '../../quote.js';
+import { FK_ACTIONS, relationName } from '../catalog.js';
+import { displayTable } from '../introspect.js';
 import { rejected, SCRATCH_NAME, SCRATCH_TABLE, type Scratch } from './scratch.js';
 import type { Conflict } from './types.js';
 

@@ -1,4 +1,4 @@
-import type { Session } from '../db.js';
+import type { Session } from '../../db.js';
 
 /**
  * Settings every Ballast statement on PostgreSQL runs under, whatever the role or database

@@ -1,6 +1,6 @@
-import type { Session } from '../../db.js';
-import type { ColumnExpectation } from '../../expect.js';
-import { displayTable, readColumn } from '../pg-introspect.js';
+import type { Session } from '../../../db.js';
+import type { ColumnExpectation } from '../../../expect.js';
+import { displayTable, readColumn } from '../introspect.js';
 import { rejected, SCRATCH_NAME, SCRATCH_TABLE, type Scratch } from './scratch.js';
 import type { Conflict } from './types.js';
 

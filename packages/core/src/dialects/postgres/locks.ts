@@ -1,6 +1,6 @@
-import type { Session } from '../db.js';
-import type { LockMode, RelationRef } from '../plan.js';
-import { relationName } from './pg-catalog.js';
+import type { Session } from '../../db.js';
+import type { LockMode, RelationRef } from '../../plan.js';
+import { relationName } from './catalog.js';
 
 /** PostgreSQL's table-level lock modes, weakest first. */
 export const PG_TABLE_LOCKS = [

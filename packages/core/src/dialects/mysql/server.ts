@@ -1,5 +1,5 @@
-import { mysqlCapabilities } from './mysql-capabilities.js';
-import { pgCapabilities, type ServerInfo } from './server.js';
+import { pgCapabilities, type ServerInfo } from '../server.js';
+import { mysqlCapabilities } from './capabilities.js';
 
 /** A ServerInfo for planning MySQL/MariaDB DDL offline (lint --fix). PostgreSQL flags are all off. */
 export function mysqlServerInfo(

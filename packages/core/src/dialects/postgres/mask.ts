@@ -5,7 +5,7 @@ import {
   IDENT_START,
   quotedIdentifierEnd,
   stringEnd,
-} from './pg-scan.js';
+} from './scan.js';
 
 /**
  * Another session's query text with its values masked, before it reaches a log line or
@@ -13,7 +13,7 @@ import {
  * comment bodies become `?`; keywords, identifiers and `$n` parameters stay, so people still see
  * which statement blocks them. A card number or a password in a blocker's query is not ours to keep.
  *
- * Lexer-based (pg-scan), not libpg-query's normalize: pg_stat_activity cuts long queries, and a
+ * Lexer-based (postgres/scan.ts), not libpg-query's normalize: pg_stat_activity cuts long queries, and a
  * parser refuses a cut query. Safe direction: an unterminated quote or comment (a cut query) masks
  * to the end, and plain strings are read both with and without backslash escapes
  * (standard_conforming_strings), masking what either reading calls a value.

@@ -1,4 +1,4 @@
-import type { Session } from '../../db.js';
+import type { Session } from '../../../db.js';
 
 /**
  * Requested SQL fragments are compared after the server parsed them: they are applied to a
