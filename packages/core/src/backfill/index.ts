@@ -24,7 +24,6 @@ import { callArgs } from '../validate/run.js';
 export { maxReplicaLagMs, replicaLagThrottle } from './pg/replica-lag.js';
 export type * from './types.js';
 
-
 /**
  * Rewrites existing rows in short batches: `spec.set` (SQL expressions, the fast path) or
  * `options.transform` (a JS function per row). Resumable from its checkpoint after any crash,

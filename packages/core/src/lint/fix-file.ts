@@ -10,7 +10,7 @@
  *   migrations of their own (a Prisma migration holding one statement runs outside a transaction).
  */
 
-import { type FixedStatement, type FixedStep } from './fix.js';
+import type { FixedStatement, FixedStep } from './fix.js';
 import { type LintResult, lintSql } from './lint.js';
 import { nodeOf } from './pg-ast.js';
 import { RULES_BY_ID } from './rules/index.js';

@@ -36,7 +36,11 @@ export function lintSql(text: string, partial: Partial<LintOptions> = {}): LintR
 }
 
 /** lintSql planning for `server` (default: the one the options describe, see serverForLint). */
-export function lintWith(text: string, partial: Partial<LintOptions>, server: ServerInfo | undefined): LintResult {
+export function lintWith(
+  text: string,
+  partial: Partial<LintOptions>,
+  server: ServerInfo | undefined,
+): LintResult {
   const options = lintOptions(partial);
   const planFor = server ?? serverForLint(options);
   const parsed: Parsed<Statement> =

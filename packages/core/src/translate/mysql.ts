@@ -3,11 +3,11 @@
  * ServerInfo). Only plain columns and B-tree indexes map; anything else gets no fix.
  */
 import type { ServerInfo } from '../dialects/server.js';
+import type { MysqlAst } from '../lint/define.js';
+import type { MysqlStatement } from '../lint/types.js';
 import { planAddColumn } from '../ops/add-column.js';
 import { planCreateIndex } from '../ops/create-index.js';
 import type { Plan } from '../plan.js';
-import type { MysqlAst } from '../lint/define.js';
-import type { MysqlStatement } from '../lint/types.js';
 import type { NoPlan } from './types.js';
 
 const PLAIN_COLUMN_KEYS = new Set([
@@ -57,11 +57,7 @@ function defaultOf(d: MysqlAst): { sql: string } | { value: string | number | bo
   return undefined;
 }
 
-function planAlterClause(
-  table: ReturnType<typeof tableRef>,
-  e: MysqlAst,
-  server: ServerInfo,
-): Plan | string {
+function planAlterClause(table: ReturnType<typeof tableRef>, e: MysqlAst, server: ServerInfo): Plan | string {
   if (e.action !== 'add') return `no planner for ALTER TABLE … ${String(e.action).toUpperCase()}`;
   if (e.resource === 'column') {
     if (e.suffix || e.generated || Object.keys(e).some((k) => !PLAIN_COLUMN_KEYS.has(k)))

@@ -3,6 +3,7 @@
  * core/ops planner; when one does not, the statement gets no plan and the reason says which part.
  */
 import type { AlterTableCmd, ColumnDef, IndexStmt } from 'libpg-query';
+import type { ServerInfo } from '../dialects/server.js';
 import { ident } from '../lint/define.js';
 import {
   CATALOG_TYPE_NAMES,
@@ -14,7 +15,6 @@ import {
   typeMods,
 } from '../lint/pg-ast.js';
 import type { PgStatement } from '../lint/types.js';
-import type { ServerInfo } from '../dialects/server.js';
 import { planAddCheck } from '../ops/add-check.js';
 import { planAddColumn } from '../ops/add-column.js';
 import { planAddForeignKey } from '../ops/add-foreign-key.js';

@@ -28,7 +28,11 @@ export function translateStatement(
   }
   const error = blocking.find((f) => f.severity === 'error');
   if (error)
-    return { ...base, status: 'untranslatable', reason: `${error.rule}: ${error.message} No plan makes it safe automatically; the finding's help says what to do.` };
+    return {
+      ...base,
+      status: 'untranslatable',
+      reason: `${error.rule}: ${error.message} No plan makes it safe automatically; the finding's help says what to do.`,
+    };
   return { ...base, status: 'safe' };
 }
 

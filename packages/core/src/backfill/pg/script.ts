@@ -32,7 +32,10 @@ export function backfillScriptBlocker(spec: BackfillSpec, server: ServerInfo): s
 /** The step as one DO block that commits every batch; undefined when backfillScriptBlocker says no. */
 export function backfillScript(spec: BackfillSpec, server: ServerInfo, comment: string): string | undefined {
   if (backfillScriptBlocker(spec, server)) return undefined;
-  const table = quoteQualified('postgres', spec.schema ? { schema: spec.schema, name: spec.table } : spec.table);
+  const table = quoteQualified(
+    'postgres',
+    spec.schema ? { schema: spec.schema, name: spec.table } : spec.table,
+  );
   const where = `(${spec.where})`;
   return [
     `DO $ballast$ -- ${comment.replace(/\s+/g, ' ')}`,

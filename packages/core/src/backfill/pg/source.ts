@@ -17,8 +17,8 @@ import {
 } from './checkpoints.js';
 import { applyJsTransform } from './js-batch.js';
 import { ctidPager, keysetPager, param } from './pagers.js';
-import { setClause } from './script.js';
 import { replicaLagOn } from './replica-lag.js';
+import { setClause } from './script.js';
 import { inTransaction, isTransientPgError, withJobSession } from './transaction.js';
 
 export interface PgSourceSpec {
