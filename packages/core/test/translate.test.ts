@@ -4,6 +4,9 @@
  * backfill step goes through the real backfill loop, and the database ends as the SQL meant.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import {
   BACKFILL_DEFAULTS,
   type Database,
@@ -14,7 +17,7 @@ import {
   runPlan,
   translateSql,
 } from '@ballast/core';
-import { pgServers, type SqlConnection } from '@ballast/testkit';
+import { pgServers, type SqlConnection, type TestDatabase } from '@ballast/testkit';
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import { columnFacts, testDatabase } from './fixtures/checksum.js';
 
@@ -116,6 +119,51 @@ for (const server of pgServers())
       );
       const [left] = await conn.query<{ n: string }>('SELECT count(*) AS n FROM items WHERE token IS NULL');
       assert.equal(Number(left!.n), 0);
+    });
+  });
+
+/** The ```ts block of the core README's "SQL → Plan" section, as a script in this package. */
+function readmeExample(): string {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const section = readme.slice(readme.indexOf('## SQL → Plan'));
+  const block = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+  assert.ok(block, 'the README has the example');
+  return block;
+}
+
+for (const server of pgServers())
+  describe(`[pg ${server.label}] the README example`, () => {
+    let conn: SqlConnection;
+    let tdb: TestDatabase;
+    let close: () => Promise<void>;
+    beforeAll(async () => {
+      ({ tdb, conn, close } = await testDatabase(server));
+    });
+    afterAll(() => close());
+
+    test('runs, and leaves the column and the index the SQL meant', async () => {
+      await conn.query('CREATE TABLE users (id bigserial PRIMARY KEY, email text)');
+      await conn.query(`INSERT INTO users (email) SELECT 'u' || g FROM generate_series(1, ${ROWS}) g`);
+      // Inside the package, so `@ballast/core` resolves to itself (self-reference by name).
+      const script = fileURLToPath(new URL(`./.readme-translate-${process.pid}.mts`, import.meta.url));
+      writeFileSync(script, readmeExample());
+      try {
+        const r = spawnSync(process.execPath, ['--conditions=ballast-source', '--import', 'tsx', script], {
+          env: { ...process.env, DATABASE_URL: tdb.url },
+          encoding: 'utf8',
+        });
+        assert.equal(r.status, 0, r.stderr);
+      } finally {
+        rmSync(script, { force: true });
+      }
+      const facts = await columnFacts(conn, 'users', 'api_token');
+      assert.deepEqual([facts?.type, facts?.notnull], ['text', true]);
+      const [idx] = await conn.query<{ valid: boolean }>(
+        "SELECT indisvalid AS valid FROM pg_index WHERE indexrelid = to_regclass('users_email_idx')",
+      );
+      assert.equal(idx?.valid, true);
+      const [n] = await conn.query<{ n: string }>('SELECT count(DISTINCT api_token) AS n FROM users');
+      assert.equal(Number(n!.n), ROWS);
     });
   });
 
