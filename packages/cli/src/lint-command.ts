@@ -67,8 +67,10 @@ export async function runLint(argv: readonly string[], io: Io): Promise<number> 
     }
     const text = readFileSync(input.path, 'utf8');
     let result = lintSql(text, options);
-    const fixed = args.fix ? renderFixedFile(result, text) : undefined;
-    if (fixed && fixed.resolved.length > 0) {
+    // Only files with a statement to replace are rewritten: a lone text fix (lock_timeout) would
+    // change the checksum of every migration already applied (Prisma, Flyway) for a warning.
+    const fixed = args.fix && result.fixes.size > 0 ? renderFixedFile(result, text) : undefined;
+    if (fixed) {
       writeFileSync(input.path, fixed.text);
       result = lintSql(fixed.text, options);
       io.stderr.write(fixSummary(input.path, fixed.resolved, result.parsed.statements.length));

@@ -107,6 +107,11 @@ test('--fix says which findings it fixed and what it wrote', () => {
     ].join('\n'),
   );
   assert.match(readFileSync(f, 'utf8'), /^SET lock_timeout = '\d+ms';\nCREATE INDEX CONCURRENTLY/);
+  // A lone lock_timeout warning does not rewrite a file (applied migrations keep their checksum).
+  const lockOnly = write('fix-summary/lock-only.sql', 'ALTER TABLE users ADD COLUMN bio text;\n');
+  const l = ballast('lint', '--fix', lockOnly);
+  assert.equal(l.stderr, '');
+  assert.equal(readFileSync(lockOnly, 'utf8'), 'ALTER TABLE users ADD COLUMN bio text;\n');
 });
 
 test('a folder walk that meets Knex files without --knex says how to lint them', () => {
