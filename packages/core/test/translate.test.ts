@@ -175,6 +175,13 @@ test('PostgreSQL 10: the plan keeps its backfill step for runPlan; lint --fix wr
   assert.equal(lintSql(sql, { pgVersion: 10 }).fixes.size, 0);
 });
 
+test('unknown or wrong options are refused before anything is parsed', () => {
+  assert.throws(
+    () => translateSql('SELECT 1', { pgVersoin: 15 } as never),
+    (e: Error & { argument?: string }) => e.name === 'InvalidArgumentError' && /pgVersoin/.test(e.message),
+  );
+});
+
 test('a server of another dialect than the options is refused', () => {
   const server = translateSql('SELECT 1', { pgVersion: 15 });
   assert.equal(server.statements[0]!.status, 'safe');
