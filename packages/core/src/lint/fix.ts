@@ -109,6 +109,7 @@ export function fixStatement(
 
 function renderStep(step: Plan['steps'][number], server: ServerInfo): Omit<FixedStep, 'plan'> | undefined {
   if (step.kind === 'sql') return { sql: step.sql, transactional: step.transactional };
+  if (step.kind === 'backup') return undefined;
   const sql = renderBackfill(step, server);
   return sql === undefined ? undefined : { sql, transactional: false };
 }

@@ -4,7 +4,13 @@ import type { ServerInfo } from '../dialects/server.js';
 import { freezePlan, type Plan } from '../plan.js';
 import { dropTableInput } from '../validate/ops.js';
 import { parseArgs } from '../validate/parse.js';
-import { DROPPED_PREFIX, droppedStamp, requireConfirmUnused, setAsideSteps } from './drop-guard.js';
+import {
+  backupStep,
+  DROPPED_PREFIX,
+  droppedStamp,
+  requireConfirmUnused,
+  setAsideSteps,
+} from './drop-guard.js';
 import { displayName, fitName, MAX_IDENT_BYTES, ownerOf, qi, qtable, truncateBytes } from './shared.js';
 
 /** Checked at run time by `dropTableInput` (validate/ops.ts), from which this type comes. */
@@ -22,7 +28,7 @@ function legacyDroppedTableName(table: string, at: Date): string {
   return `${truncateBytes(`${DROPPED_PREFIX}${table}`, MAX_IDENT_BYTES - stamp.length - 1)}_${stamp}`;
 }
 
-/** Drops a table by renaming it aside (catalog-only); reverse renames it back. */
+/** Drops a table by renaming it aside (catalog-only) after a backup step records it; reverse renames it back. */
 export function planDropTable(args: DropTableInput, _server: ServerInfo): Plan {
   const input = parseArgs(dropTableInput, args, 'planDropTable input');
   const target = displayName(input);
@@ -54,14 +60,26 @@ export function planDropTable(args: DropTableInput, _server: ServerInfo): Plan {
         ? undefined
         : { aside: legacy, sql: renameBack(legacy), relation: { table: legacy, schema: input.schema } },
   });
+  const backup = backupStep(
+    id,
+    target,
+    {
+      table: input.table,
+      ...(input.schema ? { schema: input.schema } : {}),
+      keep: 'set-aside',
+      aside,
+      ...input.backup,
+    },
+    relationMissing(input),
+  );
   return freezePlan({
     operation: 'drop-table',
     requires: ownerOf(input),
     target,
-    steps: [setAside],
+    steps: [backup, setAside],
     reverse: restore,
     notes: [
-      `${target} is renamed to ${aside}, not dropped: purge it with DROP TABLE once you are sure.`,
+      `${target} is renamed to ${aside}, not dropped, and listed by listBackups: purgeBackups drops it after its retention, restoreBackup renames it back.`,
       'Foreign keys that reference it keep pointing at the renamed table.',
     ],
   });
