@@ -190,7 +190,7 @@ export async function insertBackup(session: Session, b: NewBackup): Promise<Back
        backup_schema, backup_table)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, now() + make_interval(secs => $10::double precision), $11,
        $12::text, case when $12 is null then 'copying' else 'ready' end,
-       case when $12 is null then $13 else $2 end,
+       case when $12 is null or $1 = 'table' then $13 else $2 end,
        case when $12 is null then null when $1 = 'table' then $12 else $3 end)
      returning id`,
     [

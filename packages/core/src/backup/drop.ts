@@ -3,6 +3,8 @@ import { displayTable, readColumn } from '../dialects/postgres/introspect.js';
 import { readServerInfo } from '../dialects/server.js';
 import { BallastError } from '../errors.js';
 import { planDropColumn } from '../ops/drop-column.js';
+import { ownerOf } from '../ops/shared.js';
+import { requirePrivileges, runBookkeeping } from '../run/bookkeeping.js';
 import { runPlan } from '../run/run-plan.js';
 import { parseCall } from '../validate/parse.js';
 import { callArgs } from '../validate/run.js';
@@ -25,6 +27,17 @@ export async function dropColumnWithBackup(
   options: DropWithBackupOptions = {},
 ): Promise<BackupRecord> {
   parseCall('dropColumnWithBackup', callArgs.dropColumnWithBackup, [db, ref, options]);
+  const run = options.run ?? {};
+  // Everything the plan will need, named at once before any change (the runner alone would name
+  // its own tables first and the backup step's later).
+  await requirePrivileges(
+    db,
+    {
+      bookkeeping: ['backups', 'backupSchema', 'checkpoints', ...runBookkeeping(db, run, false)],
+      requires: ownerOf(ref),
+    },
+    `drop column ${displayTable(ref)}.${ref.column}`,
+  );
   const server = await db.withSession(readServerInfo);
   const plan = planDropColumn(
     {
@@ -37,7 +50,6 @@ export async function dropColumnWithBackup(
     },
     server,
   );
-  const run = options.run ?? {};
   const tuning = {
     ...(run.backfill ?? {}),
     ...(options.batchSize !== undefined ? { initialBatchSize: options.batchSize } : {}),

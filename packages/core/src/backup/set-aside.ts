@@ -1,4 +1,9 @@
-import { columnMissing, relationMissing, type TableRef } from '../dialects/postgres/catalog.js';
+import {
+  type CatalogProbe,
+  columnMissing,
+  relationMissing,
+  type TableRef,
+} from '../dialects/postgres/catalog.js';
 import { displayName, ownerOf, qi, qtable, relationsOf, sqlStep } from '../ops/shared.js';
 import { freezePlan, type Plan } from '../plan.js';
 import type { BackupRecord } from './catalog.js';
@@ -11,30 +16,53 @@ import type { BackupRecord } from './catalog.js';
 const sourceOf = (b: BackupRecord): TableRef => ({ schema: b.sourceSchema, table: b.sourceTable });
 const dataOf = (b: BackupRecord): TableRef => ({ schema: b.backupSchema, table: b.backupTable });
 
-/** Renames a set-aside table or column back under its own name (catalog only). */
+/** Renames a set-aside column back, or moves a set-aside table back under its name (catalog only). */
 export function planRestoreSetAside(b: BackupRecord): Plan {
   const source = sourceOf(b);
   const aside = b.setAside!;
-  const target = b.sourceColumn ? `${displayName(source)}.${b.sourceColumn}` : displayName(source);
-  const relation = b.sourceColumn ? source : dataOf(b);
+  const rename = (suffix: string, description: string, relation: TableRef, sql: string, done: CatalogProbe) =>
+    sqlStep({
+      id: `restore-backup:${b.id}:${suffix}`,
+      description,
+      lock: 'ACCESS EXCLUSIVE',
+      relations: relationsOf(relation),
+      transactional: true,
+      timeout: 'ddl',
+      sql,
+      done,
+    });
+  const moved = { schema: b.backupSchema, table: b.sourceTable };
+  const steps = b.sourceColumn
+    ? [
+        rename(
+          'rename',
+          `rename ${aside} back to ${b.sourceColumn} (catalog only)`,
+          source,
+          `ALTER TABLE ${qtable(source)} RENAME COLUMN ${qi(aside)} TO ${qi(b.sourceColumn)}`,
+          columnMissing(source, aside),
+        ),
+      ]
+    : [
+        rename(
+          'rename',
+          `rename ${b.backupSchema}.${aside} back to ${b.sourceTable} (catalog only)`,
+          dataOf(b),
+          `ALTER TABLE ${qtable(dataOf(b))} RENAME TO ${qi(b.sourceTable)}`,
+          relationMissing(dataOf(b)),
+        ),
+        rename(
+          'move',
+          `move ${b.sourceTable} back into ${b.sourceSchema} (catalog only)`,
+          moved,
+          `ALTER TABLE ${qtable(moved)} SET SCHEMA ${qi(b.sourceSchema)}`,
+          relationMissing(moved),
+        ),
+      ];
   return freezePlan({
     operation: 'restore-backup',
-    target,
-    requires: ownerOf(relation),
-    steps: [
-      sqlStep({
-        id: `restore-backup:${b.id}:rename`,
-        description: `rename ${aside} back to ${b.sourceColumn ?? b.sourceTable} (catalog only)`,
-        lock: 'ACCESS EXCLUSIVE',
-        relations: relationsOf(relation),
-        transactional: true,
-        timeout: 'ddl',
-        sql: b.sourceColumn
-          ? `ALTER TABLE ${qtable(source)} RENAME COLUMN ${qi(aside)} TO ${qi(b.sourceColumn)}`
-          : `ALTER TABLE ${qtable(relation)} RENAME TO ${qi(b.sourceTable)}`,
-        done: b.sourceColumn ? columnMissing(source, aside) : relationMissing(relation),
-      }),
-    ],
+    target: b.sourceColumn ? `${displayName(source)}.${b.sourceColumn}` : displayName(source),
+    requires: ownerOf(b.sourceColumn ? source : dataOf(b)),
+    steps,
     reverse: [],
     notes: [`from backup ${b.id}`],
   });

@@ -5,6 +5,8 @@ import { readServerInfo } from '../dialects/server.js';
 import { BallastError } from '../errors.js';
 import { requireConfirmUnused } from '../ops/drop-guard.js';
 import { planDropTable } from '../ops/drop-table.js';
+import { ownerOf } from '../ops/shared.js';
+import { requirePrivileges, runBookkeeping } from '../run/bookkeeping.js';
 import { runPlan } from '../run/run-plan.js';
 import { parseCall } from '../validate/parse.js';
 import { callArgs } from '../validate/run.js';
@@ -17,7 +19,7 @@ const qi = (name: string) => quoteIdent('postgres', name);
 
 /**
  * "Drops" a table through the drop planner and the runner: a backup step records it in the
- * catalog, then it is renamed `ballast_dropped_<table>_<stamp>` in its schema (catalog only,
+ * catalog, then it moves to `ballast_backup.ballast_dropped_<table>_<stamp>` (catalog only,
  * instant whatever the size; data, indexes, constraints and owned sequences intact). This IS
  * the drop: the application must no longer use the table. A rerun finds it done.
  */
@@ -26,17 +28,23 @@ export async function backupTable(
   ref: TableName,
   options: DropWithBackupOptions = {},
 ): Promise<BackupRecord> {
+  const run = {
+    ...(options.lockTimeoutMs !== undefined ? { lockTimeoutMs: options.lockTimeoutMs } : {}),
+    ...(options.retry ? { retry: options.retry } : {}),
+    ...options.run,
+  };
+  await requirePrivileges(
+    db,
+    { bookkeeping: ['backups', 'backupSchema', ...runBookkeeping(db, run, false)], requires: ownerOf(ref) },
+    `drop table ${displayTable(ref)}`,
+  );
   const server = await db.withSession(readServerInfo);
   const backup = {
     ...(options.migration ? { migration: options.migration } : {}),
     ...(options.retentionDays !== undefined ? { retentionDays: options.retentionDays } : {}),
   };
   const plan = planDropTable({ ...ref, confirmUnused: true, backup }, server);
-  await runPlan(db, plan, {
-    ...(options.lockTimeoutMs !== undefined ? { lockTimeoutMs: options.lockTimeoutMs } : {}),
-    ...(options.retry ? { retry: options.retry } : {}),
-    ...options.run,
-  });
+  await runPlan(db, plan, run);
   const found = await db.withSession((s) =>
     selectBackups(s, { table: ref.table, ...(options.migration ? { migration: options.migration } : {}) }),
   );

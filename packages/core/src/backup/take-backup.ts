@@ -68,7 +68,14 @@ export async function takeBackup(
     : `backup of table ${displayTable(ref)}`;
   await requirePrivileges(
     db,
-    { bookkeeping: copy ? ['backups', 'backupSchema', 'checkpoints'] : ['backups'] },
+    // A copy writes into ballast_backup (and checkpoints); a table is moved there; a column stays put.
+    {
+      bookkeeping: copy
+        ? ['backups', 'backupSchema', 'checkpoints']
+        : spec.column
+          ? ['backups']
+          : ['backups', 'backupSchema'],
+    },
     where,
   );
   const taken = await db.withSession(async (s) => {
