@@ -176,7 +176,10 @@ export interface NewBackup {
   readonly aside?: string | undefined;
 }
 
-/** Inserts the catalog row (status `copying`); the backup table is named `backup_<id>`. */
+/**
+ * Inserts the catalog row: a copy starts `copying` into `ballast_backup.backup_<id>`; a set-aside
+ * object is `ready` at once and names where it will be (listed only once it is there).
+ */
 export async function insertBackup(session: Session, b: NewBackup): Promise<BackupRecord> {
   const days = b.retentionDays ?? DEFAULT_RETENTION_DAYS;
   if (!(days >= 0)) {
