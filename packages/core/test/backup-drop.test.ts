@@ -6,6 +6,7 @@ import {
   dropTableWithBackup,
   LockTimeoutError,
   listBackups,
+  planContract,
   planDropColumn,
   planDropTable,
   purgeBackups,
@@ -121,6 +122,13 @@ for (const server of pgServers())
         );
       }
       assert.equal((await listBackups(db, { table: 'again_c' })).length, 1, 'one backup, not two');
+      // The plan's own reverse renames the column back: nothing left to restore, shown as history.
+      await runPlan(db, { ...plans[1]!, steps: plans[1]!.reverse, reverse: [] }, quiet);
+      assert.deepEqual(await listBackups(db, { table: 'again_c' }), []);
+      assert.deepEqual(
+        (await listBackups(db, { table: 'again_c', includeHistory: true })).map((b) => b.status),
+        ['restored'],
+      );
       assert.equal((await listBackups(db, { table: 'again_t2' })).length, 1);
     });
 
@@ -247,3 +255,33 @@ for (const server of pgServers())
       assert.equal(await checksum(conn, 'select id, v from copied'), before);
     });
   });
+
+test("the contract's column drop is the drop planner's: the same backup and drop steps", async () => {
+  const expansion = {
+    id: 1,
+    kind: 'rename-column',
+    schema: 'public',
+    table: 'orders',
+    oldColumn: 'account_id',
+    newColumn: 'customer_id',
+    syncTrigger: 'orders_sync',
+    syncFunction: 'orders_sync_fn',
+    oldDefault: null,
+  } as unknown as Parameters<typeof planContract>[0]['expansion'];
+  const server = { versionNum: 150000 } as Parameters<typeof planContract>[1];
+  const contract = planContract({ expansion }, server);
+  const drop = planDropColumn(
+    { schema: 'public', table: 'orders', column: 'account_id', keep: 'copy', confirmUnused: true },
+    server,
+  );
+  const [backup, dropStep] = drop.steps;
+  assert.deepEqual(contract.steps[0], backup, "the contract starts with the drop planner's backup step");
+  assert.ok(dropStep?.kind === 'sql');
+  const inContract = contract.steps.find((s) => s.id === dropStep.id);
+  assert.ok(inContract?.kind === 'sql');
+  assert.equal(
+    inContract.sql,
+    'ALTER TABLE "public"."orders" DISABLE TRIGGER "orders_sync", DROP COLUMN IF EXISTS "account_id"',
+  );
+  assert.equal(dropStep.sql, 'ALTER TABLE "public"."orders" DROP COLUMN IF EXISTS "account_id"');
+});

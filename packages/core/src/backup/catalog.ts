@@ -16,8 +16,8 @@ export const DEFAULT_RETENTION_DAYS = 7;
 export type BackupKind = 'column' | 'table';
 /**
  * `copying` until the data is complete; `ready` can be restored; `restored`/`purged` are history.
- * A set-aside backup whose object is gone (renamed back by a plan's reverse, or dropped by hand)
- * is listed as `purged`.
+ * A set-aside backup whose object is gone is listed as `restored` when the source is back under its
+ * name (a plan's reverse renamed it), else `purged`.
  */
 export type BackupStatus = 'copying' | 'ready' | 'restored' | 'purged';
 
@@ -127,6 +127,7 @@ interface BackupRow {
   column_definition: ColumnDefinition | null;
   aside: string | null;
   present: boolean;
+  back: boolean;
   bytes: string | null;
   key_columns: string[] | null;
   rows: string | null;
@@ -139,8 +140,9 @@ interface BackupRow {
 const toRecord = (r: BackupRow): BackupRecord => ({
   id: Number(r.id),
   kind: r.kind,
-  // A set-aside object that is no longer there has nothing left to restore.
-  status: r.status === 'ready' && !r.present ? 'purged' : r.status,
+  // A set-aside object that is no longer there has nothing left to restore: renamed back by a
+  // plan's reverse (the source is there again), or dropped.
+  status: r.status === 'ready' && !r.present ? (r.back ? 'restored' : 'purged') : r.status,
   sourceSchema: r.source_schema,
   sourceTable: r.source_table,
   sourceColumn: r.source_column,
@@ -259,6 +261,10 @@ async function readRows(session: Session, where: string, params: readonly unknow
                  else exists (select 1 from pg_attribute
                                where attrelid = to_regclass(format('%I.%I', b.source_schema, b.source_table))
                                  and attname = ${aside} and not attisdropped) end as present,
+            case when b.kind = 'table' then to_regclass(format('%I.%I', b.source_schema, b.source_table)) is not null
+                 else exists (select 1 from pg_attribute
+                               where attrelid = to_regclass(format('%I.%I', b.source_schema, b.source_table))
+                                 and attname = b.source_column and not attisdropped) end as back,
             case when b.kind = 'table' or ${aside} is null
                  then pg_total_relation_size(to_regclass(format('%I.%I', b.backup_schema, b.backup_table))) end as bytes
        from ${BACKUP_CATALOG} b where ${where} order by b.id`,
