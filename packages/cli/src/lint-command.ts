@@ -105,7 +105,7 @@ function writeOutside(input: LintInput, statements: readonly string[], io: Io): 
   io.stderr.write(`ballast lint --fix: wrote ${target} (run it outside a transaction)\n`);
 }
 
-function lintKnex(input: LintInput, captured: CapturedSql, options: Partial<LintOptions>): FileReport {
+export function lintKnex(input: LintInput, captured: CapturedSql, options: Partial<LintOptions>): FileReport {
   const result = lintSql(captured.sql, {
     ...options,
     transaction: captured.transaction ? 'wrapped' : 'none',
