@@ -49,7 +49,7 @@ async function plan(args: CheckArgs): Promise<CheckReport> {
   const { pending, result } = await withCopy(args, async (s) => {
     const outcomes = await applyPending(s.copy.url, s.dir, s.pending, s.tracer, false);
     return {
-      copy: s.copy.method,
+      copy: s.method,
       statements: statementReports(s.tracer.statements, s.rows),
       findings: outcomeFindings(outcomes),
     };
@@ -78,7 +78,7 @@ async function check(args: CheckArgs): Promise<CheckReport> {
       const lint = await lintFindings(s.dir, outcomes, Math.floor(version.rows[0]!.v / 10000));
       const statements = statementReports(s.tracer.statements, s.rows);
       return {
-        copy: s.copy.method,
+        copy: s.method,
         statements,
         findings: [
           ...lint,

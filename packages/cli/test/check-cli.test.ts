@@ -5,7 +5,7 @@
  * and that the target is left exactly as it was, with no throwaway database behind.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { snapshotSchema } from '@ballast/core';
@@ -18,6 +18,7 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
 const bin = join(root, 'packages/cli/src/bin.ts');
 const history = join(root, 'examples/knex-app/migrations');
 const seeded = join(root, 'examples/knex-app/test/fixtures/check-seeded');
+const expandContract = join(root, 'examples/knex-app/test/fixtures/check-expand-contract');
 
 function ballast(...args: string[]) {
   const r = spawnSync(process.execPath, ['--conditions=ballast-source', '--import', 'tsx', bin, ...args], {
@@ -167,9 +168,11 @@ for (const server of pgServers()) {
   test(`plan lists what the pending migrations would do and changes nothing (PG ${server.label})`, async () => {
     const db = await pgTestDatabase('plan', server);
     await migrate(db.url, 2);
-    const conn = await db.connect();
+    let conn = await db.connect();
     try {
       const before = await untouched(conn);
+      // As in the check test: a session left open on the local server makes plan use pg_dump.
+      if (server.label !== 'default') await conn.close();
       const r = ballast('plan', history, '--database-url', db.url, '--json');
       assert.equal(r.code, 0, r.stderr.slice(-3000));
       const report = JSON.parse(r.stdout) as Report;
@@ -187,12 +190,68 @@ for (const server of pgServers()) {
       assert.equal(text.code, 0);
       assert.match(text.stdout, /^ballast plan: 3 pending migrations for /);
       assert.match(text.stdout, /lock SHARE ROW EXCLUSIVE on public\.users/);
+      if (server.label !== 'default') conn = await db.connect();
       assert.deepEqual(await untouched(conn), before, 'the target is as it was');
     } finally {
-      await conn.close();
+      await conn.close().catch(() => {});
     }
   });
 }
+
+for (const server of pgServers()) {
+  test(`check flags an expand and its contract in one release, and locks over the budget (PG ${server.label})`, async () => {
+    const db = await pgTestDatabase('check_release', server);
+    await migrate(db.url);
+    const r = ballast('check', expandContract, '--database-url', db.url, '--json', '--lock-budget', '0ms');
+    assert.equal(r.code, 1, r.stderr.slice(-3000));
+    const report = JSON.parse(r.stdout) as Report;
+    const release = report.findings.filter((f) => f.rule === 'expand-and-contract-in-one-release');
+    assert.equal(release.length, 1, JSON.stringify(report.findings));
+    assert.match(
+      release[0]!.message,
+      /users\.first_name → given_name is expanded and contracted in the same release/,
+    );
+    assert.ok(
+      report.findings.some(
+        (f) => f.rule === 'lock-over-budget' && /ACCESS EXCLUSIVE on public\.users/.test(f.message),
+      ),
+      'with a zero budget, any exclusive lock on users is over it',
+    );
+    assert.deepEqual(
+      report.findings.filter((f) => /down-does-not-restore|reapply-differs|migration-failed/.test(f.rule)),
+      [],
+      'expand and contract are each reversible',
+    );
+  });
+}
+
+test('Ctrl-C during check drops the throwaway database', async () => {
+  const db = await pgTestDatabase('check_sigint');
+  const child = spawn(
+    process.execPath,
+    ['--conditions=ballast-source', '--import', 'tsx', bin, 'check', history, '--database-url', db.url],
+    { cwd: root, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const conn = await db.connect();
+  try {
+    const copies = () =>
+      conn.query<{ datname: string }>(
+        `select datname from pg_database where datname like 'ballast\\_check\\_%'`,
+      );
+    // Wait until the copy exists and a migration session works on it, then interrupt.
+    while (
+      (await conn.query(`select 1 from pg_stat_activity where datname like 'ballast\\_check\\_%'`)).length < 2
+    )
+      await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGINT');
+    assert.equal(await exited, 130);
+    assert.deepEqual(await copies(), []);
+  } finally {
+    child.kill('SIGKILL');
+    await conn.close();
+  }
+});
 
 test('usage errors exit 2; the password of the database URL is never printed', () => {
   const url = 'postgres://app:s3cret-pw@127.0.0.1:1/nowhere';

@@ -13,8 +13,9 @@ import { connectPg, databaseOf, libpqEnv, withDatabase } from './url.js';
 export interface ThrowawayCopy {
   readonly name: string;
   readonly url: string;
-  readonly method: 'template' | 'schema-dump';
-  /** Drops the copy (idempotent; forced, so a stuck migration session cannot keep it alive). */
+  /** Creates the copy; its name is known (and dropped by drop()) before this starts. */
+  create(options: CopyOptions): Promise<'template' | 'schema-dump'>;
+  /** Drops the copy if it exists (forced: a stuck migration session cannot keep it alive); once. */
   drop(): Promise<void>;
 }
 
@@ -33,29 +34,31 @@ export class CopyError extends BallastError {
 /** Tables copied whole: what they hold decides which migrations are pending and what Ballast resumes. */
 const FULL_COPY = /^(knex_migrations|knex_migrations_lock|ballast_.*)$/;
 
-export async function copyTarget(targetUrl: string, options: CopyOptions): Promise<ThrowawayCopy> {
+/** Names the copy and connects to the server's maintenance database; create() makes it. */
+export async function openCopy(targetUrl: string): Promise<ThrowawayCopy> {
   const target = databaseOf(targetUrl);
   const name = `ballast_check_${randomBytes(5).toString('hex')}`;
+  const url = withDatabase(targetUrl, name);
   const admin = await connectPg(withDatabase(targetUrl, 'postgres'));
-  const copy: ThrowawayCopy = {
+  let dropped: Promise<void> | undefined;
+  return {
     name,
-    url: withDatabase(targetUrl, name),
-    method: 'template',
-    async drop() {
-      await admin.query(`drop database if exists ${quoteIdent('postgres', name)} with (force)`);
-      await admin.end();
+    url,
+    async create(options) {
+      if (await tryTemplate(admin, target, name)) return 'template';
+      await admin.query(`create database ${quoteIdent('postgres', name)}`);
+      await restoreSchema(targetUrl, url, options.pgDump);
+      await copyRows(targetUrl, url, options.sampleRows);
+      return 'schema-dump';
+    },
+    drop() {
+      dropped ??= admin
+        .query(`drop database if exists ${quoteIdent('postgres', name)} with (force)`)
+        .then(() => undefined)
+        .finally(() => admin.end());
+      return dropped;
     },
   };
-  try {
-    if (await tryTemplate(admin, target, name)) return copy;
-    await admin.query(`create database ${quoteIdent('postgres', name)}`);
-    await restoreSchema(targetUrl, copy.url, options.pgDump);
-    await copyRows(targetUrl, copy.url, options.sampleRows);
-    return { ...copy, method: 'schema-dump' };
-  } catch (err) {
-    await copy.drop().catch(() => {});
-    throw err;
-  }
 }
 
 async function tryTemplate(admin: pg.Client, target: string, name: string): Promise<boolean> {

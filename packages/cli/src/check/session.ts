@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { BallastError } from '@ballast/core';
 import { pendingIn } from './apply.js';
 import type { CheckArgs } from './args.js';
-import { copyTarget, type ThrowawayCopy } from './copy.js';
+import { openCopy, type ThrowawayCopy } from './copy.js';
 import { copyRows, type RowCounts, targetRows } from './estimate.js';
 import { LockTracer } from './tracer.js';
 import { connectPg, maskSecrets } from './url.js';
@@ -16,6 +16,7 @@ export interface CopySession {
   readonly dir: string;
   readonly pending: readonly string[];
   readonly copy: ThrowawayCopy;
+  readonly method: 'template' | 'schema-dump';
   readonly tracer: LockTracer;
   readonly rows: RowCounts;
 }
@@ -37,16 +38,16 @@ export async function withCopy<T>(
     });
   });
   let pending: string[];
-  let target_rows: Map<string, number | undefined>;
+  let targetCounts: Map<string, number | undefined>;
   try {
     pending = await pendingIn(dir, target);
-    target_rows = await targetRows(target);
+    targetCounts = await targetRows(target);
   } finally {
     // Closed before the copy: a session of ours on the target would rule out the template copy.
     await target.end();
   }
   if (pending.length === 0) return { pending };
-  const copy = await copyTarget(args.databaseUrl, { sampleRows: args.sampleRows, pgDump: args.pgDump });
+  const copy = await openCopy(args.databaseUrl);
   const onSignal = (signal: NodeJS.Signals) => {
     void copy.drop().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
   };
@@ -54,13 +55,21 @@ export async function withCopy<T>(
   process.once('SIGTERM', onSignal);
   let tracer: LockTracer | undefined;
   try {
+    const method = await copy.create({ sampleRows: args.sampleRows, pgDump: args.pgDump });
     const client = await connectPg(copy.url);
-    const copied = await (copy.method === 'template'
-      ? Promise.resolve(new Map([...target_rows].map(([t, n]) => [t, n ?? 0])))
+    const copied = await (method === 'template'
+      ? Promise.resolve(new Map([...targetCounts].map(([t, n]) => [t, n ?? 0])))
       : copyRows(client)
     ).finally(() => client.end());
     tracer = await LockTracer.open(copy.url);
-    const result = await fn({ dir, pending, copy, tracer, rows: { target: target_rows, copy: copied } });
+    const result = await fn({
+      dir,
+      pending,
+      copy,
+      method,
+      tracer,
+      rows: { target: targetCounts, copy: copied },
+    });
     return { pending, result };
   } finally {
     process.off('SIGINT', onSignal);
