@@ -39,6 +39,7 @@ interface Report {
     locks: { mode: string; relation: string; existing: boolean }[];
     rewrites: string[];
     scans: Record<string, number>;
+    step?: { id: string; description: string; lock: string };
   }[];
   findings: { severity: string; rule: string; migration: string; message: string }[];
   blocking: boolean;
@@ -186,10 +187,19 @@ for (const server of pgServers()) {
       );
       assert.ok(fk, 'the NOT VALID foreign key is planned');
       assert.ok(fk.locks.some((l) => l.relation === 'public.users' && l.mode === 'SHARE ROW EXCLUSIVE'));
+      // Labelled with the helper step that sent it, and its planned lock; plain Knex has no step.
+      assert.match(fk.step?.id ?? '', /^add-foreign-key:user_preferences\.user_preferences_user_id_fkey:/);
+      assert.equal(fk.step?.lock, 'SHARE ROW EXCLUSIVE');
+      const create = report.statements.find((s) => /^create table "user_preferences"/.test(s.sql));
+      assert.equal(create?.step, undefined);
       const text = ballast('plan', history, '--database-url', db.url);
       assert.equal(text.code, 0);
       assert.match(text.stdout, /^ballast plan: 3 pending migrations for /);
       assert.match(text.stdout, /lock SHARE ROW EXCLUSIVE on public\.users/);
+      assert.match(
+        text.stdout,
+        /step add-foreign-key:user_preferences\.user_preferences_user_id_fkey:\S+ \(planned lock SHARE ROW EXCLUSIVE\)/,
+      );
       if (server.label !== 'default') conn = await db.connect();
       assert.deepEqual(await untouched(conn), before, 'the target is as it was');
     } finally {

@@ -191,6 +191,7 @@ export {
   setupSql,
 } from './run/bookkeeping.js';
 export { withMigratorLock } from './run/migrator-lock.js';
+export { notifyStep, observeSteps, type StepObserver } from './run/observe.js';
 export {
   type MigratorLockOptions,
   type RetryOptions,

@@ -1,7 +1,7 @@
 /** What blocks a deploy, from the trace, the up/down/up outcomes, the linter and ballast_expansions. */
 import type { MigrationOutcome } from './apply.js';
 import { estimatedHoldMs, estimatedMs, type RowCounts } from './estimate.js';
-import type { StatementTrace } from './tracer.js';
+import type { PlannedStep, StatementTrace } from './tracer.js';
 
 export interface Finding {
   /** `error` blocks the deploy (exit 1); `warning` is reported only. */
@@ -30,6 +30,8 @@ export interface StatementReport {
   readonly locks: readonly LockReport[];
   readonly rewrites: readonly string[];
   readonly scans: Readonly<Record<string, number>>;
+  /** The Ballast helper step that sent it (its id, description and planned lock). */
+  readonly step?: PlannedStep;
   readonly error?: string;
 }
 
@@ -59,6 +61,7 @@ export function statementReports(trace: readonly StatementTrace[], rows: RowCoun
       })),
       rewrites: s.rewrites,
       scans: s.scans,
+      ...(s.step ? { step: s.step } : {}),
       ...(s.error ? { error: s.error } : {}),
     }));
 }

@@ -45,6 +45,7 @@ function text(r: CheckReport): string {
       const est =
         Math.round(s.estimatedMs) > Math.round(s.ms) ? ` (≈ ${ms(s.estimatedMs)} on the target)` : '';
       out.push(`  ${i + 1}. ${oneLine(s.sql, 100)}\n`);
+      if (s.step) out.push(`     step ${s.step.id} (planned lock ${s.step.lock}): ${s.step.description}\n`);
       out.push(`     ${ms(s.ms)}${est}, ${s.autocommit ? 'outside a transaction' : 'in a transaction'}\n`);
       for (const l of s.locks) out.push(`     lock ${lockLine(l)}\n`);
       if (s.sampled) out.push('     locks sampled while it ran (it cannot run in a transaction block)\n');
@@ -84,7 +85,7 @@ function markdown(r: CheckReport): string {
       const time =
         Math.round(s.estimatedMs) > Math.round(s.ms) ? `${ms(s.ms)} (≈ ${ms(s.estimatedMs)})` : ms(s.ms);
       out.push(
-        `| ${i + 1} | \`${cell(oneLine(s.sql, 80))}\` | ${time} | ${cell(s.locks.map(lockLine).join('<br>'))} | ${cell(effects(s).join('<br>'))} |\n`,
+        `| ${i + 1} | \`${cell(oneLine(s.sql, 80))}\`${s.step ? `<br>step \`${cell(s.step.id)}\`` : ''} | ${time} | ${cell(s.locks.map(lockLine).join('<br>'))} | ${cell(effects(s).join('<br>'))} |\n`,
       );
     });
   }

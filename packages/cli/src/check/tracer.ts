@@ -13,8 +13,17 @@
  * one that refuses a transaction block (SQLSTATE 25001: CONCURRENTLY, VACUUM) is run again as sent,
  * its locks sampled from the second connection every few milliseconds while it runs.
  */
+import { observeSteps } from '@ballast/core';
 import type pg from 'pg';
 import { connectPg } from './url.js';
+
+/** The step of a Ballast helper's plan that sent a statement, as the planner described it. */
+export interface PlannedStep {
+  readonly id: string;
+  readonly description: string;
+  /** The lock the planner says the step takes on its table. */
+  readonly lock: string;
+}
 
 export interface LockHeld {
   readonly mode: string;
@@ -47,6 +56,8 @@ export interface StatementTrace {
   readonly scans: Record<string, number>;
   /** Knex's or Ballast's bookkeeping (knex_migrations*, ballast_*), not the application's schema. */
   readonly bookkeeping: boolean;
+  /** Sent by this step of a Ballast helper (undefined: by Knex or the migration itself). */
+  readonly step?: PlannedStep;
   error?: string;
 }
 
@@ -100,14 +111,21 @@ export class LockTracer {
   private phase = 'setup';
   /** oids of the relations that existed when the current phase began (committed state). */
   private existing = new Set<string>();
+  /** The helper step running now, from core's step observer (runPlan notifies each step). */
+  private step: PlannedStep | undefined;
 
-  private constructor(private readonly observer: pg.Client) {}
+  private constructor(private readonly observer: pg.Client) {
+    observeSteps(({ step }) => {
+      this.step = step && { id: step.id, description: step.description, lock: step.lock };
+    });
+  }
 
   static async open(url: string): Promise<LockTracer> {
     return new LockTracer(await connectPg(url));
   }
 
   async close(): Promise<void> {
+    observeSteps(undefined);
     await this.resolveNames().catch(() => {});
     await this.observer.end();
   }
@@ -117,6 +135,7 @@ export class LockTracer {
     await this.resolveNames();
     this.migration = migration;
     this.phase = phase;
+    this.step = undefined;
     const { rows } = await this.observer.query<{ oid: string }>(
       `select c.oid::bigint::text as oid from pg_class c join pg_namespace n on n.oid = c.relnamespace
         where n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg\\_%'`,
@@ -195,6 +214,7 @@ export class LockTracer {
       rewrites: [],
       scans: {},
       bookkeeping: BOOKKEEPING.test(sql),
+      ...(this.step ? { step: this.step } : {}),
     };
     this.statements.push(stmt);
     if (wrap) {
