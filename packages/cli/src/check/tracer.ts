@@ -82,14 +82,13 @@ const BOOKKEEPING = /\b(knex_migrations\w*|ballast_\w+)/i;
 const SAMPLE_MS = 5;
 const NEW = 'new relation ';
 
-const LOCKS = `select a.state, l.mode, l.relation::bigint::text as oid,
+const LOCKS = `select l.mode, l.relation::bigint::text as oid,
        coalesce(n.nspname || '.' || c.relname, '${NEW}' || l.relation::bigint::text) as relation,
        coalesce(n.nspname in ('pg_catalog', 'information_schema') or n.nspname like 'pg\\_toast%', false) as system
-  from pg_stat_activity a
-  left join pg_locks l on l.pid = a.pid and l.locktype = 'relation' and l.granted
+  from pg_locks l
   left join pg_class c on c.oid = l.relation
   left join pg_namespace n on n.oid = c.relnamespace
- where a.pid = $1`;
+ where l.pid = $1 and l.locktype = 'relation' and l.granted`;
 
 const RELATIONS = `select c.oid::bigint::text as oid, n.nspname || '.' || c.relname as name, c.relfilenode::text as node,
        coalesce(s.seq_scan, 0)::bigint::text as seq
@@ -171,6 +170,15 @@ export class LockTracer {
     const raw: Raw = (sql) => original(sql) as Promise<pg.QueryResult>;
     const state: ConnState = { held: new Map(), inTx: false, aborted: false };
     const pid = (conn as unknown as { processID: number }).processID;
+    // The server's transaction status after each query (ReadyForQuery: Idle, in Transaction,
+    // failed transaction = Error): exact, where pg_stat_activity depends on track_activities.
+    (conn as unknown as { connection: NodeJS.EventEmitter }).connection.on(
+      'readyForQuery',
+      (msg: { status?: string }) => {
+        state.inTx = msg.status === 'T' || msg.status === 'E';
+        state.aborted = msg.status === 'E';
+      },
+    );
     (conn as unknown as { query: QueryFn }).query = (...args: unknown[]) => {
       const first = args[0] as { text?: string; submit?: unknown } | string;
       // Streams and other submittables pass through untraced.
@@ -217,10 +225,7 @@ export class LockTracer {
       ...(this.step ? { step: this.step } : {}),
     };
     this.statements.push(stmt);
-    if (wrap) {
-      await raw('begin');
-      state.inTx = true;
-    }
+    if (wrap) await raw('begin');
     const before = state.aborted ? undefined : await relations(raw);
     const t0 = performance.now();
     let result: unknown;
@@ -234,7 +239,6 @@ export class LockTracer {
         throw err;
       }
       await raw('rollback');
-      state.inTx = false;
       if ((err as { code?: string }).code !== '25001') {
         stmt.error = (err as Error).message;
         throw err;
@@ -266,16 +270,12 @@ export class LockTracer {
   /** Reads the backend's relation locks: new ones belong to `stmt`, vanished ones are released. */
   private async observe(pid: number, state: ConnState, stmt: StatementTrace | undefined): Promise<void> {
     const { rows } = await this.observer.query<{
-      state: string | null;
       mode: string | null;
       oid: string | null;
       relation: string;
       system: boolean;
     }>(LOCKS, [pid]);
     const now = performance.now();
-    const activity = rows[0]?.state ?? 'idle';
-    state.inTx = activity.startsWith('idle in transaction') || activity === 'active';
-    state.aborted = activity.includes('aborted');
     const seen = new Set<string>();
     for (const r of rows) {
       if (!r.mode || !r.oid || r.system) continue;
