@@ -242,7 +242,13 @@ test('Ctrl-C during check drops the throwaway database', async () => {
     ['--conditions=ballast-source', '--import', 'tsx', bin, 'check', history, '--database-url', db.url],
     { cwd: root, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  let running = true;
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      running = false;
+      resolve(code);
+    }),
+  );
   const conn = await db.connect();
   try {
     const copies = () =>
@@ -251,9 +257,11 @@ test('Ctrl-C during check drops the throwaway database', async () => {
       );
     // Wait until the copy exists and a migration session works on it, then interrupt.
     while (
+      running &&
       (await conn.query(`select 1 from pg_stat_activity where datname like 'ballast\\_check\\_%'`)).length < 2
     )
       await new Promise((r) => setTimeout(r, 50));
+    assert.ok(running, 'check was still running when interrupted');
     child.kill('SIGINT');
     assert.equal(await exited, 130);
     assert.deepEqual(await copies(), []);
