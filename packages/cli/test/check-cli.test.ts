@@ -35,6 +35,8 @@ interface Report {
   statements: {
     migration: string;
     sql: string;
+    ms: number;
+    estimatedMs: number;
     sampled: boolean;
     locks: { mode: string; relation: string; existing: boolean }[];
     rewrites: string[];
@@ -87,7 +89,8 @@ for (const server of pgServers()) {
       // The local server's pg_dump matches it: an open session there makes check use the dump.
       const dump = server.label === 'default';
       if (!dump) await conn.close();
-      const r = ballast('check', seeded, '--database-url', db.url, '--json');
+      const sample = dump ? ['--sample-rows', '5'] : [];
+      const r = ballast('check', seeded, '--database-url', db.url, '--json', ...sample);
       assert.equal(r.code, 1, r.stderr);
       assert.ok(r.stdout, r.stderr.slice(-3000));
       const report = JSON.parse(r.stdout) as Report;
@@ -111,6 +114,8 @@ for (const server of pgServers()) {
       );
       const alter = report.statements.find((s) => /signed_up_at/.test(s.sql))!;
       assert.deepEqual(alter.rewrites, ['public.users']);
+      // Estimated at the target's row count: 50 users there (reltuples), 5 in the sampled copy.
+      assert.equal(alter.estimatedMs, alter.ms * (dump ? 10 : 1));
       assert.ok(
         alter.locks.some((l) => l.mode === 'ACCESS EXCLUSIVE' && l.relation === 'public.users' && l.existing),
       );
