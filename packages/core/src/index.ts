@@ -54,10 +54,16 @@ export { type CatalogProbe, relationName, type TableRef } from './dialects/postg
 export { conflictingLocks, PG_TABLE_LOCKS, type PgTableLock } from './dialects/postgres/locks.js';
 export { maskLiterals } from './dialects/postgres/mask.js';
 export { quoteIdent, quoteLiteral, quoteQualified } from './dialects/quote.js';
+export type { DialectRuntime, ErrorKind } from './dialects/runtime.js';
+export { runtimeOf } from './dialects/runtime-of.js';
 export {
+  type MysqlServerInfo,
+  mysqlServerInfo,
   type PgCapabilities,
+  type PgServerInfo,
   pgCapabilities,
   readServerInfo,
+  requireDialect,
   type ServerInfo,
   serverInfoFor,
 } from './dialects/server.js';

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { anyOf, columnHasDefault, columnMissing, columnNullable } from '../dialects/postgres/catalog.js';
-import type { ServerInfo } from '../dialects/server.js';
+import { requireDialect, type ServerInfo } from '../dialects/server.js';
 import { displayName, ownerOf, qi, qtable, relationsOf, sqlStep } from '../ops/shared.js';
 import { freezePlan, type Plan } from '../plan.js';
 import { contractInput } from '../validate/ops.js';
@@ -18,7 +18,8 @@ export type ContractInput = z.input<typeof contractInput>;
  * disabled in the same statement, then the trigger and its function go; the expansion is marked contracted. The
  * old values are in a backup (taken by the caller) for `down()`.
  */
-export function planContract(args: ContractInput, _server: ServerInfo): Plan {
+export function planContract(args: ContractInput, server: ServerInfo): Plan {
+  requireDialect(server, 'postgres', 'planContract');
   const input = parseArgs(contractInput, args, 'planContract input');
   const e = input.expansion;
   const ref = { table: e.table, schema: e.schema };

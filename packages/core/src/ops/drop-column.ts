@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { columnExists, columnMissing, columnNullable } from '../dialects/postgres/catalog.js';
-import type { ServerInfo } from '../dialects/server.js';
+import { requireDialect, type ServerInfo } from '../dialects/server.js';
 import { freezePlan, type Plan } from '../plan.js';
 import { dropColumnInput } from '../validate/ops.js';
 import { parseArgs } from '../validate/parse.js';
@@ -31,7 +31,8 @@ const legacyDroppedColumnName = (column: string) =>
  * knows the column must keep working), then the column is renamed `ballast_dropped_<column>`.
  * Both are catalog-only. Reverse renames it back.
  */
-export function planDropColumn(args: DropColumnInput, _server: ServerInfo): Plan {
+export function planDropColumn(args: DropColumnInput, server: ServerInfo): Plan {
+  requireDialect(server, 'postgres', 'planDropColumn');
   const input = parseArgs(dropColumnInput, args, 'planDropColumn input');
   const target = `${displayName(input)}.${input.column}`;
   requireConfirmUnused('drop column', target, input.confirmUnused);

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { relationMissing, tableExists } from '../dialects/postgres/catalog.js';
-import type { ServerInfo } from '../dialects/server.js';
+import { requireDialect, type ServerInfo } from '../dialects/server.js';
 import { freezePlan, type Plan } from '../plan.js';
 import { dropTableInput } from '../validate/ops.js';
 import { parseArgs } from '../validate/parse.js';
@@ -23,7 +23,8 @@ function legacyDroppedTableName(table: string, at: Date): string {
 }
 
 /** Drops a table by renaming it aside (catalog-only); reverse renames it back. */
-export function planDropTable(args: DropTableInput, _server: ServerInfo): Plan {
+export function planDropTable(args: DropTableInput, server: ServerInfo): Plan {
+  requireDialect(server, 'postgres', 'planDropTable');
   const input = parseArgs(dropTableInput, args, 'planDropTable input');
   const target = displayName(input);
   requireConfirmUnused('drop table', target, input.confirmUnused);
