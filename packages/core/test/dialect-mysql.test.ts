@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import {
+  LockedError,
   LockTimeoutError,
   type MysqlServerInfo,
   planAddCheck,
@@ -28,6 +29,7 @@ import {
   runtimeOf,
   type ServerInfo,
   UnsupportedServerError,
+  withMigratorLock,
 } from '@ballast/core';
 import type { SqlConnection } from '@ballast/testkit';
 import { afterAll, beforeAll, test } from 'vitest';
@@ -109,7 +111,7 @@ test('step settings: lock_wait_timeout, innodb_lock_wait_timeout and the stateme
   }
 });
 
-test('errors the server raised are classified: lock wait timeout, statement timeout, duplicates, missing', async () => {
+test('errors the server raised are classified: lock wait timeout, deadlock, statement timeout, duplicates, missing', async () => {
   await fx.sql('create table errs (id int primary key, v int) engine=InnoDB');
   await fx.sql('insert into errs values (1, 1)');
   const fail = (sql: string, setup: string[] = []) =>
@@ -135,6 +137,26 @@ test('errors the server raised are classified: lock wait timeout, statement time
   } finally {
     await app.query('rollback');
     await app.close();
+  }
+  // Two transactions updating two rows in opposite orders: InnoDB rolls one back with 1213.
+  await fx.sql('insert into errs values (2, 2)');
+  const [a, b] = [await fx.connect(), await fx.connect()];
+  try {
+    for (const c of [a, b]) await c.query('begin');
+    await a.query('update errs set v = v where id = 1');
+    await b.query('update errs set v = v where id = 2');
+    const crossed = await Promise.allSettled([
+      a.query('update errs set v = v where id = 2'),
+      b.query('update errs set v = v where id = 1'),
+    ]);
+    const failed = crossed.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
+    assert.deepEqual(
+      failed.map((e) => mysql.classifyError(e)),
+      ['deadlock'],
+    );
+  } finally {
+    for (const c of [a, b]) await c.query('rollback').catch(() => {});
+    await Promise.all([a.close(), b.close()]);
   }
   if ((server as MysqlServerInfo).flavor === 'mariadb') {
     const slow = await fail('select sleep(5) from errs', ['set session max_statement_time = 0.2']);
@@ -286,4 +308,42 @@ test('runPlan on MariaDB: a blocked step retries on 1205 naming the blocker, the
     "select ENGINE as e from information_schema.TABLES where TABLE_SCHEMA = database() and TABLE_NAME = 'ballast_journal'",
   );
   assert.deepEqual(engine, [{ e: 'InnoDB' }]);
+});
+
+test('the migrator lock on MariaDB: a second migrator fails naming the holder; an expired holder is taken over', async () => {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let entered!: () => void;
+  const inside = new Promise<void>((resolve) => {
+    entered = resolve;
+  });
+  const first = withMigratorLock(fx.db, 'm', async () => {
+    entered();
+    await held;
+  });
+  await inside;
+  const second = await withMigratorLock(fx.db, 'm', async () => 'ran', { waitMs: 300 }).catch(
+    (e: unknown) => e,
+  );
+  assert.ok(second instanceof LockedError, String(second));
+  assert.match(second.message, new RegExp(`^migrator lock "m" is held by pid ${process.pid} on `));
+  release();
+  await first;
+  assert.deepEqual(await fx.sql("select name from ballast_locks where name = 'm'"), [], 'released');
+
+  await fx.sql(
+    `insert into ballast_locks (name, holder, pid, host, expires_at)
+     values ('m', 'crashed', 4242, 'gone-host', current_timestamp(6) - interval 1 second)`,
+  );
+  const { lines, log } = logLines();
+  assert.equal(await withMigratorLock(fx.db, 'm', async () => 'ran', { waitMs: 300, log }), 'ran');
+  assert.deepEqual(lines, ['migrator lock "m": taken over from pid 4242 on gone-host: its TTL expired']);
+  const plan = planAddColumn({ table: 'p', column: 'locked', type: 'int' }, server);
+  assert.deepEqual(
+    (await runPlan(fx.db, plan)).steps.map((s) => s.status),
+    ['applied'],
+    'runPlan takes the lock by default',
+  );
 });

@@ -2,12 +2,13 @@ import type { DialectRuntime } from '../runtime.js';
 import { formatMysqlBlocker, mysqlBlockersOf } from './blockers.js';
 import { mysqlBookkeeping } from './bookkeeping.js';
 import { classifyMysqlError, mysqlErrorCode } from './errors.js';
+import { mysqlMigratorLock } from './migrator-lock.js';
 import { readMysqlServerInfo } from './server.js';
 import { applyMysqlStepSettings } from './session.js';
 
 /**
  * MySQL and MariaDB, as far as the runner needs them today. Not yet here (MySQL support, issue
- * #11): the migrator lock, lock-wait probes before a step, the pre-run comparison of existing
+ * #11): lock-wait probes before a step, the pre-run comparison of existing
  * objects, privilege checks, and index build progress.
  */
 export const mysqlRuntime = Object.freeze<DialectRuntime>({
@@ -24,4 +25,5 @@ export const mysqlRuntime = Object.freeze<DialectRuntime>({
   blockersOf: mysqlBlockersOf,
   formatBlocker: formatMysqlBlocker,
   bookkeeping: mysqlBookkeeping,
+  migratorLock: mysqlMigratorLock,
 });
