@@ -329,6 +329,7 @@ test('the migrator lock on MariaDB: a second migrator fails naming the holder; a
   );
   assert.ok(second instanceof LockedError, String(second));
   assert.match(second.message, new RegExp(`^migrator lock "m" is held by pid ${process.pid} on `));
+  assert.match(second.message, /taken over when it expires by itself at /);
   release();
   await first;
   assert.deepEqual(await fx.sql("select name from ballast_locks where name = 'm'"), [], 'released');

@@ -171,6 +171,11 @@ export interface MigratorLockStore {
   readonly ddl: string;
   /** Columns added after the first release: a table without them runs `ddl` again. */
   readonly upgradeColumns: readonly string[];
+  /**
+   * Where a holder's vanished connection is seen (`pg_stat_activity`), for messages; unset when
+   * the lock is taken over by TTL only.
+   */
+  readonly sessionView?: string;
   /** Takes the lock if free or its holder is gone: what it replaced, or undefined when held. */
   acquire(session: Session, request: LockRequest): Promise<{ previous: PreviousHolder | null } | undefined>;
   /** Extends the TTL; false when the row is no longer ours. */

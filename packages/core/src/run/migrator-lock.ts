@@ -92,7 +92,7 @@ async function acquire(
       if (p && !p.expired) {
         log(
           `migrator lock "${name}": taken over from pid ${p.pid ?? '?'} on ${p.host ?? '?'}: its backend ` +
-            `${p.backend_pid} is gone from pg_stat_activity and it last renewed the lock at ${p.heartbeat_at}`,
+            `${p.backend_pid} is gone from ${store.sessionView ?? 'the server'} and it last renewed the lock at ${p.heartbeat_at}`,
         );
       } else if (p)
         log(
@@ -111,7 +111,9 @@ async function acquire(
           where: 'ballast_locks',
           hint:
             `another migration is running. Wait for it, or raise waitMs. If that process is gone, its lock is ` +
-            `taken over as soon as its connection is gone from pg_stat_activity, else it expires by itself at ` +
+            (store.sessionView
+              ? `taken over as soon as its connection is gone from ${store.sessionView}, else it expires by itself at `
+              : 'taken over when it expires by itself at ') +
             `${row.expires_at.toISOString()} (TTL); do not delete the row while it runs.`,
         },
       );

@@ -91,6 +91,7 @@ export const pgMigratorLock: MigratorLockStore = {
   table: 'ballast_locks',
   ddl: LOCKS_DDL,
   upgradeColumns: ['backend_pid', 'backend_start', 'server_start', 'heartbeat_at'],
+  sessionView: 'pg_stat_activity',
   async acquire(session, r: LockRequest) {
     // row_to_json: the previous row's timestamps come back as text.
     const [got] = await session.query<{ previous: PreviousHolder | null }>(
