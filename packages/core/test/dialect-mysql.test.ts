@@ -200,6 +200,31 @@ test('blockers of a DDL queued on a metadata lock name the open transaction hold
   );
 });
 
+test('blockers of a statement waiting for a row lock name the transaction holding the row', async () => {
+  await fx.sql('create table rows_held (id int primary key, v int) engine=InnoDB');
+  await fx.sql('insert into rows_held values (1, 1)');
+  const app = await openWriter('rows_held');
+  const waiter = await fx.connect();
+  try {
+    await waiter.query('set session innodb_lock_wait_timeout = 30');
+    const updating = waiter.query('update rows_held set v = 2 where id = 1');
+    let blockers: Awaited<ReturnType<typeof mysql.blockersOf>> = [];
+    while (blockers.length === 0) {
+      blockers = await fx.db.withSession((s) => mysql.blockersOf(s, waiter.sessionId));
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.deepEqual(
+      blockers.map((b) => ({ pid: b.pid, state: b.state })),
+      [{ pid: app.sessionId, state: 'idle in transaction' }],
+    );
+    await app.query('commit');
+    await updating;
+  } finally {
+    await app.close();
+    await waiter.close();
+  }
+});
+
 test('every planner either plans MySQL SQL the runner applies, or refuses naming the MySQL issue', async () => {
   await fx.sql('create table p (id int primary key, email varchar(100), v int) engine=InnoDB');
   const planned = [

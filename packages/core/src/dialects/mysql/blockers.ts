@@ -34,10 +34,9 @@ export async function mysqlBlockersOf(session: Session, id: number): Promise<Blo
     [id],
   );
   if (!me?.state) return [];
-  let ids: number[] = [];
-  if (/metadata lock/i.test(me.state)) ids = await metadataLockHolders(session, id);
-  else if (/lock/i.test(me.state) || /updat|fetch|send/i.test(me.state))
-    ids = await rowLockHolders(session, id);
+  const ids = /metadata lock/i.test(me.state)
+    ? await metadataLockHolders(session, id)
+    : await rowLockHolders(session, id);
   if (ids.length === 0) return [];
   const rows = await session.query<Blocker>(
     `${DETAILS} where p.ID in (${inList(ids.length)}) order by p.ID`,
