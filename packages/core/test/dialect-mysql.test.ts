@@ -32,7 +32,7 @@ import {
   withMigratorLock,
 } from '@ballast/core';
 import type { SqlConnection } from '@ballast/testkit';
-import { afterAll, beforeAll, test } from 'vitest';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { type MysqlFixture, mysqlFixture } from './support/mysql.js';
 import { logLines } from './support/pg.js';
 
@@ -372,4 +372,93 @@ test('the migrator lock on MariaDB: a second migrator fails naming the holder; a
     ['applied'],
     'runPlan takes the lock by default',
   );
+});
+
+describe("with MariaDB's METADATA_LOCK_INFO plugin", () => {
+  let installed = false;
+  const maria = () => (server as MysqlServerInfo).flavor === 'mariadb';
+  beforeAll(async () => {
+    if (!maria()) return;
+    const [row] = await fx.sql<{ n: number }>(
+      "select count(*) as n from information_schema.PLUGINS where PLUGIN_NAME = 'METADATA_LOCK_INFO'",
+    );
+    if (Number(row?.n) === 0) {
+      await fx.sql("install soname 'metadata_lock_info'");
+      installed = true;
+    }
+  });
+  afterAll(async () => {
+    if (installed) await fx.sql("uninstall soname 'metadata_lock_info'");
+  });
+
+  test('blockers of a queued DDL are the holders of that table only, not every open transaction', async (t) => {
+    if (!maria()) return t.skip('METADATA_LOCK_INFO is a MariaDB plugin');
+    await fx.sql('create table mdl_a (id int primary key, v int) engine=InnoDB');
+    await fx.sql('create table mdl_b (id int primary key, v int) engine=InnoDB');
+    await fx.sql('insert into mdl_a values (1, 1)');
+    await fx.sql('insert into mdl_b values (1, 1)');
+    const holder = await openWriter('mdl_a');
+    const elsewhere = await openWriter('mdl_b');
+    const ddl = await fx.connect();
+    try {
+      await ddl.query('set session lock_wait_timeout = 30');
+      const altering = ddl.query('alter table mdl_a add column w int');
+      await waitUntilQueued(ddl.sessionId);
+      const blockers = await fx.db.withSession((s) => mysql.blockersOf(s, ddl.sessionId));
+      assert.deepEqual(
+        blockers.map((b) => b.pid),
+        [holder.sessionId],
+      );
+      await holder.query('commit');
+      await altering;
+    } finally {
+      await elsewhere.query('rollback');
+      for (const c of [holder, elsewhere, ddl]) await c.close();
+    }
+  });
+
+  test('runPlan waits without queueing while a long transaction holds the table, then applies in one attempt', async (t) => {
+    if (!maria()) return t.skip('METADATA_LOCK_INFO is a MariaDB plugin');
+    await fx.sql('create table mdl_w (id int primary key, v int) engine=InnoDB');
+    await fx.sql('insert into mdl_w values (1, 1)');
+    const holder = await openWriter('mdl_w');
+    const step = {
+      kind: 'sql' as const,
+      id: 'add-w',
+      description: 'add column w',
+      lock: 'METADATA EXCLUSIVE' as const,
+      transactional: true,
+      timeout: 'ddl' as const,
+      sql: 'ALTER TABLE mdl_w ADD COLUMN w int, ALGORITHM=INSTANT',
+      relations: [{ table: 'mdl_w' }],
+    };
+    const lines: string[] = [];
+    let released: Promise<unknown> | undefined;
+    const report = await runPlan(
+      fx.db,
+      { operation: 'add-column', target: 'mdl_w.w', steps: [step], reverse: [], notes: [] },
+      {
+        lock: false,
+        log: (line) => {
+          lines.push(line);
+          // The holder ends only once the runner said it waits for it: no clock in this test.
+          if (line.startsWith('waiting for add-w without queueing')) released ??= holder.query('commit');
+        },
+      },
+    ).finally(async () => {
+      await (released ?? holder.query('rollback'));
+      await holder.close();
+    });
+    assert.deepEqual(
+      report.steps.map((s) => [s.status, s.attempts]),
+      [['applied', 1]],
+    );
+    const waiting = lines.find((l) => l.startsWith('waiting for add-w without queueing'));
+    assert.match(
+      waiting ?? '',
+      new RegExp(`METADATA EXCLUSIVE on mdl_w.*connection ${holder.sessionId} \\(idle in transaction`),
+    );
+    assert.ok(lines.some((l) => l.startsWith('add-w: the conflicting transactions ended')));
+    assert.ok(!lines.some((l) => l.startsWith('lock timeout')), lines.join('\n'));
+  });
 });

@@ -1,20 +1,18 @@
 import type { Session } from '../../db.js';
 import { blockerQuery } from '../postgres/blockers.js';
 import type { Blocker } from '../runtime.js';
+import { hasMetadataLockInfo, SESSION_AGE_SECONDS, SESSION_STATE } from './locks.js';
 
 /**
  * Another session's statement with its values masked: MySQL's "..." strings first (the PostgreSQL
  * lexer would read them as identifiers), then the shared masking of '...' strings (read with and
  * without backslash escapes), numbers and comments.
  */
-const mysqlBlockerQuery = (query: string | null) =>
+export const mysqlBlockerQuery = (query: string | null) =>
   blockerQuery(query === null ? null : query.replace(/"(?:[^"\\]|\\.|"")*"?/g, '?'));
 
 /** The one processlist row per session the report needs, with its open transaction if any. */
-const DETAILS = `select p.ID as pid,
-       case when p.COMMAND = 'Sleep' then if(t.trx_id is null, 'idle', 'idle in transaction')
-            else coalesce(nullif(p.STATE, ''), p.COMMAND) end as state,
-       round(coalesce(timestampdiff(microsecond, t.trx_started, now(6)) / 1e6, p.TIME), 1) as ageSeconds,
+const DETAILS = `select p.ID as pid, ${SESSION_STATE} as state, round(${SESSION_AGE_SECONDS}, 1) as ageSeconds,
        p.INFO as query
   from information_schema.PROCESSLIST p left join information_schema.INNODB_TRX t on t.trx_mysql_thread_id = p.ID`;
 
@@ -79,14 +77,6 @@ async function metadataLockHolders(session: Session, id: number): Promise<number
     [id],
   );
   return rows.map((r) => Number(r.id));
-}
-
-async function hasMetadataLockInfo(session: Session): Promise<boolean> {
-  const [row] = await session.query<{ n: number }>(
-    `select count(*) as n from information_schema.PLUGINS
-      where PLUGIN_NAME = 'METADATA_LOCK_INFO' and PLUGIN_STATUS = 'ACTIVE'`,
-  );
-  return Number(row?.n) > 0;
 }
 
 export const formatMysqlBlocker = (b: Blocker) =>
