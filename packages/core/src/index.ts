@@ -60,10 +60,16 @@ export {
   type TableSnapshot,
 } from './dialects/postgres/snapshot.js';
 export { quoteIdent, quoteLiteral, quoteQualified } from './dialects/quote.js';
+export type { DialectRuntime, ErrorKind } from './dialects/runtime.js';
+export { runtimeOf } from './dialects/runtime-of.js';
 export {
+  type MysqlServerInfo,
+  mysqlServerInfo,
   type PgCapabilities,
+  type PgServerInfo,
   pgCapabilities,
   readServerInfo,
+  requireDialect,
   type ServerInfo,
   serverInfoFor,
 } from './dialects/server.js';
