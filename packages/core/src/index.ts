@@ -170,10 +170,14 @@ export {
   undoWith,
 } from './plan.js';
 export {
+  type ConsoleProgressOptions,
   consoleProgress,
+  type FinishEvent,
   type ProgressEvent,
   type ProgressReporter,
   renderBar,
+  renderFinish,
+  renderLine,
   silentProgress,
 } from './report/progress.js';
 export {

@@ -57,7 +57,7 @@ export function watchIndexBuild(
         done: 1,
         total: 1,
         ...(lastPhase ? { phase: lastPhase } : {}),
-        message: ok ? 'index built' : 'index build failed',
+        ...(ok ? { message: 'index built' } : { error: 'index build failed' }),
       });
     },
   };
