@@ -19,6 +19,21 @@ export const COMMANDS: readonly Command[] = [
     load: async () => (await import('./lint-command.js')).runLint,
   },
   {
+    name: 'status',
+    summary: "Ballast's view of a database: lock, unfinished migrations, backfills, expansions, backups",
+    load: async () => (await import('./status-command.js')).runStatus,
+  },
+  {
+    name: 'backfill',
+    summary: 'list|status|pause|resume|cancel: operate backfill jobs from another terminal',
+    load: async () => (await import('./backfill-command.js')).runBackfillCommand,
+  },
+  {
+    name: 'backups',
+    summary: 'list|restore|purge: the backups kept before destructive steps',
+    load: async () => (await import('./backups-command.js')).runBackups,
+  },
+  {
     name: 'mongo',
     summary: 'up|down|status: run @ballast/mongoose migration files',
     load: async () => (await import('./mongo-command.js')).runMongo,
