@@ -1,5 +1,12 @@
 /** `ballast backups list|restore|purge`: core's backup API (listBackups, restoreBackup, purgeBackups). */
-import { type BackupRecord, type Database, listBackups, purgeBackups, restoreBackup } from '@ballast/core';
+import {
+  type BackupRecord,
+  consoleProgress,
+  type Database,
+  listBackups,
+  purgeBackups,
+  restoreBackup,
+} from '@ballast/core';
 import { DB_OPTIONS_HELP, type DbArgs, runDbCommand } from './db-command.js';
 import { bytes, count, json, table, when } from './format.js';
 import type { Io } from './io.js';
@@ -89,7 +96,9 @@ async function run(db: Database, args: DbArgs, io: Io): Promise<number> {
     return 0;
   }
   if (action === 'restore') {
-    const restored = await restoreBackup(db, ids[0]!);
+    // The copy back reports its progress on stderr, and its end in words.
+    const progress = consoleProgress(io.stderr as NodeJS.WriteStream, { json: args.json });
+    const restored = await restoreBackup(db, ids[0]!, { progress });
     io.stdout.write(
       args.json
         ? json(restored)

@@ -10,7 +10,10 @@ import { readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BallastError, quoteIdent } from '@ballast/core';
-import knexFactory, { type Knex } from 'knex';
+import type { Knex } from 'knex';
+import { importOptional } from './optional.js';
+
+let knexFactory: typeof import('knex').default;
 
 export interface CapturedSql {
   readonly sql: string;
@@ -64,6 +67,9 @@ export async function captureKnexSql(
 ): Promise<Map<string, CapturedSql>> {
   const wanted = new Set(files.map((f) => resolve(f)));
   const out = new Map<string, CapturedSql>();
+  // Before a server is started: knex and its pg client are optional peers of @ballast/cli.
+  knexFactory = (await importOptional<typeof import('knex')>('knex', 'ballast lint --knex')).default;
+  await importOptional('pg', 'ballast lint --knex');
   const server = await serverUrl(databaseUrl);
   try {
     for (const dir of [...new Set([...wanted].map((f) => dirname(f)))]) {

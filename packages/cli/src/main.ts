@@ -44,5 +44,12 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     );
     return 2;
   }
-  return (await command.load())(rest, io);
+  try {
+    return await (await command.load())(rest, io);
+  } catch (error) {
+    // An optional peer the command needs is missing: say which, not a stack trace.
+    if ((error as Error).name !== 'MissingDependencyError') throw error;
+    io.stderr.write(`ballast ${name}: ${(error as Error).message}\n`);
+    return 1;
+  }
 }

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { BallastError } from '@ballast/core';
 import type { Io } from './lint-command.js';
+import { importOptional } from './optional.js';
 
 export const MONGO_USAGE = `usage: ballast mongo <up|down|status> [options]
 
@@ -33,8 +34,8 @@ export async function runMongo(argv: readonly string[], io: Io): Promise<number>
   }
   // Loaded here so `ballast lint` never pays for the MongoDB driver.
   const [{ default: mongoose }, { migrationsStatus, runMigrations }] = await Promise.all([
-    import('mongoose'),
-    import('@ballast/mongoose'),
+    importOptional<typeof import('mongoose')>('mongoose', 'ballast mongo'),
+    importOptional<typeof import('@ballast/mongoose')>('@ballast/mongoose', 'ballast mongo'),
   ]);
   const connection = await mongoose
     .createConnection(parsed.url, { serverSelectionTimeoutMS: 10_000 })

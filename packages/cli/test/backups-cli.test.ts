@@ -58,6 +58,7 @@ for (const server of pgServers())
         restore.stdout,
         new RegExp(`^restored backup ${bio.id}: column public\\.users\\.bio is back with 50 rows\\n`),
       );
+      assert.match(restore.stderr, /^restored 50 rows of public\.users\.bio from its backup\n/m);
       const [row] = await conn.query<{ n: string }>(
         "select count(*) filter (where bio = 'bio ' || id) as n from users",
       );

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'vitest';
+import { importOptional } from '../src/optional.js';
 import { ballast, ballastProcess, root } from './fixtures/cli.js';
 
 test('--version prints the package version on stdout, exit 0', async () => {
@@ -58,4 +59,16 @@ test('passwords never reach the output: usage errors and connection errors', asy
   assert.equal(refused.code, 1);
   assert.match(refused.stderr, /ECONNREFUSED[\s\S]*check the host and port/);
   assert.doesNotMatch(refused.stderr + refused.stdout, /hunter2secret/);
+});
+
+test('a missing optional peer is a MissingDependencyError naming the package to install', async () => {
+  const error = await importOptional('ballast-no-such-package', 'ballast mongo').then(
+    () => assert.fail('imported a package that does not exist'),
+    (e: Error) => e,
+  );
+  assert.equal(error.name, 'MissingDependencyError');
+  assert.match(
+    error.message,
+    /^ballast mongo needs the package `ballast-no-such-package`, which is not installed in this project\n {2}→ install it next to @ballast\/cli: npm install ballast-no-such-package$/,
+  );
 });
