@@ -5,6 +5,7 @@
 import { backfillStatus, type Database, requestBackfill } from '@ballast/core';
 import { backfillDetail, backfillRows } from './backfill-view.js';
 import { DB_OPTIONS_HELP, type DbArgs, runDbCommand } from './db-command.js';
+import { didYouMean } from './did-you-mean.js';
 import { json } from './format.js';
 import type { Io } from './io.js';
 import { UsageError } from './lint-args.js';
@@ -49,7 +50,9 @@ function check(args: DbArgs): void {
   const [action, job, ...rest] = args.positionals;
   if (!action) throw new UsageError(`expected one of ${ACTIONS.join(', ')}`);
   if (!ACTIONS.includes(action as Action))
-    throw new UsageError(`unknown action ${action}; expected one of ${ACTIONS.join(', ')}`);
+    throw new UsageError(
+      `unknown action ${action}${didYouMean(action, ACTIONS)}; expected one of ${ACTIONS.join(', ')}`,
+    );
   if (action === 'list' ? job !== undefined : job === undefined || rest.length > 0)
     throw new UsageError(
       action === 'list' ? `list takes no job (got ${job})` : `${action} takes one job name`,

@@ -8,6 +8,7 @@ import {
   restoreBackup,
 } from '@ballast/core';
 import { DB_OPTIONS_HELP, type DbArgs, runDbCommand } from './db-command.js';
+import { didYouMean } from './did-you-mean.js';
 import { bytes, count, json, table, when } from './format.js';
 import type { Io } from './io.js';
 import { UsageError } from './lint-args.js';
@@ -52,7 +53,7 @@ function parse(args: DbArgs): { action: Action; ids: number[] } {
   if (!ACTIONS.includes(action as Action))
     throw new UsageError(
       action
-        ? `unknown action ${action}; expected one of ${ACTIONS.join(', ')}`
+        ? `unknown action ${action}${didYouMean(action, ACTIONS)}; expected one of ${ACTIONS.join(', ')}`
         : `expected one of ${ACTIONS.join(', ')}`,
     );
   const ids = rest.map((id) => {

@@ -33,10 +33,12 @@ export async function runMongo(argv: readonly string[], io: Io): Promise<number>
     return 0;
   }
   // Loaded here so `ballast lint` never pays for the MongoDB driver.
-  const [{ default: mongoose }, { migrationsStatus, runMigrations }] = await Promise.all([
-    importOptional<typeof import('mongoose')>('mongoose', 'ballast mongo'),
-    importOptional<typeof import('@ballast/mongoose')>('@ballast/mongoose', 'ballast mongo'),
-  ]);
+  // One after the other, so a project missing both is told about mongoose first.
+  const { default: mongoose } = await importOptional<typeof import('mongoose')>('mongoose', 'ballast mongo');
+  const { migrationsStatus, runMigrations } = await importOptional<typeof import('@ballast/mongoose')>(
+    '@ballast/mongoose',
+    'ballast mongo',
+  );
   const connection = await mongoose
     .createConnection(parsed.url, { serverSelectionTimeoutMS: 10_000 })
     .asPromise();

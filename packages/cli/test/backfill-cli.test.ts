@@ -61,6 +61,30 @@ for (const server of pgServers())
       assert.match(missing.stderr, /pause takes one job name/);
     });
 
+    test('a checkpoint table from before pause/resume gets its request columns on the first pause', async () => {
+      // The table as the first release created it (no request, no paused_at).
+      await conn.query(`create table ballast_backfill_checkpoints (
+        job text primary key, target text not null, paging text not null, last_key jsonb, upper_key jsonb,
+        rows_done bigint not null default 0, batches bigint not null default 0,
+        status text not null check (status in ('running', 'done', 'cancelled', 'failed')), error text,
+        started_at timestamptz not null default now(), updated_at timestamptz not null default now())`);
+      await conn.query(
+        "insert into ballast_backfill_checkpoints (job, target, paging, status) values ('old', 'public.items', 'keyset', 'running')",
+      );
+      assert.equal((await state('old'))?.state, 'running');
+      const pause = await ballast('backfill', 'pause', 'old', '--json', '--database-url', tdb.url);
+      assert.equal(pause.code, 0, pause.stderr);
+      assert.equal(JSON.parse(pause.stdout).state, 'pausing', 'no runner has seen it yet');
+      assert.deepEqual(
+        await one("select request, paused_at from ballast_backfill_checkpoints where job = 'old'"),
+        {
+          request: 'pause',
+          paused_at: null,
+        },
+      );
+      await conn.query("delete from ballast_backfill_checkpoints where job = 'old'");
+    });
+
     test('pause stops the batches, resume continues, cancel ends the job resumable', async () => {
       const job = 'items-n';
       const run = startBackfill(tdb.url, job);

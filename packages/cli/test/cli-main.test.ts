@@ -34,7 +34,10 @@ test('unknown command or option: stderr, exit 2, with a suggestion', async () =>
   assert.match(option.stderr, /^ballast status: unknown option --jsno \(did you mean --json\?\)\n/);
   const action = await ballast('backups', 'restor', '1', '--database-url', 'postgres://localhost/x');
   assert.equal(action.code, 2);
-  assert.match(action.stderr, /unknown action restor; expected one of list, restore, purge/);
+  assert.match(
+    action.stderr,
+    /unknown action restor \(did you mean restore\?\); expected one of list, restore, purge/,
+  );
 });
 
 test('no URL, or a MySQL / MongoDB URL: a usage error that says what is supported', async () => {
