@@ -1,8 +1,10 @@
 /** `ballast [--version|--help] <command> …`: finds the command in COMMANDS and runs it. */
 import { createRequire } from 'node:module';
+import { BallastError } from '@ballast/core';
 import { COMMANDS } from './commands.js';
 import { didYouMean } from './did-you-mean.js';
 import type { Io } from './io.js';
+import { maskSecrets } from './mask.js';
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -47,9 +49,11 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   try {
     return await (await command.load())(rest, io);
   } catch (error) {
-    // An optional peer the command needs is missing: say which, not a stack trace.
-    if ((error as Error).name !== 'MissingDependencyError') throw error;
-    io.stderr.write(`ballast ${name}: ${(error as Error).message}\n`);
+    // A missing optional peer or another Ballast error: its message says what to do. Anything
+    // else keeps its stack for the bug report, with any URL's password masked.
+    const e = error as Error;
+    const known = e instanceof BallastError || e.name === 'MissingDependencyError';
+    io.stderr.write(`ballast ${name}: ${maskSecrets((known ? e.message : e.stack) ?? String(error))}\n`);
     return 1;
   }
 }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'vitest';
+import { maskSecrets } from '../src/mask.js';
 import { importOptional } from '../src/optional.js';
 import { ballast, ballastProcess, root } from './fixtures/cli.js';
 
@@ -73,5 +74,19 @@ test('a missing optional peer is a MissingDependencyError naming the package to 
   assert.match(
     error.message,
     /^ballast mongo needs the package `ballast-no-such-package`, which is not installed in this project\n {2}→ install it next to @ballast\/cli: npm install ballast-no-such-package$/,
+  );
+});
+
+test("maskSecrets hides the password of every URL, and the given URL's password anywhere", () => {
+  assert.equal(
+    maskSecrets(
+      'failed: postgres://app:s3cret@db/app and mongodb+srv://u:p%40ss@x/y',
+      'postgres://app:s3cret@db/app',
+    ),
+    'failed: postgres://app:***@db/app and mongodb+srv://u:***@x/y',
+  );
+  assert.equal(
+    maskSecrets('password s3cret was refused', 'postgres://app:s3cret@db/app'),
+    'password *** was refused',
   );
 });
