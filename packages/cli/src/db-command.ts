@@ -28,9 +28,17 @@ export interface DbArgs {
   readonly json: boolean;
 }
 
-/** node:util parseArgs with the common options; unknown options get a did-you-mean. */
+/** node:util parseArgs with the common options. */
 export function parseDbArgs(argv: readonly string[], extra: Options = {}): DbArgs & { help: boolean } {
-  const options = { ...COMMON, ...extra };
+  const { values, positionals } = parseOptions(argv, { ...COMMON, ...extra });
+  return { values, positionals, json: values.json === true, help: values.help === true };
+}
+
+/** node:util parseArgs (strict, positionals allowed); an unknown option gets a did-you-mean. */
+export function parseOptions(
+  argv: readonly string[],
+  options: Options,
+): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   try {
     const { values, positionals } = parseArgs({
       args: [...argv],
@@ -38,17 +46,12 @@ export function parseDbArgs(argv: readonly string[], extra: Options = {}): DbArg
       allowPositionals: true,
       strict: true,
     });
-    const v = values as Record<string, string | boolean | undefined>;
-    return { values: v, positionals, json: v.json === true, help: v.help === true };
+    return { values: values as Record<string, string | boolean | undefined>, positionals };
   } catch (error) {
     const unknown = /Unknown option '([^']+)'/.exec((error as Error).message)?.[1];
     if (!unknown) throw new UsageError((error as Error).message.split('. ')[0]!);
-    throw new UsageError(
-      `unknown option ${unknown}${didYouMean(
-        unknown,
-        Object.keys(options).map((o) => `--${o}`),
-      )}`,
-    );
+    const known = Object.keys(options).map((o) => `--${o}`);
+    throw new UsageError(`unknown option ${unknown}${didYouMean(unknown, known)}`);
   }
 }
 

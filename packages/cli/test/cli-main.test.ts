@@ -33,6 +33,9 @@ test('unknown command or option: stderr, exit 2, with a suggestion', async () =>
   const option = await ballast('status', '--jsno', '--database-url', 'postgres://localhost/x');
   assert.equal(option.code, 2);
   assert.match(option.stderr, /^ballast status: unknown option --jsno \(did you mean --json\?\)\n/);
+  const mongo = await ballast('mongo', 'status', '--ur', 'mongodb://localhost/x');
+  assert.equal(mongo.code, 2);
+  assert.match(mongo.stderr, /^ballast mongo: unknown option --ur \(did you mean --url\?\)\n/);
   const action = await ballast('backups', 'restor', '1', '--database-url', 'postgres://localhost/x');
   assert.equal(action.code, 2);
   assert.match(
