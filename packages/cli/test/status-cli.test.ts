@@ -114,7 +114,7 @@ for (const server of pgServers())
       );
       assert.match(
         text.stdout,
-        /backups:\n {2}ID.*\n {2}\d+\s+ready\s+column public\.users\.bio\s+100\s+\d+(\.\d)? kB\s+\S+ \S+ UTC \(in 6d23h\)/,
+        /backups:\n {2}ID.*\n {2}\d+\s+ready\s+column public\.users\.bio\s+100\s+\d+(\.\d)? kB\s+\S+ \S+ UTC \(in (6d23h|7d00h)\)/,
       );
 
       const report = JSON.parse(json.stdout);
