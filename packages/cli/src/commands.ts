@@ -19,6 +19,16 @@ export const COMMANDS: readonly Command[] = [
     load: async () => (await import('./lint-command.js')).runLint,
   },
   {
+    name: 'plan',
+    summary: 'what the pending Knex migrations would do: locks, rewrites, scans',
+    load: async () => (await import('./check-command.js')).runPlanCommand,
+  },
+  {
+    name: 'check',
+    summary: 'pre-deploy check for CI: lint, lock trace, up/down/up, estimates',
+    load: async () => (await import('./check-command.js')).runCheck,
+  },
+  {
     name: 'status',
     summary: "Ballast's view of a database: lock, unfinished migrations, backfills, expansions, backups",
     load: async () => (await import('./status-command.js')).runStatus,

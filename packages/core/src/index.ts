@@ -55,6 +55,12 @@ export {
 export { type CatalogProbe, relationName, type TableRef } from './dialects/postgres/catalog.js';
 export { conflictingLocks, PG_TABLE_LOCKS, type PgTableLock } from './dialects/postgres/locks.js';
 export { maskLiterals } from './dialects/postgres/mask.js';
+export {
+  checksumTables,
+  type SchemaSnapshot,
+  snapshotSchema,
+  type TableSnapshot,
+} from './dialects/postgres/snapshot.js';
 export { quoteIdent, quoteLiteral, quoteQualified } from './dialects/quote.js';
 export {
   type PgCapabilities,
@@ -131,6 +137,7 @@ export {
   RULES,
   RULES_BY_ID,
   type Rule,
+  type RuleFix,
   renderFixedFile,
   type Severity,
 } from './lint/index.js';
@@ -161,6 +168,8 @@ export {
 export {
   type BackfillSpec,
   type BackfillStep,
+  type BackupSpec,
+  type BackupStep,
   freezePlan,
   type LockMode,
   type Plan,
@@ -191,6 +200,7 @@ export {
   setupSql,
 } from './run/bookkeeping.js';
 export { withMigratorLock } from './run/migrator-lock.js';
+export { notifyStep, observeSteps, type StepObserver } from './run/observe.js';
 export {
   type MigratorLockOptions,
   type RetryOptions,
@@ -202,4 +212,13 @@ export {
 } from './run/options.js';
 export { backoffDelayMs } from './run/retry.js';
 export { runPlan } from './run/run-plan.js';
+export {
+  type PlannedStatement,
+  type SafeStatement,
+  type TranslatedStatement,
+  type TranslateOptions,
+  type Translation,
+  translateSql,
+  type UntranslatableStatement,
+} from './translate/index.js';
 export { parseArgs, parseCall, schemas, showValue } from './validate/index.js';

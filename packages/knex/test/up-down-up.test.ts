@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checksumTables, snapshotSchema } from '@ballast/core';
 import { pgServers, pgTestDatabase, type SqlConnection } from '@ballast/testkit';
 import knexFactory from 'knex';
 import { test } from 'vitest';
-import { checksumTables, snapshotSchema } from './support/snapshot.js';
 
 const migrator = {
   directory: join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'up-down-up'),

@@ -10,6 +10,7 @@ import { attemptSqlStep } from './execute-sql-step.js';
 import { journalFor } from './journal.js';
 import { type LockWait, waitForConflictingLocks } from './lock-wait.js';
 import { withMigratorLock } from './migrator-lock.js';
+import { notifyStep } from './observe.js';
 import { RUN_DEFAULTS, type RunOptions, type RunReport, type StepReport } from './options.js';
 import {
   backoffDelayMs,
@@ -21,6 +22,7 @@ import {
   sqlStateOf,
 } from './retry.js';
 import { runBackfillStep } from './run-backfill-step.js';
+import { runBackupStep } from './run-backup-step.js';
 import { type StepOutcome, undoOnFailure } from './undo-on-failure.js';
 
 /**
@@ -71,9 +73,11 @@ async function runSteps(db: Database, plan: Plan, options: RunOptions): Promise<
       continue;
     }
     log(`run ${step.id}: ${step.description}`);
+    notifyStep(plan, step);
     let attempts = 0;
     try {
       if (step.kind === 'sql') attempts = await runSqlStepWithRetries(db, step, options);
+      else if (step.kind === 'backup') attempts = await runBackupStep(db, step, options);
       else {
         await runBackfillStep(db, step, options);
         attempts = 1;
@@ -91,6 +95,7 @@ async function runSteps(db: Database, plan: Plan, options: RunOptions): Promise<
       });
     }
     const ms = performance.now() - t0;
+    notifyStep(plan, undefined);
     await journal?.record(step.id, { ms, success: true });
     log(`done ${step.id} in ${Math.round(ms)} ms${attempts > 1 ? ` after ${attempts} attempts` : ''}`);
     reports.push({ id: step.id, status: 'applied', attempts, ms });
