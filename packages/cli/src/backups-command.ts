@@ -12,7 +12,6 @@ import { didYouMean } from './did-you-mean.js';
 import { bytes, count, json, table, when } from './format.js';
 import type { Io } from './io.js';
 import { UsageError } from './lint-args.js';
-import { backupViews } from './status-read.js';
 
 export const BACKUPS_USAGE = `usage: ballast backups <list|restore|purge> [options]
 
@@ -71,10 +70,7 @@ function parse(args: DbArgs): { action: Action; ids: number[] } {
 async function run(db: Database, args: DbArgs, io: Io): Promise<number> {
   const { action, ids } = parse(args);
   if (action === 'list') {
-    const backups = await backupViews(
-      db,
-      await listBackups(db, { includeHistory: args.values.all === true }),
-    );
+    const backups = await listBackups(db, { includeHistory: args.values.all === true });
     io.stdout.write(
       args.json
         ? json(backups)

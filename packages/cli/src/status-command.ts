@@ -10,7 +10,8 @@ export const STATUS_USAGE = `usage: ballast status [options]
 
 Ballast's view of a PostgreSQL database: the migrator lock holder, migrations with failed or
 unfinished steps, backfill jobs, expansions waiting for their contract, and backups. Read-only:
-it creates nothing, and needs only SELECT on Ballast's tables (docs/privileges.md).
+it creates nothing, and needs only SELECT on Ballast's tables and USAGE on the schema
+ballast_backup (docs/privileges.md).
 
 options:
 ${DB_OPTIONS_HELP}

@@ -1,8 +1,8 @@
 /**
  * Ballast's view of a database, read-only: nothing here creates a table, so `ballast status`
  * works for a role that may only SELECT Ballast's tables, and on a database Ballast never saw.
- * Backfills, expansions and backups come from core's own readers; the lock holder, the journal
- * and sizes are read here (core has no reader for them yet).
+ * Backfills, expansions and backups (with their size) come from core's own readers; the lock
+ * holder, the journal and backfill estimates are read here (core has no reader for them yet).
  */
 import {
   type BackfillJobStatus,
@@ -38,10 +38,6 @@ export interface BackfillView extends BackfillJobStatus {
   readonly etaSeconds: number | null;
 }
 
-export interface BackupView extends BackupRecord {
-  readonly bytes: number | null;
-}
-
 export interface StatusReport {
   /** False when none of Ballast's tables exists here. */
   readonly ballastUsed: boolean;
@@ -49,7 +45,7 @@ export interface StatusReport {
   readonly journal: { readonly migrations: number; readonly unfinished: readonly JournalProblem[] };
   readonly backfills: readonly BackfillView[];
   readonly expansions: readonly ExpansionRecord[];
-  readonly backups: readonly BackupView[];
+  readonly backups: readonly BackupRecord[];
 }
 
 const TABLES = [
@@ -68,7 +64,7 @@ export async function readStatus(db: Database): Promise<StatusReport> {
   ]);
   const backfills = await backfillViews(db, await backfillStatus(db));
   const expansions = await pendingContractions(db);
-  const backups = await backupViews(db, await listBackups(db));
+  const backups = await listBackups(db);
   return { ballastUsed: present.size > 0, locks, journal, backfills, expansions, backups };
 }
 
@@ -152,18 +148,4 @@ export async function backfillViews(
       RUNNING.has(job.state) && rate && estimatedRows !== null ? (estimatedRows - job.rowsDone) / rate : null;
     return { ...job, estimatedRows, rate, etaSeconds };
   });
-}
-
-export async function backupViews(db: Database, backups: readonly BackupRecord[]): Promise<BackupView[]> {
-  if (backups.length === 0) return [];
-  const sizes = await db.withSession((s) =>
-    s.query<{ name: string; bytes: string }>(
-      `select n.nspname || '.' || c.relname as name, pg_total_relation_size(c.oid) as bytes
-         from pg_class c join pg_namespace n on n.oid = c.relnamespace
-        where n.nspname || '.' || c.relname = any($1::text[])`,
-      [backups.map((b) => `${b.backupSchema}.${b.backupTable}`)],
-    ),
-  );
-  const bytesOf = new Map(sizes.map((r) => [r.name, Number(r.bytes)]));
-  return backups.map((b) => ({ ...b, bytes: bytesOf.get(`${b.backupSchema}.${b.backupTable}`) ?? null }));
 }

@@ -141,6 +141,8 @@ for (const server of pgServers())
         await conn.query(
           `grant select on ballast_locks, ballast_journal, ballast_backfill_checkpoints, ballast_expansions, ballast_backups to ${role}`,
         );
+        // USAGE on ballast_backup: the backup listing looks up each backup's table there for its size.
+        await conn.query(`grant usage on schema ballast_backup to ${role}`);
         const before = await ballastObjects(conn);
         const roUrl = new URL(tdb.url);
         [roUrl.username, roUrl.password] = [role, password];
