@@ -1,6 +1,7 @@
 export {
   BACKFILL_DEFAULTS,
   BackfillError,
+  type BackfillJobState,
   type BackfillJobStatus,
   type BackfillOptions,
   type BackfillResult,
@@ -16,6 +17,7 @@ export {
   type PauseRecord,
   type RowTransform,
   replicaLagThrottle,
+  requestBackfill,
   runBackfill,
   runBatchLoop,
   type Throttle,
@@ -185,10 +187,14 @@ export {
   undoWith,
 } from './plan.js';
 export {
+  type ConsoleProgressOptions,
   consoleProgress,
+  type FinishEvent,
   type ProgressEvent,
   type ProgressReporter,
   renderBar,
+  renderFinish,
+  renderLine,
   silentProgress,
 } from './report/progress.js';
 export {

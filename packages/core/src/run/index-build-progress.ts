@@ -45,7 +45,7 @@ export function watchIndexBuild(
         done: 1,
         total: 1,
         ...(lastPhase ? { phase: lastPhase } : {}),
-        message: ok ? 'index built' : 'index build failed',
+        ...(ok ? { message: 'index built' } : { error: 'index build failed' }),
       });
     },
   };

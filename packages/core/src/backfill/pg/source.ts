@@ -12,6 +12,7 @@ import {
   ensureCheckpointTable,
   lockCheckpoint,
   readCheckpoint,
+  readControlRequest,
   setCheckpointStatus,
   startCheckpoint,
 } from './checkpoints.js';
@@ -120,6 +121,7 @@ export async function postgresSource(
       }),
     close: (job, status, error) => use((s) => setCheckpointStatus(s, job, status, error)),
     isTransient: isTransientPgError,
+    control: (job, paused) => use((s) => readControlRequest(s, job, paused)),
   };
 
   function batchContext(session: Session, cursor: Cursor | undefined, upperKey: Cursor, limit: number) {
