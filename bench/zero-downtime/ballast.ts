@@ -12,12 +12,12 @@ import {
   planCreateIndex,
   planSetNotNull,
   postgresDatabaseFromUrl,
-  quoteIdent,
   readServerInfo,
   runBackfill,
   runPlan,
   type ServerInfo,
 } from '@ballast/core';
+import { quoteIdent } from '@ballast/core/adapter';
 import { PARENT, type ScenarioId, TABLE } from './scenarios.js';
 
 export interface BallastContext {

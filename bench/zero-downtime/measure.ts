@@ -6,7 +6,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { quoteIdent } from '@ballast/core';
+import { quoteIdent } from '@ballast/core/adapter';
 import { percentile } from '@ballast/testkit';
 import { ballastFor } from './ballast.js';
 import { startLockSampler } from './lock-sampler.js';

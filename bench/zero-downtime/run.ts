@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { quoteIdent } from '@ballast/core';
+import { quoteIdent } from '@ballast/core/adapter';
 import { createRunDir, createTrafficTable, type RunningServer, startLocalPostgres } from '@ballast/testkit';
 import { renderChart } from './chart.js';
 import { databaseUrl, type Measurement, type Mode, measure, type Settings } from './measure.js';

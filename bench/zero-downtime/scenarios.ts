@@ -3,7 +3,7 @@
  * the application traffic (pgbench scripts: reads, updates and inserts on the migrated table) and
  * the plain SQL a developer would write (naive mode). Ballast mode lives in ballast.ts.
  */
-import { quoteIdent } from '@ballast/core';
+import { quoteIdent } from '@ballast/core/adapter';
 import type { PgbenchScript } from './pgbench.js';
 
 export const TABLE = 'bench_items';

@@ -11,10 +11,10 @@ import {
   planAddColumn,
   planCreateIndex,
   postgresDatabaseFromUrl,
-  quoteIdent,
   readServerInfo,
   runPlan,
 } from '@ballast/core';
+import { quoteIdent } from '@ballast/core/adapter';
 import {
   connect,
   createRunDir,

@@ -4,7 +4,7 @@
  * that lock is held. Returns what the application's clients saw.
  */
 
-import { quoteIdent } from '@ballast/core';
+import { quoteIdent } from '@ballast/core/adapter';
 import { connect, startTraffic, type TrafficReport } from '@ballast/testkit';
 
 export interface SceneOptions {

@@ -67,7 +67,8 @@ export async function down(knex) {
 
 /** A TypeScript user's view: the installed declarations resolve and type-check. */
 const TYPED = `import { ballast } from '@ballast/knex';
-import { type Database, postgresDatabase, quoteIdent } from '@ballast/core';
+import { type Database, postgresDatabase } from '@ballast/core';
+import { quoteIdent } from '@ballast/core/adapter';
 import knex from 'knex';
 import pg from 'pg';
 

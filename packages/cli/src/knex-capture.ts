@@ -9,7 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BallastError, quoteIdent } from '@ballast/core';
+import { BallastError } from '@ballast/core';
+import { quoteIdent } from '@ballast/core/adapter';
 import type { Knex } from 'knex';
 import { importOptional } from './optional.js';
 

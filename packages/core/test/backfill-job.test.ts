@@ -4,7 +4,8 @@
  * apply's job "done".
  */
 import assert from 'node:assert/strict';
-import { CHECKPOINT_TABLE, freezePlan, type Plan, planAddColumn, runPlan } from '@ballast/core';
+import { type Plan, planAddColumn, runPlan } from '@ballast/core';
+import { CHECKPOINT_TABLE, freezePlan } from '@ballast/core/adapter';
 import { afterAll, beforeAll, test } from 'vitest';
 import { type PgFixture, pgFixture } from './support/pg.js';
 

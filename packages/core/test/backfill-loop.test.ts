@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
 import {
   BackfillError,
-  type BatchReport,
   backfillStatus,
-  CHECKPOINT_TABLE,
   type ProgressEvent,
   postgresDatabaseFromUrl,
-  replicaLagThrottle,
   runBackfill,
 } from '@ballast/core';
+import { type BatchReport, CHECKPOINT_TABLE, replicaLagThrottle } from '@ballast/core/adapter';
 import { test } from 'vitest';
 import { counterHistogram, createKeyTable, pgDatabaseForFile } from './fixtures/backfill-tables.js';
 

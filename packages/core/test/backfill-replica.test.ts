@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { maxReplicaLagMs, postgresDatabaseFromUrl, runBackfill } from '@ballast/core';
+import { postgresDatabaseFromUrl, runBackfill } from '@ballast/core';
+import { maxReplicaLagMs } from '@ballast/core/adapter';
 import { connect, createRunDir, startLocalPostgres } from '@ballast/testkit';
 import { test } from 'vitest';
 import { counterHistogram } from './fixtures/backfill-tables.js';

@@ -4,12 +4,12 @@ import {
   type Database,
   dropColumnWithBackup,
   listBackups,
-  pgSession,
   purgeBackups,
   restoreBackup,
   UnsafeOperationError,
   WrongContextError,
 } from '@ballast/core';
+import { pgSession } from '@ballast/core/adapter';
 import { pgServers, type SqlConnection, type TestDatabase } from '@ballast/testkit';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, test } from 'vitest';

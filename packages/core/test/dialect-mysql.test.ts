@@ -26,11 +26,11 @@ import {
   planUndoContract,
   readServerInfo,
   runPlan,
-  runtimeOf,
   type ServerInfo,
   UnsupportedServerError,
   withMigratorLock,
 } from '@ballast/core';
+import { runtimeOf } from '@ballast/core/adapter';
 import type { SqlConnection } from '@ballast/testkit';
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import { type MysqlFixture, mysqlFixture } from './support/mysql.js';

@@ -7,11 +7,10 @@ import {
   BallastError,
   ColumnNotFoundError,
   InvalidArgumentError,
-  quoteIdent,
-  quoteLiteral,
   runBackfill,
   TableNotFoundError,
 } from '@ballast/core';
+import { quoteIdent, quoteLiteral } from '@ballast/core/adapter';
 import { parseMysqlVersion, parsePgVersion } from '@ballast/core/lint';
 import { pgServers } from '@ballast/testkit';
 import { test } from 'vitest';

@@ -13,13 +13,13 @@ import {
   pendingContractions,
   planContract,
   planRenameColumn,
-  readColumnFacts,
   renameColumn,
   runPlan,
   UnsafeOperationError,
   undoContract,
   undoExpand,
 } from '@ballast/core';
+import { readColumnFacts } from '@ballast/core/adapter';
 import { pgServers } from '@ballast/testkit';
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import { type PgFixture, pgFixture } from './support/pg.js';

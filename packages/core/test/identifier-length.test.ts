@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import {
   changeColumnType,
   contract,
-  droppedColumnName,
   IdentifierTooLongError,
   planAddColumn,
   planAddForeignKey,
@@ -15,10 +14,10 @@ import {
   planCreateIndex,
   planDropColumn,
   planDropTable,
-  quoteIdent,
   renameColumn,
   runPlan,
 } from '@ballast/core';
+import { droppedColumnName, quoteIdent } from '@ballast/core/adapter';
 import { pgServers } from '@ballast/testkit';
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import { type PgFixture, pgFixture } from './support/pg.js';

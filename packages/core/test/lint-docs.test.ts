@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { lintSql, loadPgParser, RULES } from '@ballast/core';
+import { lintSql, loadPgParser, RULES } from '@ballast/core/lint';
 import { docExamples, RULE_DOCS_DIR } from '@ballast/testkit';
 import { beforeAll, test } from 'vitest';
 

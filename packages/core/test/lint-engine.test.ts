@@ -1,6 +1,6 @@
 /** The engine's contracts: positions, suppressions, file context, parse failures, output formats. */
 import assert from 'node:assert/strict';
-import { formatReport, lintSql, loadPgParser, renderFixedFile } from '@ballast/core';
+import { formatReport, lintSql, loadPgParser, renderFixedFile } from '@ballast/core/lint';
 import { beforeAll, test } from 'vitest';
 
 beforeAll(() => loadPgParser());

@@ -4,7 +4,7 @@
  * refuse a clause it cannot honour with errno 1846), and the schema is what was meant.
  */
 import assert from 'node:assert/strict';
-import { lintSql, type MysqlServer, parseMysqlVersion, renderFixedFile } from '@ballast/core';
+import { lintSql, type MysqlServer, parseMysqlVersion, renderFixedFile } from '@ballast/core/lint';
 import { mysqlTestDatabase, type SqlConnection, type TestDatabase } from '@ballast/testkit';
 import { afterAll, beforeAll, test } from 'vitest';
 

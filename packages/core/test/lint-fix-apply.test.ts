@@ -5,7 +5,7 @@
  * original migration meant.
  */
 import assert from 'node:assert/strict';
-import { type LintOptions, lintSql, loadPgParser, renderFixedFile } from '@ballast/core';
+import { type LintOptions, lintSql, loadPgParser, renderFixedFile } from '@ballast/core/lint';
 import { pgTestDatabase, type SqlConnection, type TestDatabase } from '@ballast/testkit';
 import { afterAll, beforeAll, test } from 'vitest';
 

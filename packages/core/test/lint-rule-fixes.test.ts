@@ -4,7 +4,7 @@
  * a fix and has no case fails the first test: the declaration is a promise this file checks.
  */
 import assert from 'node:assert/strict';
-import { type LintDialect, lintSql, loadPgParser, RULES, renderFixedFile } from '@ballast/core';
+import { type LintDialect, lintSql, loadPgParser, RULES, renderFixedFile } from '@ballast/core/lint';
 import { beforeAll, describe, test } from 'vitest';
 
 interface Case {

@@ -4,7 +4,7 @@
  * byte-exact in both modes, as a SELECT literal and as a column DEFAULT.
  */
 import assert from 'node:assert/strict';
-import { quoteIdent, quoteLiteral } from '@ballast/core';
+import { quoteIdent, quoteLiteral } from '@ballast/core/adapter';
 import { HOSTILE_VALUES, mysqlTestDatabase, type SqlConnection, type TestDatabase } from '@ballast/testkit';
 import { afterAll, beforeAll, test } from 'vitest';
 

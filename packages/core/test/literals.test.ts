@@ -3,7 +3,7 @@
  * standard_conforming_strings says, so a rendered default means one thing in every session.
  */
 import assert from 'node:assert/strict';
-import { quoteLiteral } from '@ballast/core';
+import { quoteLiteral } from '@ballast/core/adapter';
 import { connect, HOSTILE_VALUES, pgServers } from '@ballast/testkit';
 import { test } from 'vitest';
 

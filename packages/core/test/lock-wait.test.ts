@@ -7,17 +7,15 @@
  */
 import assert from 'node:assert/strict';
 import {
-  conflictingLocks,
   type Database,
   LockTimeoutError,
-  PG_TABLE_LOCKS,
-  pgSession,
   planAddColumn,
   planAddForeignKey,
   postgresDatabaseFromUrl,
   type RunOptions,
   runPlan,
 } from '@ballast/core';
+import { conflictingLocks, PG_TABLE_LOCKS, pgSession } from '@ballast/core/adapter';
 import { connect, createTrafficTable, pgServers, startTraffic } from '@ballast/testkit';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, test } from 'vitest';

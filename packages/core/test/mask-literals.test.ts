@@ -4,7 +4,8 @@
  * by pg_stat_activity, while the statement stays recognisable.
  */
 import assert from 'node:assert/strict';
-import { LockTimeoutError, maskLiterals, planAddColumn, runPlan } from '@ballast/core';
+import { LockTimeoutError, planAddColumn, runPlan } from '@ballast/core';
+import { maskLiterals } from '@ballast/core/adapter';
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import { holdLock } from './support/blocker.js';
 import { logLines, type PgFixture, pgFixture } from './support/pg.js';

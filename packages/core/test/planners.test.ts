@@ -1,9 +1,6 @@
 /** Planner decisions that need no server: refusals, version differences, volatility, backoff. */
 import assert from 'node:assert/strict';
 import {
-  backoffDelayMs,
-  defaultVolatility,
-  pgCapabilities,
   planAddColumn,
   planCreateIndex,
   planDropColumn,
@@ -13,6 +10,7 @@ import {
   UnsafeOperationError,
   UnsupportedServerError,
 } from '@ballast/core';
+import { backoffDelayMs, defaultVolatility, pgCapabilities } from '@ballast/core/adapter';
 import { describe, test } from 'vitest';
 
 const pg10 = serverInfoFor(100023);

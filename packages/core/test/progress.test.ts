@@ -7,10 +7,10 @@ import {
   consoleProgress,
   dropColumnWithBackup,
   planCreateIndex,
-  renderFinish,
   restoreBackup,
   runPlan,
 } from '@ballast/core';
+import { renderFinish } from '@ballast/core/adapter';
 import { pgServers } from '@ballast/testkit';
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import { type PgFixture, pgFixture } from './support/pg.js';

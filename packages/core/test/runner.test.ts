@@ -8,7 +8,6 @@ import {
   LockTimeoutError,
   type Plan,
   type ProgressEvent,
-  pgSession,
   planAddCheck,
   planAddColumn,
   planCreateIndex,
@@ -20,6 +19,7 @@ import {
   StepFailedError,
   WrongContextError,
 } from '@ballast/core';
+import { pgSession } from '@ballast/core/adapter';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import { holdLock } from './support/blocker.js';

@@ -7,16 +7,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import {
-  BACKFILL_DEFAULTS,
-  type Database,
-  lintSql,
-  loadPgParser,
-  readServerInfo,
-  renderFixedFile,
-  runPlan,
-  translateSql,
-} from '@ballast/core';
+import { BACKFILL_DEFAULTS, type Database, readServerInfo, runPlan, translateSql } from '@ballast/core';
+import { lintSql, loadPgParser, renderFixedFile } from '@ballast/core/lint';
 import { pgServers, type SqlConnection, type TestDatabase } from '@ballast/testkit';
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import { columnFacts, testDatabase } from './fixtures/checksum.js';

@@ -1,4 +1,5 @@
-import { type ColumnDefault, InvalidArgumentError, parseCall, schemas } from '@ballast/core';
+import { type ColumnDefault, InvalidArgumentError } from '@ballast/core';
+import { parseCall, schemas } from '@ballast/core/adapter';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { type CallSite, describeCallSite } from './call-site.js';

@@ -1,7 +1,6 @@
 import {
   consoleProgress,
   type Database,
-  freezePlan,
   type Plan,
   planAddCheck,
   planAddColumn,
@@ -19,6 +18,7 @@ import {
   silentProgress,
   WrongContextError,
 } from '@ballast/core';
+import { freezePlan } from '@ballast/core/adapter';
 import type { Knex } from 'knex';
 import { type HelperArgs, parseBallastArgs, parseHelperArgs } from './arguments.js';
 import { type CallSite, userCallSites } from './call-site.js';

@@ -1,4 +1,5 @@
-import { BallastError, type ColumnDefault, parseArgs } from '@ballast/core';
+import { BallastError, type ColumnDefault } from '@ballast/core';
+import { parseArgs } from '@ballast/core/adapter';
 import type { Knex } from 'knex';
 import type { z } from 'zod';
 import { type ColumnBuilderCallback, columnDefault, type columnDefinition, columnSpec } from './arguments.js';

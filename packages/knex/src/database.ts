@@ -1,4 +1,5 @@
-import { type Database, pgSession, type Session, UnsupportedServerError } from '@ballast/core';
+import { type Database, type Session, UnsupportedServerError } from '@ballast/core';
+import { pgSession } from '@ballast/core/adapter';
 import type { Knex } from 'knex';
 
 /** The pg connection knex hands out. */

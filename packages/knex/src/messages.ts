@@ -1,4 +1,5 @@
-import { BallastError, showValue, UnsafeOperationError, WrongContextError } from '@ballast/core';
+import { BallastError, UnsafeOperationError, WrongContextError } from '@ballast/core';
+import { showValue } from '@ballast/core/adapter';
 import { type CallSite, describeCallSite, relativePath } from './call-site.js';
 
 /**

@@ -1,4 +1,5 @@
-import { type Database, quoteQualified } from '@ballast/core';
+import type { Database } from '@ballast/core';
+import { quoteQualified } from '@ballast/core/adapter';
 import type { Knex } from 'knex';
 import { type CallSite, migrationNameOf } from './call-site.js';
 

@@ -1,4 +1,4 @@
-import { quoteLiteral, schemas } from '@ballast/core';
+import { quoteLiteral, schemas } from '@ballast/core/adapter';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 

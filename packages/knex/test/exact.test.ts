@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { IdentifierTooLongError, type ObjectConflictError, quoteIdent } from '@ballast/core';
+import { IdentifierTooLongError, type ObjectConflictError } from '@ballast/core';
+import { quoteIdent } from '@ballast/core/adapter';
 import { pgServers, pgTestDatabase } from '@ballast/testkit';
 import knexFactory from 'knex';
 import { test } from 'vitest';

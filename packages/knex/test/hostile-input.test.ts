@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { quoteIdent } from '@ballast/core';
+import { quoteIdent } from '@ballast/core/adapter';
 import { pgServers, pgTestDatabase, type SqlConnection } from '@ballast/testkit';
 import knexFactory from 'knex';
 import { afterEach, test } from 'vitest';

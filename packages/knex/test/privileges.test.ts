@@ -7,7 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { PrivilegeError, quoteIdent, setupSql } from '@ballast/core';
+import { PrivilegeError, setupSql } from '@ballast/core';
+import { quoteIdent } from '@ballast/core/adapter';
 import { pgServers, pgTestDatabase, type SqlConnection } from '@ballast/testkit';
 import knexFactory from 'knex';
 import { afterEach, test } from 'vitest';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checksumTables, snapshotSchema } from '@ballast/core';
+import { checksumTables, snapshotSchema } from '@ballast/core/adapter';
 import { pgServers, pgTestDatabase, type SqlConnection } from '@ballast/testkit';
 import knexFactory from 'knex';
 import { test } from 'vitest';

@@ -1,4 +1,4 @@
-import { parseArgs } from '@ballast/core';
+import { parseArgs } from '@ballast/core/adapter';
 import type { Connection, mongo, Query, Schema } from 'mongoose';
 import {
   type NewerDocument,

@@ -6,7 +6,7 @@
  * builds another one, is a finding.
  */
 import { basename } from 'node:path';
-import { type SchemaSnapshot, snapshotSchema } from '@ballast/core';
+import { type SchemaSnapshot, snapshotSchema } from '@ballast/core/adapter';
 import knexFactory, { type Knex } from 'knex';
 import type pg from 'pg';
 import { knexMigrationsIn, loadMigration } from '../knex-capture.js';

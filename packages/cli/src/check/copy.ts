@@ -6,7 +6,8 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { BallastError, quoteIdent, quoteQualified } from '@ballast/core';
+import { BallastError } from '@ballast/core';
+import { quoteIdent, quoteQualified } from '@ballast/core/adapter';
 import type pg from 'pg';
 import { connectPg, databaseOf, libpqEnv, withDatabase } from './url.js';
 

@@ -4,7 +4,7 @@
  * rows; catalog-only statements keep their measured time. A lock's estimated hold is its measured
  * hold plus the extra estimated time of the statements that ran while it was held.
  */
-import { quoteQualified } from '@ballast/core';
+import { quoteQualified } from '@ballast/core/adapter';
 import type pg from 'pg';
 import type { LockHeld, StatementTrace } from './tracer.js';
 

@@ -13,7 +13,7 @@
  * one that refuses a transaction block (SQLSTATE 25001: CONCURRENTLY, VACUUM) is run again as sent,
  * its locks sampled from the second connection every few milliseconds while it runs.
  */
-import { observeSteps } from '@ballast/core';
+import { observeSteps } from '@ballast/core/adapter';
 import type pg from 'pg';
 import { connectPg } from './url.js';
 

@@ -1,5 +1,7 @@
 /** SQL → Plan: what `ballast lint --fix` and the Prisma wrapper share (see packages/core/README.md). */
 
+// translateSql needs the PostgreSQL parser instantiated once (WASM): the caller awaits this first.
+export { loadPgParser } from '../lint/parse.js';
 export {
   followUpMigrationDir,
   isPrismaMigrationFile,

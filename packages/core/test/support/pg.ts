@@ -1,10 +1,5 @@
-import {
-  type Database,
-  type PgServerInfo,
-  postgresDatabaseFromUrl,
-  readServerInfo,
-  requireDialect,
-} from '@ballast/core';
+import { type Database, type PgServerInfo, postgresDatabaseFromUrl, readServerInfo } from '@ballast/core';
+import { requireDialect } from '@ballast/core/adapter';
 import { type PgServer, pgTestDatabase, type TestDatabase } from '@ballast/testkit';
 
 /** A fresh PostgreSQL database for one test file, with a core Database and the server's info. */

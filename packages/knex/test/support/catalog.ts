@@ -1,4 +1,4 @@
-import { quoteIdent } from '@ballast/core';
+import { quoteIdent } from '@ballast/core/adapter';
 import type { SqlConnection } from '@ballast/testkit';
 
 /** A table as the catalogs describe it; names are looked up as bound values, never spliced. */

@@ -1,4 +1,5 @@
-import { BallastError, parseArgs } from '@ballast/core';
+import { BallastError } from '@ballast/core';
+import { parseArgs } from '@ballast/core/adapter';
 import type { Connection } from 'mongoose';
 import { z } from 'zod';
 import { acquireMigrationLock } from '../lock.js';

@@ -1,14 +1,12 @@
+import { BACKFILL_DEFAULTS, type BackfillResult, type ProgressReporter } from '@ballast/core';
 import {
-  BACKFILL_DEFAULTS,
-  type BackfillResult,
   type BatchReport,
   loopOptionsOf,
   type PauseRecord,
-  type ProgressReporter,
   parseArgs,
   runBatchLoop,
   type Throttle,
-} from '@ballast/core';
+} from '@ballast/core/adapter';
 import { z } from 'zod';
 import { VersionMismatchError } from '../errors.js';
 import { driverCollection, type ModelLike, versioningOf } from '../plugin.js';

@@ -1,4 +1,4 @@
-import type { Throttle } from '@ballast/core';
+import type { Throttle } from '@ballast/core/adapter';
 import type { mongo } from 'mongoose';
 
 interface Member {

@@ -1,4 +1,4 @@
-import type { BackfillSource } from '@ballast/core';
+import type { BackfillSource } from '@ballast/core/adapter';
 import type { mongo } from 'mongoose';
 import { WriteConflictError } from '../errors.js';
 import type { Versioning } from '../options.js';
