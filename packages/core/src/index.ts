@@ -50,7 +50,7 @@ export {
   postgresDatabaseFromUrl,
   type Session,
 } from './db.js';
-export { type CatalogProbe, relationName, type TableRef } from './dialects/postgres/catalog.js';
+export type { CatalogProbe } from './dialects/postgres/catalog.js';
 export { conflictingLocks, PG_TABLE_LOCKS, type PgTableLock } from './dialects/postgres/locks.js';
 export { maskLiterals } from './dialects/postgres/mask.js';
 export { quoteIdent, quoteLiteral, quoteQualified } from './dialects/quote.js';
@@ -61,6 +61,7 @@ export {
   type ServerInfo,
   serverInfoFor,
 } from './dialects/server.js';
+export { displayName, type TableRef, tableRef } from './dialects/table-ref.js';
 export {
   type ArgumentProblem,
   BallastError,

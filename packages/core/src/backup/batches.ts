@@ -1,10 +1,8 @@
 import type { Database } from '../db.js';
 import type { KeyColumn } from '../dialects/postgres/introspect.js';
-import { quoteIdent } from '../dialects/quote.js';
+import { qi } from '../dialects/quote.js';
 import { InvalidArgumentError } from '../errors.js';
 import { type ProgressReporter, silentProgress } from '../report/progress.js';
-
-const qi = (name: string) => quoteIdent('postgres', name);
 
 export interface KeysetCopyOptions {
   /** Rows per batch (each batch is its own short transaction). Default 5000. */

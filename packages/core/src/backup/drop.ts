@@ -1,7 +1,8 @@
 import type { Database } from '../db.js';
 import { columnMissing } from '../dialects/postgres/catalog.js';
-import { displayTable, readColumn, regclassName } from '../dialects/postgres/introspect.js';
-import { quoteIdent } from '../dialects/quote.js';
+import { readColumn } from '../dialects/postgres/introspect.js';
+import { qtable, quoteIdent } from '../dialects/quote.js';
+import { displayName } from '../dialects/table-ref.js';
 import { BallastError } from '../errors.js';
 import { requireConfirmUnused } from '../ops/drop-guard.js';
 import { ownerOf, relationsOf } from '../ops/shared.js';
@@ -17,7 +18,7 @@ import type { BackupOptions, DropWithBackupOptions } from './options.js';
 
 /** The drop as a runner step: journaled, bounded by lock_timeout, a no-op once the column is gone. */
 function dropColumnPlan(ref: ColumnRef, backupId: number): Plan {
-  const target = `${displayTable(ref)}.${ref.column}`;
+  const target = `${displayName(ref)}.${ref.column}`;
   return freezePlan({
     operation: 'drop-column-with-backup',
     requires: ownerOf({ table: ref.table, schema: ref.schema }),
@@ -31,7 +32,7 @@ function dropColumnPlan(ref: ColumnRef, backupId: number): Plan {
         relations: relationsOf(ref),
         transactional: true,
         timeout: 'ddl',
-        sql: `ALTER TABLE ${regclassName(ref)} DROP COLUMN IF EXISTS ${quoteIdent('postgres', ref.column)}`,
+        sql: `ALTER TABLE ${qtable(ref)} DROP COLUMN IF EXISTS ${quoteIdent('postgres', ref.column)}`,
         done: columnMissing({ table: ref.table, schema: ref.schema }, ref.column),
       },
     ],
@@ -52,13 +53,13 @@ export async function dropColumnWithBackup(
   options: DropWithBackupOptions = {},
 ): Promise<BackupRecord> {
   parseCall('dropColumnWithBackup', callArgs.dropColumnWithBackup, [db, ref, options]);
-  requireConfirmUnused('drop column', `${displayTable(ref)}.${ref.column}`, ref.confirmUnused);
+  requireConfirmUnused('drop column', `${displayName(ref)}.${ref.column}`, ref.confirmUnused);
   const names = ['backups', 'backupSchema', ...runBookkeeping(db, options.run, false)] as const;
   const requires = ownerOf({ table: ref.table, schema: ref.schema });
   await requirePrivileges(
     db,
     { bookkeeping: names, requires },
-    `drop column ${displayTable(ref)}.${ref.column}`,
+    `drop column ${displayName(ref)}.${ref.column}`,
   );
   const present = await db.withSession((s) => readColumn(s, ref, ref.column));
   const backup = present ? await backupColumn(db, ref, options) : await earlierBackup(db, ref, options);
@@ -95,9 +96,9 @@ async function earlierBackup(db: Database, ref: ColumnRef, options: BackupOption
   const last = found.filter((b) => b.status === 'ready').pop();
   if (last) return last;
   throw new BallastError(
-    `drop of ${displayTable(ref)}.${ref.column}: the column does not exist and no backup of it does`,
+    `drop of ${displayName(ref)}.${ref.column}: the column does not exist and no backup of it does`,
     {
-      where: `${displayTable(ref)}.${ref.column}`,
+      where: `${displayName(ref)}.${ref.column}`,
       hint: 'check the table and column names; listBackups(db, { includeHistory: true }) shows earlier backups',
     },
   );

@@ -1,15 +1,14 @@
 import type { Database } from '../db.js';
-import { primaryKey, regclassName, type TableName } from '../dialects/postgres/introspect.js';
-import { quoteIdent } from '../dialects/quote.js';
+import { primaryKey } from '../dialects/postgres/introspect.js';
+import { qi, qtable } from '../dialects/quote.js';
 import { readServerInfo } from '../dialects/server.js';
+import type { TableRef } from '../dialects/table-ref.js';
 import { BallastError } from '../errors.js';
 import { planSetNotNull } from '../ops/set-not-null.js';
 import { defaultName } from '../ops/shared.js';
 import { runPlan } from '../run/run-plan.js';
 import { copyInKeyBatches } from './batches.js';
 import { type DdlOptions, innerRunOptions } from './ddl.js';
-
-const qi = (name: string) => quoteIdent('postgres', name);
 
 /**
  * NOT NULL back on a restored column, through the set-not-null planner (no full scan under
@@ -18,13 +17,13 @@ const qi = (name: string) => quoteIdent('postgres', name);
  */
 export async function restoreNotNull(
   db: Database,
-  ref: TableName,
+  ref: TableRef,
   column: string,
   hasDefault: boolean,
   where: string,
   options: DdlOptions & { batchSize?: number | undefined } = {},
 ): Promise<void> {
-  const t = regclassName(ref);
+  const t = qtable(ref);
   const c = qi(column);
   const [keys, server] = await db.withSession(
     async (s) => [await primaryKey(s, ref), await readServerInfo(s)] as const,

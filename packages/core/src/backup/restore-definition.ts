@@ -1,6 +1,7 @@
-import type { CatalogProbe, TableRef } from '../dialects/postgres/catalog.js';
+import type { CatalogProbe } from '../dialects/postgres/catalog.js';
 import { quoteLiteral, quoteQualified } from '../dialects/quote.js';
 import type { ServerInfo } from '../dialects/server.js';
+import type { TableRef } from '../dialects/table-ref.js';
 import { BallastError } from '../errors.js';
 import { validatedConstraintSteps } from '../ops/add-check.js';
 import { constraintUsingIndexSteps } from '../ops/add-unique.js';

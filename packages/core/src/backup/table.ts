@@ -1,6 +1,7 @@
 import type { Database } from '../db.js';
-import { displayTable, regclassName, type TableName, tableSchema } from '../dialects/postgres/introspect.js';
-import { quoteIdent, quoteQualified } from '../dialects/quote.js';
+import { tableSchema } from '../dialects/postgres/introspect.js';
+import { qi, qtable } from '../dialects/quote.js';
+import { displayName, type TableRef } from '../dialects/table-ref.js';
 import { BallastError, TableNotFoundError } from '../errors.js';
 import { requireConfirmUnused } from '../ops/drop-guard.js';
 import { ownerOf } from '../ops/shared.js';
@@ -17,8 +18,6 @@ import {
 import { runDdl } from './ddl.js';
 import type { BackupOptions } from './options.js';
 
-const qi = (name: string) => quoteIdent('postgres', name);
-
 /**
  * "Drops" a table by moving it into the `ballast_backup` schema under `backup_<id>`: a catalog
  * rename, instant whatever the size, data, indexes, constraints and owned sequences intact.
@@ -26,16 +25,16 @@ const qi = (name: string) => quoteIdent('postgres', name);
  */
 export async function backupTable(
   db: Database,
-  ref: TableName,
+  ref: TableRef,
   options: BackupOptions = {},
 ): Promise<BackupRecord> {
-  const where = `backup of table ${displayTable(ref)}`;
+  const where = `backup of table ${displayName(ref)}`;
   await requirePrivileges(db, { bookkeeping: ['backups', 'backupSchema'], requires: ownerOf(ref) }, where);
   const record = await db.withSession(async (s) => {
     const schema = await tableSchema(s, ref);
     if (!schema) {
-      throw new TableNotFoundError(`${where}: table ${displayTable(ref)} does not exist`, {
-        where: displayTable(ref),
+      throw new TableNotFoundError(`${where}: table ${displayName(ref)} does not exist`, {
+        where: displayName(ref),
         hint: 'check the name and schema; listBackups() shows whether it was already moved',
       });
     }
@@ -53,14 +52,14 @@ export async function backupTable(
     db,
     [
       {
-        sql: `alter table ${regclassName({ schema: record.sourceSchema, table: ref.table })} set schema ${qi(BACKUP_SCHEMA)}`,
+        sql: `alter table ${qtable({ schema: record.sourceSchema, table: ref.table })} set schema ${qi(BACKUP_SCHEMA)}`,
       },
       {
-        sql: `alter table ${quoteQualified('postgres', { schema: BACKUP_SCHEMA, name: ref.table })} rename to ${qi(record.backupTable)}`,
+        sql: `alter table ${qtable({ schema: BACKUP_SCHEMA, table: ref.table })} rename to ${qi(record.backupTable)}`,
       },
       {
         sql: `update ballast_backups set status = 'ready', rows = (select reltuples::bigint from pg_class where oid = to_regclass($2)) where id = $1`,
-        params: [record.id, quoteQualified('postgres', { schema: BACKUP_SCHEMA, name: record.backupTable })],
+        params: [record.id, qtable({ schema: BACKUP_SCHEMA, table: record.backupTable })],
       },
     ],
     where,
@@ -76,21 +75,21 @@ export async function restoreTable(
   options: BackupOptions = {},
 ): Promise<void> {
   const ref = { schema: backup.sourceSchema, table: backup.sourceTable };
-  const where = `restore of table ${displayTable(ref)} from backup ${backup.id}`;
+  const where = `restore of table ${displayName(ref)} from backup ${backup.id}`;
   const taken = await db.withSession((s) => tableSchema(s, ref));
   if (taken) {
-    throw new BallastError(`${where}: a table ${displayTable(ref)} exists again`, {
-      where: displayTable(ref),
+    throw new BallastError(`${where}: a table ${displayName(ref)} exists again`, {
+      where: displayName(ref),
       hint: `rename or drop it first; the backup stays in ${backup.backupSchema}.${backup.backupTable}`,
     });
   }
-  const moved = quoteQualified('postgres', { schema: backup.backupSchema, name: backup.backupTable });
+  const moved = qtable({ schema: backup.backupSchema, table: backup.backupTable });
   await runDdl(
     db,
     [
       { sql: `alter table ${moved} rename to ${qi(backup.sourceTable)}` },
       {
-        sql: `alter table ${quoteQualified('postgres', { schema: backup.backupSchema, name: backup.sourceTable })} set schema ${qi(backup.sourceSchema)}`,
+        sql: `alter table ${qtable({ schema: backup.backupSchema, table: backup.sourceTable })} set schema ${qi(backup.sourceSchema)}`,
       },
     ],
     where,
@@ -102,10 +101,10 @@ export async function restoreTable(
 /** dropTable with a backup: refused unless the caller confirms the table is unused; then the move. */
 export function dropTableWithBackup(
   db: Database,
-  ref: TableName & { readonly confirmUnused: true },
+  ref: TableRef & { readonly confirmUnused: true },
   options: BackupOptions = {},
 ): Promise<BackupRecord> {
   parseCall('dropTableWithBackup', callArgs.dropTableWithBackup, [db, ref, options]);
-  requireConfirmUnused('drop table', displayTable(ref), ref.confirmUnused);
+  requireConfirmUnused('drop table', displayName(ref), ref.confirmUnused);
   return backupTable(db, ref, options);
 }

@@ -3,11 +3,11 @@ import { FK_ACTIONS } from '../dialects/postgres/catalog.js';
 import {
   primaryKeyWithout,
   readColumn,
-  regclassName,
   requireColumn,
-  type TableName,
   tableSchema,
 } from '../dialects/postgres/introspect.js';
+import { qtable } from '../dialects/quote.js';
+import type { TableRef } from '../dialects/table-ref.js';
 import { UnsafeOperationError } from '../errors.js';
 
 /**
@@ -50,7 +50,7 @@ export interface ColumnFacts {
 
 export async function readColumnFacts(
   session: Session,
-  ref: TableName,
+  ref: TableRef,
   column: string,
   newColumn: string,
   where: string,
@@ -69,7 +69,7 @@ export async function readColumnFacts(
     where,
     'expand/contract cannot swap a primary key column online yet; add a new key with planAddPrimaryKey first',
   );
-  const rel = regclassName(ref);
+  const rel = qtable(ref);
   const indexes = await session.query<{
     name: string;
     columns: string[];

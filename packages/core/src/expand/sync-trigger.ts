@@ -1,9 +1,7 @@
 import type { CatalogProbe } from '../dialects/postgres/catalog.js';
-import { quoteIdent, quoteQualified } from '../dialects/quote.js';
+import { qi, qtable, quoteQualified } from '../dialects/quote.js';
 import { relationsOf } from '../ops/shared.js';
 import { type SqlStep, undoWith } from '../plan.js';
-
-const qi = (name: string) => quoteIdent('postgres', name);
 
 /**
  * The trigger that keeps the old and the new column equal while both application versions run.
@@ -63,7 +61,7 @@ END
 $ballast$`;
 }
 
-const table = (spec: SyncSpec) => quoteQualified('postgres', { schema: spec.schema, name: spec.table });
+const table = (spec: SyncSpec) => qtable(spec);
 
 const triggerExists = (spec: SyncSpec): CatalogProbe => ({
   sql: 'select exists (select 1 from pg_trigger where tgrelid = to_regclass($1) and tgname = $2) as done',

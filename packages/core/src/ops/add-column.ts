@@ -5,7 +5,7 @@ import {
   columnMissing,
   columnNotNull,
 } from '../dialects/postgres/catalog.js';
-import { quoteIdent, quoteLiteral, quoteQualified } from '../dialects/quote.js';
+import { quoteIdent, quoteLiteral, quoteTable } from '../dialects/quote.js';
 import type { ServerInfo } from '../dialects/server.js';
 import { UnsafeOperationError } from '../errors.js';
 import type { ColumnExpectation } from '../expect.js';
@@ -188,7 +188,7 @@ function planAddColumnMysql(input: AddColumnInput, server: ServerInfo, type: str
     ? ''
     : ` DEFAULT ${'sql' in d ? d.sql : typeof d.value === 'string' ? quoteLiteral('mysql', d.value) : renderDefault(target, d)}`;
   const instant = server.mysql?.instantAddColumn ?? false;
-  const table = quoteQualified('mysql', { schema: input.schema, name: input.table });
+  const table = quoteTable('mysql', input);
   const column = quoteIdent('mysql', input.column);
   const step = (id: string, description: string, sql: string) =>
     sqlStep({ id, description, lock: 'METADATA EXCLUSIVE', transactional: true, timeout: 'ddl', sql });

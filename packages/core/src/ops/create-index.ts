@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { quoteIdent, quoteQualified } from '../dialects/quote.js';
+import { quoteIdent, quoteTable } from '../dialects/quote.js';
 import type { ServerInfo } from '../dialects/server.js';
 import { UnsupportedServerError } from '../errors.js';
 import { freezePlan, type Plan } from '../plan.js';
@@ -55,7 +55,7 @@ function planCreateIndexMysql(input: CreateIndexInput): Plan {
     );
   }
   const name = defaultIndexName(input);
-  const table = quoteQualified('mysql', { schema: input.schema, name: input.table });
+  const table = quoteTable('mysql', input);
   const id = `create-index:${displayName({ table: name, schema: input.schema })}`;
   const sql = `ALTER TABLE ${table} ADD ${input.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent('mysql', name)} (${input.columns
     .map((c) => quoteIdent('mysql', c))

@@ -1,6 +1,5 @@
 import type { Session } from '../db.js';
-import { regclassName } from '../dialects/postgres/introspect.js';
-import { quoteIdent } from '../dialects/quote.js';
+import { qtable, quoteIdent } from '../dialects/quote.js';
 import type { MissingPrivilege } from '../errors.js';
 import type { Requirement } from '../plan.js';
 
@@ -36,7 +35,7 @@ export async function requirementGaps(
               has_table_privilege(c.oid, 'REFERENCES') as can_reference,
               has_table_privilege(c.oid, 'SELECT') and has_table_privilege(c.oid, 'UPDATE') as can_update
          from pg_class c left join pg_index i on i.indexrelid = c.oid where c.oid = to_regclass($1)`,
-      [regclassName(r.table)],
+      [qtable(r.table)],
     );
     if (!f) continue;
     const gap = gapOf(r.privilege, f, who);

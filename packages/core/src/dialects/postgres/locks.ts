@@ -1,6 +1,7 @@
 import type { Session } from '../../db.js';
-import type { LockMode, RelationRef } from '../../plan.js';
-import { relationName } from './catalog.js';
+import type { LockMode } from '../../plan.js';
+import { qtable } from '../quote.js';
+import type { TableRef } from '../table-ref.js';
 
 /** PostgreSQL's table-level lock modes, weakest first. */
 export const PG_TABLE_LOCKS = [
@@ -89,7 +90,7 @@ export interface LockHolder {
  */
 export async function conflictingHolders(
   session: Session,
-  relations: readonly RelationRef[],
+  relations: readonly TableRef[],
   mode: LockMode,
 ): Promise<LockHolder[]> {
   const modes = conflictingLocks(mode).map(pgLocksMode);
@@ -107,6 +108,6 @@ export async function conflictingHolders(
         and l.mode = any ($2::text[])
         and l.pid is distinct from pg_backend_pid()
       order by l.virtualtransaction, l.mode`,
-    [relations.map(relationName), modes],
+    [relations.map(qtable), modes],
   );
 }
