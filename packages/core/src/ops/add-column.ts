@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { onlineClauses, plannedAlgorithm } from '../dialects/mysql/capabilities.js';
 import {
   columnExists,
   columnHasDefault,
@@ -169,8 +170,8 @@ export function planAddColumn(args: AddColumnInput, server: ServerInfo): Plan {
 
 /**
  * MySQL/MariaDB: one ALTER that states its algorithm, so the server fails instead of copying the
- * table: INSTANT where the version can (dialects/mysql/server.ts), otherwise INPLACE with LOCK=NONE.
- * Per-row (volatile) defaults have no online form there and are refused.
+ * table: the one dialects/mysql/capabilities.ts gives this version (INSTANT, else INPLACE with
+ * LOCK=NONE). Per-row (volatile) defaults have no online form there and are refused.
  */
 function planAddColumnMysql(input: AddColumnInput, server: ServerInfo, type: string): Plan {
   const target = `${displayName(input)}.${input.column}`;
@@ -187,7 +188,8 @@ function planAddColumnMysql(input: AddColumnInput, server: ServerInfo, type: str
   const defaultSql = !d
     ? ''
     : ` DEFAULT ${'sql' in d ? d.sql : typeof d.value === 'string' ? quoteLiteral('mysql', d.value) : renderDefault(target, d)}`;
-  const instant = server.mysql?.instantAddColumn ?? false;
+  const algorithm = plannedAlgorithm(server.mysql, 'add-column', target);
+  const instant = algorithm === 'INSTANT';
   const table = quoteTable('mysql', input);
   const column = quoteIdent('mysql', input.column);
   const step = (id: string, description: string, sql: string) =>
@@ -199,9 +201,7 @@ function planAddColumnMysql(input: AddColumnInput, server: ServerInfo, type: str
       step(
         `add-column:${target}:add`,
         `add column ${target} ${instant ? 'INSTANT: catalog-only' : 'in place, reads and writes continue'}`,
-        `ALTER TABLE ${table} ADD COLUMN ${column} ${type}${defaultSql}${input.notNull ? ' NOT NULL' : ''}, ${
-          instant ? 'ALGORITHM=INSTANT' : 'ALGORITHM=INPLACE, LOCK=NONE'
-        }`,
+        `ALTER TABLE ${table} ADD COLUMN ${column} ${type}${defaultSql}${input.notNull ? ' NOT NULL' : ''}, ${onlineClauses(algorithm)}`,
       ),
     ],
     reverse: [
