@@ -98,9 +98,7 @@ export interface BackfillStep extends StepBase {
   readonly backfill: BackfillSpec;
 }
 
-export interface BackfillSpec {
-  readonly table: string;
-  readonly schema?: string;
+export interface BackfillSpec extends TableRef {
   /** column → SQL expression evaluated per row (e.g. `first_name || ' ' || last_name`). */
   readonly set: Readonly<Record<string, string>>;
   /** Optional extra SQL condition; rows already right are cheaply skipped with it. */

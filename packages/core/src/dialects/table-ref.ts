@@ -22,3 +22,6 @@ export function tableRef(given: string | TableRef, defaultSchema?: string): Tabl
 
 /** `schema.table` or `table`, unquoted, for step ids and messages people read. */
 export const displayName = (ref: TableRef): string => (ref.schema ? `${ref.schema}.${ref.table}` : ref.table);
+
+/** A reference whose schema is known (read from the catalog: search_path already resolved). */
+export type ResolvedTableRef = TableRef & { readonly schema: string };

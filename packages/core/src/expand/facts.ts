@@ -7,7 +7,7 @@ import {
   tableSchema,
 } from '../dialects/postgres/introspect.js';
 import { qtable } from '../dialects/quote.js';
-import type { TableRef } from '../dialects/table-ref.js';
+import type { ResolvedTableRef, TableRef } from '../dialects/table-ref.js';
 import { UnsafeOperationError } from '../errors.js';
 
 /**
@@ -25,11 +25,7 @@ export interface CopiedIndex {
 
 export interface CopiedForeignKey {
   readonly name: string;
-  readonly references: {
-    readonly schema: string;
-    readonly table: string;
-    readonly columns: readonly string[];
-  };
+  readonly references: ResolvedTableRef & { readonly columns: readonly string[] };
   readonly onDelete: string;
   readonly onUpdate: string;
 }

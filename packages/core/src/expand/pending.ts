@@ -1,5 +1,5 @@
 import type { Session } from '../db.js';
-import { displayName, type TableRef } from '../dialects/table-ref.js';
+import { displayName, type ResolvedTableRef } from '../dialects/table-ref.js';
 import { ObjectConflictError } from '../errors.js';
 import { EXPANSIONS_TABLE, selectExpansions } from './catalog.js';
 
@@ -11,7 +11,7 @@ import { EXPANSIONS_TABLE, selectExpansions } from './catalog.js';
  */
 export async function requireNoPendingExpansion(
   session: Session,
-  ref: TableRef & { readonly schema: string },
+  ref: ResolvedTableRef,
   names: { readonly column: string; readonly newColumn: string },
   where: string,
 ): Promise<void> {

@@ -1,5 +1,6 @@
 import type { CatalogProbe } from '../dialects/postgres/catalog.js';
 import { qi, qtable, quoteQualified } from '../dialects/quote.js';
+import type { ResolvedTableRef } from '../dialects/table-ref.js';
 import { relationsOf } from '../ops/shared.js';
 import { type SqlStep, undoWith } from '../plan.js';
 
@@ -14,9 +15,7 @@ import { type SqlStep, undoWith } from '../plan.js';
  *   not yet backfilled (one side null, the other not) is filled — which is how the backfill works:
  *   it only touches rows, and the conversion lives here, in one place.
  */
-export interface SyncSpec {
-  readonly schema: string;
-  readonly table: string;
+export interface SyncSpec extends ResolvedTableRef {
   readonly oldColumn: string;
   readonly newColumn: string;
   /** SQL over the old column's name giving the new value, e.g. `amount::bigint`; undefined: identical. */

@@ -1,7 +1,7 @@
 import type { Database, Session } from '../../db.js';
 import { estimateRows, readTable, requireTableColumn } from '../../dialects/postgres/introspect.js';
 import { quoteIdent } from '../../dialects/quote.js';
-import { tableRef } from '../../dialects/table-ref.js';
+import { type TableRef, tableRef } from '../../dialects/table-ref.js';
 import { UnsafeOperationError } from '../../errors.js';
 import type { BackfillSource, BatchOutcome, Cursor, OpenedJob, RowTransform } from '../types.js';
 import type { PgBatchContext } from './batch-context.js';
@@ -22,9 +22,7 @@ import { ctidPager, keysetPager, param } from './pagers.js';
 import { replicaLagOn } from './replica-lag.js';
 import { inTransaction, isTransientPgError, withJobSession } from './transaction.js';
 
-export interface PgSourceSpec {
-  readonly table: string;
-  readonly schema?: string;
+export interface PgSourceSpec extends TableRef {
   /** column → SQL expression (the fast path, all inside the database). */
   readonly set: Readonly<Record<string, string>>;
   readonly where?: string;
