@@ -4,7 +4,7 @@
  * errors (TableNotFoundError vs ColumnNotFoundError, IdentifierTooLongError before any lookup).
  */
 import assert from 'node:assert/strict';
-import { backupColumn, renameColumn, runBackfill } from '@ballast/core';
+import { backupColumn, postgresDatabaseFromUrl, renameColumn, runBackfill } from '@ballast/core';
 import { pgServers } from '@ballast/testkit';
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import { type PgFixture, pgFixture } from './support/pg.js';
@@ -72,6 +72,29 @@ for (const server of pgServers())
       );
       const [row] = await fx.sql<{ n: string }>("select count(*) as n from items where note = 'x'");
       assert.equal(row?.n, '0');
+    });
+
+    test('an unqualified name resolves through the search_path, as the DDL does', async () => {
+      await fx.sql('create schema app');
+      await fx.sql('create table app.orders (id int primary key, v text)');
+      await fx.sql("insert into app.orders select g, 'old' from generate_series(1, 10) g");
+      const url = new URL(fx.test.url);
+      url.searchParams.set('options', '-c search_path=app,public');
+      const db = postgresDatabaseFromUrl(url.toString(), { max: 2 });
+      try {
+        await assert.rejects(
+          runBackfill(db, { table: 'orders', set: { nope: "'x'" } }),
+          named('ColumnNotFoundError', /column app\.orders\.nope does not exist/),
+        );
+        const result = await runBackfill(db, { table: 'orders', set: { v: "'new'" } });
+        assert.equal(result.rowsChanged, 10);
+        const backup = await backupColumn(db, { table: 'orders', column: 'v' });
+        assert.deepEqual([backup.sourceSchema, backup.sourceTable, backup.rows], ['app', 'orders', 10]);
+      } finally {
+        await db.close?.();
+      }
+      const [row] = await fx.sql<{ n: string }>("select count(*) as n from app.orders where v = 'new'");
+      assert.equal(row?.n, '10');
     });
 
     test('a partitioned table with a hostile name is read through bound names', async () => {
