@@ -61,7 +61,7 @@ export {
   type ServerInfo,
   serverInfoFor,
 } from './dialects/server.js';
-export { displayName, type TableRef, tableRef } from './dialects/table-ref.js';
+export { type TableRef, tableRef } from './dialects/table-ref.js';
 export {
   type ArgumentProblem,
   BallastError,
