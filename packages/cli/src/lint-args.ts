@@ -12,7 +12,8 @@ import {
 export const LINT_USAGE = `usage: ballast lint [options] <paths...>
 
 Paths are .sql files, directories (searched for .sql files), Prisma migration folders
-(prisma/migrations/*/migration.sql) and, with --knex, Knex migration files.
+(prisma/migrations/*/migration.sql, in the dialect migration_lock.toml names) and, with
+--knex, Knex migration files (a directory walk without --knex names the ones it skips).
 
 options:
   --dialect postgres|mysql    SQL dialect (default postgres; mysql when --mysql-version is given)
@@ -24,7 +25,8 @@ options:
                               against a throwaway database and capturing the SQL they emit
   --database-url URL          the throwaway database for --knex (default: a local PostgreSQL
                               started for the run, when @ballast/testkit is installed)
-  --fix                       rewrite files into the safe sequence planned by @ballast/core
+  --fix                       rewrite files into the safe sequence planned by @ballast/core;
+                              says on stderr which findings it fixed and which files it wrote
   --format text|json|sarif|github   output format (default text)
   -h, --help                  this help
 

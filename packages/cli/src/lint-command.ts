@@ -4,6 +4,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import {
   BallastError,
   type FileReport,
+  type Finding,
   formatReport,
   type LintOptions,
   lintSql,
@@ -11,6 +12,7 @@ import {
   parseMysqlVersion,
   renderFixedFile,
 } from '@ballast/core/lint';
+import { followUpMigrationDir } from '@ballast/core/translate';
 import type { CapturedSql } from './knex-capture.js';
 import { LINT_USAGE, type LintArgs, parseLintArgs, UsageError } from './lint-args.js';
 import { collectInputs, InputError, type LintInput } from './lint-inputs.js';
@@ -23,13 +25,14 @@ export interface Io {
 export async function runLint(argv: readonly string[], io: Io): Promise<number> {
   let args: LintArgs;
   let inputs: LintInput[];
+  let skippedKnex: readonly string[];
   try {
     args = parseLintArgs(argv);
     if (args.help) {
       io.stdout.write(LINT_USAGE);
       return 0;
     }
-    inputs = collectInputs(args.paths, args);
+    ({ inputs, skippedKnex } = collectInputs(args.paths, args));
   } catch (err) {
     if (err instanceof UsageError || err instanceof InputError) {
       io.stderr.write(`ballast lint: ${err.message}\n${err instanceof UsageError ? LINT_USAGE : ''}`);
@@ -37,9 +40,9 @@ export async function runLint(argv: readonly string[], io: Io): Promise<number> 
     }
     throw err;
   }
-  if (args.dialect === 'postgres') await loadPgParser();
+  if (skippedKnex.length) io.stderr.write(knexHint(skippedKnex, args.paths));
+  if (inputs.some((i) => (i.dialect ?? args.dialect) === 'postgres')) await loadPgParser();
   const base: Partial<LintOptions> = {
-    dialect: args.dialect,
     pgVersion: args.pgVersion,
     mysql: parseMysqlVersion(args.mysqlVersion),
   };
@@ -57,18 +60,21 @@ export async function runLint(argv: readonly string[], io: Io): Promise<number> 
   }
   const reports: FileReport[] = [];
   for (const input of inputs) {
-    const options = { ...base, transaction: input.transaction };
+    const options = { ...base, dialect: input.dialect ?? args.dialect, transaction: input.transaction };
     if (input.kind === 'knex') {
       reports.push(lintKnex(input, captured.get(resolve(input.path))!, options));
       continue;
     }
     const text = readFileSync(input.path, 'utf8');
     let result = lintSql(text, options);
-    if (args.fix && result.fixes.size > 0) {
-      const fixed = renderFixedFile(result, text);
+    // Only files with a statement to replace are rewritten: a lone text fix (lock_timeout) would
+    // change the checksum of every migration already applied (Prisma, Flyway) for a warning.
+    const fixed = args.fix && result.fixes.size > 0 ? renderFixedFile(result, text) : undefined;
+    if (fixed) {
       writeFileSync(input.path, fixed.text);
-      writeOutside(input, fixed.outside, io);
       result = lintSql(fixed.text, options);
+      io.stderr.write(fixSummary(input.path, fixed.resolved, result.parsed.statements.length));
+      writeOutside(input, fixed.outside, io);
     }
     reports.push({ path: input.path, findings: result.findings });
   }
@@ -86,13 +92,12 @@ const isTty = (stream: unknown) => Boolean((stream as { isTTY?: boolean }).isTTY
 function writeOutside(input: LintInput, statements: readonly string[], io: Io): void {
   if (statements.length === 0) return;
   if (input.kind === 'prisma') {
-    const dir = dirname(input.path);
     statements.forEach((sql, i) => {
-      const target = join(dirname(dir), `${basename(dir)}_ballast_${String(i + 1).padStart(2, '0')}`);
+      const target = followUpMigrationDir(dirname(input.path), i + 1);
       mkdirSync(target, { recursive: true });
       writeFileSync(join(target, 'migration.sql'), `${sql}\n`);
       io.stderr.write(
-        `ballast lint --fix: wrote ${join(target, 'migration.sql')} (runs outside a transaction)\n`,
+        `ballast lint --fix: wrote ${join(target, 'migration.sql')} (1 statement, runs outside a transaction)\n`,
       );
     });
     return;
@@ -102,7 +107,23 @@ function writeOutside(input: LintInput, statements: readonly string[], io: Io): 
     target,
     `-- ballast: run after ${basename(input.path)}, outside any transaction\n${statements.join('\n')}\n`,
   );
-  io.stderr.write(`ballast lint --fix: wrote ${target} (run it outside a transaction)\n`);
+  io.stderr.write(
+    `ballast lint --fix: wrote ${target} (${plural(statements.length, 'statement')}, run it outside a transaction)\n`,
+  );
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** What --fix resolved in a file and what it wrote there. */
+function fixSummary(path: string, resolved: readonly Finding[], statements: number): string {
+  const lines = resolved.map((f) => `  ${path}:${f.line}:${f.column} ${f.rule}`);
+  return `ballast lint --fix: fixed ${plural(resolved.length, 'finding')}:\n${lines.join('\n')}\nballast lint --fix: wrote ${path} (${plural(statements, 'statement')})\n`;
+}
+
+/** A folder walk met Knex migration files: say how to lint them rather than silently skip them. */
+function knexHint(files: readonly string[], paths: readonly string[]): string {
+  const list = files.slice(0, 3).join(', ') + (files.length > 3 ? ', …' : '');
+  return `ballast lint: skipped ${plural(files.length, 'Knex migration file')} (${list}): they are linted by running them on a throwaway database:\n  ballast lint --knex ${paths.join(' ')}   (add --database-url URL unless @ballast/testkit is installed)\n`;
 }
 
 function lintKnex(input: LintInput, captured: CapturedSql, options: Partial<LintOptions>): FileReport {

@@ -4,8 +4,9 @@
  * migration files (wrapped unless the file exports config.transaction = false).
  */
 import { readdirSync, statSync } from 'node:fs';
-import { basename, dirname, extname, join } from 'node:path';
-import { BallastError, type LintOptions } from '@ballast/core/lint';
+import { dirname, extname, join } from 'node:path';
+import { BallastError, type LintDialect, type LintOptions } from '@ballast/core/lint';
+import { isPrismaMigrationFile, prismaDialect, prismaProvider } from '@ballast/core/translate';
 
 export type InputKind = 'sql' | 'prisma' | 'knex';
 
@@ -13,13 +14,20 @@ export interface LintInput {
   readonly path: string;
   readonly kind: InputKind;
   readonly transaction: LintOptions['transaction'];
+  /** Prisma: the dialect migration_lock.toml names, when it names one Ballast lints. */
+  readonly dialect?: LintDialect;
+}
+
+/** What collectInputs found, and the Knex files a folder walk skipped because --knex was not given. */
+export interface CollectedInputs {
+  readonly inputs: LintInput[];
+  readonly skippedKnex: readonly string[];
 }
 
 const KNEX_EXT = new Set(['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts']);
 
-/** prisma/migrations/<timestamp>_<name>/migration.sql */
-export const isPrismaMigration = (path: string) =>
-  basename(path) === 'migration.sql' && basename(dirname(dirname(path))) === 'migrations';
+/** prisma/migrations/<timestamp>_<name>/migration.sql (the layout lives in @ballast/core/translate). */
+export const isPrismaMigration = isPrismaMigrationFile;
 
 /** A path that cannot be linted (missing, empty, of an unknown kind): printed, exit code 2. */
 export class InputError extends BallastError {
@@ -29,8 +37,9 @@ export class InputError extends BallastError {
 export function collectInputs(
   paths: readonly string[],
   opts: { knex: boolean; assumeInTransaction: boolean },
-): LintInput[] {
+): CollectedInputs {
   const out: LintInput[] = [];
+  const skippedKnex: string[] = [];
   const visit = (path: string, explicit: boolean) => {
     let stat: ReturnType<typeof statSync>;
     try {
@@ -49,15 +58,18 @@ export function collectInputs(
     if (ext === '.sql') {
       const prisma = isPrismaMigration(path);
       const transaction = prisma ? 'implicit' : opts.assumeInTransaction ? 'wrapped' : 'none';
-      out.push({ path, kind: prisma ? 'prisma' : 'sql', transaction });
+      const dialect = prisma ? prismaDialect(prismaProvider(dirname(dirname(path)))) : undefined;
+      out.push({ path, kind: prisma ? 'prisma' : 'sql', transaction, ...(dialect ? { dialect } : {}) });
     } else if (KNEX_EXT.has(ext) && (opts.knex || explicit) && !path.endsWith('.d.ts')) {
       if (!opts.knex)
         throw new InputError(`${path}: Knex migration files need --knex (they are run to capture their SQL)`);
       out.push({ path, kind: 'knex', transaction: 'wrapped' });
     } else if (explicit) {
       throw new InputError(`${path}: not a .sql file, a directory, or (with --knex) a Knex migration`);
+    } else if (KNEX_EXT.has(ext) && !path.endsWith('.d.ts')) {
+      skippedKnex.push(path);
     }
   };
   for (const p of paths) visit(p, true);
-  return out;
+  return { inputs: out, skippedKnex };
 }

@@ -92,6 +92,51 @@ test('Prisma migration folders: in a transaction when several statements; --fix 
   assert.equal(ballast('lint', migrations).code, 0, 'everything lints clean after --fix');
 });
 
+test('--fix says which findings it fixed and what it wrote', () => {
+  const f = write('fix-summary/users.sql', 'CREATE INDEX users_email_idx ON users (email);\n');
+  const r = ballast('lint', '--fix', f);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.equal(
+    r.stderr,
+    [
+      'ballast lint --fix: fixed 2 findings:',
+      `  ${f}:1:1 require-concurrent-index-creation`,
+      `  ${f}:1:1 require-lock-timeout`,
+      `ballast lint --fix: wrote ${f} (2 statements)`,
+      '',
+    ].join('\n'),
+  );
+  assert.match(readFileSync(f, 'utf8'), /^SET lock_timeout = '\d+ms';\nCREATE INDEX CONCURRENTLY/);
+  // A lone lock_timeout warning does not rewrite a file (applied migrations keep their checksum).
+  const lockOnly = write('fix-summary/lock-only.sql', 'ALTER TABLE users ADD COLUMN bio text;\n');
+  const l = ballast('lint', '--fix', lockOnly);
+  assert.equal(l.stderr, '');
+  assert.equal(readFileSync(lockOnly, 'utf8'), 'ALTER TABLE users ADD COLUMN bio text;\n');
+});
+
+test('a folder walk that meets Knex files without --knex says how to lint them', () => {
+  const knexDir = join(dir, 'knex-only');
+  write('knex-only/20240101_users.ts', 'export async function up() {}\n');
+  write('knex-only/20240102_orders.js', 'export async function up() {}\n');
+  write('knex-only/types.d.ts', 'export {};\n');
+  const r = ballast('lint', knexDir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(
+    r.stderr,
+    /^ballast lint: skipped 2 Knex migration files \(.*20240101_users\.ts, .*20240102_orders\.js\): .*\n {2}ballast lint --knex .*knex-only/,
+  );
+  assert.match(r.stdout, /0 files checked/);
+});
+
+test('Prisma migrations are linted in the dialect their migration_lock.toml names', () => {
+  const migrations = join(dir, 'prisma-mysql/migrations');
+  write('prisma-mysql/migrations/migration_lock.toml', 'provider = "mysql"\n');
+  write('prisma-mysql/migrations/20240101000000_opt/migration.sql', 'OPTIMIZE TABLE `users`;\n');
+  const r = ballast('lint', '--format', 'json', migrations);
+  const rules = JSON.parse(r.stdout).files[0].findings.map((f: { rule: string }) => f.rule);
+  assert.deepEqual(rules, ['ban-optimize-table']);
+});
+
 // Needs the harness's PostgreSQL (BALLAST_PG_URL), which test/global-setup.ts always provides.
 test('Knex migrations are run on a throwaway PostgreSQL database and their SQL linted', () => {
   write(

@@ -130,6 +130,7 @@ export {
   RULES,
   RULES_BY_ID,
   type Rule,
+  type RuleFix,
   renderFixedFile,
   type Severity,
 } from './lint/index.js';
@@ -197,4 +198,13 @@ export {
 } from './run/options.js';
 export { backoffDelayMs } from './run/retry.js';
 export { runPlan } from './run/run-plan.js';
+export {
+  type PlannedStatement,
+  type SafeStatement,
+  type TranslatedStatement,
+  type TranslateOptions,
+  type Translation,
+  translateSql,
+  type UntranslatableStatement,
+} from './translate/index.js';
 export { parseArgs, parseCall, schemas, showValue } from './validate/index.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { BallastError, type Database } from '@ballast/core';
+import { prismaMigrationFolders } from '@ballast/core/translate';
 
 /** One folder of prisma/migrations: `<timestamp>_<name>/migration.sql`. */
 export interface PrismaMigration {
@@ -26,15 +26,10 @@ export function readPrismaMigrations(migrationsDir: string): PrismaMigration[] {
       hint: 'pass the folder that holds <timestamp>_<name>/migration.sql (usually prisma/migrations)',
     });
   }
-  return readdirSync(migrationsDir)
-    .filter((entry) => statSync(join(migrationsDir, entry)).isDirectory())
-    .filter((entry) => existsSync(join(migrationsDir, entry, 'migration.sql')))
-    .sort()
-    .map((name) => {
-      const path = join(migrationsDir, name, 'migration.sql');
-      const sql = readFileSync(path, 'utf8');
-      return { name, path, sql, checksum: createHash('sha256').update(sql).digest('hex') };
-    });
+  return prismaMigrationFolders(migrationsDir).map(({ name, path }) => {
+    const sql = readFileSync(path, 'utf8');
+    return { name, path, sql, checksum: createHash('sha256').update(sql).digest('hex') };
+  });
 }
 
 interface PrismaMigrationRow {

@@ -4,12 +4,14 @@ import { InvalidArgumentError, WrongContextError } from '../errors.js';
 import { checkedBackfillSql } from '../ops/backfill.js';
 import type { BackfillSpec } from '../plan.js';
 import { silentProgress } from '../report/progress.js';
+import { BACKFILL_DEFAULTS } from './defaults.js';
 import { type LoopOptions, runBatchLoop } from './loop.js';
 import { type BackfillJobStatus, listCheckpoints } from './pg/checkpoints.js';
 import { replicaLagThrottle } from './pg/replica-lag.js';
 import { postgresSource } from './pg/source.js';
 import type { BackfillOptions, BackfillResult, Throttle } from './types.js';
 
+export { BACKFILL_DEFAULTS } from './defaults.js';
 export { BackfillError, runBatchLoop } from './loop.js';
 export {
   type BackfillJobStatus,
@@ -22,18 +24,6 @@ import { callArgs } from '../validate/run.js';
 
 export { maxReplicaLagMs, replicaLagThrottle } from './pg/replica-lag.js';
 export type * from './types.js';
-
-/** Defaults, documented in packages/core/README.md (Backfill). */
-export const BACKFILL_DEFAULTS = {
-  initialBatchSize: 1000,
-  minBatchSize: 100,
-  maxBatchSize: 50_000,
-  targetBatchMs: 100,
-  pauseMs: 0,
-  maxReplicaLagMs: 5000,
-  lockTimeoutMs: 2000,
-  maxRetries: 5,
-} as const;
 
 /**
  * Rewrites existing rows in short batches: `spec.set` (SQL expressions, the fast path) or

@@ -10,10 +10,12 @@
  *   migrations of their own (a Prisma migration holding one statement runs outside a transaction).
  */
 
-import { type FixedStatement, type FixedStep, LOCK_TIMEOUT_SQL, MYSQL_LOCK_TIMEOUT_SQL } from './fix.js';
+import type { FixedStatement, FixedStep } from './fix.js';
 import { type LintResult, lintSql } from './lint.js';
 import { nodeOf } from './pg-ast.js';
-import type { LintOptions } from './types.js';
+import { RULES_BY_ID } from './rules/index.js';
+import { LOCK_TIMEOUT_SQL } from './session-sql.js';
+import type { Finding, LintOptions, Rule } from './types.js';
 
 export interface FixedFile {
   readonly text: string;
@@ -21,6 +23,8 @@ export interface FixedFile {
   readonly outside: readonly string[];
   /** How many statements were replaced. */
   readonly fixed: number;
+  /** The findings the rewrite resolves (planned replacements and text fixes), in file order. */
+  readonly resolved: readonly Finding[];
 }
 
 const render = (steps: FixedStatement['steps']) =>
@@ -69,16 +73,29 @@ export function renderFixedFile(result: LintResult, text: string): FixedFile {
   }
   if (afterCommit.length)
     edits.push({ start: text.length, end: text.length, text: `\n${afterCommit.join('\n')}\n` });
-  // The runner's lock_timeout, so the rewritten file never queues traffic behind a lock wait.
+  // Text fixes (the runner's lock_timeout) go on top, so the whole file runs under them.
   const first = statements[0];
-  if (first && result.findings.some((f) => f.rule === 'require-lock-timeout')) {
-    const timeout = first.dialect === 'postgres' ? LOCK_TIMEOUT_SQL : MYSQL_LOCK_TIMEOUT_SQL;
-    edits.push({ start: first.offset, end: first.offset, text: `${timeout};\n` });
+  const texts = textFixes(result);
+  if (first) {
+    const preludes = texts.map((r) => `${r.prelude(first.dialect)};\n`);
+    if (preludes.length) edits.push({ start: first.offset, end: first.offset, text: preludes.join('') });
   }
   let out = text;
   for (const e of edits.sort((a, b) => b.start - a.start))
     out = out.slice(0, e.start) + e.text + out.slice(e.end);
-  return { text: out, outside, fixed: result.fixes.size };
+  const resolved = result.findings.filter(
+    (f) => f.fix !== undefined || (first && texts.some((r) => r.id === f.rule)),
+  );
+  return { text: out, outside, fixed: result.fixes.size, resolved };
+}
+
+/** The rules with a text fix that have findings in the result, once each. */
+function textFixes(result: LintResult): Array<Rule & { fix: 'text' }> {
+  const ids = new Set(result.findings.map((f) => f.rule));
+  return [...ids].flatMap((id) => {
+    const rule = RULES_BY_ID.get(id);
+    return rule?.fix === 'text' ? [rule] : [];
+  });
 }
 
 const firstLine = (sql: string) => sql.split('\n')[0]!.slice(0, 60);

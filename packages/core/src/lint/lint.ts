@@ -1,9 +1,14 @@
 /**
  * The engine: parse a file, walk its statements with a FileContext, run every rule of the
- * dialect, apply suppressions, attach fixes planned by core/ops (fix.ts).
+ * dialect, apply suppressions, translate flagged statements into plans (core/translate) and
+ * attach their SQL rendering as fixes (fix.ts).
  */
+import type { ServerInfo } from '../dialects/server.js';
+import { serverForLint } from '../translate/server.js';
+import { translateStatement } from '../translate/statement.js';
+import type { TranslatedStatement } from '../translate/types.js';
 import { FileContext } from './context.js';
-import { type FixedStatement, fixStatement } from './fix.js';
+import { type FixedStatement, renderFix } from './fix.js';
 import { render } from './messages.js';
 import { lintOptions } from './options.js';
 import { type Parsed, parseMysql, parsePostgres } from './parse.js';
@@ -15,6 +20,8 @@ export interface LintResult {
   readonly findings: readonly Finding[];
   /** Planned replacements for statements that have a fix, by statement index. */
   readonly fixes: ReadonlyMap<number, FixedStatement>;
+  /** Every statement's translation (safe, planned, untranslatable), by statement index. */
+  readonly translations: ReadonlyMap<number, TranslatedStatement>;
   readonly parsed: Parsed<Statement>;
   readonly options: LintOptions;
 }
@@ -25,7 +32,17 @@ const severityOf = (id: string) => RULES_BY_ID.get(id)?.severity ?? 'error';
  * Lints SQL text. PostgreSQL parsing needs `await loadPgParser()` once before the first call.
  */
 export function lintSql(text: string, partial: Partial<LintOptions> = {}): LintResult {
+  return lintWith(text, partial, undefined);
+}
+
+/** lintSql planning for `server` (default: the one the options describe, see serverForLint). */
+export function lintWith(
+  text: string,
+  partial: Partial<LintOptions>,
+  server: ServerInfo | undefined,
+): LintResult {
   const options = lintOptions(partial);
+  const planFor = server ?? serverForLint(options);
   const parsed: Parsed<Statement> =
     options.dialect === 'postgres' ? parsePostgres(text) : parseMysql(text, options.mysql);
   const findings: Finding[] = parsed.failures.map((f) => ({
@@ -48,6 +65,7 @@ export function lintSql(text: string, partial: Partial<LintOptions> = {}): LintR
   const ctx = new FileContext(options, parsed.statements.length);
   const reported = new Set<string>();
   const fixes = new Map<number, FixedStatement>();
+  const translations = new Map<number, TranslatedStatement>();
   for (const statement of parsed.statements) {
     const suppressions = suppressionsAbove(parsed.source, statement.line);
     const ignored = new Set<string>();
@@ -81,11 +99,13 @@ export function lintSql(text: string, partial: Partial<LintOptions> = {}): LintR
         });
       }
     }
-    const fix = own.some((f) => f.severity !== 'info') ? fixStatement(ctx, statement, own, text) : undefined;
+    const translated = translateStatement(statement, own, text, planFor);
+    translations.set(statement.index, translated);
+    const fix = translated.status === 'planned' ? renderFix(translated, planFor) : undefined;
     if (fix) fixes.set(statement.index, fix);
     for (const f of own) findings.push(fix?.rules.includes(f.rule) ? { ...f, fix: fix.text } : f);
     ctx.after(statement);
   }
   findings.sort((a, b) => a.line - b.line || a.column - b.column);
-  return { findings, fixes, parsed, options };
+  return { findings, fixes, translations, parsed, options };
 }

@@ -90,7 +90,23 @@ export interface RuleReport {
   readonly help: string;
 }
 
-export interface Rule {
+/**
+ * What `--fix` does about a rule's findings: `planned` — the statement is replaced by the plans
+ * core/translate makes for it (statements no planner covers keep the finding); `text` — the rule's
+ * `prelude` statement is written at the top of the file; `none` — no automatic fix, the help says
+ * what to do.
+ */
+export type RuleFix =
+  | { readonly fix: 'planned' | 'none' }
+  | {
+      readonly fix: 'text';
+      /** The statement (without semicolon) that resolves the rule's findings for the whole file. */
+      prelude(dialect: LintDialect): string;
+    };
+
+export type Rule = RuleBase & RuleFix;
+
+interface RuleBase {
   /** Kebab-case sentence, e.g. `require-concurrent-index-creation`. */
   readonly id: string;
   readonly severity: Severity;

@@ -1,6 +1,5 @@
 import type { Database, Session } from '../../db.js';
 import { estimateRows, readTable, requireTableColumn } from '../../dialects/postgres/introspect.js';
-import { quoteIdent } from '../../dialects/quote.js';
 import { type TableRef, tableRef } from '../../dialects/table-ref.js';
 import { UnsafeOperationError } from '../../errors.js';
 import type { BackfillSource, BatchOutcome, Cursor, OpenedJob, RowTransform } from '../types.js';
@@ -20,6 +19,7 @@ import {
 import { applyJsTransform } from './js-batch.js';
 import { ctidPager, keysetPager, param } from './pagers.js';
 import { replicaLagOn } from './replica-lag.js';
+import { setClause } from './script.js';
 import { inTransaction, isTransientPgError, withJobSession } from './transaction.js';
 
 export interface PgSourceSpec extends TableRef {
@@ -183,9 +183,7 @@ async function applySqlSet(
 ) {
   const { info, pager, range, params } = ctx;
   const keys = pager.identity.map((c, i) => `${c.sql} as ballast_k${i}`).join(', ');
-  const assignments = Object.entries(set)
-    .map(([column, expr]) => `${quoteIdent('postgres', column)} = (${expr})`)
-    .join(', ');
+  const assignments = setClause(set);
   const lastKey = pager.identity.map((_, i) => `ballast_k${i}::text`).join(', ');
   const desc = pager.identity.map((_, i) => `ballast_k${i} desc`).join(', ');
   const next = ctx.range.next;

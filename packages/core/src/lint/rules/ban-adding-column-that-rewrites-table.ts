@@ -24,6 +24,7 @@ function rewritingKind(col: ColumnDef): string | undefined {
 export default defineRule({
   id: 'ban-adding-column-that-rewrites-table',
   severity: 'error',
+  fix: 'none',
   dialects: ['postgres'],
   docs: 'serial, identity and stored generated columns fill every existing row: a table rewrite.',
   check: (ctx, s) =>

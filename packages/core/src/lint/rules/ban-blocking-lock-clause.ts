@@ -6,6 +6,7 @@ const BLOCKS: Record<string, string> = { SHARED: 'writes', EXCLUSIVE: 'reads and
 export default defineRule({
   id: 'ban-blocking-lock-clause',
   severity: 'error',
+  fix: 'none',
   dialects: ['mysql'],
   docs: 'LOCK=SHARED or LOCK=EXCLUSIVE blocks writes (or everything) for the whole ALTER.',
   check(ctx, s) {

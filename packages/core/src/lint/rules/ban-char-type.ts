@@ -5,6 +5,7 @@ import { typeBase, typeText } from '../pg-ast.js';
 export default defineRule({
   id: 'ban-char-type',
   severity: 'warning',
+  fix: 'none',
   dialects: ['postgres'],
   docs: 'char(n) pads with spaces and is never faster than text.',
   check: (_ctx, s) =>

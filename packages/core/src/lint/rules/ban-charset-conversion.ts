@@ -3,6 +3,7 @@ import { defineRule, mysqlAlter, report } from '../define.js';
 export default defineRule({
   id: 'ban-charset-conversion',
   severity: 'error',
+  fix: 'none',
   dialects: ['mysql'],
   docs: 'CONVERT TO CHARACTER SET rewrites every text column with ALGORITHM=COPY.',
   check(ctx, s) {

@@ -4,6 +4,7 @@ import { nodeOf, relationName } from '../pg-ast.js';
 export default defineRule({
   id: 'ban-cluster',
   severity: 'error',
+  fix: 'none',
   dialects: ['postgres'],
   docs: 'CLUSTER rewrites the table under an ACCESS EXCLUSIVE lock.',
   check(ctx, s) {

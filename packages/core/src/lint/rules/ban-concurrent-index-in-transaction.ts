@@ -15,6 +15,7 @@ function concurrentWhat(s: PgStatement): string | undefined {
 export default defineRule({
   id: 'ban-concurrent-index-in-transaction',
   severity: 'error',
+  fix: 'planned',
   dialects: ['postgres'],
   docs: 'CONCURRENTLY cannot run in a transaction block; the migration fails.',
   check(ctx, s) {

@@ -5,6 +5,7 @@ import { nodeOf } from '../pg-ast.js';
 export default defineRule({
   id: 'ban-drop-database',
   severity: 'error',
+  fix: 'none',
   dialects: ['postgres', 'mysql'],
   docs: 'DROP DATABASE in a migration deletes everything.',
   check(_ctx, s) {

@@ -4,6 +4,7 @@ import { defineRule, ident, mysqlAlter, pgAlterTable, report } from '../define.j
 export default defineRule({
   id: 'ban-dropping-column',
   severity: 'error',
+  fix: 'none',
   dialects: ['postgres', 'mysql'],
   docs: 'Dropping a column breaks running code that uses it and loses its data.',
   check(ctx, s) {

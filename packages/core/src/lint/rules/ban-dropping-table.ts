@@ -5,6 +5,7 @@ import { nodeOf, stringsOf } from '../pg-ast.js';
 export default defineRule({
   id: 'ban-dropping-table',
   severity: 'error',
+  fix: 'none',
   dialects: ['postgres', 'mysql'],
   docs: 'Dropping a table breaks running code that uses it and deletes its data.',
   check(ctx, s) {

@@ -6,6 +6,7 @@ import { nodeOf, stringsOf } from '../pg-ast.js';
 export default defineRule({
   id: 'ban-enum-value-addition-in-transaction',
   severity: 'error',
+  fix: 'none',
   dialects: ['postgres'],
   docs: 'Before PostgreSQL 12, ALTER TYPE ... ADD VALUE cannot run inside a transaction block.',
   check(ctx, s) {

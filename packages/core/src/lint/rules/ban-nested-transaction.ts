@@ -5,6 +5,7 @@ import { nodeOf } from '../pg-ast.js';
 export default defineRule({
   id: 'ban-nested-transaction',
   severity: 'warning',
+  fix: 'none',
   dialects: ['postgres'],
   docs: 'BEGIN/COMMIT inside a file the migration tool already wraps in a transaction.',
   check(ctx, s) {

@@ -6,6 +6,7 @@ import type { RuleReport } from '../types.js';
 export default defineRule({
   id: 'ban-renaming-column',
   severity: 'error',
+  fix: 'none',
   dialects: ['postgres', 'mysql'],
   docs: 'Renaming a column breaks application instances still running the old code.',
   check(ctx, s) {

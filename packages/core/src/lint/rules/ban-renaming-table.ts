@@ -5,6 +5,7 @@ import { nodeOf, relationName } from '../pg-ast.js';
 export default defineRule({
   id: 'ban-renaming-table',
   severity: 'error',
+  fix: 'none',
   dialects: ['postgres', 'mysql'],
   docs: 'Renaming a table breaks application instances still running the old code.',
   check(ctx, s) {

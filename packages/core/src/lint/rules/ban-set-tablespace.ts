@@ -3,6 +3,7 @@ import { defineRule, ident, pgAlterTable, report } from '../define.js';
 export default defineRule({
   id: 'ban-set-tablespace',
   severity: 'error',
+  fix: 'none',
   dialects: ['postgres'],
   docs: 'ALTER TABLE ... SET TABLESPACE copies the table under an ACCESS EXCLUSIVE lock.',
   check(ctx, s) {

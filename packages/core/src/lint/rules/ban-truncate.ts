@@ -5,6 +5,7 @@ import { nodeOf, nodesOf, relationName } from '../pg-ast.js';
 export default defineRule({
   id: 'ban-truncate',
   severity: 'error',
+  fix: 'none',
   dialects: ['postgres', 'mysql'],
   docs: 'TRUNCATE takes an exclusive lock and deletes every row.',
   check(ctx, s) {

@@ -69,6 +69,7 @@ function mysql(ctx: LintContext, s: Statement): RuleReport[] {
 export default defineRule({
   id: 'ban-type-change-that-rewrites-table',
   severity: 'error',
+  fix: 'none',
   dialects: ['postgres', 'mysql'],
   docs: 'A column type change that is not a widening rewrites the table while blocking it.',
   check: (ctx, s) => (s.dialect === 'postgres' ? postgres(ctx, s) : mysql(ctx, s)),

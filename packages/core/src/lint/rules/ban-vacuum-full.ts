@@ -5,6 +5,7 @@ import { nodeOf, nodesOf, relationName } from '../pg-ast.js';
 export default defineRule({
   id: 'ban-vacuum-full',
   severity: 'error',
+  fix: 'none',
   dialects: ['postgres'],
   docs: 'VACUUM FULL rewrites tables under an ACCESS EXCLUSIVE lock.',
   check(_ctx, s) {

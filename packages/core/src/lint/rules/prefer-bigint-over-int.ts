@@ -7,6 +7,7 @@ const SMALL = new Set(['int2', 'int4', 'serial', 'serial4', 'smallserial', 'seri
 export default defineRule({
   id: 'prefer-bigint-over-int',
   severity: 'info',
+  fix: 'none',
   dialects: ['postgres'],
   docs: 'integer ids and counters run out at 2^31; widening later rewrites the table.',
   check: (_ctx, s) =>

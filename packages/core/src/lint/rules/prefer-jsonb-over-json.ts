@@ -5,6 +5,7 @@ import { typeBase } from '../pg-ast.js';
 export default defineRule({
   id: 'prefer-jsonb-over-json',
   severity: 'warning',
+  fix: 'none',
   dialects: ['postgres'],
   docs: 'json has no equality operator and no index support; jsonb has both.',
   check: (_ctx, s) =>

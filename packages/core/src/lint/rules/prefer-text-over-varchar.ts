@@ -5,6 +5,7 @@ import { typeBase, typeMods, typeText } from '../pg-ast.js';
 export default defineRule({
   id: 'prefer-text-over-varchar',
   severity: 'info',
+  fix: 'none',
   dialects: ['postgres'],
   docs: 'varchar(n) limits are costly to change; text with a CHECK is as fast and easy to change.',
   check: (_ctx, s) =>

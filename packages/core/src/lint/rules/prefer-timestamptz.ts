@@ -5,6 +5,7 @@ import { typeBase } from '../pg-ast.js';
 export default defineRule({
   id: 'prefer-timestamptz',
   severity: 'info',
+  fix: 'none',
   dialects: ['postgres'],
   docs: 'timestamp without time zone changes meaning with the session time zone.',
   check: (_ctx, s) =>

@@ -10,6 +10,7 @@ const example = (verb: string, table: string) =>
 export default defineRule({
   id: 'require-batched-data-change',
   severity: 'error',
+  fix: 'none',
   dialects: ['postgres', 'mysql'],
   docs: 'An UPDATE or DELETE of a whole existing table in one statement locks every row and bloats it.',
   check(ctx, s) {

@@ -4,6 +4,7 @@ import { defineRule, ident, pgAlterTable, report } from '../define.js';
 export default defineRule({
   id: 'require-check-constraint-before-set-not-null',
   severity: 'error',
+  fix: 'planned',
   dialects: ['postgres'],
   docs: 'SET NOT NULL scans the table under an ACCESS EXCLUSIVE lock unless a validated CHECK proves it.',
   check(ctx, s) {

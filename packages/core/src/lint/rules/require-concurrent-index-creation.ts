@@ -5,6 +5,7 @@ import { nodeOf, relationName } from '../pg-ast.js';
 export default defineRule({
   id: 'require-concurrent-index-creation',
   severity: 'error',
+  fix: 'planned',
   dialects: ['postgres'],
   docs: 'CREATE INDEX without CONCURRENTLY blocks writes to an existing table for the whole build.',
   check(ctx, s) {

@@ -5,6 +5,7 @@ import { nodeOf, stringsOf } from '../pg-ast.js';
 export default defineRule({
   id: 'require-concurrent-index-deletion',
   severity: 'error',
+  fix: 'planned',
   dialects: ['postgres'],
   docs: 'DROP INDEX without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the table.',
   check(ctx, s) {

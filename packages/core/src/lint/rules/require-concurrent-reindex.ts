@@ -13,6 +13,7 @@ const KIND: Record<string, string> = {
 export default defineRule({
   id: 'require-concurrent-reindex',
   severity: 'error',
+  fix: 'none',
   dialects: ['postgres'],
   docs: 'REINDEX without CONCURRENTLY blocks writes for the whole rebuild.',
   check(_ctx, s) {

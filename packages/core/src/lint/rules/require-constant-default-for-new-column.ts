@@ -5,6 +5,7 @@ import { defaultOf, typeText, volatileFunctions } from '../pg-ast.js';
 export default defineRule({
   id: 'require-constant-default-for-new-column',
   severity: 'error',
+  fix: 'planned',
   dialects: ['postgres'],
   docs: 'A volatile default (or any default before PostgreSQL 11) on a new column rewrites the table.',
   check(ctx, s) {

@@ -5,6 +5,7 @@ import { defaultOf, hasConstraint, typeText } from '../pg-ast.js';
 export default defineRule({
   id: 'require-default-for-not-null-column',
   severity: 'error',
+  fix: 'none',
   dialects: ['postgres'],
   docs: 'A NOT NULL column without a default cannot be added to a table that has rows.',
   check: (ctx, s) =>

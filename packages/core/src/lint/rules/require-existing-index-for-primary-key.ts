@@ -4,6 +4,7 @@ import { defineRule, ident, pgAddedConstraints, report } from '../define.js';
 export default defineRule({
   id: 'require-existing-index-for-primary-key',
   severity: 'error',
+  fix: 'planned',
   dialects: ['postgres'],
   docs: 'ADD PRIMARY KEY builds its index under an ACCESS EXCLUSIVE lock unless it reuses one built concurrently.',
   check: (ctx, s) =>

@@ -5,6 +5,7 @@ import { clauseText } from '../source.js';
 export default defineRule({
   id: 'require-inplace-foreign-key',
   severity: 'error',
+  fix: 'none',
   dialects: ['mysql'],
   docs: 'With foreign_key_checks=1, ADD FOREIGN KEY copies the table (ALGORITHM=COPY).',
   check(ctx, s) {

@@ -1,6 +1,6 @@
 import { defineRule, ident, mysqlTable, report } from '../define.js';
-import { LOCK_TIMEOUT_SQL, MYSQL_LOCK_TIMEOUT_SQL } from '../fix.js';
 import { nodeOf, relationName } from '../pg-ast.js';
+import { lockTimeoutSql } from '../session-sql.js';
 import type { Statement } from '../types.js';
 
 /** The table a statement must lock exclusively to run, if any. */
@@ -26,6 +26,8 @@ function lockedTable(s: Statement): { what: string; raw: string } | undefined {
 export default defineRule({
   id: 'require-lock-timeout',
   severity: 'warning',
+  fix: 'text',
+  prelude: lockTimeoutSql,
   oncePerFile: true,
   dialects: ['postgres', 'mysql'],
   docs: 'A DDL statement without lock_timeout queues every query behind it while it waits.',
@@ -37,7 +39,7 @@ export default defineRule({
       what: locked.what,
       table: pg ? ident('postgres', locked.raw) : mysqlTable({ table: locked.raw }),
       setting: pg ? 'lock_timeout' : 'lock_wait_timeout',
-      statement: `${pg ? LOCK_TIMEOUT_SQL : MYSQL_LOCK_TIMEOUT_SQL};`,
+      statement: `${lockTimeoutSql(s.dialect)};`,
     });
   },
 });

@@ -5,6 +5,7 @@ import { clauseText } from '../source.js';
 export default defineRule({
   id: 'require-not-valid-check-constraint',
   severity: 'error',
+  fix: 'planned',
   dialects: ['postgres'],
   docs: 'A validated CHECK scans the table under an ACCESS EXCLUSIVE lock.',
   check: (ctx, s) =>

@@ -6,6 +6,7 @@ import { clauseText } from '../source.js';
 export default defineRule({
   id: 'require-not-valid-foreign-key',
   severity: 'error',
+  fix: 'planned',
   dialects: ['postgres'],
   docs: 'A validated foreign key scans the table while blocking writes on both tables.',
   check: (ctx, s) =>

@@ -50,6 +50,7 @@ function copyReasons(expr: readonly MysqlAst[]): Array<{ what: string; alternati
 export default defineRule({
   id: 'require-online-alter-algorithm',
   severity: 'error',
+  fix: 'none',
   dialects: ['mysql'],
   docs: 'MySQL/MariaDB ALTERs that can only run with ALGORITHM=COPY block writes while copying the table.',
   check(ctx, s) {

@@ -8,6 +8,7 @@ import { withOnlineClauses } from '../mysql-online.js';
 export default defineRule({
   id: 'require-online-ddl-clauses',
   severity: 'warning',
+  fix: 'planned',
   dialects: ['mysql'],
   docs: 'State ALGORITHM=INSTANT/INPLACE and LOCK=NONE so MySQL fails instead of blocking.',
   check(ctx, s) {

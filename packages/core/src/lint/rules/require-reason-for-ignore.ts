@@ -4,6 +4,7 @@ import { defineRule } from '../define.js';
 export default defineRule({
   id: 'require-reason-for-ignore',
   severity: 'error',
+  fix: 'none',
   dialects: ['postgres', 'mysql'],
   docs: 'A suppression must say why the statement is safe; without a reason it does not apply.',
   check: () => undefined,

@@ -4,6 +4,7 @@ import { defineRule } from '../define.js';
 export default defineRule({
   id: 'unparseable-sql',
   severity: 'error',
+  fix: 'none',
   dialects: ['postgres', 'mysql'],
   docs: 'The statement cannot be parsed for the chosen dialect and version, so it cannot be checked.',
   check: () => undefined,

@@ -2,12 +2,13 @@
  * MySQL/MariaDB statements → planner inputs (planCreateIndex / planAddColumn with a MySQL
  * ServerInfo). Only plain columns and B-tree indexes map; anything else gets no fix.
  */
-import { mysqlServerInfo } from '../dialects/mysql/server.js';
+import type { ServerInfo } from '../dialects/server.js';
+import type { MysqlAst } from '../lint/define.js';
+import type { MysqlStatement } from '../lint/types.js';
 import { planAddColumn } from '../ops/add-column.js';
 import { planCreateIndex } from '../ops/create-index.js';
 import type { Plan } from '../plan.js';
-import type { MysqlAst } from './define.js';
-import type { MysqlServer, MysqlStatement } from './types.js';
+import type { NoPlan } from './types.js';
 
 const PLAIN_COLUMN_KEYS = new Set([
   'action',
@@ -56,17 +57,15 @@ function defaultOf(d: MysqlAst): { sql: string } | { value: string | number | bo
   return undefined;
 }
 
-function planAlterClause(
-  table: ReturnType<typeof tableRef>,
-  e: MysqlAst,
-  server: ReturnType<typeof mysqlServerInfo>,
-) {
-  if (e.action !== 'add') return undefined;
+function planAlterClause(table: ReturnType<typeof tableRef>, e: MysqlAst, server: ServerInfo): Plan | string {
+  if (e.action !== 'add') return `no planner for ALTER TABLE … ${String(e.action).toUpperCase()}`;
   if (e.resource === 'column') {
-    if (e.suffix || e.generated || Object.keys(e).some((k) => !PLAIN_COLUMN_KEYS.has(k))) return undefined;
+    if (e.suffix || e.generated || Object.keys(e).some((k) => !PLAIN_COLUMN_KEYS.has(k)))
+      return 'only plain ADD COLUMN (type, NULL/NOT NULL, DEFAULT) has a planner';
     const type = typeOf(e.definition);
     const def = e.default_val ? defaultOf(e.default_val) : undefined;
-    if (!type || (e.default_val && !def)) return undefined;
+    if (!type) return 'the column type has no planner';
+    if (e.default_val && !def) return 'the DEFAULT expression has no planner';
     return planAddColumn(
       {
         ...table,
@@ -93,15 +92,14 @@ function planAlterClause(
       server,
     );
   }
-  return undefined;
+  return `no planner for ALTER TABLE … ADD ${String(e.resource ?? '').toUpperCase()}`;
 }
 
-export function planMysqlStatement(s: MysqlStatement, mysql: MysqlServer): Plan[] | undefined {
-  const server = mysqlServerInfo(mysql.flavor, [...mysql.version] as [number, number, number]);
+export function planMysqlStatement(s: MysqlStatement, server: ServerInfo): Plan[] | NoPlan {
   const ast = s.ast;
   if (ast?.type === 'create' && ast.keyword === 'index') {
     if (ast.index_using || ast.index_options || (ast.index_type && ast.index_type !== 'unique'))
-      return undefined;
+      return { reason: 'only plain B-tree (UNIQUE) indexes have a planner' };
     const unique = ast.index_type === 'unique';
     return [
       planCreateIndex(
@@ -110,12 +108,13 @@ export function planMysqlStatement(s: MysqlStatement, mysql: MysqlServer): Plan[
       ),
     ];
   }
-  if (ast?.type !== 'alter' || !Array.isArray(ast.expr)) return undefined;
+  if (ast?.type !== 'alter' || !Array.isArray(ast.expr))
+    return { reason: `no planner for ${String(ast?.type ?? 'this statement').toUpperCase()}` };
   const table = tableRef(Array.isArray(ast.table) ? ast.table[0] : ast.table);
   const plans: Plan[] = [];
   for (const e of ast.expr) {
     const plan = planAlterClause(table, e, server);
-    if (!plan) return undefined;
+    if (typeof plan === 'string') return { reason: plan };
     plans.push(plan);
   }
   return plans;

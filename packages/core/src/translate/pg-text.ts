@@ -2,7 +2,7 @@
  * Reading SQL fragments back out of a parsed statement (a default expression, a CHECK body, an
  * index predicate, a column type) so they can be handed to a planner as written by the user.
  */
-import type { PgStatement } from './types.js';
+import type { PgStatement } from '../lint/types.js';
 
 const CONSTRAINT_START =
   /^(not\s+null|null|constraint|check|unique|primary|references|collate|generated|default)\b/i;
