@@ -129,10 +129,16 @@ test("the linter's online clauses come from the same facts: offered only where t
       assert.equal(alterClauseKind(s.ast.expr[0]), kind);
     const online = withOnlineClauses(s.sql, s.ast, parsed);
     const algorithm = onlineAlgorithm(caps, [kind]);
+    const copyFinding = lintSql(sql, { dialect: 'mysql', mysql: parsed }).findings.some(
+      (f) => f.rule === 'require-online-alter-algorithm',
+    );
     if (kind === 'change-column-type' || !algorithm) {
       assert.equal(online, undefined, `${sql} gets no online clauses`);
+      // Instead, the statement is an error (a type change needs the column's old type to judge).
+      assert.equal(copyFinding, kind !== 'change-column-type', `${sql}: require-online-alter-algorithm`);
       continue;
     }
+    assert.equal(copyFinding, false, `${sql} has an online form: not flagged as COPY`);
     assert.match(online?.sql ?? '', new RegExp(`ALGORITHM=${algorithm}`), sql);
     await conn.query(online!.sql);
   }
