@@ -161,6 +161,8 @@ export {
 export {
   type BackfillSpec,
   type BackfillStep,
+  type BackupSpec,
+  type BackupStep,
   freezePlan,
   type LockMode,
   type Plan,

@@ -105,7 +105,36 @@ export interface BackfillSpec extends TableRef {
   readonly where?: string;
 }
 
-export type Step = SqlStep | BackfillStep;
+/**
+ * Keeps the data a later step of the same plan drops or sets aside, executed by core/backup (the
+ * runner hands it over as it hands backfill steps to core/backfill) and recorded in the backup
+ * catalog, so `listBackups` / `restoreBackup` / `purgeBackups` see every drop.
+ */
+export interface BackupStep extends StepBase {
+  readonly kind: 'backup';
+  readonly backup: BackupSpec;
+}
+
+export interface BackupSpec {
+  readonly table: string;
+  readonly schema?: string | undefined;
+  /** The column being dropped; absent for a table. */
+  readonly column?: string | undefined;
+  /**
+   * `set-aside`: the next steps rename the object to `aside`; the backup records that name (the
+   * data stays where it is). `copy`: the column's values are copied, keyed by primary key, into
+   * `ballast_backup.backup_<id>` on the backfill loop before the column is dropped.
+   */
+  readonly keep: 'set-aside' | 'copy';
+  /** The set-aside name (keep `set-aside`). */
+  readonly aside?: string | undefined;
+  /** Days before `purgeBackups` may remove it. Default 7. */
+  readonly retentionDays?: number | undefined;
+  /** Recorded so the migration's `down()` finds its backup; default the run's journal key. */
+  readonly migration?: string | undefined;
+}
+
+export type Step = SqlStep | BackfillStep | BackupStep;
 
 /**
  * A privilege the plan needs on the application's tables, checked by the runner before the first

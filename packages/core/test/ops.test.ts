@@ -208,14 +208,15 @@ const CASES: Case[] = [
     reversed: async () => assert.equal((await one<{ s: string }>('select sum(v) s from dc')).s, '125250'),
   },
   {
-    name: 'drop table renames it aside',
+    name: 'drop table moves it aside into ballast_backup',
     setup: ['create table dt (id int primary key, v int)', fill('dt')],
     plan: (s) =>
       planDropTable({ table: 'dt', confirmUnused: true, droppedAt: new Date('2026-01-02T03:04:05Z') }, s),
     check: async () => {
       assert.equal((await one<{ r: string | null }>("select to_regclass('dt')::text r")).r, null);
       assert.equal(
-        (await one<{ n: string }>('select count(*) n from ballast_dropped_dt_20260102030405')).n,
+        (await one<{ n: string }>('select count(*) n from ballast_backup.ballast_dropped_dt_20260102030405'))
+          .n,
         '500',
       );
     },

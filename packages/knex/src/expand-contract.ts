@@ -57,9 +57,9 @@ export interface ExpandContractHelpers {
   ): Promise<RunReport>;
   /** Contract (a later migration): backs up and drops the old column and the trigger. `column`: old or new name. */
   contract(table: TableArg, column: string): Promise<ContractResult>;
-  /** Copies the values (keyed by primary key) to `ballast_backup`, then drops the column. */
+  /** Copies the values (keyed by primary key, on the backfill loop) to `ballast_backup`, then drops the column. */
   dropColumn(table: TableArg, column: string, options: DropOptions): Promise<BackupRecord>;
-  /** Moves the table into `ballast_backup` (instant): that is the drop. */
+  /** Renames the table aside (`ballast_dropped_<table>_<stamp>`, instant), recorded as a backup: that is the drop. */
   dropTable(table: TableArg, options: DropOptions): Promise<BackupRecord>;
 }
 
@@ -156,7 +156,7 @@ export function expandContractHelpers(
       dropTableWithBackup(
         db,
         { ...ref(a.table), confirmUnused: a.options.confirmUnused as true },
-        backupOptions(c, a.options),
+        { ...backupOptions(c, a.options), run: c.run },
       ),
     ),
     reverse: {

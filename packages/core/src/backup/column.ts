@@ -1,11 +1,5 @@
 import type { Database } from '../db.js';
-import {
-  primaryKey,
-  primaryKeyWithout,
-  readColumn,
-  requireColumn,
-  tableSchema,
-} from '../dialects/postgres/introspect.js';
+import { primaryKey, readColumn } from '../dialects/postgres/introspect.js';
 import { qi, qtable } from '../dialects/quote.js';
 import { readServerInfo } from '../dialects/server.js';
 import { displayName, type TableRef } from '../dialects/table-ref.js';
@@ -13,13 +7,14 @@ import { BallastError, UnsafeOperationError } from '../errors.js';
 import { ownerOf } from '../ops/shared.js';
 import { requirePrivileges } from '../run/bookkeeping.js';
 import { refuseOutsideTransactionSteps, runPlan } from '../run/run-plan.js';
-import { copyInKeyBatches } from './batches.js';
-import { type BackupRecord, ensureBackupCatalog, insertBackup, setBackupStatus } from './catalog.js';
+import type { BackupRecord } from './catalog.js';
 import { innerRunOptions, runDdl } from './ddl.js';
-import { columnAttnum, readColumnDefinition } from './definition.js';
+import { columnAttnum } from './definition.js';
+import { fillColumn } from './fill.js';
 import { restoreNotNull } from './not-null.js';
 import type { BackupOptions } from './options.js';
 import { addColumnClauses, planRestoreDefinition } from './restore-definition.js';
+import { takeBackup } from './take-backup.js';
 
 export interface ColumnRef extends TableRef {
   readonly column: string;
@@ -28,79 +23,32 @@ export interface ColumnRef extends TableRef {
 export const backupRelation = (b: BackupRecord) => qtable({ schema: b.backupSchema, table: b.backupTable });
 
 /**
- * Copies a column's values, keyed by primary key, into `ballast_backup.backup_<id>` in batches,
- * with its type, default and NOT NULL in the catalog. Call it right before the drop: the
- * application must already have stopped writing the column, or later writes are not in it.
+ * Copies a column's values, keyed by primary key, into `ballast_backup.backup_<id>` on the
+ * backfill loop (adaptive batches, lock_timeout, throttles, checkpoint), with its type, default,
+ * NOT NULL and definition in the catalog, without dropping it (the drops do that with a backup
+ * step: planDropColumn `keep: 'copy'`). The application must already have stopped writing the
+ * column, or later writes are not in it.
  */
 export async function backupColumn(
   db: Database,
   ref: ColumnRef,
   options: BackupOptions = {},
 ): Promise<BackupRecord> {
-  const where = `backup of ${displayName(ref)}.${ref.column}`;
-  await requirePrivileges(db, { bookkeeping: ['backups', 'backupSchema'] }, where);
-  const { info, keys, schema, record } = await db.withSession(async (s) => {
-    const info = await requireColumn(s, ref, ref.column, where);
-    const keys = await primaryKeyWithout(
-      s,
-      ref,
-      ref.column,
-      where,
-      'a primary key column cannot be dropped on its own; drop or replace the key first',
-    );
-    if (keys.length === 0) {
-      throw new UnsafeOperationError(
-        `${where}: ${displayName(ref)} has no primary key to key the values by`,
-        {
-          where: displayName(ref),
-          hint: 'add a primary key first, or keep the whole table with backupTable()',
-        },
-      );
-    }
-    const schema = (await tableSchema(s, ref))!;
-    const definition = await readColumnDefinition(s, ref, ref.column, where);
-    await ensureBackupCatalog(s);
-    const record = await insertBackup(s, {
-      kind: 'column',
-      sourceSchema: schema,
-      sourceTable: ref.table,
-      sourceColumn: ref.column,
-      columnType: info.type,
-      columnDefault: info.default,
-      columnNotNull: info.notNull,
-      columnDefinition: definition,
-      keyColumns: keys.map((k) => k.name),
-      migration: options.migration,
-      retentionDays: options.retentionDays,
-    });
-    return { info, keys, schema, record };
-  });
-  const target = backupRelation(record);
-  const columns = [...keys.map((k) => `${qi(k.name)} ${k.type}`), `${qi(ref.column)} ${info.type}`];
-  await runDdl(
-    db,
-    [
-      {
-        sql: `create table ${target} (${columns.join(', ')}, primary key (${keys.map((k) => qi(k.name)).join(', ')}))`,
-      },
-    ],
-    where,
-    options,
-  );
-  const rows = await copyInKeyBatches(
+  return takeBackup(
     db,
     {
-      operation: 'backup',
-      target: `${displayName({ schema, table: ref.table })}.${ref.column}`,
-      from: qtable({ schema, table: ref.table }),
-      keys,
-      columns: [qi(ref.column)],
-      write: `insert into ${target} select * from batch`,
+      table: ref.table,
+      ...(ref.schema ? { schema: ref.schema } : {}),
+      column: ref.column,
+      keep: 'copy',
+      ...(options.migration ? { migration: options.migration } : {}),
+      ...(options.retentionDays !== undefined ? { retentionDays: options.retentionDays } : {}),
     },
-    options,
+    {
+      ...(options.batchSize !== undefined ? { initialBatchSize: options.batchSize } : {}),
+      ...(options.progress ? { progress: options.progress } : {}),
+    },
   );
-  await db.withSession((s) => setBackupStatus(s, record.id, 'ready', rows));
-  return { ...record, status: 'ready', rows };
 }
 
 /**
@@ -163,25 +111,25 @@ export async function restoreColumn(
       hint: `the values are keyed by (${backup.keyColumns!.join(', ')}); restore them by hand from ${backup.backupSchema}.${backup.backupTable}`,
     });
   }
-  const match = keys.map((k) => `ballast_t.${qi(k.name)} = batch.${qi(k.name)}`).join(' and ');
   // A generated column's values are computed again by ADD COLUMN; they cannot be written.
-  if (!backup.columnDefinition?.generated)
-    await copyInKeyBatches(
+  if (!backup.columnDefinition?.generated) {
+    const data = backupRelation(backup);
+    const match = keys.map((k) => `ballast_b.${qi(k.name)} = ${t}.${qi(k.name)}`).join(' and ');
+    // Only rows the backup holds: rows inserted since the drop keep the default they got.
+    await fillColumn(
       db,
+      ref,
+      column,
       {
-        operation: 'restore',
-        target: `${displayName(ref)}.${column}`,
-        from: backupRelation(backup),
-        keys,
-        columns: [qi(column)],
-        write: `update ${t} as ballast_t set ${qi(column)} = batch.${qi(column)} from batch where ${match}`,
-        total: backup.rows ?? undefined,
+        value: `select ballast_b.${qi(column)} from ${data} as ballast_b where ${match}`,
+        where: `exists (select 1 from ${data} as ballast_b where ${match})`,
+        job: `restore:${backup.id}`,
       },
       options,
     );
+  }
   if (options.valuesOnly) return;
-  if (backup.columnNotNull)
-    await restoreNotNull(db, ref, column, backup.columnDefault !== null, where, options);
+  if (backup.columnNotNull) await restoreNotNull(db, ref, column, defaultFill(backup), where, options);
   if (definition) await runPlan(db, definition, innerRunOptions(options));
 }
 
@@ -213,3 +161,9 @@ function refuseLiveColumn(backup: BackupRecord, attnum: number, where: string): 
     },
   );
 }
+
+/** Rows written while the column was gone get its default before NOT NULL comes back. */
+export const defaultFill = (backup: BackupRecord) =>
+  backup.columnDefault === null
+    ? undefined
+    : { expression: backup.columnDefault, job: `restore:${backup.id}:default` };

@@ -5,9 +5,10 @@ import { type RetryOptions, RUN_DEFAULTS, type RunOptions } from '../run/options
 import { backoffDelayMs, isLockTimeout, retrySettings, sleep } from '../run/retry.js';
 
 /**
- * The few backup statements that must commit together (a table moved AND renamed AND cataloged),
- * which a runner step cannot express (one statement per step). Same policy as core/run:
- * lock_timeout per attempt, jittered capped retries on lock timeout.
+ * The few restore statements that commit together (ADD COLUMN with its default; the move back of
+ * a table an older version put in ballast_backup), which a runner step cannot express (one
+ * statement per step). Same policy as core/run: lock_timeout per attempt, jittered capped retries
+ * on lock timeout. Drops and purges go through the runner itself.
  */
 export interface DdlOptions {
   /** lock_timeout per attempt, ms. Default: the runner's (1000). */

@@ -1,5 +1,6 @@
 import type { Database } from '../db.js';
 import { BallastError } from '../errors.js';
+import { runPlan } from '../run/run-plan.js';
 import {
   BACKUP_CATALOG,
   type BackupFilter,
@@ -8,10 +9,12 @@ import {
   selectBackups,
   setBackupStatus,
 } from './catalog.js';
-import { backupRelation, restoreColumn } from './column.js';
-import { runDdl } from './ddl.js';
+import { defaultFill, restoreColumn } from './column.js';
+import { innerRunOptions } from './ddl.js';
 import { discardBackup } from './drop.js';
+import { restoreNotNull } from './not-null.js';
 import type { BackupOptions } from './options.js';
+import { planPurge, planRestoreSetAside } from './set-aside.js';
 import { restoreTable } from './table.js';
 
 export {
@@ -42,8 +45,8 @@ export function listBackups(db: Database, filter: BackupFilter = {}): Promise<Ba
 export type BackupSelector = number | (BackupFilter & { readonly table: string });
 
 /**
- * Restores a backup: a column comes back with every value, its default and NOT NULL; a table
- * moves back under its name. The backup's data is removed afterwards; its catalog row stays as
+ * Restores a backup: a copied column comes back with every value, its default, NOT NULL and
+ * definition; a set-aside column or table is renamed back (a column gets its NOT NULL back). The backup's data is removed afterwards; its catalog row stays as
  * history (status `restored`).
  */
 export async function restoreBackup(
@@ -85,16 +88,27 @@ export async function restoreBackup(
   if (backup.kind === 'table') {
     await restoreTable(db, backup, options);
   } else {
-    await restoreColumn(db, backup, options);
-    await runDdl(
-      db,
-      [{ sql: `drop table if exists ${backupRelation(backup)}` }],
-      `drop of backup ${backup.id}`,
-      options,
-    );
+    if (backup.setAside !== null) await restoreSetAsideColumn(db, backup, options);
+    else {
+      await restoreColumn(db, backup, options);
+      await runPlan(db, planPurge(backup), innerRunOptions(options));
+    }
     await db.withSession((s) => setBackupStatus(s, backup.id, 'restored'));
   }
   return db.withSession((s) => backupById(s, backup.id));
+}
+
+/** A set-aside column renamed back, then its NOT NULL (relaxed by the drop) put back. */
+async function restoreSetAsideColumn(
+  db: Database,
+  backup: BackupRecord,
+  options: BackupOptions,
+): Promise<void> {
+  await runPlan(db, planRestoreSetAside(backup), innerRunOptions(options));
+  if (!backup.columnNotNull || options.valuesOnly) return;
+  const ref = { schema: backup.sourceSchema, table: backup.sourceTable };
+  const where = `restore of ${ref.schema}.${ref.table}.${backup.sourceColumn} from backup ${backup.id}`;
+  await restoreNotNull(db, ref, backup.sourceColumn!, defaultFill(backup), where, options);
 }
 
 export interface PurgeOptions extends BackupOptions {
@@ -106,7 +120,11 @@ export interface PurgeOptions extends BackupOptions {
   readonly ids?: readonly number[];
 }
 
-/** Drops backup data (expired only by default, or the given `ids`) and marks the catalog rows `purged`. */
+/**
+ * Drops backup data (expired only by default, or the given `ids`) and marks the catalog rows
+ * `purged`: copies in ballast_backup, set-aside tables (DROP TABLE) and set-aside columns (DROP
+ * COLUMN, catalog only), each through the runner.
+ */
 export async function purgeBackups(db: Database, options: PurgeOptions = {}): Promise<BackupRecord[]> {
   parseCall('purgeBackups', callArgs.purgeBackups, [db, options]);
   const expiredOnly = options.expiredOnly ?? true;

@@ -1,14 +1,13 @@
 import type { Database } from '../db.js';
-import { primaryKey } from '../dialects/postgres/introspect.js';
-import { qi, qtable } from '../dialects/quote.js';
+import { qi } from '../dialects/quote.js';
 import { readServerInfo } from '../dialects/server.js';
 import type { TableRef } from '../dialects/table-ref.js';
 import { BallastError } from '../errors.js';
 import { planSetNotNull } from '../ops/set-not-null.js';
 import { defaultName } from '../ops/shared.js';
 import { runPlan } from '../run/run-plan.js';
-import { copyInKeyBatches } from './batches.js';
 import { type DdlOptions, innerRunOptions } from './ddl.js';
+import { fillColumn } from './fill.js';
 
 /**
  * NOT NULL back on a restored column, through the set-not-null planner (no full scan under
@@ -19,30 +18,19 @@ export async function restoreNotNull(
   db: Database,
   ref: TableRef,
   column: string,
-  hasDefault: boolean,
+  fillDefault: { readonly expression: string; readonly job: string } | undefined,
   where: string,
   options: DdlOptions & { batchSize?: number | undefined } = {},
 ): Promise<void> {
-  const t = qtable(ref);
-  const c = qi(column);
-  const [keys, server] = await db.withSession(
-    async (s) => [await primaryKey(s, ref), await readServerInfo(s)] as const,
-  );
-  if (hasDefault && keys.length > 0) {
-    const match = keys.map((k) => `ballast_t.${qi(k.name)} = batch.${qi(k.name)}`).join(' and ');
-    await copyInKeyBatches(
+  const server = await db.withSession(readServerInfo);
+  if (fillDefault)
+    await fillColumn(
       db,
-      {
-        operation: 'fill-default',
-        target: `${ref.table}.${column}`,
-        from: t,
-        keys,
-        columns: [],
-        write: `update ${t} as ballast_t set ${c} = default from batch where ${match} and ballast_t.${c} is null`,
-      },
+      ref,
+      column,
+      { value: fillDefault.expression, where: `${qi(column)} is null`, job: fillDefault.job },
       options,
     );
-  }
   const constraintName = defaultName([ref.table, column], 'not_null');
   const plan = planSetNotNull({ table: ref.table, schema: ref.schema, column, constraintName }, server);
   try {

@@ -1,74 +1,68 @@
 import type { Database } from '../db.js';
 import { tableSchema } from '../dialects/postgres/introspect.js';
 import { qi, qtable } from '../dialects/quote.js';
+import { readServerInfo } from '../dialects/server.js';
 import { displayName, type TableRef } from '../dialects/table-ref.js';
-import { BallastError, TableNotFoundError } from '../errors.js';
+import { BallastError } from '../errors.js';
 import { requireConfirmUnused } from '../ops/drop-guard.js';
+import { planDropTable } from '../ops/drop-table.js';
 import { ownerOf } from '../ops/shared.js';
-import { requirePrivileges } from '../run/bookkeeping.js';
+import { requirePrivileges, runBookkeeping } from '../run/bookkeeping.js';
+import { runPlan } from '../run/run-plan.js';
 import { parseCall } from '../validate/parse.js';
 import { callArgs } from '../validate/run.js';
-import {
-  BACKUP_SCHEMA,
-  type BackupRecord,
-  ensureBackupCatalog,
-  insertBackup,
-  setBackupStatus,
-} from './catalog.js';
-import { runDdl } from './ddl.js';
-import type { BackupOptions } from './options.js';
+import { type BackupRecord, selectBackups, setBackupStatus } from './catalog.js';
+import { innerRunOptions, runDdl } from './ddl.js';
+import type { BackupOptions, DropWithBackupOptions } from './options.js';
+import { planRestoreSetAside } from './set-aside.js';
 
 /**
- * "Drops" a table by moving it into the `ballast_backup` schema under `backup_<id>`: a catalog
- * rename, instant whatever the size, data, indexes, constraints and owned sequences intact.
- * This IS the drop: the application must no longer use the table.
+ * "Drops" a table through the drop planner and the runner: a backup step records it in the
+ * catalog, then it moves to `ballast_backup.ballast_dropped_<table>_<stamp>` (catalog only,
+ * instant whatever the size; data, indexes, constraints and owned sequences intact). This IS
+ * the drop: the application must no longer use the table. A rerun finds it done.
  */
 export async function backupTable(
   db: Database,
   ref: TableRef,
-  options: BackupOptions = {},
+  options: DropWithBackupOptions = {},
 ): Promise<BackupRecord> {
-  const where = `backup of table ${displayName(ref)}`;
-  await requirePrivileges(db, { bookkeeping: ['backups', 'backupSchema'], requires: ownerOf(ref) }, where);
-  const record = await db.withSession(async (s) => {
-    const schema = await tableSchema(s, ref);
-    if (!schema) {
-      throw new TableNotFoundError(`${where}: table ${displayName(ref)} does not exist`, {
-        where: displayName(ref),
-        hint: 'check the name and schema; listBackups() shows whether it was already moved',
-      });
-    }
-    await ensureBackupCatalog(s);
-    return insertBackup(s, {
-      kind: 'table',
-      sourceSchema: schema,
-      sourceTable: ref.table,
-      migration: options.migration,
-      retentionDays: options.retentionDays,
-    });
-  });
-  // Both statements in one transaction: the table is never visible under a third name.
-  await runDdl(
+  const run = {
+    ...(options.lockTimeoutMs !== undefined ? { lockTimeoutMs: options.lockTimeoutMs } : {}),
+    ...(options.retry ? { retry: options.retry } : {}),
+    ...options.run,
+  };
+  await requirePrivileges(
     db,
-    [
-      {
-        sql: `alter table ${qtable({ schema: record.sourceSchema, table: ref.table })} set schema ${qi(BACKUP_SCHEMA)}`,
-      },
-      {
-        sql: `alter table ${qtable({ schema: BACKUP_SCHEMA, table: ref.table })} rename to ${qi(record.backupTable)}`,
-      },
-      {
-        sql: `update ballast_backups set status = 'ready', rows = (select reltuples::bigint from pg_class where oid = to_regclass($2)) where id = $1`,
-        params: [record.id, qtable({ schema: BACKUP_SCHEMA, table: record.backupTable })],
-      },
-    ],
-    where,
-    options,
+    { bookkeeping: ['backups', 'backupSchema', ...runBookkeeping(db, run, false)], requires: ownerOf(ref) },
+    `drop table ${displayName(ref)}`,
   );
-  return { ...record, status: 'ready' };
+  const server = await db.withSession(readServerInfo);
+  const backup = {
+    ...(options.migration ? { migration: options.migration } : {}),
+    ...(options.retentionDays !== undefined ? { retentionDays: options.retentionDays } : {}),
+  };
+  const plan = planDropTable({ ...ref, confirmUnused: true, backup }, server);
+  await runPlan(db, plan, run);
+  const found = await db.withSession((s) =>
+    selectBackups(s, { table: ref.table, ...(options.migration ? { migration: options.migration } : {}) }),
+  );
+  const last = found.filter((b) => b.kind === 'table' && b.status === 'ready').pop();
+  if (last) return last;
+  throw new BallastError(
+    `drop of table ${displayName(ref)}: the table does not exist and no backup of it does`,
+    {
+      where: displayName(ref),
+      hint: 'check the name and schema; listBackups(db, { includeHistory: true }) shows earlier backups',
+    },
+  );
 }
 
-/** Moves the table back under its own name; instant. Fails if a table of that name exists again. */
+/**
+ * Moves the table back under its own name (instant): a set-aside table is renamed back by the
+ * runner; a table an older version moved into `ballast_backup` is moved back. Fails if a table of
+ * that name exists again.
+ */
 export async function restoreTable(
   db: Database,
   backup: BackupRecord,
@@ -83,28 +77,32 @@ export async function restoreTable(
       hint: `rename or drop it first; the backup stays in ${backup.backupSchema}.${backup.backupTable}`,
     });
   }
-  const moved = qtable({ schema: backup.backupSchema, table: backup.backupTable });
-  await runDdl(
-    db,
-    [
-      { sql: `alter table ${moved} rename to ${qi(backup.sourceTable)}` },
-      {
-        sql: `alter table ${qtable({ schema: backup.backupSchema, table: backup.sourceTable })} set schema ${qi(backup.sourceSchema)}`,
-      },
-    ],
-    where,
-    options,
-  );
+  if (backup.setAside !== null) {
+    await runPlan(db, planRestoreSetAside(backup), innerRunOptions(options));
+  } else {
+    const moved = qtable({ schema: backup.backupSchema, table: backup.backupTable });
+    await runDdl(
+      db,
+      [
+        { sql: `alter table ${moved} rename to ${qi(backup.sourceTable)}` },
+        {
+          sql: `alter table ${qtable({ schema: backup.backupSchema, table: backup.sourceTable })} set schema ${qi(backup.sourceSchema)}`,
+        },
+      ],
+      where,
+      options,
+    );
+  }
   await db.withSession((s) => setBackupStatus(s, backup.id, 'restored'));
 }
 
-/** dropTable with a backup: refused unless the caller confirms the table is unused; then the move. */
+/** dropTable with a backup: refused unless the caller confirms the table is unused; then the drop plan. */
 export function dropTableWithBackup(
   db: Database,
   ref: TableRef & { readonly confirmUnused: true },
-  options: BackupOptions = {},
+  options: DropWithBackupOptions = {},
 ): Promise<BackupRecord> {
   parseCall('dropTableWithBackup', callArgs.dropTableWithBackup, [db, ref, options]);
   requireConfirmUnused('drop table', displayName(ref), ref.confirmUnused);
-  return backupTable(db, ref, options);
+  return backupTable(db, { table: ref.table, ...(ref.schema ? { schema: ref.schema } : {}) }, options);
 }

@@ -1,6 +1,8 @@
 import type { z } from 'zod';
+import { BACKUP_CATALOG } from '../backup/catalog.js';
 import { anyOf, columnHasDefault, columnMissing, columnNullable } from '../dialects/postgres/catalog.js';
 import type { ServerInfo } from '../dialects/server.js';
+import { columnDropSteps } from '../ops/drop-column.js';
 import { displayName, ownerOf, qi, qtable, relationsOf, sqlStep } from '../ops/shared.js';
 import { freezePlan, type Plan } from '../plan.js';
 import { contractInput } from '../validate/ops.js';
@@ -16,7 +18,8 @@ export type ContractInput = z.input<typeof contractInput>;
  * Contract phase: the application no longer uses the old column. Its NOT NULL is relaxed, its
  * default moves to the new column, the old column is dropped (catalog only) with the sync trigger
  * disabled in the same statement, then the trigger and its function go; the expansion is marked contracted. The
- * old values are in a backup (taken by the caller) for `down()`.
+ * drop is the drop planner's own (ops/drop-column.ts, `keep: 'copy'`): its backup step copies the
+ * old values into ballast_backup first, for `down()`.
  */
 export function planContract(args: ContractInput, _server: ServerInfo): Plan {
   const input = parseArgs(contractInput, args, 'planContract input');
@@ -29,11 +32,20 @@ export function planContract(args: ContractInput, _server: ServerInfo): Plan {
     { ...sync, functionName: e.syncFunction, triggerName: e.syncTrigger },
     id,
   );
+  const drop = columnDropSteps({
+    ...ref,
+    column: e.oldColumn,
+    keep: 'copy',
+    disableTrigger: e.syncTrigger,
+    ...(input.backup ? { backup: input.backup } : {}),
+  });
   return freezePlan({
     operation: 'contract',
     requires: ownerOf(ref),
     target,
     steps: [
+      // The old values first (core/backup copies them on the backfill loop), recorded with the expansion.
+      ...drop.steps.filter((step) => step.kind === 'backup'),
       // Without the trigger, inserts from the new version no longer fill the old column.
       sqlStep({
         id: `${id}:relax-old-not-null`,
@@ -62,18 +74,10 @@ export function planContract(args: ContractInput, _server: ServerInfo): Plan {
               done: columnHasDefault(ref, e.newColumn),
             }),
           ]),
-      // Disabling the trigger in the same statement: it reads the old column, and a crash can no
-      // longer leave the old column without its trigger (contract's check before it runs, expand/verify.ts).
-      sqlStep({
-        id: `${id}:drop-old-column`,
-        description: `drop ${e.oldColumn} (catalog only), the sync trigger disabled in the same statement`,
-        lock: 'ACCESS EXCLUSIVE',
-        relations: relationsOf(ref),
-        transactional: true,
-        timeout: 'ddl',
-        sql: `ALTER TABLE ${qtable(ref)} DISABLE TRIGGER ${qi(e.syncTrigger)}, DROP COLUMN IF EXISTS ${qi(e.oldColumn)}`,
-        done: columnMissing(ref, e.oldColumn),
-      }),
+      // The drop itself is the drop planner's (backup step + drop), with the sync trigger disabled
+      // in the same statement: it reads the old column, and a crash can no longer leave the old
+      // column without its trigger (contract's check before it runs, expand/verify.ts).
+      ...drop.steps.filter((step) => step.kind !== 'backup'),
       dropTrigger!,
       dropFunction!,
       sqlStep({
@@ -82,8 +86,11 @@ export function planContract(args: ContractInput, _server: ServerInfo): Plan {
         lock: 'ROW EXCLUSIVE',
         transactional: true,
         timeout: 'ddl',
-        sql: `UPDATE ${EXPANSIONS_TABLE} SET status = 'contracted', contracted_at = now(), backup_id = $2 WHERE id = $1`,
-        params: [e.id, input.backupId ?? null],
+        // The backup the :backup step made (or the first run's, after a crash past the drop).
+        sql: `UPDATE ${EXPANSIONS_TABLE} SET status = 'contracted', contracted_at = now(), backup_id = (
+                SELECT max(id) FROM ${BACKUP_CATALOG} WHERE kind = 'column' AND status = 'ready' AND aside IS NULL
+                   AND source_schema = $2 AND source_table = $3 AND source_column = $4) WHERE id = $1`,
+        params: [e.id, e.schema, e.table, e.oldColumn],
         done: {
           sql: `SELECT exists (SELECT 1 FROM ${EXPANSIONS_TABLE} WHERE id = $1 AND status = 'contracted') AS done`,
           params: [e.id],
@@ -93,7 +100,7 @@ export function planContract(args: ContractInput, _server: ServerInfo): Plan {
     // Undoing a contract needs the backup's values: restoreContract() does it, not plain steps.
     reverse: [],
     notes: [
-      `${e.oldColumn} is dropped; its values are kept in backup ${input.backupId ?? '(none)'} until purged.`,
+      `${e.oldColumn} is dropped; its values are kept in a backup (listBackups) until purged.`,
       ...(e.kind === 'change-column-type'
         ? [
             `The column keeps the name ${e.newColumn}; rename it with another expand/contract if you want the old name back.`,

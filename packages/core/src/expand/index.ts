@@ -1,7 +1,6 @@
-import { backupColumn, listBackups, restoreBackup } from '../backup/index.js';
+import { listBackups, restoreBackup } from '../backup/index.js';
 import type { BackupOptions } from '../backup/options.js';
 import type { Database, Session } from '../db.js';
-import { readColumn } from '../dialects/postgres/introspect.js';
 import { readServerInfo } from '../dialects/server.js';
 import { BallastError } from '../errors.js';
 import {
@@ -246,20 +245,27 @@ export async function contract(
   await requireExpandBookkeeping(db, options, `contract ${displayName(ref)}.${ref.column}`, true);
   const expansion = await findExpansion(db, ref, ref.column, 'expanded');
   await db.withSession((s) => requireExpansionInPlace(s, expansion, db.inTransaction === true));
-  const table = { table: expansion.table, schema: expansion.schema };
-  const stillThere = await db.withSession((s) => readColumn(s, table, expansion.oldColumn));
-  const backupId = stillThere
-    ? (await backupColumn(db, { ...table, column: expansion.oldColumn }, backupPart(options))).id
-    : await existingBackup(db, expansion);
   const server = await db.withSession(readServerInfo);
-  const report = await runPlan(db, planContract({ expansion, backupId }, server), runPart(options));
-  return { report, expansion, backupId };
+  const { migration, retentionDays } = backupPart(options);
+  const backup = {
+    ...(migration ? { migration } : {}),
+    ...(retentionDays !== undefined ? { retentionDays } : {}),
+  };
+  const run = runPart(options);
+  // The backup step's copy runs on the backfill loop: batchSize is its first batch.
+  const backfill =
+    options.batchSize !== undefined ? { ...run.backfill, initialBatchSize: options.batchSize } : run.backfill;
+  const report = await runPlan(db, planContract({ expansion, backup }, server), {
+    ...run,
+    ...(backfill ? { backfill } : {}),
+  });
+  return { report, expansion, backupId: await existingBackup(db, expansion) };
 }
 
-/** A rerun after a crash between the drop and the record: the backup made by the first run. */
+/** The backup the contract's backup step made (on a rerun after a crash: the first run's). */
 async function existingBackup(db: Database, e: ExpansionRecord): Promise<number> {
   const found = await listBackups(db, { table: e.table, column: e.oldColumn });
-  const last = found[found.length - 1];
+  const last = found.filter((b) => b.setAside === null && b.sourceSchema === e.schema).pop();
   if (!last) {
     throw new BallastError(
       `contract ${e.table}.${e.oldColumn}: the column is gone and no backup of it exists`,

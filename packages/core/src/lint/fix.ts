@@ -48,6 +48,7 @@ export function renderFix(t: PlannedStatement, server: ServerInfo): FixedStateme
 
 function renderStep(step: Plan['steps'][number], server: ServerInfo): Omit<FixedStep, 'plan'> | undefined {
   if (step.kind === 'sql') return { sql: step.sql, transactional: step.transactional };
+  if (step.kind === 'backup') return undefined;
   const sql = backfillScript(step.backfill, server, step.description);
   return sql === undefined ? undefined : { sql, transactional: false };
 }

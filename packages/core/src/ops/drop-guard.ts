@@ -1,14 +1,15 @@
 import { anyOf, type CatalogProbe } from '../dialects/postgres/catalog.js';
 import type { TableRef } from '../dialects/table-ref.js';
 import { UnsafeOperationError } from '../errors.js';
-import type { SqlStep } from '../plan.js';
+import type { BackupSpec, BackupStep, SqlStep } from '../plan.js';
 import { relationsOf, sqlStep } from './shared.js';
 
 /**
  * Destructive operations are refused unless the caller states the data is unused. Their plans
- * then set the data aside by renaming instead of dropping: the `:set-aside` step is where a
- * backup step (core/backup) is inserted before it; purging the renamed object is a later,
- * separate decision (retention).
+ * then start with a `:backup` step (kind `backup`, executed by core/backup) that records the data
+ * in the backup catalog (`listBackups`) before the `:set-aside` rename, or copies the column's
+ * values into `ballast_backup` before a real `:drop`. Removing the data is a later, separate
+ * decision: `purgeBackups`, after the retention.
  */
 export function requireConfirmUnused(operation: string, target: string, confirmUnused: unknown): void {
   if (confirmUnused === true) return;
@@ -87,5 +88,25 @@ export function setAsideSteps(spec: SetAsideSpec): {
           ),
         ]
       : [renameStep('restore', `rename ${spec.aside} back to ${spec.original}`, spec.restore)],
+  };
+}
+
+/**
+ * The `:backup` step every drop starts with. Done once the object is gone: a rerun after the
+ * drop neither copies nor records it again (the first run's backup stands).
+ */
+export function backupStep(id: string, target: string, spec: BackupSpec, done: CatalogProbe): BackupStep {
+  return {
+    kind: 'backup',
+    id: `${id}:backup`,
+    description:
+      spec.keep === 'copy'
+        ? `copy ${target}'s values, keyed by primary key, into ballast_backup in batches (backfill loop) before the drop`
+        : `record ${target} in the backup catalog under ${spec.aside} before it is set aside`,
+    lock: spec.keep === 'copy' ? 'ACCESS SHARE' : 'none',
+    transactional: true,
+    timeout: 'long',
+    done,
+    backup: spec,
   };
 }

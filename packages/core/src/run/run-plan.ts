@@ -21,6 +21,7 @@ import {
   sqlStateOf,
 } from './retry.js';
 import { runBackfillStep } from './run-backfill-step.js';
+import { runBackupStep } from './run-backup-step.js';
 import { type StepOutcome, undoOnFailure } from './undo-on-failure.js';
 
 /**
@@ -74,6 +75,7 @@ async function runSteps(db: Database, plan: Plan, options: RunOptions): Promise<
     let attempts = 0;
     try {
       if (step.kind === 'sql') attempts = await runSqlStepWithRetries(db, step, options);
+      else if (step.kind === 'backup') attempts = await runBackupStep(db, step, options);
       else {
         await runBackfillStep(db, step, options);
         attempts = 1;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ExpansionRecord } from '../expand/catalog.js';
 import type { ColumnFacts } from '../expand/facts.js';
-import { confirmUnused, literal, name, names, sql, tableRef } from './common.js';
+import { confirmUnused, days, literal, name, names, sql, tableRef } from './common.js';
 
 /**
  * Inputs of the planners in ops/, one schema each; the planners' input types are derived from
@@ -87,10 +87,26 @@ export const setNotNullInput = strict({
 });
 
 /** `confirmUnused: true` is required: the application no longer uses the column / table. */
-export const dropColumnInput = strict({ ...tableRef, column: name, confirmUnused });
+/** What the backup step of a drop records (core/backup): retention and the migration that made it. */
+export const dropBackup = strict({
+  /** Days before `purgeBackups` may remove it. Default 7. */
+  retentionDays: optional(days),
+  /** Recorded so the migration's `down()` finds its backup; default the run's journal key. */
+  migration: optional(name),
+});
+
+export const dropColumnInput = strict({
+  ...tableRef,
+  column: name,
+  confirmUnused,
+  /** `set-aside` (default): renamed in place; `copy`: values copied into ballast_backup, then dropped. */
+  keep: optional(z.enum(['set-aside', 'copy'])),
+  backup: optional(dropBackup),
+});
 export const dropTableInput = strict({
   ...tableRef,
   confirmUnused,
+  backup: optional(dropBackup),
   /** Time in the set-aside name; default now. Pass it to plan the same names twice. */
   droppedAt: optional(z.date()),
 });
@@ -132,8 +148,8 @@ export const changeColumnTypeInput = strict({
 export const contractInput = strict({
   /** The expansion being finished (pendingContractions / ballast_expansions). */
   expansion,
-  /** The backup of the old column's values taken just before (core/backup), recorded with it. */
-  backupId: optional(z.number().int()),
+  /** What the backup step of the old column's drop records (retention, migration). */
+  backup: optional(dropBackup),
 });
 
 export const undoContractInput = strict({

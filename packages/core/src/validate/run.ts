@@ -171,7 +171,7 @@ export const callArgs = {
   contract: { db: database, ref: columnRef, options: contractOptions },
   undoContract: { db: database, ref: columnRef, options: contractOptions },
   dropColumnWithBackup: { db: database, ref: columnDrop, options: dropWithBackupOptions },
-  dropTableWithBackup: { db: database, ref: tableDrop, options: backupOptions },
+  dropTableWithBackup: { db: database, ref: tableDrop, options: dropWithBackupOptions },
   restoreBackup: { db: database, which: backupSelector, options: backupOptions },
   listBackups: { db: database, filter: backupFilter },
   purgeBackups: { db: database, options: purgeOptions },

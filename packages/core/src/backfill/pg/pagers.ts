@@ -45,7 +45,8 @@ export function keysetPager(info: TableInfo): Pager {
     paging: 'keyset',
     identity: keys.map((k) => ({ sql: quoteIdent('postgres', k.name), type: k.type })),
     async upperBound(session) {
-      const desc = keys.map((k) => `${quoteIdent('postgres', k.name)} desc`).join(', ');
+      // Qualified: an output alias `k0` would otherwise shadow a key column named `k0` (text order).
+      const desc = keys.map((k) => `${info.sql}.${quoteIdent('postgres', k.name)} desc`).join(', ');
       const text = keys.map((k, i) => `${quoteIdent('postgres', k.name)}::text as k${i}`).join(', ');
       const [last] = await session.query<Record<string, string>>(
         `select ${text} from ${info.sql} order by ${desc} limit 1`,

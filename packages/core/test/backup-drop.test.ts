@@ -1,0 +1,287 @@
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import {
+  type Database,
+  dropColumnWithBackup,
+  dropTableWithBackup,
+  LockTimeoutError,
+  listBackups,
+  planContract,
+  planDropColumn,
+  planDropTable,
+  purgeBackups,
+  readServerInfo,
+  restoreBackup,
+  runPlan,
+} from '@ballast/core';
+import { pgServers, type SqlConnection, type TestDatabase } from '@ballast/testkit';
+import { afterAll, beforeAll, describe, test } from 'vitest';
+// The backfill chaos bench owns the kill -9 fixture; the backup copy reuses it with its own child.
+import { runScriptAndKill } from '../../../bench/backfill/kill-resume.js';
+import { checksum, columnFacts, testDatabase } from './fixtures/checksum.js';
+import { holdLock } from './support/blocker.js';
+
+const BACKUP_CHILD = fileURLToPath(new URL('./fixtures/backup-child.ts', import.meta.url));
+const quiet = { log: () => {} };
+
+/** One drop: every drop goes through the runner and ends in the backup catalog. */
+for (const server of pgServers())
+  describe(`[pg ${server.label}] one drop: backup step, runner, catalog`, () => {
+    let tdb: TestDatabase;
+    let db: Database;
+    let conn: SqlConnection;
+    let close: () => Promise<void>;
+    beforeAll(async () => {
+      ({ tdb, db, conn, close } = await testDatabase(server));
+    });
+    afterAll(() => close());
+
+    const exists = async (regclass: string) =>
+      (await conn.query<{ t: string | null }>('select to_regclass($1)::text as t', [regclass]))[0]!.t !==
+      null;
+
+    test('dropTableWithBackup blocked by a long transaction retries, names the blocker, and completes once it ends', async () => {
+      await conn.query('create table held_t (id int primary key, v text)');
+      await conn.query("insert into held_t select g, 'v' || g from generate_series(1, 20) g");
+      const blocker = await holdLock(tdb.url, 'select count(*) from held_t');
+      const lines: string[] = [];
+      const run = { log: (l: string) => lines.push(l), lock: false as const };
+      const refused = await dropTableWithBackup(
+        db,
+        { table: 'held_t', confirmUnused: true },
+        { run: { ...run, lockTimeoutMs: 50, retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 20 } } },
+      ).catch((e: unknown) => e);
+      assert.ok(refused instanceof LockTimeoutError, String(refused));
+      assert.equal(refused.step, 'drop-table:held_t:move');
+      assert.ok(refused.attempts >= 1);
+      assert.ok(
+        refused.blockers.some((b) => b.startsWith(`pid ${blocker.pid} `)),
+        `blockers: ${refused.blockers.join('; ')}`,
+      );
+      assert.match(refused.details.hint ?? '', new RegExp(`blocked by pid ${blocker.pid} `));
+      assert.ok(
+        lines.some((l) => l.includes(`pid ${blocker.pid}`)),
+        lines.join('\n'),
+      );
+      assert.ok(await exists('held_t'), 'the table is still there');
+      assert.deepEqual(
+        await listBackups(db, { table: 'held_t' }),
+        [],
+        'nothing listed for a drop that did not happen',
+      );
+
+      // The blocker commits during the retries: the same call completes.
+      setTimeout(() => void blocker.release(), 300);
+      const backup = await dropTableWithBackup(
+        db,
+        { table: 'held_t', confirmUnused: true },
+        { run: { ...run, lockTimeoutMs: 50, retry: { maxAttempts: 50, baseDelayMs: 20, maxDelayMs: 100 } } },
+      );
+      await blocker.release();
+      assert.equal(backup.kind, 'table');
+      assert.equal(await exists('held_t'), false);
+      assert.equal(backup.backupSchema, 'ballast_backup');
+      const moved = `ballast_backup.${backup.setAside}`;
+      assert.equal(Number((await conn.query<{ n: string }>(`select count(*) as n from ${moved}`))[0]!.n), 20);
+    });
+
+    test('a rerun after success is already done: same backup, every step skipped by its done-probe', async () => {
+      await conn.query('create table again_t (id int primary key, v text)');
+      await conn.query('create table again_c (id int primary key, v text not null)');
+      await conn.query("insert into again_c select g, 'v' || g from generate_series(1, 30) g");
+      const first = await dropTableWithBackup(
+        db,
+        { table: 'again_t', confirmUnused: true },
+        { migration: 'm-again' },
+      );
+      const second = await dropTableWithBackup(
+        db,
+        { table: 'again_t', confirmUnused: true },
+        { migration: 'm-again' },
+      );
+      assert.equal(second.id, first.id);
+      const server = await db.withSession(readServerInfo);
+      const at = new Date('2026-02-03T04:05:06Z');
+      const plans = [
+        planDropTable({ table: 'again_t2', confirmUnused: true, droppedAt: at }, server),
+        planDropColumn({ table: 'again_c', column: 'v', confirmUnused: true }, server),
+      ];
+      await conn.query('create table again_t2 (id int primary key)');
+      for (const plan of plans) {
+        const applied = await runPlan(db, plan, quiet);
+        assert.equal(applied.steps[0]!.id, `${plan.operation}:${plan.target}:backup`);
+        assert.ok(
+          applied.steps.every((s) => s.status === 'applied'),
+          plan.operation,
+        );
+        const rerun = await runPlan(db, plan, quiet);
+        assert.deepEqual(
+          rerun.steps.map((s) => s.status),
+          plan.steps.map(() => 'already-done'),
+          plan.operation,
+        );
+      }
+      assert.equal((await listBackups(db, { table: 'again_c' })).length, 1, 'one backup, not two');
+      // The plan's own reverse renames the column back: nothing left to restore, shown as history.
+      await runPlan(db, { ...plans[1]!, steps: plans[1]!.reverse, reverse: [] }, quiet);
+      assert.deepEqual(await listBackups(db, { table: 'again_c' }), []);
+      assert.deepEqual(
+        (await listBackups(db, { table: 'again_c', includeHistory: true })).map((b) => b.status),
+        ['restored'],
+      );
+      assert.equal((await listBackups(db, { table: 'again_t2' })).length, 1);
+    });
+
+    test('a set-aside column is listed, restored with its NOT NULL, and purged after its retention', async () => {
+      await conn.query("create table aside_c (id int primary key, v text not null default 'd')");
+      await conn.query("insert into aside_c select g, 'v' || g from generate_series(1, 40) g");
+      const before = await checksum(conn, 'select id, v from aside_c');
+      const server = await db.withSession(readServerInfo);
+      const drop = (retentionDays: number) =>
+        planDropColumn(
+          {
+            table: 'aside_c',
+            column: 'v',
+            confirmUnused: true,
+            backup: { retentionDays, migration: 'm-aside' },
+          },
+          server,
+        );
+      await runPlan(db, drop(3), quiet);
+      const [listed, ...more] = await listBackups(db, { table: 'aside_c' });
+      assert.equal(more.length, 0);
+      assert.equal(listed!.kind, 'column');
+      assert.equal(listed!.status, 'ready');
+      assert.equal(listed!.sourceColumn, 'v');
+      assert.equal(listed!.setAside, 'ballast_dropped_v');
+      assert.equal(listed!.migration, 'm-aside');
+      const days = (listed!.expiresAt.getTime() - listed!.createdAt.getTime()) / 86400_000;
+      assert.ok(Math.abs(days - 3) < 0.01, `retention ${days} days`);
+
+      // Not expired yet: purge leaves it.
+      assert.deepEqual(await purgeBackups(db), []);
+      await restoreBackup(db, { table: 'aside_c', column: 'v', migration: 'm-aside' });
+      assert.deepEqual(await columnFacts(conn, 'aside_c', 'v'), {
+        type: 'text',
+        def: "'d'::text",
+        notnull: true,
+      });
+      assert.equal(await checksum(conn, 'select id, v from aside_c'), before);
+      assert.equal(await columnFacts(conn, 'aside_c', 'ballast_dropped_v'), undefined);
+      assert.deepEqual(await listBackups(db, { table: 'aside_c' }), []);
+
+      await runPlan(db, drop(0), quiet);
+      const purged = await purgeBackups(db, { expiredOnly: true });
+      assert.deepEqual(
+        purged.map((b) => [b.sourceTable, b.setAside]),
+        [['aside_c', 'ballast_dropped_v']],
+      );
+      assert.equal(await columnFacts(conn, 'aside_c', 'ballast_dropped_v'), undefined, 'the data is gone');
+      assert.deepEqual(await listBackups(db, { table: 'aside_c' }), []);
+      const history = await listBackups(db, { table: 'aside_c', includeHistory: true });
+      assert.deepEqual(
+        history.map((b) => b.status),
+        ['restored', 'purged'],
+      );
+    });
+
+    test('a set-aside table is listed with its size, and purged', async () => {
+      await conn.query('create table aside_t (id int primary key, v text)');
+      await conn.query("insert into aside_t select g, repeat('x', 100) from generate_series(1, 500) g");
+      const server = await db.withSession(readServerInfo);
+      await runPlan(
+        db,
+        planDropTable({ table: 'aside_t', confirmUnused: true, backup: { retentionDays: 0 } }, server),
+        quiet,
+      );
+      const [listed] = await listBackups(db, { table: 'aside_t' });
+      assert.equal(listed!.kind, 'table');
+      assert.match(listed!.setAside ?? '', /^ballast_dropped_aside_t_\d{14}$/);
+      assert.ok((listed!.bytes ?? 0) > 50_000, `bytes ${listed!.bytes}`);
+      assert.ok(await exists(`ballast_backup.${listed!.setAside}`));
+      assert.deepEqual(
+        (await purgeBackups(db)).map((b) => b.id),
+        [listed!.id],
+      );
+      assert.equal(await exists(`ballast_backup.${listed!.setAside}`), false);
+    });
+
+    test('kill -9 in the middle of a backup copy: the rerun resumes it, the backup holds every row exactly once', async () => {
+      const rows = 20_000;
+      await conn.query('create table copied (id int primary key, v text not null)');
+      await conn.query(`insert into copied select g, 'v' || g from generate_series(1, ${rows}) g`);
+      const before = await checksum(conn, 'select id, v from copied');
+      const batches = async (d: Database) =>
+        d.withSession(async (s) => {
+          const [row] = await s.query<{ n: string | null }>(
+            "select max(batches) as n from ballast_backfill_checkpoints where job like 'backup:%'",
+          );
+          return Number(row?.n ?? 0);
+        });
+      const killedAt = await runScriptAndKill(
+        tdb.url,
+        BACKUP_CHILD,
+        [tdb.url, 'copied', 'v', 'm-kill', '200'],
+        batches,
+        {
+          killAfterBatches: 10,
+        },
+      );
+      assert.ok(killedAt >= 10 && killedAt < rows / 200, `killed after ${killedAt} of ${rows / 200} batches`);
+      const [interrupted] = await listBackups(db, { table: 'copied' });
+      assert.equal(interrupted!.status, 'copying');
+      assert.ok(await columnFacts(conn, 'copied', 'v'), 'the column is still there');
+
+      const backup = await dropColumnWithBackup(
+        db,
+        { table: 'copied', column: 'v', confirmUnused: true },
+        { migration: 'm-kill', run: quiet },
+      );
+      assert.equal(backup.id, interrupted!.id, 'the interrupted backup is resumed, not started again');
+      assert.equal(backup.rows, rows);
+      const data = `${backup.backupSchema}.${backup.backupTable}`;
+      const [counts] = await conn.query<{ n: string; ids: string }>(
+        `select count(*) as n, count(distinct id) as ids from ${data}`,
+      );
+      assert.deepEqual(counts, { n: String(rows), ids: String(rows) });
+      assert.equal(await checksum(conn, `select id, v from ${data}`), before);
+      const [checkpoint] = await conn.query<{ status: string; rows_done: string }>(
+        'select status, rows_done from ballast_backfill_checkpoints where job = $1',
+        [`backup:${backup.id}`],
+      );
+      assert.deepEqual(checkpoint, { status: 'done', rows_done: String(rows) });
+      assert.equal(await columnFacts(conn, 'copied', 'v'), undefined, 'dropped after the copy');
+      await restoreBackup(db, backup.id);
+      assert.equal(await checksum(conn, 'select id, v from copied'), before);
+    });
+  });
+
+test("the contract's column drop is the drop planner's: the same backup and drop steps", async () => {
+  const expansion = {
+    id: 1,
+    kind: 'rename-column',
+    schema: 'public',
+    table: 'orders',
+    oldColumn: 'account_id',
+    newColumn: 'customer_id',
+    syncTrigger: 'orders_sync',
+    syncFunction: 'orders_sync_fn',
+    oldDefault: null,
+  } as unknown as Parameters<typeof planContract>[0]['expansion'];
+  const server = { versionNum: 150000 } as Parameters<typeof planContract>[1];
+  const contract = planContract({ expansion }, server);
+  const drop = planDropColumn(
+    { schema: 'public', table: 'orders', column: 'account_id', keep: 'copy', confirmUnused: true },
+    server,
+  );
+  const [backup, dropStep] = drop.steps;
+  assert.deepEqual(contract.steps[0], backup, "the contract starts with the drop planner's backup step");
+  assert.ok(dropStep?.kind === 'sql');
+  const inContract = contract.steps.find((s) => s.id === dropStep.id);
+  assert.ok(inContract?.kind === 'sql');
+  assert.equal(
+    inContract.sql,
+    'ALTER TABLE "public"."orders" DISABLE TRIGGER "orders_sync", DROP COLUMN IF EXISTS "account_id"',
+  );
+  assert.equal(dropStep.sql, 'ALTER TABLE "public"."orders" DROP COLUMN IF EXISTS "account_id"');
+});
