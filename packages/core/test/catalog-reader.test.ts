@@ -41,7 +41,7 @@ for (const server of pgServers())
       );
       await assert.rejects(
         backupColumn(fx.db, { table: 'items', column: 'nope' }),
-        named('ColumnNotFoundError', /column items\.nope does not exist/),
+        named('ColumnNotFoundError', /column (public\.)?items\.nope does not exist/),
       );
     });
 
