@@ -20,8 +20,9 @@ export interface CapturedSql {
   statementAt(line: number): number;
 }
 
-interface KnexMigration {
+export interface KnexMigration {
   up(knex: Knex): Promise<unknown>;
+  down?(knex: Knex): Promise<unknown>;
   config?: { transaction?: boolean };
 }
 
@@ -78,7 +79,8 @@ export async function captureKnexSql(
   return out;
 }
 
-async function loadMigration(file: string): Promise<KnexMigration> {
+/** The file's `up`/`down`/`config` exports (named, or on a default export). */
+export async function loadMigration(file: string): Promise<KnexMigration> {
   const mod = (await import(pathToFileURL(file).href)) as KnexMigration & { default?: KnexMigration };
   const migration = typeof mod.up === 'function' ? mod : mod.default;
   if (!migration || typeof migration.up !== 'function')
@@ -125,7 +127,7 @@ async function runInThrowawayDatabase(
   return out;
 }
 
-function toCaptured(statements: readonly string[], transaction: boolean): CapturedSql {
+export function toCaptured(statements: readonly string[], transaction: boolean): CapturedSql {
   const starts: number[] = [];
   let line = 1;
   const parts = statements.map((s) => {

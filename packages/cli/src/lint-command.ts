@@ -126,7 +126,7 @@ function knexHint(files: readonly string[], paths: readonly string[]): string {
   return `ballast lint: skipped ${plural(files.length, 'Knex migration file')} (${list}): they are linted by running them on a throwaway database:\n  ballast lint --knex ${paths.join(' ')}   (add --database-url URL unless @ballast/testkit is installed)\n`;
 }
 
-function lintKnex(input: LintInput, captured: CapturedSql, options: Partial<LintOptions>): FileReport {
+export function lintKnex(input: LintInput, captured: CapturedSql, options: Partial<LintOptions>): FileReport {
   const result = lintSql(captured.sql, {
     ...options,
     transaction: captured.transaction ? 'wrapped' : 'none',

@@ -53,6 +53,12 @@ export {
 export type { CatalogProbe } from './dialects/postgres/catalog.js';
 export { conflictingLocks, PG_TABLE_LOCKS, type PgTableLock } from './dialects/postgres/locks.js';
 export { maskLiterals } from './dialects/postgres/mask.js';
+export {
+  checksumTables,
+  type SchemaSnapshot,
+  snapshotSchema,
+  type TableSnapshot,
+} from './dialects/postgres/snapshot.js';
 export { quoteIdent, quoteLiteral, quoteQualified } from './dialects/quote.js';
 export {
   type PgCapabilities,
@@ -189,6 +195,7 @@ export {
   setupSql,
 } from './run/bookkeeping.js';
 export { withMigratorLock } from './run/migrator-lock.js';
+export { notifyStep, observeSteps, type StepObserver } from './run/observe.js';
 export {
   type MigratorLockOptions,
   type RetryOptions,

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checksumTables, snapshotSchema } from '@ballast/core';
 import { pgServers, pgTestDatabase, type SqlConnection } from '@ballast/testkit';
 import knexFactory from 'knex';
 import { test } from 'vitest';
-import { checksumTables, snapshotSchema } from './support/snapshot.js';
 
 const migrator = {
   directory: join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'up-down-up'),
@@ -17,6 +17,13 @@ const seed = [
      status text, legacy_code text default 'x', created_at timestamptz not null default '2024-01-01')`,
   'create index orders_legacy_idx on orders (legacy_code)',
   'create table audit_log (id bigserial primary key, message text not null)',
+  // Objects on the columns expand/contract replaces: a rollback must bring them back under their
+  // own names and kinds (a UNIQUE constraint, not an equivalent unique index named by default).
+  `create table customer_names (name text primary key)`,
+  `insert into customer_names select 'c' || g from generate_series(1, 2000) g union all select 'anon'`,
+  'alter table customers add constraint customers_name_unique unique (name)',
+  'alter table customers add constraint customers_name_foreign foreign key (name) references customer_names (name)',
+  'create index orders_amount_status_index on orders (amount, status)',
   `insert into customers (name, email, tier) select 'c' || g, 'c' || g || '@x', g % 3 from generate_series(1, 2000) g`,
   `insert into orders (customer_id, amount, status, legacy_code)
      select g % 2000 + 1, g % 1000, (array['new', 'paid', 'sent'])[g % 3 + 1], 'L' || g from generate_series(1, 5000) g`,

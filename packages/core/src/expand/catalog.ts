@@ -1,5 +1,6 @@
 import type { Database, Session } from '../db.js';
 import { ensureTable } from '../run/ensure-table.js';
+import type { OriginalObjects } from './copy-constraints.js';
 
 /**
  * `ballast_expansions`: one row per expand/contract change. `expanded` rows are the ones still
@@ -24,13 +25,16 @@ export const DDL = `create table if not exists ${EXPANSIONS_TABLE} (
   sync_trigger text not null,
   migration text,
   backup_id bigint,
+  old_objects jsonb,
   created_at timestamptz not null default now(),
-  contracted_at timestamptz)`;
+  contracted_at timestamptz);
+alter table ${EXPANSIONS_TABLE} add column if not exists old_objects jsonb`;
 export const UNIQUE = `create unique index if not exists ballast_expansions_open_key
   on ${EXPANSIONS_TABLE} (table_schema, table_name, old_column) where status = 'expanded'`;
 
 export async function ensureExpansionsTable(db: Database): Promise<void> {
-  await ensureTable(db, EXPANSIONS_TABLE, DDL);
+  // old_objects came in a later version: an older table gains it (the DDL runs only when missing).
+  await ensureTable(db, EXPANSIONS_TABLE, DDL, ['old_objects']);
   await ensureTable(db, 'ballast_expansions_open_key', UNIQUE);
 }
 
@@ -55,6 +59,8 @@ export interface ExpansionRecord {
   readonly syncTrigger: string;
   readonly migration: string | null;
   readonly backupId: number | null;
+  /** The old column's indexes and foreign keys under their own names, so undoing a contract restores them exactly (null on rows from older versions). */
+  readonly oldObjects: OriginalObjects | null;
   readonly createdAt: Date;
   readonly contractedAt: Date | null;
 }
@@ -76,6 +82,7 @@ interface Row {
   sync_trigger: string;
   migration: string | null;
   backup_id: string | null;
+  old_objects?: OriginalObjects | null;
   created_at: Date;
   contracted_at: Date | null;
 }
@@ -97,6 +104,7 @@ const toRecord = (r: Row): ExpansionRecord => ({
   syncTrigger: r.sync_trigger,
   migration: r.migration,
   backupId: r.backup_id === null ? null : Number(r.backup_id),
+  oldObjects: r.old_objects ?? null,
   createdAt: r.created_at,
   contractedAt: r.contracted_at,
 });

@@ -21,6 +21,8 @@ export interface CopiedIndex {
   readonly unique: boolean;
   readonly method: string;
   readonly where?: string | undefined;
+  /** The index backs a UNIQUE constraint of the same name (not just a unique index). */
+  readonly constraint: boolean;
 }
 
 export interface CopiedForeignKey {
@@ -74,9 +76,12 @@ export async function readColumnFacts(
     pred: string | null;
     exprs: boolean;
     primary: boolean;
+    constraint: boolean;
   }>(
     `select c.relname as name, i.indisunique as unique, am.amname as method, pg_get_expr(i.indpred, i.indrelid) as pred,
             i.indexprs is not null as exprs, i.indisprimary as primary,
+            exists (select 1 from pg_constraint k where k.conrelid = i.indrelid and k.conindid = i.indexrelid
+                      and k.contype = 'u') as constraint,
             array(select a.attname from unnest(i.indkey[0:i.indnkeyatts - 1]) with ordinality k(n, o)
                     join pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.n order by k.o)::text[] as columns
        from pg_index i join pg_class c on c.oid = i.indexrelid join pg_am am on am.oid = c.relam
@@ -114,7 +119,13 @@ export async function readColumnFacts(
     type: info.type,
     default: info.default,
     notNull: info.notNull,
-    indexes: copyable.map((i) => ({ name: i.name, columns: i.columns, unique: i.unique, method: i.method })),
+    indexes: copyable.map((i) => ({
+      name: i.name,
+      columns: i.columns,
+      unique: i.unique,
+      method: i.method,
+      constraint: i.constraint,
+    })),
     foreignKeys: fks.map((f) => ({
       name: f.name,
       references: { schema: f.rschema, table: f.rtable, columns: f.rcolumns },

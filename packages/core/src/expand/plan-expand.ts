@@ -107,8 +107,8 @@ export function planExpand(input: ExpandInput, server: ServerInfo): Plan {
     transactional: true,
     timeout: 'ddl',
     sql: `INSERT INTO ${EXPANSIONS_TABLE} (kind, table_schema, table_name, old_column, new_column, old_type, new_type,
-            old_default, forward_sql, backward_sql, sync_function, sync_trigger, migration)
-          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+            old_default, forward_sql, backward_sql, sync_function, sync_trigger, migration, old_objects)
+          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb)`,
     params: [
       input.kind,
       input.facts.schema,
@@ -123,6 +123,7 @@ export function planExpand(input: ExpandInput, server: ServerInfo): Plan {
       sync.functionName,
       sync.triggerName,
       input.migration ?? null,
+      JSON.stringify({ indexes: input.facts.indexes, foreignKeys: input.facts.foreignKeys }),
     ],
     done: {
       sql: `SELECT exists (SELECT 1 FROM ${EXPANSIONS_TABLE} WHERE table_schema = $1 AND table_name = $2

@@ -83,7 +83,7 @@ export function planUndoContract(args: UndoContractInput, server: ServerInfo): P
             `ALTER TABLE ${t} ALTER COLUMN ${o} SET DEFAULT ${e.oldDefault}`,
           ),
         ]),
-    ...copyConstraintSteps(ref, input.newColumnFacts, e.newColumn, e.oldColumn, server, id),
+    ...copyConstraintSteps(ref, input.newColumnFacts, e.newColumn, e.oldColumn, server, id, e.oldObjects),
     ...(input.notNull ? notNullSteps({ ...ref, column: e.oldColumn }, server, `${id}:not-null`) : []),
     sqlStep({
       id: `${id}:record`,

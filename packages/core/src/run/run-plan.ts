@@ -10,6 +10,7 @@ import { attemptSqlStep } from './execute-sql-step.js';
 import { journalFor } from './journal.js';
 import { type LockWait, waitForConflictingLocks } from './lock-wait.js';
 import { withMigratorLock } from './migrator-lock.js';
+import { notifyStep } from './observe.js';
 import { RUN_DEFAULTS, type RunOptions, type RunReport, type StepReport } from './options.js';
 import {
   backoffDelayMs,
@@ -72,6 +73,7 @@ async function runSteps(db: Database, plan: Plan, options: RunOptions): Promise<
       continue;
     }
     log(`run ${step.id}: ${step.description}`);
+    notifyStep(plan, step);
     let attempts = 0;
     try {
       if (step.kind === 'sql') attempts = await runSqlStepWithRetries(db, step, options);
@@ -93,6 +95,7 @@ async function runSteps(db: Database, plan: Plan, options: RunOptions): Promise<
       });
     }
     const ms = performance.now() - t0;
+    notifyStep(plan, undefined);
     await journal?.record(step.id, { ms, success: true });
     log(`done ${step.id} in ${Math.round(ms)} ms${attempts > 1 ? ` after ${attempts} attempts` : ''}`);
     reports.push({ id: step.id, status: 'applied', attempts, ms });

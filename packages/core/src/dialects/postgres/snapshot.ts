@@ -1,10 +1,14 @@
-import { quoteIdent } from '@ballast/core';
-import type { SqlConnection } from '@ballast/testkit';
+import type { Session } from '../../db.js';
+import { quoteIdent } from '../quote.js';
+
+/** Anything that runs a query: a core Session, a testkit SqlConnection. */
+type Queryable = Pick<Session, 'query'>;
 
 /**
  * A schema's user tables as the catalogs describe them, independent of column order and of
  * Ballast's own bookkeeping (ballast_* tables, the ballast_backup schema): what a migration history
- * must reproduce exactly each time it is applied.
+ * must reproduce exactly each time it is applied. Used by the up/down/up tests and by
+ * `ballast check` (a down that does not restore the schema fails the check).
  */
 export interface SchemaSnapshot {
   readonly tables: Record<string, TableSnapshot>;
@@ -27,7 +31,7 @@ const userTables = `select c.oid, c.relname from pg_class c join pg_namespace n 
    where n.nspname = $1 and c.relkind in ('r', 'p') and c.relname not like 'ballast\\_%' and c.relname <> 'knex_migrations'
      and c.relname <> 'knex_migrations_lock' order by c.relname`;
 
-export async function snapshotSchema(conn: SqlConnection, schema = 'public'): Promise<SchemaSnapshot> {
+export async function snapshotSchema(conn: Queryable, schema = 'public'): Promise<SchemaSnapshot> {
   const tables: Record<string, TableSnapshot> = {};
   for (const t of await conn.query<{ oid: number; relname: string }>(userTables, [schema])) {
     const columns = await conn.query<{ name: string; shape: string }>(
@@ -75,7 +79,7 @@ export async function snapshotSchema(conn: SqlConnection, schema = 'public'): Pr
  * when the same rows hold the same values, whatever the column order.
  */
 export async function checksumTables(
-  conn: SqlConnection,
+  conn: Queryable,
   snapshot: SchemaSnapshot,
   schema = 'public',
 ): Promise<Record<string, string>> {
