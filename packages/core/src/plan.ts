@@ -115,9 +115,7 @@ export interface BackupStep extends StepBase {
   readonly backup: BackupSpec;
 }
 
-export interface BackupSpec {
-  readonly table: string;
-  readonly schema?: string | undefined;
+export interface BackupSpec extends TableRef {
   /** The column being dropped; absent for a table. */
   readonly column?: string | undefined;
   /**
