@@ -150,6 +150,21 @@ for (const server of pgServers())
       );
       assert.equal(indexes.length, 1, 'items_name_idx exists');
       assert.match(indexes[0]!.indexdef, /\(name\)/);
+      // The installed `ballast status` reads what the migration left: lock released, nothing failed.
+      const status = await run(join(project, 'node_modules/.bin/ballast'), ['status'], project, {
+        DATABASE_URL: db.url,
+      });
+      assert.equal(status.code, 0, `ballast status: ${shown(status)}`);
+      assert.match(status.stdout, /^migrator lock: free\n/);
+      assert.match(status.stdout, /\nmigrations: \d+ journaled, none with failed or unfinished steps\n/);
+      assert.match(
+        status.stdout,
+        /\nbackfills: none\nexpansions waiting for their contract: none\nbackups: none\n$/,
+      );
+      const json = await run(join(project, 'node_modules/.bin/ballast'), ['status', '--json'], project, {
+        DATABASE_URL: db.url,
+      });
+      assert.equal(JSON.parse(json.stdout).ballastUsed, true, shown(json));
     } finally {
       await conn.close();
       await db.drop();
@@ -183,4 +198,19 @@ test('without pg installed: `ballast lint` runs, and postgresDatabaseFromUrl say
     opened.stdout,
     /^MissingDependencyError\n.*the package `pg` is not installed.*\n.*npm install pg/s,
   );
+  // The commands that need an optional peer say which one, instead of a module-not-found stack.
+  const bin = join(bare, 'node_modules/.bin/ballast');
+  const status = await run(bin, ['status', '--database-url', 'postgres://localhost/x'], bare);
+  assert.equal(status.code, 1, shown(status));
+  assert.match(status.stderr, /^ballast status: .*the package `pg` is not installed.*\n.*npm install pg/s);
+  const mongo = await run(bin, ['mongo', 'status', '--url', 'mongodb://localhost/x'], bare);
+  assert.equal(mongo.code, 1, shown(mongo));
+  assert.match(
+    mongo.stderr,
+    /^ballast mongo: ballast mongo needs the package `mongoose`.*npm install mongoose/s,
+  );
+  writeFileSync(join(bare, 'm.js'), 'export async function up() {}\n');
+  const knex = await run(bin, ['lint', '--knex', 'm.js'], bare);
+  assert.equal(knex.code, 2, shown(knex));
+  assert.match(knex.stderr, /^ballast lint: ballast lint --knex needs the package `knex`.*npm install knex/s);
 });

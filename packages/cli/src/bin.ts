@@ -1,31 +1,5 @@
 #!/usr/bin/env node
-/** The `ballast` command: dispatches to one file per subcommand. */
-import { runLint } from './lint-command.js';
-import { runMongo } from './mongo-command.js';
+/** The `ballast` command; subcommands are registered in commands.ts. */
+import { runCli } from './main.js';
 
-const USAGE = `usage: ballast <command> [options]
-
-commands:
-  lint [options] <paths...>   check migrations for operations that block or break production
-                              (ballast lint --help for options)
-  plan <knex migrations dir>  what the pending migrations would do: locks, rewrites, scans
-  check <knex migrations dir> pre-deploy check for CI (ballast check --help)
-  mongo up|down|status        run @ballast/mongoose migration files (ballast mongo --help)
-`;
-
-const [command, ...args] = process.argv.slice(2);
-if (command === 'lint') {
-  process.exitCode = await runLint(args, { stdout: process.stdout, stderr: process.stderr });
-} else if (command === 'plan' || command === 'check') {
-  // Loaded on demand: knex and pg are optional peers that `ballast lint` does not need.
-  const { runCheck, runPlanCommand } = await import('./check-command.js');
-  const run = command === 'plan' ? runPlanCommand : runCheck;
-  process.exitCode = await run(args, { stdout: process.stdout, stderr: process.stderr });
-} else if (command === 'mongo') {
-  process.exitCode = await runMongo(args, { stdout: process.stdout, stderr: process.stderr });
-} else {
-  process.stderr.write(
-    command && command !== '--help' && command !== '-h' ? `unknown command: ${command}\n${USAGE}` : USAGE,
-  );
-  process.exitCode = command && command !== '--help' && command !== '-h' ? 2 : 0;
-}
+process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });

@@ -10,7 +10,10 @@ import { readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BallastError, quoteIdent } from '@ballast/core';
-import knexFactory, { type Knex } from 'knex';
+import type { Knex } from 'knex';
+import { importOptional } from './optional.js';
+
+type KnexFactory = typeof import('knex').default;
 
 export interface CapturedSql {
   readonly sql: string;
@@ -65,12 +68,15 @@ export async function captureKnexSql(
 ): Promise<Map<string, CapturedSql>> {
   const wanted = new Set(files.map((f) => resolve(f)));
   const out = new Map<string, CapturedSql>();
+  // Before a server is started: knex and its pg client are optional peers of @ballast/cli.
+  const knexFactory = (await importOptional<typeof import('knex')>('knex', 'ballast lint --knex')).default;
+  await importOptional('pg', 'ballast lint --knex');
   const server = await serverUrl(databaseUrl);
   try {
     for (const dir of [...new Set([...wanted].map((f) => dirname(f)))]) {
       const all = knexMigrationsIn(dir);
       const last = Math.max(...all.map((f, i) => (wanted.has(f) ? i : -1)));
-      const captured = await runInThrowawayDatabase(server.url, all.slice(0, last + 1));
+      const captured = await runInThrowawayDatabase(knexFactory, server.url, all.slice(0, last + 1));
       for (const [file, sql] of captured) if (wanted.has(file)) out.set(file, sql);
     }
   } finally {
@@ -92,6 +98,7 @@ export async function loadMigration(file: string): Promise<KnexMigration> {
 }
 
 async function runInThrowawayDatabase(
+  knexFactory: KnexFactory,
   serverUrlText: string,
   files: readonly string[],
 ): Promise<Map<string, CapturedSql>> {

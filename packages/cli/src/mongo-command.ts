@@ -1,7 +1,8 @@
 /** `ballast mongo up|down|status`: runs @ballast/mongoose migration files against a database. */
-import { parseArgs } from 'node:util';
 import { BallastError } from '@ballast/core';
+import { parseOptions } from './db-command.js';
 import type { Io } from './lint-command.js';
+import { importOptional } from './optional.js';
 
 export const MONGO_USAGE = `usage: ballast mongo <up|down|status> [options]
 
@@ -32,10 +33,12 @@ export async function runMongo(argv: readonly string[], io: Io): Promise<number>
     return 0;
   }
   // Loaded here so `ballast lint` never pays for the MongoDB driver.
-  const [{ default: mongoose }, { migrationsStatus, runMigrations }] = await Promise.all([
-    import('mongoose'),
-    import('@ballast/mongoose'),
-  ]);
+  // One after the other, so a project missing both is told about mongoose first.
+  const { default: mongoose } = await importOptional<typeof import('mongoose')>('mongoose', 'ballast mongo');
+  const { migrationsStatus, runMigrations } = await importOptional<typeof import('@ballast/mongoose')>(
+    '@ballast/mongoose',
+    'ballast mongo',
+  );
   const connection = await mongoose
     .createConnection(parsed.url, { serverSelectionTimeoutMS: 10_000 })
     .asPromise();
@@ -80,17 +83,15 @@ export async function runMongo(argv: readonly string[], io: Io): Promise<number>
 }
 
 function parse(argv: readonly string[]) {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: {
-      url: { type: 'string' },
-      dir: { type: 'string', default: 'migrations' },
-      steps: { type: 'string', default: '1' },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
+  const parsed = parseOptions(argv, {
+    url: { type: 'string' },
+    dir: { type: 'string', default: 'migrations' },
+    steps: { type: 'string', default: '1' },
+    json: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
   });
+  const { positionals } = parsed;
+  const values = parsed.values as { url?: string; dir: string; steps: string; json: boolean; help: boolean };
   const help = values.help;
   const command = positionals[0];
   if (!help && (positionals.length !== 1 || !['up', 'down', 'status'].includes(command!))) {

@@ -1,6 +1,7 @@
 export {
   BACKFILL_DEFAULTS,
   BackfillError,
+  type BackfillJobState,
   type BackfillJobStatus,
   type BackfillOptions,
   type BackfillResult,
@@ -16,6 +17,7 @@ export {
   type PauseRecord,
   type RowTransform,
   replicaLagThrottle,
+  requestBackfill,
   runBackfill,
   runBatchLoop,
   type Throttle,
@@ -60,10 +62,16 @@ export {
   type TableSnapshot,
 } from './dialects/postgres/snapshot.js';
 export { quoteIdent, quoteLiteral, quoteQualified } from './dialects/quote.js';
+export type { DialectRuntime, ErrorKind } from './dialects/runtime.js';
+export { runtimeOf } from './dialects/runtime-of.js';
 export {
+  type MysqlServerInfo,
+  mysqlServerInfo,
   type PgCapabilities,
+  type PgServerInfo,
   pgCapabilities,
   readServerInfo,
+  requireDialect,
   type ServerInfo,
   serverInfoFor,
 } from './dialects/server.js';
@@ -180,10 +188,14 @@ export {
   undoWith,
 } from './plan.js';
 export {
+  type ConsoleProgressOptions,
   consoleProgress,
+  type FinishEvent,
   type ProgressEvent,
   type ProgressReporter,
   renderBar,
+  renderFinish,
+  renderLine,
   silentProgress,
 } from './report/progress.js';
 export {

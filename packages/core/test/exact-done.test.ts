@@ -220,7 +220,7 @@ const CONFLICTS: Case[] = [
     plan: (s) => planSetNotNull({ table: 'n_nn', column: 'v' }, s),
     existing: /^NOT NULL w$/,
     requested: /^NOT NULL "v"$/,
-    only: (s) => s.capabilities.notNullNotValid,
+    only: (s) => s.dialect === 'postgres' && s.capabilities.notNullNotValid,
     onlyWhy: 'named NOT NULL constraints exist from PostgreSQL 18 (the matrix server runs this case)',
   },
 ];

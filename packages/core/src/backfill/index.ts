@@ -6,7 +6,12 @@ import type { BackfillSpec } from '../plan.js';
 import { silentProgress } from '../report/progress.js';
 import { BACKFILL_DEFAULTS } from './defaults.js';
 import { type LoopOptions, runBatchLoop } from './loop.js';
-import { type BackfillJobStatus, listCheckpoints } from './pg/checkpoints.js';
+import {
+  type BackfillJobStatus,
+  type ControlRequest,
+  listCheckpoints,
+  storeControlRequest,
+} from './pg/checkpoints.js';
 import { replicaLagThrottle } from './pg/replica-lag.js';
 import { postgresSource } from './pg/source.js';
 import type { BackfillOptions, BackfillResult, Throttle } from './types.js';
@@ -14,6 +19,7 @@ import type { BackfillOptions, BackfillResult, Throttle } from './types.js';
 export { BACKFILL_DEFAULTS } from './defaults.js';
 export { BackfillError, runBatchLoop } from './loop.js';
 export {
+  type BackfillJobState,
   type BackfillJobStatus,
   CHECKPOINT_TABLE,
   CheckpointConflictError,
@@ -122,6 +128,19 @@ export function loopOptionsOf(tuning: LoopTuning, job: string, throttles: readon
 
 export function backfillStatus(db: Database, job?: string): Promise<BackfillJobStatus[]> {
   return db.withSession((s) => listCheckpoints(s, job));
+}
+
+/**
+ * Asks the runner of a running job to pause or cancel between batches (null: resume), from any
+ * process (`ballast backfill pause|resume|cancel`). Returns the job, or undefined when no job of
+ * that name is running.
+ */
+export function requestBackfill(
+  db: Database,
+  job: string,
+  request: ControlRequest | null,
+): Promise<BackfillJobStatus | undefined> {
+  return db.withSession((s) => storeControlRequest(s, job, request));
 }
 
 /** `schema.table:<hash>`: the same spec resumes the same job; a different transform is a new job. */

@@ -38,6 +38,10 @@ export class BackfillError extends BallastError {
   }
 }
 
+const PAUSE_REASON = 'requested by ballast backfill pause';
+/** How often a paused job looks for `resume` or `cancel`. */
+const CONTROL_POLL_MS = 500;
+
 export function runBatchLoop(source: BackfillSource, options: LoopOptions): Promise<BackfillResult> {
   return source.hold(() => loop(source, options));
 }
@@ -121,7 +125,7 @@ async function loop(source: BackfillSource, options: LoopOptions): Promise<Backf
         options.signal,
         onPause,
       );
-      if (!go) return await cancel();
+      if (!go || !(await honourRequests())) return await cancel();
 
       const t0 = performance.now();
       const outcome = await withRetries(
@@ -167,6 +171,33 @@ async function loop(source: BackfillSource, options: LoopOptions): Promise<Backf
       cursor,
       error,
     );
+  }
+
+  /**
+   * `ballast backfill pause|cancel` from another terminal: false to cancel; while paused, no
+   * batch is issued and the progress says so, until `resume` clears the request.
+   */
+  async function honourRequests(): Promise<boolean> {
+    if (!source.control) return true;
+    let pausedSince: number | undefined;
+    for (;;) {
+      const request = await source.control(options.job, pausedSince !== undefined);
+      if (request === 'cancel') return false;
+      if (request === 'pause' && pausedSince === undefined) {
+        pausedSince = performance.now();
+        options.progress.update(event(`paused: ${PAUSE_REASON}; ballast backfill resume to continue`));
+      } else if (request === 'pause') {
+        if (!(await sleep(CONTROL_POLL_MS, options.signal))) return false;
+      } else if (pausedSince !== undefined) {
+        const pause = { reason: PAUSE_REASON, waitMs: performance.now() - pausedSince, afterBatch: batches };
+        pauses.push(pause);
+        options.onPause?.(pause);
+        options.progress.update(event('resumed'));
+        pausedSince = undefined; // one more round records that the loop runs again
+      } else {
+        return true;
+      }
+    }
   }
 
   async function cancel(): Promise<BackfillResult> {

@@ -158,4 +158,9 @@ export interface BackfillSource {
   close(job: string, status: 'cancelled' | 'failed', error?: string): Promise<void>;
   /** Lock timeouts, deadlocks, serialization failures: worth retrying the batch smaller. */
   isTransient(error: unknown): boolean;
+  /**
+   * Optional: the pending pause/cancel request of `ballast backfill` (asked between batches),
+   * recording whether the loop now sits paused. A store without it cannot be paused.
+   */
+  control?(job: string, paused: boolean): Promise<'pause' | 'cancel' | undefined>;
 }

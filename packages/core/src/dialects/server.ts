@@ -1,85 +1,44 @@
 import type { Dialect, Session } from '../db.js';
 import { UnsupportedServerError } from '../errors.js';
-import type { MysqlCapabilities } from './mysql/capabilities.js';
+import { type MysqlServerInfo, readMysqlServerInfo } from './mysql/server.js';
+import { type PgServerInfo, readPgServerInfo } from './postgres/server.js';
+
+export { type MysqlServerInfo, mysqlServerInfo } from './mysql/server.js';
+export { type PgCapabilities, type PgServerInfo, pgCapabilities, serverInfoFor } from './postgres/server.js';
 
 /**
- * What a PostgreSQL server version can do safely. Decided ONLY here, from the version number,
- * so planners ask a flag instead of comparing versions themselves.
+ * The server a plan is made for. Planners read capabilities of their own dialect only: after
+ * `server.dialect === 'mysql'` (or requireDialect) TypeScript knows which capabilities exist.
  */
-export interface PgCapabilities {
-  /** PG >= 11: `ADD COLUMN ... DEFAULT <non-volatile>` stores the default in the catalog, no rewrite. */
-  readonly instantAddColumnDefault: boolean;
-  /** PG >= 12: `SET NOT NULL` skips its full scan when a valid `CHECK (c IS NOT NULL)` exists. */
-  readonly notNullFromValidCheck: boolean;
-  /** PG >= 18: `ADD CONSTRAINT n NOT NULL c NOT VALID` then `VALIDATE CONSTRAINT n`. */
-  readonly notNullNotValid: boolean;
-  /** False on 14.0–14.3: CREATE/REINDEX CONCURRENTLY could silently corrupt indexes (fixed in 14.4). */
-  readonly safeConcurrentIndex: boolean;
-  /** PG >= 12: pg_stat_progress_create_index exists (index build progress). */
-  readonly createIndexProgress: boolean;
-  /** PG >= 13: gen_random_uuid() is built in (no pgcrypto needed). */
-  readonly builtinGenRandomUuid: boolean;
-  /** PG >= 11: indexes may INCLUDE non-key columns; pg_index.indnkeyatts counts the key columns. */
-  readonly indexIncludeColumns: boolean;
+export type ServerInfo = PgServerInfo | MysqlServerInfo;
+
+export function readServerInfo(session: Session): Promise<ServerInfo> {
+  return session.dialect === 'mysql' ? readMysqlServerInfo(session) : readPgServerInfo(session);
 }
 
-export interface ServerInfo {
-  readonly dialect: Dialect;
-  /** server_version_num, e.g. 150018 (PG >= 10: major * 10000 + minor). */
-  readonly versionNum: number;
-  readonly version: string;
-  readonly capabilities: PgCapabilities;
-  /** Set for dialect `mysql` (see mysql/capabilities.ts). */
-  readonly mysql?: MysqlCapabilities;
-}
-
-export function pgCapabilities(versionNum: number): PgCapabilities {
-  const major = Math.floor(versionNum / 10000);
-  const minor = versionNum % 10000;
-  return Object.freeze({
-    instantAddColumnDefault: major >= 11,
-    notNullFromValidCheck: major >= 12,
-    notNullNotValid: major >= 18,
-    safeConcurrentIndex: !(major === 14 && minor < 4),
-    createIndexProgress: major >= 12,
-    builtinGenRandomUuid: major >= 13,
-    indexIncludeColumns: major >= 11,
-  });
-}
+const PLANNED_LATER: Record<Dialect, string> = {
+  postgres: 'PostgreSQL',
+  mysql: 'MySQL/MariaDB',
+};
 
 /**
- * A ServerInfo without a connection, for planning offline (lint --fix, explain, benchmarks):
- * `serverInfoFor(150000)` plans as for PostgreSQL 15.0.
+ * The one guard of planners that know one dialect only: refuses another server's ServerInfo
+ * instead of emitting SQL it would misread, and narrows `server` for the rest of the planner.
  */
-export function serverInfoFor(
-  versionNum: number,
-  version = `PostgreSQL ${formatVersion(versionNum)}`,
-): ServerInfo {
-  if (!Number.isInteger(versionNum) || versionNum < 90000) {
-    throw new UnsupportedServerError(`PostgreSQL server_version_num ${versionNum} is not supported`, {
-      hint: 'Ballast plans for PostgreSQL 10 and newer; pass server_version_num, e.g. 150004',
-    });
-  }
-  return Object.freeze({
-    dialect: 'postgres',
-    versionNum,
-    version,
-    capabilities: pgCapabilities(versionNum),
-  });
-}
-
-function formatVersion(versionNum: number): string {
-  return `${Math.floor(versionNum / 10000)}.${versionNum % 10000}`;
-}
-
-export async function readServerInfo(session: Session): Promise<ServerInfo> {
-  if (session.dialect !== 'postgres') {
-    throw new UnsupportedServerError(`readServerInfo: the ${session.dialect} dialect has no planner yet`, {
-      hint: 'the safe DDL planners in @ballast/core/ops target PostgreSQL for now',
-    });
-  }
-  const [row] = await session.query<{ num: string; version: string }>(
-    "select current_setting('server_version_num') as num, current_setting('server_version') as version",
+export function requireDialect<D extends Dialect>(
+  server: ServerInfo,
+  dialect: D,
+  planner: string,
+): asserts server is Extract<ServerInfo, { dialect: D }> {
+  if (server.dialect === dialect) return;
+  throw new UnsupportedServerError(
+    `${planner} plans for ${PLANNED_LATER[dialect]} only; this server is ${server.version}`,
+    {
+      where: planner,
+      hint:
+        server.dialect === 'mysql'
+          ? `${planner} has no MySQL/MariaDB plan yet: it comes with MySQL support (issue #11). Until then write this change by hand, or lint it with \`ballast lint --dialect mysql\``
+          : `${planner} is for ${PLANNED_LATER[dialect]} servers; use the PostgreSQL planner of the same operation`,
+    },
   );
-  return serverInfoFor(Number(row!.num), row!.version);
 }

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { BACKUP_CATALOG } from '../backup/catalog.js';
 import { anyOf, columnHasDefault, columnMissing, columnNullable } from '../dialects/postgres/catalog.js';
-import type { ServerInfo } from '../dialects/server.js';
+import { requireDialect, type ServerInfo } from '../dialects/server.js';
 import { columnDropSteps } from '../ops/drop-column.js';
 import { displayName, ownerOf, qi, qtable, relationsOf, sqlStep } from '../ops/shared.js';
 import { freezePlan, type Plan } from '../plan.js';
@@ -21,7 +21,8 @@ export type ContractInput = z.input<typeof contractInput>;
  * drop is the drop planner's own (ops/drop-column.ts, `keep: 'copy'`): its backup step copies the
  * old values into ballast_backup first, for `down()`.
  */
-export function planContract(args: ContractInput, _server: ServerInfo): Plan {
+export function planContract(args: ContractInput, server: ServerInfo): Plan {
+  requireDialect(server, 'postgres', 'planContract');
   const input = parseArgs(contractInput, args, 'planContract input');
   const e = input.expansion;
   const ref = { table: e.table, schema: e.schema };

@@ -1,4 +1,4 @@
-import type { ServerInfo } from '../dialects/server.js';
+import type { PgServerInfo } from '../dialects/server.js';
 import type { TableRef } from '../dialects/table-ref.js';
 import { validatedConstraintSteps } from '../ops/add-check.js';
 import { foreignKeyDefinition } from '../ops/add-foreign-key.js';
@@ -23,7 +23,7 @@ export function copyConstraintSteps(
   facts: Pick<ColumnFacts, 'indexes' | 'foreignKeys'>,
   from: string,
   to: string,
-  server: ServerInfo,
+  server: PgServerInfo,
   id: string,
   original?: OriginalObjects | null,
 ): Step[] {

@@ -1,5 +1,5 @@
 import { columnExists, columnMissing } from '../dialects/postgres/catalog.js';
-import type { ServerInfo } from '../dialects/server.js';
+import { requireDialect, type ServerInfo } from '../dialects/server.js';
 import type { TableRef } from '../dialects/table-ref.js';
 import { backfillStep } from '../ops/backfill.js';
 import { notNullSteps } from '../ops/set-not-null.js';
@@ -43,6 +43,7 @@ export const syncSpecOf = (
 });
 
 export function planExpand(input: ExpandInput, server: ServerInfo): Plan {
+  requireDialect(server, 'postgres', 'planExpand');
   const ref = { table: input.table, schema: input.facts.schema };
   const target = `${displayName(ref)}.${input.column} → ${input.newColumn}`;
   const id = `${input.kind}:${displayName(ref)}.${input.column}:${input.newColumn}`;

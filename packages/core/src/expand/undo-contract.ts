@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { ServerInfo } from '../dialects/server.js';
+import { requireDialect, type ServerInfo } from '../dialects/server.js';
 import { backfillStep } from '../ops/backfill.js';
 import { notNullSteps } from '../ops/set-not-null.js';
 import { displayName, ownerOf, qi, qtable, relationsOf, sqlStep } from '../ops/shared.js';
@@ -21,6 +21,7 @@ export type UndoContractInput = z.input<typeof undoContractInput>;
  * (`backward`, evaluated by the UPDATE itself), then the old column's default and NOT NULL; the expansion is open again.
  */
 export function planUndoContract(args: UndoContractInput, server: ServerInfo): Plan {
+  requireDialect(server, 'postgres', 'planUndoContract');
   const input = parseArgs(undoContractInput, args, 'planUndoContract input');
   const e = input.expansion;
   const ref = { table: e.table, schema: e.schema };

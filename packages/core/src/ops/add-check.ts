@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { constraintExists, constraintMissing } from '../dialects/postgres/catalog.js';
-import type { ServerInfo } from '../dialects/server.js';
+import { requireDialect, type ServerInfo } from '../dialects/server.js';
 import type { TableRef } from '../dialects/table-ref.js';
 import type { ConstraintExpectation } from '../expect.js';
 import { freezePlan, type Plan, type SqlStep, undoWith } from '../plan.js';
@@ -62,7 +62,8 @@ export function dropConstraintStep(ref: TableRef, name: string, idPrefix: string
   });
 }
 
-export function planAddCheck(args: AddCheckInput, _server: ServerInfo): Plan {
+export function planAddCheck(args: AddCheckInput, server: ServerInfo): Plan {
+  requireDialect(server, 'postgres', 'planAddCheck');
   const input = parseArgs(addCheckInput, args, 'planAddCheck input');
   const target = `${displayName(input)}.${input.name}`;
   const id = `add-check:${target}`;

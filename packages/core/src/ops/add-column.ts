@@ -7,7 +7,7 @@ import {
   columnNotNull,
 } from '../dialects/postgres/catalog.js';
 import { quoteIdent, quoteLiteral, quoteTable } from '../dialects/quote.js';
-import type { ServerInfo } from '../dialects/server.js';
+import type { MysqlServerInfo, ServerInfo } from '../dialects/server.js';
 import { UnsafeOperationError } from '../errors.js';
 import type { ColumnExpectation } from '../expect.js';
 import { freezePlan, type Plan, type Step } from '../plan.js';
@@ -173,7 +173,7 @@ export function planAddColumn(args: AddColumnInput, server: ServerInfo): Plan {
  * table: the one dialects/mysql/capabilities.ts gives this version (INSTANT, else INPLACE with
  * LOCK=NONE). Per-row (volatile) defaults have no online form there and are refused.
  */
-function planAddColumnMysql(input: AddColumnInput, server: ServerInfo, type: string): Plan {
+function planAddColumnMysql(input: AddColumnInput, server: MysqlServerInfo, type: string): Plan {
   const target = `${displayName(input)}.${input.column}`;
   const d = input.default;
   if (d && 'sql' in d && (input.volatile ?? defaultVolatility(d.sql).volatile)) {
@@ -188,7 +188,7 @@ function planAddColumnMysql(input: AddColumnInput, server: ServerInfo, type: str
   const defaultSql = !d
     ? ''
     : ` DEFAULT ${'sql' in d ? d.sql : typeof d.value === 'string' ? quoteLiteral('mysql', d.value) : renderDefault(target, d)}`;
-  const algorithm = plannedAlgorithm(server.mysql, 'add-column', target);
+  const algorithm = plannedAlgorithm(server.capabilities, 'add-column', target);
   const instant = algorithm === 'INSTANT';
   const table = quoteTable('mysql', input);
   const column = quoteIdent('mysql', input.column);

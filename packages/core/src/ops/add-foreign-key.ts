@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { anyOf, indexLeadingWith, indexOnTable } from '../dialects/postgres/catalog.js';
-import type { ServerInfo } from '../dialects/server.js';
+import { type PgServerInfo, requireDialect, type ServerInfo } from '../dialects/server.js';
 import type { TableRef } from '../dialects/table-ref.js';
 import { UnsafeOperationError } from '../errors.js';
 import type { ConstraintExpectation } from '../expect.js';
@@ -33,6 +33,7 @@ export type AddForeignKeyInput = z.input<typeof addForeignKeyInput>;
  * VALIDATE (SHARE UPDATE EXCLUSIVE here, ROW SHARE on the referenced table).
  */
 export function planAddForeignKey(args: AddForeignKeyInput, server: ServerInfo): Plan {
+  requireDialect(server, 'postgres', 'planAddForeignKey');
   const input = parseArgs(addForeignKeyInput, args, 'planAddForeignKey input');
   const target = `${displayName(input)}(${input.columns.join(', ')})`;
   requireIdentifiers(target, 'referencing column', input.columns);
@@ -121,7 +122,7 @@ export function foreignKeyDefinition(
  * the step's `done` query, so the planner stays pure), instead of building a duplicate that costs
  * every write on the table. Its own name, valid, still counts too.
  */
-function referencingIndexStep(spec: ConcurrentIndexSpec, server: ServerInfo, id: string): SqlStep {
+function referencingIndexStep(spec: ConcurrentIndexSpec, server: PgServerInfo, id: string): SqlStep {
   const step = createIndexConcurrentlyStep(spec, server, id);
   const keyColumns = server.capabilities.indexIncludeColumns ? 'indnkeyatts' : 'indnatts';
   return {

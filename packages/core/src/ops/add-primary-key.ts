@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { ServerInfo } from '../dialects/server.js';
+import { requireDialect, type ServerInfo } from '../dialects/server.js';
 import { freezePlan, type Plan } from '../plan.js';
 import { addUniqueInput } from '../validate/ops.js';
 import { parseArgs } from '../validate/parse.js';
@@ -18,6 +18,7 @@ export type AddPrimaryKeyInput = z.input<typeof addUniqueInput>;
  * CONCURRENTLY and attached.
  */
 export function planAddPrimaryKey(args: AddPrimaryKeyInput, server: ServerInfo): Plan {
+  requireDialect(server, 'postgres', 'planAddPrimaryKey');
   const input = parseArgs(addUniqueInput, args, 'planAddPrimaryKey input');
   requireIdentifiers(displayName(input), 'column', input.columns);
   const name = input.name ?? defaultName([input.table], 'pkey');

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { constraintExists } from '../dialects/postgres/catalog.js';
-import type { ServerInfo } from '../dialects/server.js';
+import { requireDialect, type ServerInfo } from '../dialects/server.js';
 import { freezePlan, type Plan, type SqlStep } from '../plan.js';
 import { addUniqueInput } from '../validate/ops.js';
 import { parseArgs } from '../validate/parse.js';
@@ -54,6 +54,7 @@ export function constraintUsingIndexSteps(
 }
 
 export function planAddUnique(args: AddUniqueInput, server: ServerInfo): Plan {
+  requireDialect(server, 'postgres', 'planAddUnique');
   const input = parseArgs(addUniqueInput, args, 'planAddUnique input');
   requireIdentifiers(displayName(input), 'column', input.columns);
   const name = input.name ?? defaultName([input.table, ...input.columns], 'key');

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { CatalogProbe } from '../dialects/postgres/catalog.js';
-import type { ServerInfo } from '../dialects/server.js';
+import { requireDialect, type ServerInfo } from '../dialects/server.js';
 import { type BackfillStep, freezePlan, type Plan } from '../plan.js';
 import { backfillInput } from '../validate/ops.js';
 import { parseArgs } from '../validate/parse.js';
@@ -59,7 +59,8 @@ export function checkedBackfillSql(
 }
 
 /** A plan of one batched backfill of existing rows. No reverse: the old values are not kept. */
-export function planBackfill(args: BackfillInput, _server: ServerInfo): Plan {
+export function planBackfill(args: BackfillInput, server: ServerInfo): Plan {
+  requireDialect(server, 'postgres', 'planBackfill');
   const input = parseArgs(backfillInput, args, 'planBackfill input');
   const target = `${displayName(input)}(${Object.keys(input.set).join(', ')})`;
   return freezePlan({

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { ServerInfo } from '../dialects/server.js';
+import { requireDialect, type ServerInfo } from '../dialects/server.js';
 import { planExpand } from '../expand/plan-expand.js';
 import type { Plan } from '../plan.js';
 import { changeColumnTypeInput } from '../validate/ops.js';
@@ -20,6 +20,7 @@ export const defaultNewColumn = (column: string) => fitName(column, '_new');
  * while expanded: the old application version could not read them.
  */
 export function planChangeColumnType(args: ChangeColumnTypeInput, server: ServerInfo): Plan {
+  requireDialect(server, 'postgres', 'planChangeColumnType');
   const input = parseArgs(changeColumnTypeInput, args, 'planChangeColumnType input');
   const where = `change type of ${displayName(input)}.${input.column}`;
   const newColumn = input.newColumn ?? defaultNewColumn(input.column);

@@ -1,5 +1,5 @@
 import { indexOnTable, relationMissing } from '../dialects/postgres/catalog.js';
-import type { ServerInfo } from '../dialects/server.js';
+import { type PgServerInfo, requireDialect, type ServerInfo } from '../dialects/server.js';
 import type { TableRef } from '../dialects/table-ref.js';
 import { UnsafeOperationError, UnsupportedServerError } from '../errors.js';
 import { type SqlStep, undoWith } from '../plan.js';
@@ -32,7 +32,11 @@ export interface ConcurrentIndexSpec extends TableRef {
 export const defaultIndexName = (spec: ConcurrentIndexSpec) =>
   spec.name ?? defaultName([spec.table, ...spec.columns], spec.unique ? 'key' : 'idx');
 
-export function requireSafeConcurrentIndex(server: ServerInfo, where: string): void {
+export function requireSafeConcurrentIndex(
+  server: ServerInfo,
+  where: string,
+): asserts server is PgServerInfo {
+  requireDialect(server, 'postgres', where);
   if (server.capabilities.safeConcurrentIndex) return;
   throw new UnsupportedServerError(
     `${where}: refusing CREATE/REINDEX INDEX CONCURRENTLY on ${server.version} (server_version_num ${server.versionNum})`,

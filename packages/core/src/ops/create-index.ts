@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { onlineClauses, plannedAlgorithm } from '../dialects/mysql/capabilities.js';
 import { quoteIdent, quoteTable } from '../dialects/quote.js';
-import type { ServerInfo } from '../dialects/server.js';
+import type { MysqlServerInfo, ServerInfo } from '../dialects/server.js';
 import { UnsupportedServerError } from '../errors.js';
 import { freezePlan, type Plan } from '../plan.js';
 import { createIndexInput } from '../validate/ops.js';
@@ -44,7 +44,7 @@ export function planCreateIndex(args: CreateIndexInput, server: ServerInfo): Pla
  * dialects/mysql/capabilities.ts); stating `ALGORITHM=INPLACE, LOCK=NONE` makes the server fail
  * instead of silently copying or locking.
  */
-function planCreateIndexMysql(input: CreateIndexInput, server: ServerInfo): Plan {
+function planCreateIndexMysql(input: CreateIndexInput, server: MysqlServerInfo): Plan {
   const where = `create index on ${displayName(input)}`;
   requireIdentifiers(where, 'index column', input.columns);
   if (input.where !== undefined || (input.method && input.method !== 'btree')) {
@@ -57,7 +57,7 @@ function planCreateIndexMysql(input: CreateIndexInput, server: ServerInfo): Plan
     );
   }
   const name = defaultIndexName(input);
-  const online = onlineClauses(plannedAlgorithm(server.mysql, 'secondary-index', where));
+  const online = onlineClauses(plannedAlgorithm(server.capabilities, 'secondary-index', where));
   const table = quoteTable('mysql', input);
   const id = `create-index:${displayName({ table: name, schema: input.schema })}`;
   const sql = `ALTER TABLE ${table} ADD ${input.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent('mysql', name)} (${input.columns

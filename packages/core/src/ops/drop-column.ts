@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { columnExists, columnMissing, columnNullable } from '../dialects/postgres/catalog.js';
-import type { ServerInfo } from '../dialects/server.js';
+import { requireDialect, type ServerInfo } from '../dialects/server.js';
 import type { TableRef } from '../dialects/table-ref.js';
 import { freezePlan, type Plan, type Step } from '../plan.js';
 import { dropColumnInput } from '../validate/ops.js';
@@ -137,7 +137,8 @@ export function columnDropSteps(drop: ColumnDrop): {
  * Drops a column, keeping its data: set aside in place (default) or copied into
  * `ballast_backup` then dropped (`keep: 'copy'`). See columnDropSteps.
  */
-export function planDropColumn(args: DropColumnInput, _server: ServerInfo): Plan {
+export function planDropColumn(args: DropColumnInput, server: ServerInfo): Plan {
+  requireDialect(server, 'postgres', 'planDropColumn');
   const input = parseArgs(dropColumnInput, args, 'planDropColumn input');
   const target = `${displayName(input)}.${input.column}`;
   requireConfirmUnused('drop column', target, input.confirmUnused);

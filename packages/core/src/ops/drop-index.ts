@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { ServerInfo } from '../dialects/server.js';
+import { requireDialect, type ServerInfo } from '../dialects/server.js';
 import { freezePlan, type Plan } from '../plan.js';
 import { dropIndexInput } from '../validate/ops.js';
 import { parseArgs } from '../validate/parse.js';
@@ -10,7 +10,8 @@ import { displayName, ownerOf } from './shared.js';
 export type DropIndexInput = z.input<typeof dropIndexInput>;
 
 /** DROP INDEX CONCURRENTLY IF EXISTS. Irreversible here: the definition is not known to the planner. */
-export function planDropIndex(args: DropIndexInput, _server: ServerInfo): Plan {
+export function planDropIndex(args: DropIndexInput, server: ServerInfo): Plan {
+  requireDialect(server, 'postgres', 'planDropIndex');
   const input = parseArgs(dropIndexInput, args, 'planDropIndex input');
   const target = displayName({ table: input.name, schema: input.schema });
   return freezePlan({

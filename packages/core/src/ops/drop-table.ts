@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { BACKUP_SCHEMA } from '../backup/catalog.js';
 import { anyOf, type CatalogProbe, relationMissing, tableExists } from '../dialects/postgres/catalog.js';
 import { quoteLiteral } from '../dialects/quote.js';
-import type { ServerInfo } from '../dialects/server.js';
+import { requireDialect, type ServerInfo } from '../dialects/server.js';
 import type { TableRef } from '../dialects/table-ref.js';
 import { freezePlan, type Plan } from '../plan.js';
 import { dropTableInput } from '../validate/ops.js';
@@ -42,7 +42,8 @@ function legacyDroppedTableName(table: string, at: Date): string {
  * `ballast_backup` only, not on the application's schema. The reverse moves it back; it also
  * finds tables older versions set aside in place.
  */
-export function planDropTable(args: DropTableInput, _server: ServerInfo): Plan {
+export function planDropTable(args: DropTableInput, server: ServerInfo): Plan {
+  requireDialect(server, 'postgres', 'planDropTable');
   const input = parseArgs(dropTableInput, args, 'planDropTable input');
   const target = displayName(input);
   requireConfirmUnused('drop table', target, input.confirmUnused);

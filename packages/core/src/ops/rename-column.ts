@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { ServerInfo } from '../dialects/server.js';
+import { requireDialect, type ServerInfo } from '../dialects/server.js';
 import { UnsafeOperationError } from '../errors.js';
 import { planExpand } from '../expand/plan-expand.js';
 import type { Plan } from '../plan.js';
@@ -16,6 +16,7 @@ export type RenameColumnInput = z.input<typeof renameColumnInput>;
  * indexes / foreign keys / NOT NULL are rebuilt on `to` online. `planContract` later drops `from`.
  */
 export function planRenameColumn(args: RenameColumnInput, server: ServerInfo): Plan {
+  requireDialect(server, 'postgres', 'planRenameColumn');
   const input = parseArgs(renameColumnInput, args, 'planRenameColumn input');
   if (input.from === input.to) {
     throw new UnsafeOperationError(

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { anyOf, columnNotNull, constraintExists, constraintMissing } from '../dialects/postgres/catalog.js';
-import type { ServerInfo } from '../dialects/server.js';
+import { type PgServerInfo, requireDialect, type ServerInfo } from '../dialects/server.js';
 import { freezePlan, type Plan, type SqlStep, type Step, undoWith } from '../plan.js';
 import { setNotNullInput } from '../validate/ops.js';
 import { parseArgs } from '../validate/parse.js';
@@ -21,7 +21,7 @@ export type SetNotNullInput = z.input<typeof setNotNullInput>;
 const notNullConstraintName = (input: SetNotNullInput) =>
   input.constraintName ?? defaultName([input.table, input.column], 'not_null');
 
-export function notNullSteps(input: SetNotNullInput, server: ServerInfo, idPrefix: string): Step[] {
+export function notNullSteps(input: SetNotNullInput, server: PgServerInfo, idPrefix: string): Step[] {
   const t = qtable(input);
   const c = qi(input.column);
   const name = notNullConstraintName(input);
@@ -121,6 +121,7 @@ export function dropNotNullStep(input: SetNotNullInput, idPrefix: string): SqlSt
 }
 
 export function planSetNotNull(args: SetNotNullInput, server: ServerInfo): Plan {
+  requireDialect(server, 'postgres', 'planSetNotNull');
   const input = parseArgs(setNotNullInput, args, 'planSetNotNull input');
   const target = `${displayName(input)}.${input.column}`;
   const id = `set-not-null:${target}`;

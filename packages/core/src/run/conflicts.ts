@@ -1,5 +1,5 @@
 import type { Database } from '../db.js';
-import { findConflict } from '../dialects/postgres/compare/index.js';
+import { runtimeOf } from '../dialects/runtime-of.js';
 import { ObjectConflictError } from '../errors.js';
 import type { Plan } from '../plan.js';
 
@@ -15,7 +15,9 @@ export async function refuseConflicts(
 ): Promise<void> {
   // Steps a journal already records as done were checked by the run that did them.
   const expecting = plan.steps.filter((s) => s.expects !== undefined && !journaled.has(s.id));
-  if (expecting.length === 0 || db.dialect !== 'postgres') return;
+  // A dialect without comparisons yet keeps the steps' own done-probes only.
+  const findConflict = runtimeOf(db).findConflict;
+  if (expecting.length === 0 || !findConflict) return;
   await db.withSession(async (session) => {
     for (const step of expecting) {
       const conflict = await findConflict(session, step.expects!, db.inTransaction === true);

@@ -1,28 +1,22 @@
 import type { Database, Session } from '../db.js';
+import type { ObjectKind } from '../dialects/runtime.js';
+import { runtimeOf } from '../dialects/runtime-of.js';
 import { BallastError } from '../errors.js';
 
 const ensured = new WeakMap<Database, Map<string, Promise<void>>>();
 
-/** A table or index (found through search_path, as Ballast's queries find it) or a schema. */
-export type ObjectKind = 'relation' | 'schema';
+export type { ObjectKind } from '../dialects/runtime.js';
 
-/** Whether Ballast's own object `name` exists; names are bound, never spliced. */
-export async function objectExists(session: Session, kind: ObjectKind, name: string): Promise<boolean> {
-  const [row] = await session.query<{ ok: boolean }>(
-    kind === 'schema'
-      ? 'select exists (select 1 from pg_namespace where nspname = $1) as ok'
-      : 'select to_regclass($1) is not null as ok',
-    [name],
-  );
-  return row?.ok === true;
-}
+/** Whether Ballast's own object `name` exists (the dialect's catalog query; the name is bound). */
+export const objectExists = (session: Session, kind: ObjectKind, name: string): Promise<boolean> =>
+  runtimeOf(session).bookkeeping.objectExists(session, kind, name);
 
 /**
  * Runs `ddl` only when the object is missing: `CREATE ... IF NOT EXISTS` checks CREATE on the
  * schema (or database) and ownership before it looks, so a role that may use what an admin
  * created (docs/privileges.md) must not run it at all. Two processes creating the same object at
- * the same instant can still collide on the catalog's unique index (23505/42P07/42P06): the
- * loser simply finds it there.
+ * the same instant can still collide on the catalog's unique index (a unique violation or a
+ * duplicate object): the loser simply finds it there.
  */
 export async function createIfMissing(
   session: Session,
@@ -31,27 +25,18 @@ export async function createIfMissing(
   ddl: string,
   columns: readonly string[] = [],
 ): Promise<void> {
+  const runtime = runtimeOf(session);
+  const missingColumns = () => runtime.bookkeeping.missingColumns(session, name, columns);
   const exists = await objectExists(session, kind, name);
-  if (exists && (await missingColumns(session, name, columns)).length === 0) return;
+  if (exists && (await missingColumns()).length === 0) return;
   try {
     await session.query(ddl);
   } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (exists && code === '42501')
-      throw upgradeRefused(name, await missingColumns(session, name, columns), error);
-    if (code !== '23505' && code !== '42P07' && code !== '42P06') throw error;
+    const what = runtime.classifyError(error);
+    if (exists && what === 'insufficient-privilege')
+      throw upgradeRefused(name, await missingColumns(), error);
+    if (what !== 'unique-violation' && what !== 'duplicate-object') throw error;
   }
-}
-
-/** Of `columns` (added by later versions), those table `name` lacks. */
-async function missingColumns(session: Session, name: string, columns: readonly string[]): Promise<string[]> {
-  if (columns.length === 0) return [];
-  const rows = await session.query<{ name: string }>(
-    `select c as name from unnest($2::text[]) c
-      where not exists (select 1 from pg_attribute where attrelid = to_regclass($1) and attname = c and not attisdropped)`,
-    [name, columns],
-  );
-  return rows.map((r) => r.name);
 }
 
 const upgradeRefused = (name: string, missing: readonly string[], cause: unknown) =>

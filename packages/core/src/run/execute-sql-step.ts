@@ -1,11 +1,12 @@
 import type { Database, Session } from '../db.js';
-import { pinSettingsSql, RESET_PINNED_SQL } from '../dialects/postgres/session.js';
+import type { Restore } from '../dialects/runtime.js';
+import { runtimeOf } from '../dialects/runtime-of.js';
 import type { SqlStep } from '../plan.js';
 import type { ProgressReporter } from '../report/progress.js';
 import { type Blocker, watchBlockers } from './blockers.js';
 import { watchIndexBuild } from './index-build-progress.js';
 
-/** Settings one attempt runs with; integers only, so they can be written into SET statements. */
+/** Settings one attempt runs with. */
 export interface AttemptSettings {
   readonly lockTimeoutMs: number;
   /** 0 = none. */
@@ -20,16 +21,14 @@ export interface AttemptOutcome {
   readonly blockers: readonly Blocker[];
 }
 
-const ms = (n: number) => `'${Math.max(0, Math.floor(n))}ms'`;
-
 /**
  * One attempt of a SQL step, in the context the step needs:
- * - transactional, standalone: BEGIN; SET LOCAL timeouts; [prepare]; statement; COMMIT — its own
+ * - transactional, standalone: BEGIN; the step's timeouts; [prepare]; statement; COMMIT — its own
  *   short transaction, so at most one ACCESS EXCLUSIVE statement per transaction;
  * - transactional, inside the caller's transaction: a SAVEPOINT instead of BEGIN, so a lock
  *   timeout can be rolled back and retried; the caller's timeouts are restored afterwards;
- * - non-transactional (CONCURRENTLY): session-level SET, statement, RESET, outside any transaction.
- * Each also pins dialects/postgres/session.ts's settings, so the statement's literals mean one thing.
+ * - non-transactional (CONCURRENTLY): session-level settings, statement, reset, outside any transaction.
+ * The dialect's settings also pin how literals parse (postgres/session.ts), so they mean one thing.
  */
 export async function attemptSqlStep(
   db: Database,
@@ -41,7 +40,7 @@ export async function attemptSqlStep(
   let outcome: { ok: true } | { ok: false; error: unknown } = { ok: true };
   try {
     await db.withSession(async (session) => {
-      const [{ pid } = { pid: 0 }] = await session.query<{ pid: number }>('select pg_backend_pid() as pid');
+      const pid = await runtimeOf(db).backendId(session);
       // From another session: who blocks us, and how far an index build got. Not inside a
       // caller's transaction, where a second session may be the same connection.
       if (!db.inTransaction) {
@@ -81,46 +80,41 @@ async function statementWithPrepare(
   await session.query(step.sql, step.params ?? []);
 }
 
+/**
+ * Transaction control is plain SQL both dialects share (BEGIN, SAVEPOINT, COMMIT); the settings
+ * are the dialect's (runtime.applyStepSettings), put back in `finally` where they outlive the step.
+ */
 async function runInOwnTransaction(
   session: Session,
   step: SqlStep,
   settings: AttemptSettings,
 ): Promise<void> {
   await session.query('BEGIN');
+  let restore: Restore | undefined;
   try {
-    await session.query(`SET LOCAL lock_timeout = ${ms(settings.lockTimeoutMs)}`);
-    await session.query(`SET LOCAL statement_timeout = ${ms(settings.statementTimeoutMs)}`);
-    await session.query(pinSettingsSql(true));
+    restore = await runtimeOf(session).applyStepSettings(session, settings, 'own-transaction');
     await statementWithPrepare(session, step, settings);
     await session.query('COMMIT');
   } catch (error) {
     await session.query('ROLLBACK').catch(() => {});
     throw error;
+  } finally {
+    await restore?.();
   }
 }
 
 async function runInSavepoint(session: Session, step: SqlStep, settings: AttemptSettings): Promise<void> {
-  const [saved] = await session.query<{ lt: string; st: string; scs: string }>(
-    "select current_setting('lock_timeout') as lt, current_setting('statement_timeout') as st, current_setting('standard_conforming_strings') as scs",
-  );
   await session.query('SAVEPOINT ballast_step');
+  let restore: Restore | undefined;
   try {
-    await session.query(`SET LOCAL lock_timeout = ${ms(settings.lockTimeoutMs)}`);
-    await session.query(`SET LOCAL statement_timeout = ${ms(settings.statementTimeoutMs)}`);
-    await session.query(pinSettingsSql(true));
+    restore = await runtimeOf(session).applyStepSettings(session, settings, 'caller-transaction');
     await statementWithPrepare(session, step, settings);
     await session.query('RELEASE SAVEPOINT ballast_step');
   } catch (error) {
     await session.query('ROLLBACK TO SAVEPOINT ballast_step').catch(() => {});
     throw error;
   } finally {
-    // set_config(..., true) = SET LOCAL with a bound value: the caller's own settings come back.
-    await session
-      .query(
-        "select set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true), set_config('standard_conforming_strings', $3, true)",
-        [saved?.lt ?? '0', saved?.st ?? '0', saved?.scs ?? 'on'],
-      )
-      .catch(() => {});
+    await restore?.();
   }
 }
 
@@ -129,14 +123,10 @@ async function runOutsideTransaction(
   step: SqlStep,
   settings: AttemptSettings,
 ): Promise<void> {
-  await session.query(`SET lock_timeout = ${ms(settings.lockTimeoutMs)}`);
-  await session.query(`SET statement_timeout = ${ms(settings.statementTimeoutMs)}`);
-  await session.query(pinSettingsSql(false));
+  const restore = await runtimeOf(session).applyStepSettings(session, settings, 'session');
   try {
     await statementWithPrepare(session, step, settings);
   } finally {
-    await session.query('RESET lock_timeout').catch(() => {});
-    await session.query('RESET statement_timeout').catch(() => {});
-    await session.query(RESET_PINNED_SQL).catch(() => {});
+    await restore();
   }
 }

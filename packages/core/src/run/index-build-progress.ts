@@ -1,18 +1,11 @@
 import type { Database } from '../db.js';
+import { runtimeOf } from '../dialects/runtime-of.js';
 import type { ProgressReporter } from '../report/progress.js';
 import { startPoller } from './poller.js';
 
-interface ProgressRow {
-  phase: string;
-  blocks_done: string;
-  blocks_total: string;
-  tuples_done: string;
-  tuples_total: string;
-}
-
 /**
- * Reports a running CREATE INDEX [CONCURRENTLY] of backend `pid` from pg_stat_progress_create_index
- * (PG >= 12): blocks while scanning the table, tuples while sorting/loading, with the phase name.
+ * Reports a running index build of session `pid`, where the dialect can read its progress: blocks
+ * while scanning the table, tuples while sorting/loading, with the phase name.
  */
 export function watchIndexBuild(
   db: Database,
@@ -21,21 +14,16 @@ export function watchIndexBuild(
   reporter: ProgressReporter,
   intervalMs = 500,
 ) {
+  const read = runtimeOf(db).indexBuildProgress;
   let lastPhase: string | undefined;
   const started = Date.now();
   const poller = startPoller(intervalMs, async () => {
-    const [row] = await db.withSession((s) =>
-      s.query<ProgressRow>(
-        `select phase, blocks_done, blocks_total, tuples_done, tuples_total
-           from pg_stat_progress_create_index where pid = $1`,
-        [pid],
-      ),
-    );
+    const row = read && (await db.withSession((s) => read(s, pid)));
     if (!row) return;
     lastPhase = row.phase;
-    const byBlocks = Number(row.blocks_total) > 0;
-    const done = Number(byBlocks ? row.blocks_done : row.tuples_done);
-    const total = Number(byBlocks ? row.blocks_total : row.tuples_total);
+    const byBlocks = row.blocksTotal > 0;
+    const done = byBlocks ? row.blocksDone : row.tuplesDone;
+    const total = byBlocks ? row.blocksTotal : row.tuplesTotal;
     const seconds = (Date.now() - started) / 1000;
     const rate = seconds > 0 ? done / seconds : undefined;
     reporter.update({
@@ -57,7 +45,7 @@ export function watchIndexBuild(
         done: 1,
         total: 1,
         ...(lastPhase ? { phase: lastPhase } : {}),
-        message: ok ? 'index built' : 'index build failed',
+        ...(ok ? { message: 'index built' } : { error: 'index build failed' }),
       });
     },
   };

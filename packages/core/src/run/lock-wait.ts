@@ -1,8 +1,8 @@
 import type { Database } from '../db.js';
-import { conflictingHolders, type LockHolder } from '../dialects/postgres/locks.js';
+import type { Blocker, LockHolder } from '../dialects/runtime.js';
+import { runtimeOf } from '../dialects/runtime-of.js';
 import { displayName } from '../ops/shared.js';
 import type { SqlStep } from '../plan.js';
-import { type Blocker, blockerQuery, formatBlocker } from './blockers.js';
 import { sleep } from './retry.js';
 
 /**
@@ -22,7 +22,8 @@ export interface LockWait {
 
 /**
  * Waits, until `deadline`, while a long transaction holds a lock on `step.relations` that
- * conflicts with `step.lock`. It only polls pg_locks from the outside: a lock request that is
+ * conflicts with `step.lock`. It only polls the server's lock table from the outside (the dialect's
+ * conflictingHolders; a dialect without one goes straight to the attempts): a lock request that is
  * never made puts nobody in the lock queue, so application queries keep running meanwhile,
  * whereas a request waiting under lock_timeout makes every later query on the table wait with it.
  */
@@ -33,11 +34,14 @@ export async function waitForConflictingLocks(
   log: (line: string) => void,
 ): Promise<LockWait> {
   const relations = step.relations ?? [];
+  const runtime = runtimeOf(db);
+  const probe = runtime.conflictingHolders;
+  if (!probe) return { remaining: [] };
   const started = Date.now();
   const firstSeen = new Map<string, number>();
   let logged: { at: number; pids: string } | undefined;
   for (let poll = 1; ; poll++) {
-    const holders = await db.withSession((s) => conflictingHolders(s, relations, step.lock));
+    const holders = await db.withSession((s) => probe(s, relations, step.lock));
     const now = Date.now();
     for (const h of holders) if (!firstSeen.has(h.vxid)) firstSeen.set(h.vxid, now);
     const isLong = (h: LockHolder) =>
@@ -58,7 +62,7 @@ export async function waitForConflictingLocks(
       log(
         `waiting for ${step.id} without queueing (${step.lock} on ${relations.map(displayName).join(', ')}; ` +
           `waited ${now - started} ms, at most ${Math.max(0, deadline - started)} ms): ` +
-          blockers.map(formatBlocker).join('; '),
+          blockers.map(runtime.formatBlocker).join('; '),
       );
       logged = { at: now, pids };
     }
@@ -70,5 +74,5 @@ const asBlocker = (h: LockHolder): Blocker => ({
   pid: h.pid,
   state: h.state,
   ageSeconds: h.ageMs === null ? null : Math.round(h.ageMs / 100) / 10,
-  query: blockerQuery(h.query),
+  query: h.query,
 });

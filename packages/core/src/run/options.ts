@@ -6,8 +6,8 @@ import type { ProgressReporter } from '../report/progress.js';
  *   queueing the application's queries behind it for as long as the blocker lives;
  * - statement_timeout 30 s for `ddl` steps (catalog-only changes finish in ms; anything longer means
  *   the plan is wrong), none for `long` steps (CONCURRENTLY builds, VALIDATE);
- * - retry on lock timeout (SQLSTATE 55P03) and deadlock (40P01): 10 attempts, delay drawn uniformly from
- *   [0, min(5000, 200 * 2^(attempt-1))] ms ("full jitter"), so several migrators do not retry in step;
+ * - retry on lock timeout (SQLSTATE 55P03, MySQL 1205) and deadlock (40P01, 1213): 10 attempts,
+ *   delay drawn uniformly from [0, min(5000, 200 * 2^(attempt-1))] ms ("full jitter"), so several migrators do not retry in step;
  * - migrator lock `ballast`: TTL 30 s with a heartbeat every min(TTL/3, 1 s), wait up to 30 s for a
  *   holder; a holder whose backend is gone from pg_stat_activity is taken over without waiting out the TTL.
  */

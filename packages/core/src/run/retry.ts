@@ -1,18 +1,14 @@
+import { errorKind } from '../dialects/runtime-of.js';
 import { type RetryOptions, RUN_DEFAULTS } from './options.js';
 
-/** SQLSTATE 55P03 lock_not_available: lock_timeout expired (or NOWAIT). */
-export const isLockTimeout = (error: unknown) => (error as { code?: unknown }).code === '55P03';
+/** The lock timeout expired (or NOWAIT), on any dialect (runtime.classifyError). */
+export const isLockTimeout = (error: unknown) => errorKind(error) === 'lock-timeout';
 
 /**
- * SQLSTATE 40P01 deadlock_detected: the server rolled our step back to break a lock cycle with
- * another session. The other side goes on; the step can simply run again, like after a lock timeout.
+ * The server rolled our step back to break a lock cycle with another session. The other side
+ * goes on; the step can simply run again, like after a lock timeout.
  */
-export const isDeadlock = (error: unknown) => (error as { code?: unknown }).code === '40P01';
-
-export const sqlStateOf = (error: unknown): string | undefined => {
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' ? code : undefined;
-};
+export const isDeadlock = (error: unknown) => errorKind(error) === 'deadlock';
 
 export function retrySettings(options: RetryOptions = {}) {
   return {

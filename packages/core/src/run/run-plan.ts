@@ -1,9 +1,9 @@
 import type { Database } from '../db.js';
+import { runtimeOf } from '../dialects/runtime-of.js';
 import { LockTimeoutError, StepFailedError, WrongContextError } from '../errors.js';
 import type { Plan, SqlStep, Step } from '../plan.js';
 import { parseCall } from '../validate/parse.js';
 import { callArgs } from '../validate/run.js';
-import { formatBlocker } from './blockers.js';
 import { requirePrivileges, runBookkeeping } from './bookkeeping.js';
 import { refuseConflicts } from './conflicts.js';
 import { attemptSqlStep } from './execute-sql-step.js';
@@ -12,15 +12,7 @@ import { type LockWait, waitForConflictingLocks } from './lock-wait.js';
 import { withMigratorLock } from './migrator-lock.js';
 import { notifyStep } from './observe.js';
 import { RUN_DEFAULTS, type RunOptions, type RunReport, type StepReport } from './options.js';
-import {
-  backoffDelayMs,
-  isDeadlock,
-  isLockTimeout,
-  retryBudgetMs,
-  retrySettings,
-  sleep,
-  sqlStateOf,
-} from './retry.js';
+import { backoffDelayMs, isDeadlock, isLockTimeout, retryBudgetMs, retrySettings, sleep } from './retry.js';
 import { runBackfillStep } from './run-backfill-step.js';
 import { runBackupStep } from './run-backup-step.js';
 import { type StepOutcome, undoOnFailure } from './undo-on-failure.js';
@@ -160,10 +152,10 @@ async function runSqlStepWithRetries(db: Database, step: SqlStep, options: RunOp
     });
     if (outcome.error === undefined) return attempt;
     const seen = outcome.blockers.length > 0 ? outcome.blockers : (waited?.remaining ?? []);
-    const blockers = seen.map(formatBlocker);
+    const blockers = seen.map(runtimeOf(db).formatBlocker);
     const deadlock = isDeadlock(outcome.error);
-    if (!deadlock && !isLockTimeout(outcome.error)) throw stepFailed(step, outcome.error);
-    if (deadlock && attempt >= retry.maxAttempts) throw stepFailed(step, outcome.error, attempt);
+    if (!deadlock && !isLockTimeout(outcome.error)) throw stepFailed(db, step, outcome.error);
+    if (deadlock && attempt >= retry.maxAttempts) throw stepFailed(db, step, outcome.error, attempt);
     const outOfTime = waits && !deadlock && Date.now() >= deadline;
     if (attempt >= retry.maxAttempts || outOfTime) {
       const why = outOfTime
@@ -193,13 +185,14 @@ async function runSqlStepWithRetries(db: Database, step: SqlStep, options: RunOp
   }
 }
 
-function stepFailed(step: SqlStep, error: unknown, attempts = 1): StepFailedError {
-  const code = sqlStateOf(error);
+function stepFailed(db: Database, step: SqlStep, error: unknown, attempts = 1): StepFailedError {
+  const runtime = runtimeOf(db);
+  const code = runtime.errorCode(error);
   const message = (error as Error).message;
-  const duplicate = code === '23505' && step.watch === 'create-index';
+  const duplicate = runtime.classifyError(error) === 'unique-violation' && step.watch === 'create-index';
   const times = attempts > 1 ? `, ${attempts} times` : '';
   return new StepFailedError(
-    `step ${step.id} failed: ${message}${code ? ` (SQLSTATE ${code})` : ''}${times}`,
+    `step ${step.id} failed: ${message}${code ? ` (${runtime.errorCodeName} ${code})` : ''}${times}`,
     step.id,
     code,
     {

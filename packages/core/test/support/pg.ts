@@ -1,11 +1,17 @@
-import { type Database, postgresDatabaseFromUrl, readServerInfo, type ServerInfo } from '@ballast/core';
+import {
+  type Database,
+  type PgServerInfo,
+  postgresDatabaseFromUrl,
+  readServerInfo,
+  requireDialect,
+} from '@ballast/core';
 import { type PgServer, pgTestDatabase, type TestDatabase } from '@ballast/testkit';
 
 /** A fresh PostgreSQL database for one test file, with a core Database and the server's info. */
 export interface PgFixture {
   readonly test: TestDatabase;
   readonly db: Database;
-  readonly server: ServerInfo;
+  readonly server: PgServerInfo;
   /** One query on a fresh connection, for assertions and setup. */
   sql<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<T[]>;
   close(): Promise<void>;
@@ -15,6 +21,7 @@ export async function pgFixture(prefix: string, on?: PgServer): Promise<PgFixtur
   const test = await pgTestDatabase(prefix, on);
   const db = postgresDatabaseFromUrl(test.url, { max: 6 });
   const server = await db.withSession(readServerInfo);
+  requireDialect(server, 'postgres', 'pgFixture');
   return {
     test,
     db,

@@ -19,7 +19,16 @@ export interface CheckpointRow {
   readonly rows_done: string;
   readonly batches: string;
   readonly status: 'running' | 'done' | 'cancelled' | 'failed';
+  /** Absent on a table created before `ballast backfill pause|resume|cancel` existed. */
+  readonly request?: ControlRequest | null;
+  readonly paused_at?: Date | null;
 }
+
+/**
+ * A request stored by `ballast backfill pause|cancel` (from another terminal), honoured by the
+ * batch loop between batches; `resume` clears it. `paused_at` is set by the loop while it waits.
+ */
+export type ControlRequest = 'pause' | 'cancel';
 
 /** Another process advanced the job's checkpoint under us (two runners of one job). */
 export class CheckpointConflictError extends BallastError {
@@ -37,12 +46,18 @@ export const CHECKPOINT_DDL = `create table if not exists ${CHECKPOINT_TABLE} (
   status text not null check (status in ('running', 'done', 'cancelled', 'failed')),
   error text,
   started_at timestamptz not null default now(),
-  updated_at timestamptz not null default now())`;
+  updated_at timestamptz not null default now());
+alter table ${CHECKPOINT_TABLE}
+  add column if not exists request text check (request in ('pause', 'cancel')),
+  add column if not exists paused_at timestamptz`;
+
+/** Columns added after the first release: a table without them runs CHECKPOINT_DDL again. */
+const CONTROL_COLUMNS = ['request', 'paused_at'];
 
 const checkpointTableExists = (session: Session) => objectExists(session, 'relation', CHECKPOINT_TABLE);
 
 export function ensureCheckpointTable(session: Session): Promise<void> {
-  return createIfMissing(session, 'relation', CHECKPOINT_TABLE, CHECKPOINT_DDL);
+  return createIfMissing(session, 'relation', CHECKPOINT_TABLE, CHECKPOINT_DDL, CONTROL_COLUMNS);
 }
 
 /** Forgets a job's progress, so its next run starts from the first row (see run/run-plan.ts undo). */
@@ -71,7 +86,7 @@ export async function startCheckpoint(
   const onConflict = replace
     ? `do update set target = excluded.target, paging = excluded.paging, last_key = null,
        upper_key = excluded.upper_key, rows_done = 0, batches = 0, status = 'running', error = null,
-       started_at = now(), updated_at = now()`
+       request = null, paused_at = null, started_at = now(), updated_at = now()`
     : 'do nothing';
   const rows = await session.query(
     `insert into ${CHECKPOINT_TABLE} (job, target, paging, last_key, upper_key, rows_done, batches, status)
@@ -89,8 +104,10 @@ export async function setCheckpointStatus(
   error?: string,
 ): Promise<void> {
   await session.query(
-    // A finished job stays finished (a late loser of a runner race must not mark it failed).
-    `update ${CHECKPOINT_TABLE} set status = $2, error = $3, updated_at = now() where job = $1 and status <> 'done'`,
+    // A finished job stays finished (a late loser of a runner race must not mark it failed). A
+    // request ends with the run that saw it: a rerun after cancel starts neither paused nor cancelled.
+    `update ${CHECKPOINT_TABLE} set status = $2, error = $3, request = null, paused_at = null, updated_at = now()
+      where job = $1 and status <> 'done'`,
     [job, status, error ?? null],
   );
 }
@@ -171,12 +188,69 @@ export async function advanceCheckpoint(
   );
 }
 
+/**
+ * Between batches: the job's pending request, recording whether the loop now sits paused (a
+ * write only when that changes, so a running job pays one primary-key read per batch).
+ */
+export async function readControlRequest(
+  session: Session,
+  job: string,
+  paused: boolean,
+): Promise<ControlRequest | undefined> {
+  const [row] = await session.query<{ request: ControlRequest | null; paused: boolean }>(
+    `select request, paused_at is not null as paused from ${CHECKPOINT_TABLE} where job = $1`,
+    [job],
+  );
+  if (row && row.paused !== paused)
+    await session.query(
+      `update ${CHECKPOINT_TABLE} set paused_at = case when $2 then now() end where job = $1`,
+      [job, paused],
+    );
+  return row?.request ?? undefined;
+}
+
+/**
+ * Stores a request for a running job (null: resume). Returns the job's checkpoint, or undefined
+ * when no job of that name is running. Needs UPDATE on the checkpoint table.
+ */
+export async function storeControlRequest(
+  session: Session,
+  job: string,
+  request: ControlRequest | null,
+): Promise<BackfillJobStatus | undefined> {
+  if (!(await checkpointTableExists(session))) return undefined;
+  await ensureCheckpointTable(session); // adds the request column to an older table
+  const [row] = await session.query<{ job: string }>(
+    `update ${CHECKPOINT_TABLE} set request = $2 where job = $1 and status = 'running' returning job`,
+    [job, request],
+  );
+  return row ? (await listCheckpoints(session, job))[0] : undefined;
+}
+
+/** Where a job stands, requests included: `pausing` until the loop has seen the pause. */
+export type BackfillJobState = CheckpointRow['status'] | 'paused' | 'pausing' | 'cancelling';
+
+const stateOf = (r: CheckpointRow): BackfillJobState =>
+  r.status !== 'running'
+    ? r.status
+    : r.request === 'cancel'
+      ? 'cancelling'
+      : r.request === 'pause'
+        ? r.paused_at
+          ? 'paused'
+          : 'pausing'
+        : 'running';
+
 /** One job's checkpoint, as `backfillStatus` lists it. */
 export interface BackfillJobStatus {
   readonly job: string;
   readonly target: string;
   readonly paging: string;
   readonly status: CheckpointRow['status'];
+  /** The status with pending requests: `paused`, `pausing`, `cancelling` are running jobs. */
+  readonly state: BackfillJobState;
+  /** Since when the loop waits on a pause request; null when not paused. */
+  readonly pausedAt: Date | null;
   readonly lastKey: Cursor | null;
   readonly rowsDone: number;
   readonly batches: number;
@@ -198,6 +272,8 @@ export async function listCheckpoints(session: Session, job?: string): Promise<B
     target: r.target,
     paging: r.paging,
     status: r.status,
+    state: stateOf(r),
+    pausedAt: r.paused_at ?? null,
     lastKey: r.last_key,
     rowsDone: Number(r.rows_done),
     batches: Number(r.batches),

@@ -13,6 +13,7 @@ import {
   ensureCheckpointTable,
   lockCheckpoint,
   readCheckpoint,
+  readControlRequest,
   setCheckpointStatus,
   startCheckpoint,
 } from './checkpoints.js';
@@ -119,6 +120,7 @@ export async function postgresSource(
       }),
     close: (job, status, error) => use((s) => setCheckpointStatus(s, job, status, error)),
     isTransient: isTransientPgError,
+    control: (job, paused) => use((s) => readControlRequest(s, job, paused)),
   };
 
   function batchContext(session: Session, cursor: Cursor | undefined, upperKey: Cursor, limit: number) {

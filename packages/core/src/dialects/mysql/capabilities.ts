@@ -113,21 +113,16 @@ export const onlineClauses = (algorithm: OnlineAlgorithm): string =>
   algorithm === 'INSTANT' ? 'ALGORITHM=INSTANT' : 'ALGORITHM=INPLACE, LOCK=NONE';
 
 /**
- * For a planner: the algorithm of its one clause kind on this server. Without the server's
- * flavour (an offline plan) INPLACE, which every version grants the kinds planners emit; a kind
- * with no online form is refused, naming what the server would do instead.
+ * For a planner: the algorithm of its one clause kind on this server; a kind with no online form
+ * is refused, naming what the server would do instead.
  */
 export function plannedAlgorithm(
-  caps: Pick<MysqlCapabilities, 'flavor' | 'version'> | undefined,
+  caps: Pick<MysqlCapabilities, 'flavor' | 'version'>,
   kind: AlterClauseKind,
   where: string,
 ): OnlineAlgorithm {
   const facts: ClauseFacts = MYSQL_ONLINE_DDL[kind];
-  const algorithm = caps
-    ? onlineAlgorithm(caps, [kind])
-    : facts.inplaceLockNone.mysql
-      ? 'INPLACE'
-      : undefined;
+  const algorithm = onlineAlgorithm(caps, [kind]);
   if (algorithm) return algorithm;
   throw new UnsafeOperationError(
     `${where}: ${kind} has no online form on MySQL/MariaDB, only ${facts.otherwise}`,

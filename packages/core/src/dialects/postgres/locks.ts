@@ -1,7 +1,10 @@
 import type { Session } from '../../db.js';
 import type { LockMode } from '../../plan.js';
 import { qtable } from '../quote.js';
+import type { LockHolder } from '../runtime.js';
 import type { TableRef } from '../table-ref.js';
+
+export type { LockHolder } from '../runtime.js';
 
 /** PostgreSQL's table-level lock modes, weakest first. */
 export const PG_TABLE_LOCKS = [
@@ -66,21 +69,6 @@ export const pgLocksMode = (mode: PgTableLock): string =>
     .split(' ')
     .map((w) => w[0]!.toUpperCase() + w.slice(1))
     .join('')}Lock`;
-
-/** A transaction holding a lock that conflicts with the one a step needs. */
-export interface LockHolder {
-  /** 0 for a prepared transaction (it has no backend). */
-  readonly pid: number;
-  /** pg_locks.virtualtransaction: tells one transaction of a backend from its next one. */
-  readonly vxid: string;
-  readonly state: string | null;
-  /** Transaction age; null when pg_stat_activity hides it (another role's session, without pg_read_all_stats). */
-  readonly ageMs: number | null;
-  /** pg_stat_activity.query as the server has it: mask it before it goes anywhere. */
-  readonly query: string | null;
-  /** pg_locks.mode of the conflicting lock, e.g. `AccessShareLock`. */
-  readonly mode: string;
-}
 
 /**
  * Transactions of other sessions holding, granted, a lock on one of `relations` that conflicts

@@ -1,4 +1,5 @@
 import type { Session } from '../../db.js';
+import type { Restore, SettingsScope, StepTimeouts } from '../runtime.js';
 
 /**
  * Settings every Ballast statement on PostgreSQL runs under, whatever the role or database
@@ -41,4 +42,47 @@ export async function withPinnedSettings<T>(session: Session, fn: () => Promise<
       )
       .catch(() => {});
   }
+}
+
+const ms = (n: number) => `'${Math.max(0, Math.floor(n))}ms'`;
+
+/**
+ * A step's lock_timeout and statement_timeout, plus the pinned settings, on `session`:
+ * SET LOCAL inside a transaction (Ballast's own ends with COMMIT/ROLLBACK; the caller's gets its
+ * values back through set_config(..., true) afterwards), session-level SET and RESET outside one.
+ */
+export async function applyStepSettings(
+  session: Session,
+  t: StepTimeouts,
+  scope: SettingsScope,
+): Promise<Restore> {
+  if (scope === 'session') {
+    await session.query(`SET lock_timeout = ${ms(t.lockTimeoutMs)}`);
+    await session.query(`SET statement_timeout = ${ms(t.statementTimeoutMs)}`);
+    await session.query(pinSettingsSql(false));
+    return async () => {
+      await session.query('RESET lock_timeout').catch(() => {});
+      await session.query('RESET statement_timeout').catch(() => {});
+      await session.query(RESET_PINNED_SQL).catch(() => {});
+    };
+  }
+  const [saved] =
+    scope === 'caller-transaction'
+      ? await session.query<{ lt: string; st: string; scs: string }>(
+          "select current_setting('lock_timeout') as lt, current_setting('statement_timeout') as st, current_setting('standard_conforming_strings') as scs",
+        )
+      : [];
+  await session.query(`SET LOCAL lock_timeout = ${ms(t.lockTimeoutMs)}`);
+  await session.query(`SET LOCAL statement_timeout = ${ms(t.statementTimeoutMs)}`);
+  await session.query(pinSettingsSql(true));
+  if (scope === 'own-transaction') return async () => {};
+  // set_config(..., true) = SET LOCAL with a bound value: the caller's own settings come back.
+  return async () => {
+    await session
+      .query(
+        "select set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true), set_config('standard_conforming_strings', $3, true)",
+        [saved?.lt ?? '0', saved?.st ?? '0', saved?.scs ?? 'on'],
+      )
+      .catch(() => {});
+  };
 }

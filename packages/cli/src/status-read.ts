@@ -1,0 +1,151 @@
+/**
+ * Ballast's view of a database, read-only: nothing here creates a table, so `ballast status`
+ * works for a role that may only SELECT Ballast's tables, and on a database Ballast never saw.
+ * Backfills, expansions and backups (with their size) come from core's own readers; the lock
+ * holder, the journal and backfill estimates are read here (core has no reader for them yet).
+ */
+import {
+  type BackfillJobStatus,
+  type BackupRecord,
+  backfillStatus,
+  type Database,
+  type ExpansionRecord,
+  listBackups,
+  pendingContractions,
+  type Session,
+} from '@ballast/core';
+
+export interface LockHolder {
+  readonly name: string;
+  readonly pid: number | null;
+  readonly host: string | null;
+  readonly since: Date;
+  readonly expiresAt: Date;
+  /** From pg_stat_activity, when the holder's backend is visible. */
+  readonly applicationName: string | null;
+}
+
+export interface JournalProblem {
+  readonly migration: string;
+  readonly stepsDone: number;
+  readonly failed: readonly { readonly step: string; readonly at: Date; readonly error: string | null }[];
+}
+
+export interface BackfillView extends BackfillJobStatus {
+  readonly estimatedRows: number | null;
+  /** Rows per second since the job started (whole runs, pauses included). */
+  readonly rate: number | null;
+  readonly etaSeconds: number | null;
+}
+
+export interface StatusReport {
+  /** False when none of Ballast's tables exists here. */
+  readonly ballastUsed: boolean;
+  readonly locks: readonly LockHolder[];
+  readonly journal: { readonly migrations: number; readonly unfinished: readonly JournalProblem[] };
+  readonly backfills: readonly BackfillView[];
+  readonly expansions: readonly ExpansionRecord[];
+  readonly backups: readonly BackupRecord[];
+}
+
+const TABLES = [
+  'ballast_locks',
+  'ballast_journal',
+  'ballast_backfill_checkpoints',
+  'ballast_expansions',
+  'ballast_backups',
+];
+
+export async function readStatus(db: Database): Promise<StatusReport> {
+  const present = await db.withSession((s) => existing(s, TABLES));
+  const [locks, journal] = await db.withSession(async (s) => [
+    present.has('ballast_locks') ? await lockHolders(s) : [],
+    present.has('ballast_journal') ? await journalProblems(s) : { migrations: 0, unfinished: [] },
+  ]);
+  const backfills = await backfillViews(db, await backfillStatus(db));
+  const expansions = await pendingContractions(db);
+  const backups = await listBackups(db);
+  return { ballastUsed: present.size > 0, locks, journal, backfills, expansions, backups };
+}
+
+async function existing(s: Session, names: readonly string[]): Promise<Set<string>> {
+  const rows = await s.query<{ name: string }>(
+    'select n as name from unnest($1::text[]) n where to_regclass(n) is not null',
+    [names],
+  );
+  return new Set(rows.map((r) => r.name));
+}
+
+async function lockHolders(s: Session): Promise<LockHolder[]> {
+  const rows = await s.query<{
+    name: string;
+    pid: number | null;
+    host: string | null;
+    acquired_at: Date;
+    expires_at: Date;
+    application_name: string | null;
+  }>(
+    `select l.name, l.pid, l.host, l.acquired_at, l.expires_at,
+            (select a.application_name from pg_stat_activity a where a.pid = l.backend_pid) as application_name
+       from ballast_locks l where l.expires_at > now() order by l.acquired_at`,
+  );
+  return rows.map((r) => ({
+    name: r.name,
+    pid: r.pid,
+    host: r.host,
+    since: r.acquired_at,
+    expiresAt: r.expires_at,
+    applicationName: r.application_name || null,
+  }));
+}
+
+async function journalProblems(s: Session): Promise<StatusReport['journal']> {
+  const rows = await s.query<{
+    migration: string;
+    step_id: string;
+    applied_at: Date;
+    success: boolean;
+    error_message: string | null;
+  }>(
+    `select migration, step_id, applied_at, success, error_message from ballast_journal order by migration, applied_at`,
+  );
+  const byMigration = new Map<string, typeof rows>();
+  for (const r of rows) byMigration.set(r.migration, [...(byMigration.get(r.migration) ?? []), r]);
+  const unfinished = [...byMigration]
+    .filter(([, steps]) => steps.some((r) => !r.success))
+    .map(([migration, steps]) => ({
+      migration,
+      stepsDone: steps.filter((r) => r.success).length,
+      failed: steps
+        .filter((r) => !r.success)
+        .map((r) => ({ step: r.step_id, at: r.applied_at, error: r.error_message })),
+    }));
+  return { migrations: byMigration.size, unfinished };
+}
+
+const RUNNING = new Set(['running', 'pausing', 'paused', 'cancelling']);
+
+export async function backfillViews(
+  db: Database,
+  jobs: readonly BackfillJobStatus[],
+): Promise<BackfillView[]> {
+  if (jobs.length === 0) return [];
+  const estimates = await db.withSession((s) =>
+    s.query<{ target: string; rows: number }>(
+      `select n.nspname || '.' || c.relname as target, greatest(c.reltuples, 0)::float8 as rows
+         from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        where n.nspname || '.' || c.relname = any($1::text[])`,
+      [jobs.map((j) => j.target)],
+    ),
+  );
+  const rowsOf = new Map(estimates.map((e) => [e.target, Number(e.rows)]));
+  return jobs.map((job) => {
+    const seconds = (job.updatedAt.getTime() - job.startedAt.getTime()) / 1000;
+    const rate = seconds > 0 && job.rowsDone > 0 ? job.rowsDone / seconds : null;
+    const estimated = rowsOf.get(job.target);
+    const estimatedRows = estimated === undefined ? null : Math.max(estimated, job.rowsDone);
+    const etaSeconds =
+      RUNNING.has(job.state) && rate && estimatedRows !== null ? (estimatedRows - job.rowsDone) / rate : null;
+    return { ...job, estimatedRows, rate, etaSeconds };
+  });
+}

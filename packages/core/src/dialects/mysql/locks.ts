@@ -1,0 +1,48 @@
+import type { Session } from '../../db.js';
+import type { LockMode } from '../../plan.js';
+import type { LockHolder } from '../runtime.js';
+import type { TableRef } from '../table-ref.js';
+
+/** A session's state as the runner names it; `p` is PROCESSLIST, `t` its INNODB_TRX row if any. */
+export const SESSION_STATE = `case when p.COMMAND = 'Sleep' then if(t.trx_id is null, 'idle', 'idle in transaction')
+            else coalesce(nullif(p.STATE, ''), p.COMMAND) end`;
+
+/** Seconds since the session's transaction began (else since its statement began). */
+export const SESSION_AGE_SECONDS =
+  'coalesce(timestampdiff(microsecond, t.trx_started, now(6)) / 1e6, p.TIME)';
+
+/** MariaDB's METADATA_LOCK_INFO plugin (INSTALL SONAME 'metadata_lock_info') lists granted metadata locks. */
+export async function hasMetadataLockInfo(session: Session): Promise<boolean> {
+  const [row] = await session.query<{ n: number }>(
+    `select count(*) as n from information_schema.PLUGINS
+      where PLUGIN_NAME = 'METADATA_LOCK_INFO' and PLUGIN_STATUS = 'ACTIVE'`,
+  );
+  return Number(row?.n) > 0;
+}
+
+/**
+ * Sessions holding a metadata lock on one of `relations`. Every DDL step ends with an exclusive
+ * metadata lock (INPLACE and INSTANT too), which conflicts with any metadata lock, and an open
+ * transaction keeps the ones it took until it ends. Only knowable with METADATA_LOCK_INFO: without
+ * it there are no holders to wait for, and the step relies on lock_wait_timeout and retries.
+ */
+export async function mysqlConflictingHolders(
+  session: Session,
+  relations: readonly TableRef[],
+  mode: LockMode,
+): Promise<LockHolder[]> {
+  if (mode === 'none' || relations.length === 0 || !(await hasMetadataLockInfo(session))) return [];
+  const rows = await session.query<LockHolder>(
+    `select m.THREAD_ID as pid, concat(m.THREAD_ID, ':', coalesce(t.trx_id, '')) as vxid,
+            ${SESSION_STATE} as state, round(${SESSION_AGE_SECONDS} * 1000) as ageMs,
+            p.INFO as query, group_concat(distinct m.LOCK_MODE) as mode
+       from information_schema.METADATA_LOCK_INFO m
+       join information_schema.PROCESSLIST p on p.ID = m.THREAD_ID
+       left join information_schema.INNODB_TRX t on t.trx_mysql_thread_id = m.THREAD_ID
+      where m.THREAD_ID <> connection_id()
+        and (m.TABLE_SCHEMA, m.TABLE_NAME) in (${relations.map(() => '(coalesce(?, database()), ?)').join(', ')})
+      group by m.THREAD_ID, t.trx_id, p.COMMAND, p.STATE, t.trx_started, p.TIME, p.INFO`,
+    relations.flatMap((r) => [r.schema ?? null, r.table]),
+  );
+  return rows.map((h) => ({ ...h, pid: Number(h.pid), ageMs: h.ageMs === null ? null : Number(h.ageMs) }));
+}

@@ -1,0 +1,35 @@
+import type { DialectRuntime } from '../runtime.js';
+import { formatMysqlBlocker, mysqlBlockerQuery, mysqlBlockersOf } from './blockers.js';
+import { mysqlBookkeeping } from './bookkeeping.js';
+import { classifyMysqlError, mysqlErrorCode } from './errors.js';
+import { mysqlConflictingHolders } from './locks.js';
+import { mysqlMigratorLock } from './migrator-lock.js';
+import { readMysqlServerInfo } from './server.js';
+import { applyMysqlStepSettings } from './session.js';
+
+/**
+ * MySQL and MariaDB, as far as the runner needs them today. Not yet here (MySQL support, issue
+ * #11): the pre-run comparison of existing objects, privilege checks, and index build progress.
+ * The lock-wait probe before a step needs MariaDB's METADATA_LOCK_INFO plugin (locks.ts).
+ */
+export const mysqlRuntime = Object.freeze<DialectRuntime>({
+  dialect: 'mysql',
+  readServerInfo: readMysqlServerInfo,
+  async backendId(session) {
+    const [row] = await session.query<{ id: number }>('select connection_id() as id');
+    return Number(row?.id ?? 0);
+  },
+  applyStepSettings: (session, timeouts) => applyMysqlStepSettings(session, timeouts),
+  classifyError: classifyMysqlError,
+  errorCode: mysqlErrorCode,
+  errorCodeName: 'MySQL error',
+  blockersOf: mysqlBlockersOf,
+  formatBlocker: formatMysqlBlocker,
+  // Masked like the blockers' queries before the runner logs them.
+  async conflictingHolders(session, relations, mode) {
+    const holders = await mysqlConflictingHolders(session, relations, mode);
+    return holders.map((h) => ({ ...h, query: mysqlBlockerQuery(h.query) }));
+  },
+  bookkeeping: mysqlBookkeeping,
+  migratorLock: mysqlMigratorLock,
+});
