@@ -13,6 +13,7 @@ import {
   readServerInfo,
   restoreBackup,
   runPlan,
+  serverInfoFor,
 } from '@ballast/core';
 import { pgServers, type SqlConnection, type TestDatabase } from '@ballast/testkit';
 import { afterAll, beforeAll, describe, test } from 'vitest';
@@ -268,7 +269,7 @@ test("the contract's column drop is the drop planner's: the same backup and drop
     syncFunction: 'orders_sync_fn',
     oldDefault: null,
   } as unknown as Parameters<typeof planContract>[0]['expansion'];
-  const server = { versionNum: 150000 } as Parameters<typeof planContract>[1];
+  const server = serverInfoFor(150000);
   const contract = planContract({ expansion }, server);
   const drop = planDropColumn(
     { schema: 'public', table: 'orders', column: 'account_id', keep: 'copy', confirmUnused: true },

@@ -3,7 +3,14 @@
  * index build (real PostgreSQL) is an error event, never `done`; a restore says what it did.
  */
 import assert from 'node:assert/strict';
-import { consoleProgress, planCreateIndex, renderFinish, runPlan } from '@ballast/core';
+import {
+  consoleProgress,
+  dropColumnWithBackup,
+  planCreateIndex,
+  renderFinish,
+  restoreBackup,
+  runPlan,
+} from '@ballast/core';
 import { pgServers } from '@ballast/testkit';
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import { type PgFixture, pgFixture } from './support/pg.js';
@@ -90,5 +97,22 @@ for (const server of pgServers())
       assert.equal(last.event, 'error', JSON.stringify(events));
       assert.equal(last.error, 'index build failed');
       assert.ok(!events.some((e) => e.event === 'done'), JSON.stringify(events));
+    });
+
+    test('a backup copy and a restore on the batch loop are reported as backup and restore, in words', async () => {
+      await fx.sql('create table notes (id int primary key, body text)');
+      await fx.sql("insert into notes select g, 'n' || g from generate_series(1, 300) g");
+      const copy = capture();
+      const backup = await dropColumnWithBackup(
+        fx.db,
+        { table: 'notes', column: 'body', confirmUnused: true },
+        { progress: consoleProgress(copy.stream) },
+      );
+      assert.match(copy.lines().at(-1)!, /^backed up 300 rows of /, copy.lines().join('\n'));
+      const restore = capture();
+      await restoreBackup(fx.db, backup.id, { progress: consoleProgress(restore.stream) });
+      assert.match(restore.lines().at(-1)!, /^restored 300 rows of /, restore.lines().join('\n'));
+      const [row] = await fx.sql<{ n: string }>("select count(*) as n from notes where body = 'n' || id");
+      assert.equal(Number(row!.n), 300);
     });
   });

@@ -124,6 +124,7 @@ export async function restoreColumn(
         value: `select ballast_b.${qi(column)} from ${data} as ballast_b where ${match}`,
         where: `exists (select 1 from ${data} as ballast_b where ${match})`,
         job: `restore:${backup.id}`,
+        operation: 'restore',
       },
       options,
     );

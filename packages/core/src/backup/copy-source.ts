@@ -11,7 +11,7 @@ import {
 } from '../backfill/pg/checkpoints.js';
 import { keysetPager, param } from '../backfill/pg/pagers.js';
 import { replicaLagOn } from '../backfill/pg/replica-lag.js';
-import { isTransientPgError, withJobSession } from '../backfill/pg/transaction.js';
+import { isTransientPgError, jobSessions } from '../backfill/pg/transaction.js';
 import type { BackfillSource, Cursor, OpenedJob } from '../backfill/types.js';
 import type { Database, Session } from '../db.js';
 import { estimateRows, readTable } from '../dialects/postgres/introspect.js';
@@ -44,21 +44,12 @@ export async function columnCopySource(
   );
   const pager = keysetPager(info);
   let upper: Cursor | undefined;
-  let held: Session | undefined;
-  const use = <T>(fn: (session: Session) => Promise<T>) => (held ? fn(held) : db.withSession(fn));
+  const { use, hold } = jobSessions(db, spec.lockTimeoutMs);
   const target = `${info.label}.${spec.column}`;
   return {
     target,
     paging: pager.paging,
-    hold: (fn) =>
-      withJobSession(db, spec.lockTimeoutMs, async (session) => {
-        held = session;
-        try {
-          return await fn();
-        } finally {
-          held = undefined;
-        }
-      }),
+    hold,
     estimate: () => use((s) => estimateRows(s, info)),
     replicaLagMs: () => use(replicaLagOn),
     open: (job, restart) =>

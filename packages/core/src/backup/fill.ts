@@ -2,6 +2,7 @@ import { runBackfill } from '../backfill/index.js';
 import type { Database } from '../db.js';
 import { qtable, quoteIdent } from '../dialects/quote.js';
 import type { TableRef } from '../dialects/table-ref.js';
+import { reportAs } from '../report/progress.js';
 import type { BackupOptions } from './options.js';
 
 /**
@@ -14,7 +15,13 @@ export async function fillColumn(
   db: Database,
   ref: TableRef,
   column: string,
-  fill: { readonly value: string; readonly where: string; readonly job: string },
+  fill: {
+    readonly value: string;
+    readonly where: string;
+    readonly job: string;
+    /** How progress names it (default backfill). */
+    readonly operation?: 'restore';
+  },
   options: Pick<BackupOptions, 'batchSize' | 'progress'>,
 ): Promise<void> {
   if (db.inTransaction) {
@@ -36,7 +43,7 @@ export async function fillColumn(
     {
       job: fill.job,
       ...(options.batchSize !== undefined ? { initialBatchSize: options.batchSize } : {}),
-      ...(options.progress ? { progress: options.progress } : {}),
+      ...(options.progress ? { progress: reportAs(fill.operation ?? 'backfill', options.progress) } : {}),
     },
   );
 }

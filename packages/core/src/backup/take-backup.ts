@@ -13,6 +13,7 @@ import { qi, qtable } from '../dialects/quote.js';
 import { displayName, type TableRef } from '../dialects/table-ref.js';
 import { BallastError, TableNotFoundError, UnsafeOperationError } from '../errors.js';
 import type { BackupSpec } from '../plan.js';
+import { reportAs } from '../report/progress.js';
 import { requirePrivileges } from '../run/bookkeeping.js';
 import {
   BACKUP_CATALOG,
@@ -201,7 +202,14 @@ async function copyColumn(
   const throttles: Throttle[] = [...(tuning.throttles ?? [])];
   const lag = tuning.maxReplicaLagMs ?? COPY_DEFAULTS.maxReplicaLagMs;
   if (lag > 0) throttles.unshift(replicaLagThrottle(db, lag, copySource.replicaLagMs));
-  const result = await runBatchLoop(copySource, loopOptionsOf(tuning, `backup:${record.id}`, throttles));
+  const result = await runBatchLoop(
+    copySource,
+    loopOptionsOf(
+      { ...tuning, progress: reportAs('backup', tuning.progress) },
+      `backup:${record.id}`,
+      throttles,
+    ),
+  );
   if (result.status === 'cancelled') {
     throw new BallastError(
       `backup ${record.id} of ${copySource.target} was cancelled before the copy finished`,

@@ -28,6 +28,19 @@ export interface ProgressReporter {
 
 export const silentProgress: ProgressReporter = { update() {}, finish() {} };
 
+/** `reporter` with every event named `operation`: a backup copy or restore running on the batch loop says so. */
+export function reportAs(
+  operation: string,
+  reporter: ProgressReporter | undefined,
+): ProgressReporter | undefined {
+  return (
+    reporter && {
+      update: (event) => reporter.update({ ...event, operation }),
+      finish: (event) => reporter.finish({ ...event, operation }),
+    }
+  );
+}
+
 function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '?';
   const s = Math.max(0, Math.round(seconds));

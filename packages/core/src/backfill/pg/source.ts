@@ -21,7 +21,7 @@ import { applyJsTransform } from './js-batch.js';
 import { ctidPager, keysetPager, param } from './pagers.js';
 import { replicaLagOn } from './replica-lag.js';
 import { setClause } from './script.js';
-import { inTransaction, isTransientPgError, withJobSession } from './transaction.js';
+import { inTransaction, isTransientPgError, jobSessions } from './transaction.js';
 
 export interface PgSourceSpec extends TableRef {
   /** column → SQL expression (the fast path, all inside the database). */
@@ -56,21 +56,12 @@ export async function postgresSource(
     );
   }
   let upper: Cursor | undefined;
-  let held: Session | undefined;
-  const use = <T>(fn: (session: Session) => Promise<T>) => (held ? fn(held) : db.withSession(fn));
+  const { use, hold } = jobSessions(db, spec.lockTimeoutMs);
 
   return {
     target: info.label,
     paging: pager.paging,
-    hold: (fn) =>
-      withJobSession(db, spec.lockTimeoutMs, async (session) => {
-        held = session;
-        try {
-          return await fn();
-        } finally {
-          held = undefined;
-        }
-      }),
+    hold,
     estimate: () => use((s) => estimateRows(s, info)),
     // On the job's own connection: a one-connection pool must not wait for itself.
     replicaLagMs: () => use(replicaLagOn),

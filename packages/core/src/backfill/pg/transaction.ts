@@ -41,3 +41,23 @@ export async function withJobSession<T>(
     }
   });
 }
+
+/**
+ * A source's sessions: while the loop holds the job's connection (`hold`, with lock_timeout set),
+ * every call runs on it — a one-connection pool must not wait for itself — else on a pooled one.
+ */
+export function jobSessions(db: Database, lockTimeoutMs: number) {
+  let held: Session | undefined;
+  return {
+    use: <T>(fn: (session: Session) => Promise<T>): Promise<T> => (held ? fn(held) : db.withSession(fn)),
+    hold: <T>(fn: () => Promise<T>): Promise<T> =>
+      withJobSession(db, lockTimeoutMs, async (session) => {
+        held = session;
+        try {
+          return await fn();
+        } finally {
+          held = undefined;
+        }
+      }),
+  };
+}
