@@ -18,10 +18,7 @@ export {
   type ThrottleAdvice,
 } from './backfill/index.js';
 export { pgSession } from './db.js';
-export {
-  type CatalogProbe,
-  relationName,
-} from './dialects/postgres/catalog.js';
+export type { CatalogProbe } from './dialects/postgres/catalog.js';
 export {
   conflictingLocks,
   PG_TABLE_LOCKS,
@@ -32,11 +29,13 @@ export {
   checksumTables,
   type SchemaSnapshot,
   snapshotSchema,
+  type TableSnapshot,
 } from './dialects/postgres/snapshot.js';
 export {
   quoteIdent,
   quoteLiteral,
   quoteQualified,
+  quoteTable,
 } from './dialects/quote.js';
 export type {
   DialectRuntime,

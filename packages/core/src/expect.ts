@@ -1,4 +1,4 @@
-import type { TableRef } from './dialects/postgres/catalog.js';
+import type { TableRef } from './dialects/table-ref.js';
 
 /**
  * What a step's object must look like if it already exists. A step's `done` probe only asks

@@ -45,8 +45,6 @@ export {
   postgresDatabaseFromUrl,
   type Session,
 } from './db.js';
-export type { TableRef } from './dialects/postgres/catalog.js';
-export type { TableSnapshot } from './dialects/postgres/snapshot.js';
 export {
   type MysqlServerInfo,
   type PgCapabilities,
@@ -55,6 +53,7 @@ export {
   type ServerInfo,
   serverInfoFor,
 } from './dialects/server.js';
+export { type TableRef, tableRef } from './dialects/table-ref.js';
 export {
   type ArgumentProblem,
   BallastError,

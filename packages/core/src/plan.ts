@@ -1,3 +1,4 @@
+import type { TableRef } from './dialects/table-ref.js';
 /**
  * The contract between planners (core/ops), the runner (core/run), the linter's fixes and
  * `explain`: an operation is planned once into ordered, immutable steps; only the runner executes.
@@ -88,13 +89,7 @@ export interface SqlStep extends StepBase {
    * queueing, for long transactions holding a conflicting lock on them (see RunOptions
    * `waitForConflictingLocks`); set by the planners whose steps block application queries.
    */
-  readonly relations?: readonly RelationRef[];
-}
-
-/** A table a step locks; the schema defaults to the search_path's. */
-export interface RelationRef {
-  readonly table: string;
-  readonly schema?: string | undefined;
+  readonly relations?: readonly TableRef[];
 }
 
 /** A batched UPDATE of existing rows, executed by core/backfill, never as one statement. */
@@ -103,9 +98,7 @@ export interface BackfillStep extends StepBase {
   readonly backfill: BackfillSpec;
 }
 
-export interface BackfillSpec {
-  readonly table: string;
-  readonly schema?: string;
+export interface BackfillSpec extends TableRef {
   /** column → SQL expression evaluated per row (e.g. `first_name || ' ' || last_name`). */
   readonly set: Readonly<Record<string, string>>;
   /** Optional extra SQL condition; rows already right are cheaply skipped with it. */
@@ -122,9 +115,7 @@ export interface BackupStep extends StepBase {
   readonly backup: BackupSpec;
 }
 
-export interface BackupSpec {
-  readonly table: string;
-  readonly schema?: string | undefined;
+export interface BackupSpec extends TableRef {
   /** The column being dropped; absent for a table. */
   readonly column?: string | undefined;
   /**
@@ -151,7 +142,7 @@ export type Step = SqlStep | BackfillStep | BackupStep;
  */
 export interface Requirement {
   readonly privilege: 'owner' | 'create' | 'references' | 'update';
-  readonly table: { readonly table: string; readonly schema?: string | undefined };
+  readonly table: TableRef;
 }
 
 export interface Plan {

@@ -7,6 +7,7 @@ import {
   type BackfillInput,
   planAddColumn,
   planBackfill,
+  runBackfill,
   runPlan,
   UnsafeOperationError,
 } from '@ballast/core';
@@ -72,4 +73,22 @@ test('a SET expression or WHERE with a statement separator is refused before any
   for (const input of inputs) {
     assert.throws(() => planBackfill(input, fx.server), UnsafeOperationError, JSON.stringify(input));
   }
+});
+
+test('runBackfill called directly refuses the same fragments, and no row changes', async () => {
+  await fx.sql('create table direct (id int primary key, v text)');
+  await fx.sql("insert into direct select g, 'old' from generate_series(1, 50) g");
+  const specs = [
+    // A comment would hide the rest of the batch's UPDATE from the server (its keyset bound).
+    { table: 'direct', set: { v: "'new' --" } },
+    { table: 'direct', set: { v: "'new'" }, where: 'id > 10 /* and more */' },
+    { table: 'direct', set: { v: "'new'; delete from direct" } },
+  ];
+  for (const spec of specs) {
+    await assert.rejects(runBackfill(fx.db, spec), (e: Error) => e.name === 'UnsafeOperationError');
+  }
+  const [row] = await fx.sql<{ changed: string; total: string }>(
+    "select count(*) filter (where v <> 'old') as changed, count(*) as total from direct",
+  );
+  assert.deepEqual(row, { changed: '0', total: '50' });
 });

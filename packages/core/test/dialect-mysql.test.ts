@@ -78,7 +78,9 @@ test('readServerInfo reads the flavor, version and MySQL capabilities, no Postgr
     'flavor',
     'instantAddColumn',
     'instantAddColumnAnyPosition',
+    'version',
   ]);
+  assert.deepEqual(info.capabilities.version, [major, minor, patch]);
   if (info.flavor === 'mariadb' && major! >= 10 && minor! >= 4)
     assert.equal(info.capabilities.instantAddColumn, true);
 });

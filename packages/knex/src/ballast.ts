@@ -16,6 +16,7 @@ import {
   runPlan,
   type ServerInfo,
   silentProgress,
+  tableRef,
   WrongContextError,
 } from '@ballast/core';
 import { freezePlan } from '@ballast/core/adapter';
@@ -51,11 +52,7 @@ export function ballast(knex: Knex, given: BallastOptions = {}): Ballast {
   let server: Promise<ServerInfo> | undefined;
   let context: Promise<MigrationContext> | undefined;
 
-  const ref = (t: TableName) => {
-    const { table, schema } = typeof t === 'string' ? { table: t, schema: undefined } : t;
-    const s = schema ?? options.schema;
-    return s === undefined ? { table } : { table, schema: s };
-  };
+  const ref = (t: TableName) => tableRef(t, options.schema);
 
   async function execute(
     call: string,

@@ -11,6 +11,7 @@ import {
   type RunReport,
   renameColumn,
   restoreBackup,
+  type TableRef,
   undoContract,
   undoExpand,
   WrongContextError,
@@ -75,7 +76,7 @@ export type ExpandContractReverse = Omit<ExpandContractHelpers, 'contract'> & {
 /** What `ballast(knex)` hands over: its Database and the per-call migration context. */
 export interface HelperHooks {
   readonly db: Database;
-  ref(table: TableArg): { readonly table: string; readonly schema?: string };
+  ref(table: TableArg): TableRef;
   /** Run options for this call, and the migration file name the backups are recorded under. */
   begin(
     call: string,

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Database } from '../db.js';
 import { InvalidArgumentError, WrongContextError } from '../errors.js';
+import { checkedBackfillSql } from '../ops/backfill.js';
 import type { BackfillSpec } from '../plan.js';
 import { silentProgress } from '../report/progress.js';
 import { BACKFILL_DEFAULTS } from './defaults.js';
@@ -63,12 +64,14 @@ export async function runBackfill(
       hint: 'PostgreSQL is supported now; MySQL/MariaDB will plug into the same loop',
     });
   }
+  // The same fragment checks as planBackfill: a direct call must not skip them.
+  const { set, where } = checkedBackfillSql(spec, { setRequired: false });
   const o = { ...BACKFILL_DEFAULTS, ...definedOnly(options) };
   const source = await postgresSource(db, {
     table: spec.table,
     ...(spec.schema ? { schema: spec.schema } : {}),
-    set: spec.set,
-    ...(spec.where ? { where: spec.where } : {}),
+    set,
+    ...(where ? { where } : {}),
     ...(options.transform ? { transform: options.transform } : {}),
     ...(options.key ? { key: options.key } : {}),
     lockTimeoutMs: o.lockTimeoutMs,

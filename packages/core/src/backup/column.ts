@@ -1,13 +1,8 @@
 import type { Database } from '../db.js';
-import {
-  displayTable,
-  primaryKey,
-  readColumn,
-  regclassName,
-  type TableName,
-} from '../dialects/postgres/introspect.js';
-import { quoteIdent, quoteQualified } from '../dialects/quote.js';
+import { primaryKey, readColumn } from '../dialects/postgres/introspect.js';
+import { qi, qtable } from '../dialects/quote.js';
 import { readServerInfo } from '../dialects/server.js';
+import { displayName, type TableRef } from '../dialects/table-ref.js';
 import { BallastError, UnsafeOperationError } from '../errors.js';
 import { ownerOf } from '../ops/shared.js';
 import { requirePrivileges } from '../run/bookkeeping.js';
@@ -21,14 +16,11 @@ import type { BackupOptions } from './options.js';
 import { addColumnClauses, planRestoreDefinition } from './restore-definition.js';
 import { takeBackup } from './take-backup.js';
 
-const qi = (name: string) => quoteIdent('postgres', name);
-
-export interface ColumnRef extends TableName {
+export interface ColumnRef extends TableRef {
   readonly column: string;
 }
 
-export const backupRelation = (b: BackupRecord) =>
-  quoteQualified('postgres', { schema: b.backupSchema, name: b.backupTable });
+export const backupRelation = (b: BackupRecord) => qtable({ schema: b.backupSchema, table: b.backupTable });
 
 /**
  * Copies a column's values, keyed by primary key, into `ballast_backup.backup_<id>` on the
@@ -72,9 +64,9 @@ export async function restoreColumn(
 ): Promise<void> {
   const ref = { schema: backup.sourceSchema, table: backup.sourceTable };
   const column = backup.sourceColumn!;
-  const where = `restore of ${displayTable(ref)}.${column} from backup ${backup.id}`;
+  const where = `restore of ${displayName(ref)}.${column} from backup ${backup.id}`;
   await requirePrivileges(db, { bookkeeping: ['backups', 'backupSchema'], requires: ownerOf(ref) }, where);
-  const t = regclassName(ref);
+  const t = qtable(ref);
   const [existing, attnum, keys, server] = await db.withSession(
     async (s) =>
       [
@@ -93,9 +85,9 @@ export async function restoreColumn(
   for (const step of definition?.steps ?? []) refuseOutsideTransactionSteps(db, step, definition!);
   if (existing && existing.type !== backup.columnType) {
     throw new BallastError(
-      `${where}: ${displayTable(ref)}.${column} exists with type ${existing.type}, the backup holds ${backup.columnType}`,
+      `${where}: ${displayName(ref)}.${column} exists with type ${existing.type}, the backup holds ${backup.columnType}`,
       {
-        where: `${displayTable(ref)}.${column}`,
+        where: `${displayName(ref)}.${column}`,
         hint: 'rename or drop the column that took its place, then restore again',
       },
     );
@@ -114,8 +106,8 @@ export async function restoreColumn(
   }
   if (statements.length > 0) await runDdl(db, statements, where, options);
   if (keys.map((k) => k.name).join() !== backup.keyColumns!.join()) {
-    throw new BallastError(`${where}: the primary key of ${displayTable(ref)} changed since the backup`, {
-      where: displayTable(ref),
+    throw new BallastError(`${where}: the primary key of ${displayName(ref)} changed since the backup`, {
+      where: displayName(ref),
       hint: `the values are keyed by (${backup.keyColumns!.join(', ')}); restore them by hand from ${backup.backupSchema}.${backup.backupTable}`,
     });
   }
@@ -149,7 +141,7 @@ export async function restoreColumn(
  * silently undo every update since.
  */
 function refuseLiveColumn(backup: BackupRecord, attnum: number, where: string): void {
-  const column = `${displayTable({ schema: backup.sourceSchema, table: backup.sourceTable })}.${backup.sourceColumn}`;
+  const column = `${displayName({ schema: backup.sourceSchema, table: backup.sourceTable })}.${backup.sourceColumn}`;
   const purge = `purgeBackups(db, { ids: [${backup.id}] })`;
   if (backup.columnDefinition === null) {
     throw new UnsafeOperationError(

@@ -1,4 +1,3 @@
-import { estimateRows, readTableInfo } from '../backfill/pg/catalog.js';
 import {
   advanceCheckpoint,
   advanceCheckpointCte,
@@ -15,9 +14,8 @@ import { replicaLagOn } from '../backfill/pg/replica-lag.js';
 import { isTransientPgError, jobSessions } from '../backfill/pg/transaction.js';
 import type { BackfillSource, Cursor, OpenedJob } from '../backfill/types.js';
 import type { Database, Session } from '../db.js';
-import { quoteIdent } from '../dialects/quote.js';
-
-const qi = (name: string) => quoteIdent('postgres', name);
+import { estimateRows, readTable } from '../dialects/postgres/introspect.js';
+import { qi } from '../dialects/quote.js';
 
 export interface ColumnCopySpec {
   readonly schema: string;
@@ -42,7 +40,7 @@ export async function columnCopySource(
   spec: ColumnCopySpec,
 ): Promise<BackfillSource & { replicaLagMs(): Promise<number> }> {
   const info = await db.withSession((s) =>
-    readTableInfo(s, { schema: spec.schema, name: spec.table }, spec.keys),
+    readTable(s, { schema: spec.schema, table: spec.table }, 'backup copy', spec.keys),
   );
   const pager = keysetPager(info);
   let upper: Cursor | undefined;

@@ -1,5 +1,6 @@
 import type { Session } from '../db.js';
-import { displayTable, regclassName, type TableName } from '../dialects/postgres/introspect.js';
+import { qtable } from '../dialects/quote.js';
+import { displayName, type TableRef } from '../dialects/table-ref.js';
 import { UnsafeOperationError } from '../errors.js';
 
 /**
@@ -54,13 +55,13 @@ export interface ConstraintDefinition {
 /** The column's attnum, or undefined when the table has no such column. */
 export async function columnAttnum(
   session: Session,
-  ref: TableName,
+  ref: TableRef,
   column: string,
 ): Promise<number | undefined> {
   const [row] = await session.query<{ attnum: number }>(
     `select attnum from pg_attribute
       where attrelid = to_regclass($1) and attname = $2 and attnum > 0 and not attisdropped`,
-    [regclassName(ref), column],
+    [qtable(ref), column],
   );
   return row?.attnum;
 }
@@ -102,7 +103,7 @@ interface DependentRow {
  */
 export async function readColumnDefinition(
   session: Session,
-  ref: TableName,
+  ref: TableRef,
   column: string,
   where: string,
 ): Promise<ColumnDefinition> {
@@ -116,7 +117,7 @@ export async function readColumnDefinition(
        left join pg_collation co on co.oid = a.attcollation
        left join pg_namespace cn on cn.oid = co.collnamespace
       where a.attrelid = to_regclass($1) and a.attname = $2 and a.attnum > 0 and not a.attisdropped`,
-    [regclassName(ref), column],
+    [qtable(ref), column],
   );
   const dependents = await session.query<DependentRow>(
     `select distinct dep.classid::regclass::text as catalog, dep.objid::text as objid, dep.deptype::text as deptype,
@@ -133,7 +134,7 @@ export async function readColumnDefinition(
        left join pg_class c on dep.classid = 'pg_class'::regclass and c.oid = dep.objid
        left join pg_constraint k on dep.classid = 'pg_constraint'::regclass and k.oid = dep.objid
       where dep.refclassid = 'pg_class'::regclass and dep.refobjid = to_regclass($1) and dep.refobjsubid = $2`,
-    [regclassName(ref), col!.attnum],
+    [qtable(ref), col!.attnum],
   );
   const indexes: { name: string; definition: string }[] = [];
   const constraints: ConstraintDefinition[] = [];
@@ -160,9 +161,9 @@ export async function readColumnDefinition(
   }
   if (refused.length > 0) {
     throw new UnsafeOperationError(
-      `${where}: dropping ${displayTable(ref)}.${column} would take along or be blocked by what a restore cannot put back: ${refused.join('; ')}`,
+      `${where}: dropping ${displayName(ref)}.${column} would take along or be blocked by what a restore cannot put back: ${refused.join('; ')}`,
       {
-        where: `${displayTable(ref)}.${column}`,
+        where: `${displayName(ref)}.${column}`,
         hint: 'drop or change those objects first (recreate a view without the column, drop a foreign key of another table, `ALTER SEQUENCE ... OWNED BY NONE` for a serial), then drop the column',
       },
     );
@@ -194,7 +195,7 @@ const constraintOf = (d: DependentRow): ConstraintDefinition => ({
 
 async function readIdentity(
   session: Session,
-  ref: TableName,
+  ref: TableRef,
   attnum: number,
   kind: 'a' | 'd',
 ): Promise<IdentityDefinition> {
@@ -208,7 +209,7 @@ async function readIdentity(
        join pg_namespace n on n.oid = c.relnamespace join pg_sequence s on s.seqrelid = c.oid
       where dep.classid = 'pg_class'::regclass and dep.refclassid = 'pg_class'::regclass
         and dep.refobjid = to_regclass($1) and dep.refobjsubid = $2 and dep.deptype = 'i' and c.relkind = 'S'`,
-    [regclassName(ref), attnum],
+    [qtable(ref), attnum],
   );
   const { schema, name, ...options } = row!;
   return { kind, sequence: { schema, name }, ...options };

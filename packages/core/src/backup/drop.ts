@@ -1,6 +1,7 @@
 import type { Database } from '../db.js';
-import { displayTable, readColumn } from '../dialects/postgres/introspect.js';
+import { readColumn } from '../dialects/postgres/introspect.js';
 import { readServerInfo } from '../dialects/server.js';
+import { displayName } from '../dialects/table-ref.js';
 import { BallastError } from '../errors.js';
 import { planDropColumn } from '../ops/drop-column.js';
 import { ownerOf } from '../ops/shared.js';
@@ -36,7 +37,7 @@ export async function dropColumnWithBackup(
       bookkeeping: ['backups', 'backupSchema', 'checkpoints', ...runBookkeeping(db, run, false)],
       requires: ownerOf(ref),
     },
-    `drop column ${displayTable(ref)}.${ref.column}`,
+    `drop column ${displayName(ref)}.${ref.column}`,
   );
   const server = await db.withSession(readServerInfo);
   const plan = planDropColumn(
@@ -92,9 +93,9 @@ async function madeBackup(db: Database, ref: ColumnRef, options: BackupOptions):
   if (last) return last;
   const present = await db.withSession((s) => readColumn(s, ref, ref.column));
   throw new BallastError(
-    `drop of ${displayTable(ref)}.${ref.column}: ${present ? 'the column is still there' : 'the column does not exist'} and no backup of it does`,
+    `drop of ${displayName(ref)}.${ref.column}: ${present ? 'the column is still there' : 'the column does not exist'} and no backup of it does`,
     {
-      where: `${displayTable(ref)}.${ref.column}`,
+      where: `${displayName(ref)}.${ref.column}`,
       hint: 'check the table and column names; listBackups(db, { includeHistory: true }) shows earlier backups',
     },
   );

@@ -1,7 +1,7 @@
 import { runBackfill } from '../backfill/index.js';
 import type { Database } from '../db.js';
-import { regclassName, type TableName } from '../dialects/postgres/introspect.js';
-import { quoteIdent } from '../dialects/quote.js';
+import { qtable, quoteIdent } from '../dialects/quote.js';
+import type { TableRef } from '../dialects/table-ref.js';
 import { reportAs } from '../report/progress.js';
 import type { BackupOptions } from './options.js';
 
@@ -13,7 +13,7 @@ import type { BackupOptions } from './options.js';
  */
 export async function fillColumn(
   db: Database,
-  ref: TableName,
+  ref: TableRef,
   column: string,
   fill: {
     readonly value: string;
@@ -27,7 +27,7 @@ export async function fillColumn(
   if (db.inTransaction) {
     await db.withSession((s) =>
       s.query(
-        `update ${regclassName(ref)} set ${quoteIdent('postgres', column)} = (${fill.value}) where ${fill.where}`,
+        `update ${qtable(ref)} set ${quoteIdent('postgres', column)} = (${fill.value}) where ${fill.where}`,
       ),
     );
     return;

@@ -1,15 +1,13 @@
 import type { Database } from '../db.js';
-import type { TableName } from '../dialects/postgres/introspect.js';
-import { quoteIdent } from '../dialects/quote.js';
+import { qi } from '../dialects/quote.js';
 import { readServerInfo } from '../dialects/server.js';
+import type { TableRef } from '../dialects/table-ref.js';
 import { BallastError } from '../errors.js';
 import { planSetNotNull } from '../ops/set-not-null.js';
 import { defaultName } from '../ops/shared.js';
 import { runPlan } from '../run/run-plan.js';
 import { type DdlOptions, innerRunOptions } from './ddl.js';
 import { fillColumn } from './fill.js';
-
-const qi = (name: string) => quoteIdent('postgres', name);
 
 /**
  * NOT NULL back on a restored column, through the set-not-null planner (no full scan under
@@ -18,7 +16,7 @@ const qi = (name: string) => quoteIdent('postgres', name);
  */
 export async function restoreNotNull(
   db: Database,
-  ref: TableName,
+  ref: TableRef,
   column: string,
   fillDefault: { readonly expression: string; readonly job: string } | undefined,
   where: string,

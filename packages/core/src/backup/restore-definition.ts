@@ -1,6 +1,7 @@
-import type { CatalogProbe, TableRef } from '../dialects/postgres/catalog.js';
+import type { CatalogProbe } from '../dialects/postgres/catalog.js';
 import { quoteLiteral, quoteQualified } from '../dialects/quote.js';
 import type { ServerInfo } from '../dialects/server.js';
+import type { ResolvedTableRef, TableRef } from '../dialects/table-ref.js';
 import { BallastError } from '../errors.js';
 import { validatedConstraintSteps } from '../ops/add-check.js';
 import { constraintUsingIndexSteps } from '../ops/add-unique.js';
@@ -26,7 +27,7 @@ export function addColumnClauses(def: ColumnDefinition | null): string {
  * planners' own step builders.
  */
 export function planRestoreDefinition(
-  ref: TableRef & { readonly schema: string },
+  ref: ResolvedTableRef,
   column: string,
   def: ColumnDefinition,
   server: ServerInfo,

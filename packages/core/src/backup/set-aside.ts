@@ -1,9 +1,5 @@
-import {
-  type CatalogProbe,
-  columnMissing,
-  relationMissing,
-  type TableRef,
-} from '../dialects/postgres/catalog.js';
+import { type CatalogProbe, columnMissing, relationMissing } from '../dialects/postgres/catalog.js';
+import type { TableRef } from '../dialects/table-ref.js';
 import { displayName, ownerOf, qi, qtable, relationsOf, sqlStep } from '../ops/shared.js';
 import { freezePlan, type Plan } from '../plan.js';
 import type { BackupRecord } from './catalog.js';

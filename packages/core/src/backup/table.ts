@@ -1,7 +1,8 @@
 import type { Database } from '../db.js';
-import { displayTable, type TableName, tableSchema } from '../dialects/postgres/introspect.js';
-import { quoteIdent, quoteQualified } from '../dialects/quote.js';
+import { tableSchema } from '../dialects/postgres/introspect.js';
+import { qi, qtable } from '../dialects/quote.js';
 import { readServerInfo } from '../dialects/server.js';
+import { displayName, type TableRef } from '../dialects/table-ref.js';
 import { BallastError } from '../errors.js';
 import { requireConfirmUnused } from '../ops/drop-guard.js';
 import { planDropTable } from '../ops/drop-table.js';
@@ -15,8 +16,6 @@ import { innerRunOptions, runDdl } from './ddl.js';
 import type { BackupOptions, DropWithBackupOptions } from './options.js';
 import { planRestoreSetAside } from './set-aside.js';
 
-const qi = (name: string) => quoteIdent('postgres', name);
-
 /**
  * "Drops" a table through the drop planner and the runner: a backup step records it in the
  * catalog, then it moves to `ballast_backup.ballast_dropped_<table>_<stamp>` (catalog only,
@@ -25,7 +24,7 @@ const qi = (name: string) => quoteIdent('postgres', name);
  */
 export async function backupTable(
   db: Database,
-  ref: TableName,
+  ref: TableRef,
   options: DropWithBackupOptions = {},
 ): Promise<BackupRecord> {
   const run = {
@@ -36,7 +35,7 @@ export async function backupTable(
   await requirePrivileges(
     db,
     { bookkeeping: ['backups', 'backupSchema', ...runBookkeeping(db, run, false)], requires: ownerOf(ref) },
-    `drop table ${displayTable(ref)}`,
+    `drop table ${displayName(ref)}`,
   );
   const server = await db.withSession(readServerInfo);
   const backup = {
@@ -51,9 +50,9 @@ export async function backupTable(
   const last = found.filter((b) => b.kind === 'table' && b.status === 'ready').pop();
   if (last) return last;
   throw new BallastError(
-    `drop of table ${displayTable(ref)}: the table does not exist and no backup of it does`,
+    `drop of table ${displayName(ref)}: the table does not exist and no backup of it does`,
     {
-      where: displayTable(ref),
+      where: displayName(ref),
       hint: 'check the name and schema; listBackups(db, { includeHistory: true }) shows earlier backups',
     },
   );
@@ -70,24 +69,24 @@ export async function restoreTable(
   options: BackupOptions = {},
 ): Promise<void> {
   const ref = { schema: backup.sourceSchema, table: backup.sourceTable };
-  const where = `restore of table ${displayTable(ref)} from backup ${backup.id}`;
+  const where = `restore of table ${displayName(ref)} from backup ${backup.id}`;
   const taken = await db.withSession((s) => tableSchema(s, ref));
   if (taken) {
-    throw new BallastError(`${where}: a table ${displayTable(ref)} exists again`, {
-      where: displayTable(ref),
+    throw new BallastError(`${where}: a table ${displayName(ref)} exists again`, {
+      where: displayName(ref),
       hint: `rename or drop it first; the backup stays in ${backup.backupSchema}.${backup.backupTable}`,
     });
   }
   if (backup.setAside !== null) {
     await runPlan(db, planRestoreSetAside(backup), innerRunOptions(options));
   } else {
-    const moved = quoteQualified('postgres', { schema: backup.backupSchema, name: backup.backupTable });
+    const moved = qtable({ schema: backup.backupSchema, table: backup.backupTable });
     await runDdl(
       db,
       [
         { sql: `alter table ${moved} rename to ${qi(backup.sourceTable)}` },
         {
-          sql: `alter table ${quoteQualified('postgres', { schema: backup.backupSchema, name: backup.sourceTable })} set schema ${qi(backup.sourceSchema)}`,
+          sql: `alter table ${qtable({ schema: backup.backupSchema, table: backup.sourceTable })} set schema ${qi(backup.sourceSchema)}`,
         },
       ],
       where,
@@ -100,10 +99,10 @@ export async function restoreTable(
 /** dropTable with a backup: refused unless the caller confirms the table is unused; then the drop plan. */
 export function dropTableWithBackup(
   db: Database,
-  ref: TableName & { readonly confirmUnused: true },
+  ref: TableRef & { readonly confirmUnused: true },
   options: DropWithBackupOptions = {},
 ): Promise<BackupRecord> {
   parseCall('dropTableWithBackup', callArgs.dropTableWithBackup, [db, ref, options]);
-  requireConfirmUnused('drop table', displayTable(ref), ref.confirmUnused);
+  requireConfirmUnused('drop table', displayName(ref), ref.confirmUnused);
   return backupTable(db, { table: ref.table, ...(ref.schema ? { schema: ref.schema } : {}) }, options);
 }

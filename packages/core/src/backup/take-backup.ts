@@ -5,14 +5,12 @@ import type { BackfillOptions, Throttle } from '../backfill/types.js';
 import type { Database, Session } from '../db.js';
 import {
   type ColumnInfo,
-  displayTable,
   primaryKeyWithout,
-  regclassName,
   requireColumn,
-  type TableName,
   tableSchema,
 } from '../dialects/postgres/introspect.js';
-import { quoteIdent, quoteQualified } from '../dialects/quote.js';
+import { qi, qtable } from '../dialects/quote.js';
+import { displayName, type TableRef } from '../dialects/table-ref.js';
 import { BallastError, TableNotFoundError, UnsafeOperationError } from '../errors.js';
 import type { BackupSpec } from '../plan.js';
 import { reportAs } from '../report/progress.js';
@@ -27,8 +25,6 @@ import {
 } from './catalog.js';
 import { columnCopySource } from './copy-source.js';
 import { readColumnDefinition } from './definition.js';
-
-const qi = (name: string) => quoteIdent('postgres', name);
 
 /** The backfill tuning a backup copy takes (the loop's, plus the PostgreSQL source's bounds). */
 export type CopyTuning = Pick<
@@ -62,11 +58,11 @@ export async function takeBackup(
   spec: BackupSpec,
   tuning: CopyTuning = {},
 ): Promise<BackupRecord> {
-  const ref: TableName = { table: spec.table, schema: spec.schema };
+  const ref: TableRef = { table: spec.table, schema: spec.schema };
   const copy = spec.keep === 'copy';
   const where = spec.column
-    ? `backup of ${displayTable(ref)}.${spec.column}`
-    : `backup of table ${displayTable(ref)}`;
+    ? `backup of ${displayName(ref)}.${spec.column}`
+    : `backup of table ${displayName(ref)}`;
   await requirePrivileges(
     db,
     // A copy writes into ballast_backup (and checkpoints); a table is moved there; a column stays put.
@@ -82,8 +78,8 @@ export async function takeBackup(
   const taken = await db.withSession(async (s) => {
     const schema = await tableSchema(s, ref);
     if (!schema) {
-      throw new TableNotFoundError(`${where}: table ${displayTable(ref)} does not exist`, {
-        where: displayTable(ref),
+      throw new TableNotFoundError(`${where}: table ${displayName(ref)} does not exist`, {
+        where: displayName(ref),
         hint: 'check the name and schema; listBackups() shows whether it was already dropped',
       });
     }
@@ -114,7 +110,7 @@ export async function takeBackup(
       await s.query(
         `update ${BACKUP_CATALOG} set rows = (select reltuples::bigint from pg_class where oid = to_regclass($2))
           where id = $1 and rows is null`,
-        [record.id, regclassName(source)],
+        [record.id, qtable(source)],
       );
     return { record, keys, info: info!, schema };
   });
@@ -124,7 +120,7 @@ export async function takeBackup(
   return db.withSession((s) => backupById(s, taken.record.id));
 }
 
-async function copyKeys(s: Session, ref: TableName, column: string, where: string) {
+async function copyKeys(s: Session, ref: TableRef, column: string, where: string) {
   const keys = await primaryKeyWithout(
     s,
     ref,
@@ -133,8 +129,8 @@ async function copyKeys(s: Session, ref: TableName, column: string, where: strin
     'a primary key column cannot be dropped on its own; drop or replace the key first',
   );
   if (keys.length > 0) return keys;
-  throw new UnsafeOperationError(`${where}: ${displayTable(ref)} has no primary key to key the values by`, {
-    where: displayTable(ref),
+  throw new UnsafeOperationError(`${where}: ${displayName(ref)} has no primary key to key the values by`, {
+    where: displayName(ref),
     hint: 'add a primary key first, or drop the column by setting it aside (planDropColumn without keep: "copy")',
   });
 }
@@ -176,7 +172,7 @@ async function copyColumn(
   info: ColumnInfo,
   tuning: CopyTuning,
 ): Promise<number> {
-  const into = quoteQualified('postgres', { schema: record.backupSchema, name: record.backupTable });
+  const into = qtable({ schema: record.backupSchema, table: record.backupTable });
   const column = record.sourceColumn!;
   const columns = [...keys.map((k) => `${qi(k.name)} ${k.type}`), `${qi(column)} ${info.type}`];
   const source = { schema: record.sourceSchema, table: record.sourceTable };
@@ -189,7 +185,7 @@ async function copyColumn(
     const list = [...keys.map((k) => qi(k.name)), qi(column)].join(', ');
     const [row] = await db.withSession((s) =>
       s.query<{ n: number }>(
-        `with copied as (insert into ${into} select ${list} from ${regclassName(source)} returning 1)
+        `with copied as (insert into ${into} select ${list} from ${qtable(source)} returning 1)
          select count(*)::int as n from copied`,
       ),
     );

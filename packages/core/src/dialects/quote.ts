@@ -1,5 +1,6 @@
 import type { Dialect } from '../db.js';
 import { IdentifierTooLongError, InvalidArgumentError } from '../errors.js';
+import type { TableRef } from './table-ref.js';
 
 /**
  * The one place SQL identifiers are quoted. Every table, column, index and constraint name that
@@ -53,6 +54,20 @@ export function quoteQualified(dialect: Dialect, name: string | { schema?: strin
     ? `${quoteIdent(dialect, parts.schema)}.${quoteIdent(dialect, parts.name)}`
     : quoteIdent(dialect, parts.name);
 }
+
+/** A table reference as it appears in DDL (and, for PostgreSQL, in `to_regclass($1)`). */
+export const quoteTable = (dialect: Dialect, ref: TableRef): string =>
+  quoteQualified(dialect, ref.schema ? { schema: ref.schema, name: ref.table } : { name: ref.table });
+
+/**
+ * PostgreSQL shorthands, defined once here for every planner, the backup store and expand/contract
+ * (MySQL code calls quoteIdent/quoteTable with 'mysql').
+ */
+export const qi = (name: string): string => quoteIdent('postgres', name);
+export const qtable = (ref: TableRef): string => quoteTable('postgres', ref);
+/** `"a", "b"`; `prefix` (e.g. `t.`) goes before each quoted name. */
+export const qcolumns = (names: readonly string[], prefix = ''): string =>
+  names.map((n) => `${prefix}${qi(n)}`).join(', ');
 
 /**
  * A SQL string literal, for the few places a value cannot be bound (DDL defaults, COMMENT).

@@ -1,9 +1,10 @@
 import type { Dialect, Session } from '../db.js';
 import type { MissingPrivilege } from '../errors.js';
 import type { Expectation } from '../expect.js';
-import type { LockMode, RelationRef, Requirement } from '../plan.js';
+import type { LockMode, Requirement } from '../plan.js';
 import type { Conflict } from './postgres/compare/types.js';
 import type { ServerInfo } from './server.js';
+import type { TableRef } from './table-ref.js';
 
 /**
  * Everything the runner (core/run) asks of a server family, so that it issues no SQL of its own:
@@ -35,7 +36,7 @@ export interface DialectRuntime {
   /** Transactions holding a lock on `relations` that conflicts with `mode` (lock-wait before a step). */
   conflictingHolders?(
     session: Session,
-    relations: readonly RelationRef[],
+    relations: readonly TableRef[],
     mode: LockMode,
   ): Promise<LockHolder[]>;
   /** "Already done" must mean "exists as asked": the difference, or undefined when none. */

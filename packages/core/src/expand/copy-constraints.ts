@@ -1,5 +1,5 @@
-import type { TableRef } from '../dialects/postgres/catalog.js';
 import type { PgServerInfo } from '../dialects/server.js';
+import type { TableRef } from '../dialects/table-ref.js';
 import { validatedConstraintSteps } from '../ops/add-check.js';
 import { foreignKeyDefinition } from '../ops/add-foreign-key.js';
 import { constraintUsingIndexSteps } from '../ops/add-unique.js';

@@ -3,11 +3,11 @@ import { FK_ACTIONS } from '../dialects/postgres/catalog.js';
 import {
   primaryKeyWithout,
   readColumn,
-  regclassName,
   requireColumn,
-  type TableName,
   tableSchema,
 } from '../dialects/postgres/introspect.js';
+import { qtable } from '../dialects/quote.js';
+import type { ResolvedTableRef, TableRef } from '../dialects/table-ref.js';
 import { UnsafeOperationError } from '../errors.js';
 
 /**
@@ -27,11 +27,7 @@ export interface CopiedIndex {
 
 export interface CopiedForeignKey {
   readonly name: string;
-  readonly references: {
-    readonly schema: string;
-    readonly table: string;
-    readonly columns: readonly string[];
-  };
+  readonly references: ResolvedTableRef & { readonly columns: readonly string[] };
   readonly onDelete: string;
   readonly onUpdate: string;
 }
@@ -52,7 +48,7 @@ export interface ColumnFacts {
 
 export async function readColumnFacts(
   session: Session,
-  ref: TableName,
+  ref: TableRef,
   column: string,
   newColumn: string,
   where: string,
@@ -71,7 +67,7 @@ export async function readColumnFacts(
     where,
     'expand/contract cannot swap a primary key column online yet; add a new key with planAddPrimaryKey first',
   );
-  const rel = regclassName(ref);
+  const rel = qtable(ref);
   const indexes = await session.query<{
     name: string;
     columns: string[];

@@ -1,7 +1,6 @@
 import { listBackups, restoreBackup } from '../backup/index.js';
 import type { BackupOptions } from '../backup/options.js';
 import type { Database, Session } from '../db.js';
-import { displayTable, type TableName } from '../dialects/postgres/introspect.js';
 import { readServerInfo } from '../dialects/server.js';
 import { BallastError } from '../errors.js';
 import {
@@ -32,6 +31,7 @@ export {
   pendingContractions,
 } from './catalog.js';
 
+import { displayName, type TableRef } from '../dialects/table-ref.js';
 import { parseCall } from '../validate/parse.js';
 import { callArgs } from '../validate/run.js';
 
@@ -55,7 +55,7 @@ export type ContractOptions = RunOptions &
 
 async function planWithFacts(
   db: Database,
-  ref: TableName,
+  ref: TableRef,
   column: string,
   newColumn: string,
   plan: (
@@ -69,7 +69,7 @@ async function planWithFacts(
     readonly verify?: (s: Session, facts: Awaited<ReturnType<typeof readColumnFacts>>) => Promise<void>;
   } = {},
 ): Promise<Plan> {
-  const where = `expand ${displayTable(ref)}.${column} → ${newColumn}`;
+  const where = `expand ${displayName(ref)}.${column} → ${newColumn}`;
   return db.withSession(async (s) => {
     const facts = await readColumnFacts(s, ref, column, newColumn, where);
     if (options.newColumnFree) {
@@ -87,7 +87,7 @@ async function planWithFacts(
   });
 }
 
-export interface RenameColumnRequest extends TableName {
+export interface RenameColumnRequest extends TableRef {
   readonly from: string;
   readonly to: string;
 }
@@ -99,7 +99,7 @@ export async function renameColumn(
   options: ExpandOptions = {},
 ): Promise<RunReport> {
   parseCall('renameColumn', callArgs.renameColumn, [db, input, options]);
-  await requireExpandBookkeeping(db, options, `rename ${displayTable(input)}.${input.from}`);
+  await requireExpandBookkeeping(db, options, `rename ${displayName(input)}.${input.from}`);
   await ensureExpansionsTable(db);
   const plan = await planWithFacts(
     db,
@@ -121,7 +121,7 @@ export async function changeColumnType(
   options: ExpandOptions = {},
 ): Promise<RunReport> {
   parseCall('changeColumnType', callArgs.changeColumnType, [db, input, options]);
-  await requireExpandBookkeeping(db, options, `change type of ${displayTable(input)}.${input.column}`);
+  await requireExpandBookkeeping(db, options, `change type of ${displayName(input)}.${input.column}`);
   await ensureExpansionsTable(db);
   const newColumn = input.newColumn ?? defaultNewColumn(input.column);
   const plan = await planWithFacts(
@@ -152,7 +152,7 @@ export async function changeColumnType(
                 ]
               : []),
           ],
-          `change type of ${displayTable(input)}.${input.column}`,
+          `change type of ${displayName(input)}.${input.column}`,
         ),
     },
   );
@@ -169,18 +169,13 @@ function requireExpandBookkeeping(db: Database, options: RunOptions, where: stri
   );
 }
 
-async function findExpansion(
-  db: Database,
-  ref: TableName,
-  column: string,
-  status: 'expanded' | 'contracted',
-) {
+async function findExpansion(db: Database, ref: TableRef, column: string, status: 'expanded' | 'contracted') {
   const found = await db.withSession((s) => selectExpansions(s, { table: ref.table, column, status }));
   const match = found.filter((e) => ref.schema === undefined || e.schema === ref.schema);
   const expansion = match[match.length - 1];
   if (!expansion) {
-    throw new BallastError(`no ${status} expansion of ${displayTable(ref)}.${column}`, {
-      where: `${displayTable(ref)}.${column}`,
+    throw new BallastError(`no ${status} expansion of ${displayName(ref)}.${column}`, {
+      where: `${displayName(ref)}.${column}`,
       hint: 'pendingContractions(db) lists the expansions awaiting contract; pass the old or the new column name',
     });
   }
@@ -193,11 +188,11 @@ async function findExpansion(
  */
 export async function undoExpand(
   db: Database,
-  ref: TableName & { readonly column: string },
+  ref: TableRef & { readonly column: string },
   options: ExpandOptions = {},
 ) {
   parseCall('undoExpand', callArgs.undoExpand, [db, ref, options]);
-  await requireExpandBookkeeping(db, options, `undo expand of ${displayTable(ref)}.${ref.column}`);
+  await requireExpandBookkeeping(db, options, `undo expand of ${displayName(ref)}.${ref.column}`);
   const e = await findExpansion(db, ref, ref.column, 'expanded');
   await db.withSession((s) => requireExpansionInPlace(s, e, db.inTransaction === true, 'undo expand'));
   const plan = await planWithFacts(
@@ -243,11 +238,11 @@ export interface ContractResult {
  */
 export async function contract(
   db: Database,
-  ref: TableName & { readonly column: string },
+  ref: TableRef & { readonly column: string },
   options: ContractOptions = {},
 ): Promise<ContractResult> {
   parseCall('contract', callArgs.contract, [db, ref, options]);
-  await requireExpandBookkeeping(db, options, `contract ${displayTable(ref)}.${ref.column}`, true);
+  await requireExpandBookkeeping(db, options, `contract ${displayName(ref)}.${ref.column}`, true);
   const expansion = await findExpansion(db, ref, ref.column, 'expanded');
   await db.withSession((s) => requireExpansionInPlace(s, expansion, db.inTransaction === true));
   const server = await db.withSession(readServerInfo);
@@ -290,11 +285,11 @@ async function existingBackup(db: Database, e: ExpansionRecord): Promise<number>
  */
 export async function undoContract(
   db: Database,
-  ref: TableName & { readonly column: string },
+  ref: TableRef & { readonly column: string },
   options: ContractOptions = {},
 ): Promise<RunReport> {
   parseCall('undoContract', callArgs.undoContract, [db, ref, options]);
-  await requireExpandBookkeeping(db, options, `undo contract of ${displayTable(ref)}.${ref.column}`, true);
+  await requireExpandBookkeeping(db, options, `undo contract of ${displayName(ref)}.${ref.column}`, true);
   const e = await findExpansion(db, ref, ref.column, 'contracted');
   if (e.backupId === null) {
     throw new BallastError(`undo contract of ${e.table}.${e.oldColumn}: no backup was recorded`, {
@@ -306,7 +301,7 @@ export async function undoContract(
   await db.withSession(async (s) => {
     await requireExpansionInPlace(s, e, db.inTransaction === true, 'undo contract');
     // Reopening it beside a later expansion of either column would make two triggers fight.
-    const where = `undo contract ${displayTable(table)}.${e.oldColumn} → ${e.newColumn}`;
+    const where = `undo contract ${displayName(table)}.${e.oldColumn} → ${e.newColumn}`;
     await requireNoPendingExpansion(s, table, { column: e.oldColumn, newColumn: e.newColumn }, where);
   });
   const backup = await restoreBackup(db, e.backupId, { ...backupPart(options), valuesOnly: true });

@@ -1,6 +1,7 @@
 import type { Session } from '../db.js';
-import { displayTable, readColumn, regclassName, type TableName } from '../dialects/postgres/introspect.js';
-import { quoteIdent } from '../dialects/quote.js';
+import { readColumn } from '../dialects/postgres/introspect.js';
+import { qtable, quoteIdent } from '../dialects/quote.js';
+import { displayName, type TableRef } from '../dialects/table-ref.js';
 import { ObjectConflictError } from '../errors.js';
 
 /**
@@ -13,7 +14,7 @@ import { ObjectConflictError } from '../errors.js';
  */
 export async function requireNewColumnFree(
   session: Session,
-  ref: TableName,
+  ref: TableRef,
   names: { readonly column: string; readonly newColumn: string; readonly triggerName: string },
   where: string,
 ): Promise<void> {
@@ -22,11 +23,11 @@ export async function requireNewColumnFree(
   if (!existing) return;
   const [own] = await session.query<{ synced: boolean; empty: boolean }>(
     `select exists (select 1 from pg_trigger where tgrelid = to_regclass($1) and tgname = $2) as synced,
-            not exists (select 1 from ${regclassName(ref)} where ${quoteIdent('postgres', names.newColumn)} is not null) as empty`,
-    [regclassName(ref), names.triggerName],
+            not exists (select 1 from ${qtable(ref)} where ${quoteIdent('postgres', names.newColumn)} is not null) as empty`,
+    [qtable(ref), names.triggerName],
   );
   if (own!.synced || own!.empty) return;
-  const column = `${displayTable(ref)}.${names.newColumn}`;
+  const column = `${displayName(ref)}.${names.newColumn}`;
   throw new ObjectConflictError(
     `${where}: column ${column} already exists and holds data; the sync trigger would overwrite it with ${names.column}. Nothing was changed.`,
     `column ${column} ${existing.type}${existing.notNull ? ' NOT NULL' : ''}, with values, not made by this expand`,

@@ -1,5 +1,5 @@
 import type { Session } from '../db.js';
-import { displayTable, type TableName } from '../dialects/postgres/introspect.js';
+import { displayName, type ResolvedTableRef } from '../dialects/table-ref.js';
 import { ObjectConflictError } from '../errors.js';
 import { EXPANSIONS_TABLE, selectExpansions } from './catalog.js';
 
@@ -11,7 +11,7 @@ import { EXPANSIONS_TABLE, selectExpansions } from './catalog.js';
  */
 export async function requireNoPendingExpansion(
   session: Session,
-  ref: TableName & { readonly schema: string },
+  ref: ResolvedTableRef,
   names: { readonly column: string; readonly newColumn: string },
   where: string,
 ): Promise<void> {
@@ -24,7 +24,7 @@ export async function requireNoPendingExpansion(
   );
   const e = pending[0];
   if (!e) return;
-  const table = displayTable(ref);
+  const table = displayName(ref);
   const other = `${e.kind} ${table}.${e.oldColumn} → ${e.newColumn} (expansion ${e.id}${e.migration ? `, migration ${e.migration}` : ''})`;
   throw new ObjectConflictError(
     `${where}: ${table}.${e.oldColumn} is already being expanded by ${other}, awaiting its contract; ` +

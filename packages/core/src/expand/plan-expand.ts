@@ -1,5 +1,6 @@
-import { columnExists, columnMissing, type TableRef } from '../dialects/postgres/catalog.js';
+import { columnExists, columnMissing } from '../dialects/postgres/catalog.js';
 import { requireDialect, type ServerInfo } from '../dialects/server.js';
+import type { TableRef } from '../dialects/table-ref.js';
 import { backfillStep } from '../ops/backfill.js';
 import { notNullSteps } from '../ops/set-not-null.js';
 import { defaultName, displayName, ownerOf, qi, qtable, relationsOf, sqlStep } from '../ops/shared.js';

@@ -1,9 +1,8 @@
 import type { CatalogProbe } from '../dialects/postgres/catalog.js';
-import { quoteIdent, quoteQualified } from '../dialects/quote.js';
+import { qi, qtable, quoteQualified } from '../dialects/quote.js';
+import type { ResolvedTableRef } from '../dialects/table-ref.js';
 import { relationsOf } from '../ops/shared.js';
 import { type SqlStep, undoWith } from '../plan.js';
-
-const qi = (name: string) => quoteIdent('postgres', name);
 
 /**
  * The trigger that keeps the old and the new column equal while both application versions run.
@@ -16,9 +15,7 @@ const qi = (name: string) => quoteIdent('postgres', name);
  *   not yet backfilled (one side null, the other not) is filled — which is how the backfill works:
  *   it only touches rows, and the conversion lives here, in one place.
  */
-export interface SyncSpec {
-  readonly schema: string;
-  readonly table: string;
+export interface SyncSpec extends ResolvedTableRef {
   readonly oldColumn: string;
   readonly newColumn: string;
   /** SQL over the old column's name giving the new value, e.g. `amount::bigint`; undefined: identical. */
@@ -63,7 +60,7 @@ END
 $ballast$`;
 }
 
-const table = (spec: SyncSpec) => quoteQualified('postgres', { schema: spec.schema, name: spec.table });
+const table = (spec: SyncSpec) => qtable(spec);
 
 const triggerExists = (spec: SyncSpec): CatalogProbe => ({
   sql: 'select exists (select 1 from pg_trigger where tgrelid = to_regclass($1) and tgname = $2) as done',

@@ -1,6 +1,8 @@
 import type { Session } from '../db.js';
 import { normalizedType } from '../dialects/postgres/compare/index.js';
-import { type ColumnInfo, displayTable, readColumn, regclassName } from '../dialects/postgres/introspect.js';
+import { type ColumnInfo, readColumn } from '../dialects/postgres/introspect.js';
+import { qtable } from '../dialects/quote.js';
+import { displayName } from '../dialects/table-ref.js';
 import { ObjectConflictError } from '../errors.js';
 import { EXPANSIONS_TABLE, type ExpansionRecord } from './catalog.js';
 import { syncFunctionName } from './sync-trigger.js';
@@ -35,11 +37,7 @@ async function readState(session: Session, e: ExpansionRecord): Promise<CatalogS
             exists (select 1 from pg_trigger where tgrelid = to_regclass($1) and tgname = $2) as trigger,
             exists (select 1 from pg_trigger where tgrelid = to_regclass($1) and tgname = $2
                       and tgfoid = to_regprocedure($3)) as ours`,
-    [
-      regclassName(ref),
-      e.syncTrigger,
-      `${syncFunctionName({ schema: e.schema, functionName: e.syncFunction })}()`,
-    ],
+    [qtable(ref), e.syncTrigger, `${syncFunctionName({ schema: e.schema, functionName: e.syncFunction })}()`],
   );
   const exists = table!.exists;
   return {
@@ -50,7 +48,7 @@ async function readState(session: Session, e: ExpansionRecord): Promise<CatalogS
 }
 
 function problemsOf(phase: ExpansionPhase, e: ExpansionRecord, s: CatalogState, newType: string): string[] {
-  if (!s.exists) return [`table ${displayTable({ table: e.table, schema: e.schema })} does not exist`];
+  if (!s.exists) return [`table ${displayName({ table: e.table, schema: e.schema })} does not exist`];
   const oldMissing =
     phase === 'undo expand' && !s.oldColumn
       ? [`${e.oldColumn} does not exist (dropping ${e.newColumn} would lose every value)`]
@@ -81,7 +79,7 @@ export async function requireExpansionInPlace(
   const newType = await normalizedType(session, e.newType, inTransaction).catch(() => e.newType);
   const problems = problemsOf(phase, e, state, newType);
   if (problems.length === 0) return;
-  const table = displayTable({ table: e.table, schema: e.schema });
+  const table = displayName({ table: e.table, schema: e.schema });
   const where = `${table}.${e.oldColumn} → ${e.newColumn}`;
   const column = (name: string, info: ColumnInfo | undefined) => `${name} ${info ? info.type : '(missing)'}`;
   // An open record is closed as contracted; a contracted one that no longer applies is removed.

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
-import { constraintExists, constraintMissing, type TableRef } from '../dialects/postgres/catalog.js';
+import { constraintExists, constraintMissing } from '../dialects/postgres/catalog.js';
 import { requireDialect, type ServerInfo } from '../dialects/server.js';
+import type { TableRef } from '../dialects/table-ref.js';
 import type { ConstraintExpectation } from '../expect.js';
 import { freezePlan, type Plan, type SqlStep, undoWith } from '../plan.js';
 import { addCheckInput } from '../validate/ops.js';

@@ -1,12 +1,13 @@
 import type { z } from 'zod';
+import { onlineClauses, plannedAlgorithm } from '../dialects/mysql/capabilities.js';
 import {
   columnExists,
   columnHasDefault,
   columnMissing,
   columnNotNull,
 } from '../dialects/postgres/catalog.js';
-import { quoteIdent, quoteLiteral, quoteQualified } from '../dialects/quote.js';
-import type { ServerInfo } from '../dialects/server.js';
+import { quoteIdent, quoteLiteral, quoteTable } from '../dialects/quote.js';
+import type { MysqlServerInfo, ServerInfo } from '../dialects/server.js';
 import { UnsafeOperationError } from '../errors.js';
 import type { ColumnExpectation } from '../expect.js';
 import { freezePlan, type Plan, type Step } from '../plan.js';
@@ -169,10 +170,10 @@ export function planAddColumn(args: AddColumnInput, server: ServerInfo): Plan {
 
 /**
  * MySQL/MariaDB: one ALTER that states its algorithm, so the server fails instead of copying the
- * table: INSTANT where the version can (dialects/mysql/server.ts), otherwise INPLACE with LOCK=NONE.
- * Per-row (volatile) defaults have no online form there and are refused.
+ * table: the one dialects/mysql/capabilities.ts gives this version (INSTANT, else INPLACE with
+ * LOCK=NONE). Per-row (volatile) defaults have no online form there and are refused.
  */
-function planAddColumnMysql(input: AddColumnInput, server: ServerInfo, type: string): Plan {
+function planAddColumnMysql(input: AddColumnInput, server: MysqlServerInfo, type: string): Plan {
   const target = `${displayName(input)}.${input.column}`;
   const d = input.default;
   if (d && 'sql' in d && (input.volatile ?? defaultVolatility(d.sql).volatile)) {
@@ -187,8 +188,9 @@ function planAddColumnMysql(input: AddColumnInput, server: ServerInfo, type: str
   const defaultSql = !d
     ? ''
     : ` DEFAULT ${'sql' in d ? d.sql : typeof d.value === 'string' ? quoteLiteral('mysql', d.value) : renderDefault(target, d)}`;
-  const instant = server.mysql?.instantAddColumn ?? false;
-  const table = quoteQualified('mysql', { schema: input.schema, name: input.table });
+  const algorithm = plannedAlgorithm(server.capabilities, 'add-column', target);
+  const instant = algorithm === 'INSTANT';
+  const table = quoteTable('mysql', input);
   const column = quoteIdent('mysql', input.column);
   const step = (id: string, description: string, sql: string) =>
     sqlStep({ id, description, lock: 'METADATA EXCLUSIVE', transactional: true, timeout: 'ddl', sql });
@@ -199,9 +201,7 @@ function planAddColumnMysql(input: AddColumnInput, server: ServerInfo, type: str
       step(
         `add-column:${target}:add`,
         `add column ${target} ${instant ? 'INSTANT: catalog-only' : 'in place, reads and writes continue'}`,
-        `ALTER TABLE ${table} ADD COLUMN ${column} ${type}${defaultSql}${input.notNull ? ' NOT NULL' : ''}, ${
-          instant ? 'ALGORITHM=INSTANT' : 'ALGORITHM=INPLACE, LOCK=NONE'
-        }`,
+        `ALTER TABLE ${table} ADD COLUMN ${column} ${type}${defaultSql}${input.notNull ? ' NOT NULL' : ''}, ${onlineClauses(algorithm)}`,
       ),
     ],
     reverse: [

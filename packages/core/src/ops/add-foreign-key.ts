@@ -1,6 +1,7 @@
 import type { z } from 'zod';
-import { anyOf, indexLeadingWith, indexOnTable, type TableRef } from '../dialects/postgres/catalog.js';
+import { anyOf, indexLeadingWith, indexOnTable } from '../dialects/postgres/catalog.js';
 import { type PgServerInfo, requireDialect, type ServerInfo } from '../dialects/server.js';
+import type { TableRef } from '../dialects/table-ref.js';
 import { UnsafeOperationError } from '../errors.js';
 import type { ConstraintExpectation } from '../expect.js';
 import { freezePlan, type Plan, type SqlStep, type Step } from '../plan.js';

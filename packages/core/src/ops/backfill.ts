@@ -20,15 +20,7 @@ export function backfillStep(
   details: { readonly description?: string; readonly done?: CatalogProbe } = {},
 ): BackfillStep {
   const target = `${displayName(input)}(${Object.keys(input.set).join(', ')})`;
-  requireIdentifiers(target, 'column to set', Object.keys(input.set));
-  const set = Object.fromEntries(
-    Object.entries(input.set).map(([column, sql]) => [
-      column,
-      requireFragment(target, 'SET expression', sql),
-    ]),
-  );
-  const where =
-    input.where === undefined ? undefined : requireFragment(target, 'WHERE condition', input.where);
+  const { set, where } = checkedBackfillSql(input, { setRequired: true });
   return {
     kind: 'backfill',
     id,
@@ -46,6 +38,24 @@ export function backfillStep(
     },
     ...(details.done ? { done: details.done } : {}),
   };
+}
+
+/**
+ * The SET expressions and WHERE of a backfill, each one SQL fragment (requireFragment), trimmed.
+ * Every entry point goes through here: the planners and a direct `runBackfill` call alike.
+ * `setRequired: false` where a JS transform may stand in for the SET expressions.
+ */
+export function checkedBackfillSql(
+  spec: Pick<BackfillInput, 'table' | 'schema' | 'set' | 'where'>,
+  options: { readonly setRequired: boolean },
+): { set: Record<string, string>; where: string | undefined } {
+  const target = `${displayName(spec)}(${Object.keys(spec.set).join(', ')})`;
+  if (options.setRequired) requireIdentifiers(target, 'column to set', Object.keys(spec.set));
+  const set = Object.fromEntries(
+    Object.entries(spec.set).map(([column, sql]) => [column, requireFragment(target, 'SET expression', sql)]),
+  );
+  const where = spec.where === undefined ? undefined : requireFragment(target, 'WHERE condition', spec.where);
+  return { set, where };
 }
 
 /** A plan of one batched backfill of existing rows. No reverse: the old values are not kept. */

@@ -1,5 +1,6 @@
-import { indexOnTable, relationMissing, type TableRef } from '../dialects/postgres/catalog.js';
+import { indexOnTable, relationMissing } from '../dialects/postgres/catalog.js';
 import { type PgServerInfo, requireDialect, type ServerInfo } from '../dialects/server.js';
+import type { TableRef } from '../dialects/table-ref.js';
 import { UnsafeOperationError, UnsupportedServerError } from '../errors.js';
 import { type SqlStep, undoWith } from '../plan.js';
 import {

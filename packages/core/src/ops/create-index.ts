@@ -1,6 +1,7 @@
 import type { z } from 'zod';
-import { quoteIdent, quoteQualified } from '../dialects/quote.js';
-import type { ServerInfo } from '../dialects/server.js';
+import { onlineClauses, plannedAlgorithm } from '../dialects/mysql/capabilities.js';
+import { quoteIdent, quoteTable } from '../dialects/quote.js';
+import type { MysqlServerInfo, ServerInfo } from '../dialects/server.js';
 import { UnsupportedServerError } from '../errors.js';
 import { freezePlan, type Plan } from '../plan.js';
 import { createIndexInput } from '../validate/ops.js';
@@ -18,7 +19,7 @@ export type CreateIndexInput = z.input<typeof createIndexInput>;
 /** CREATE INDEX CONCURRENTLY IF NOT EXISTS, with invalid-leftover cleanup; reverse drops it concurrently. */
 export function planCreateIndex(args: CreateIndexInput, server: ServerInfo): Plan {
   const input = parseArgs(createIndexInput, args, 'planCreateIndex input');
-  if (server.dialect === 'mysql') return planCreateIndexMysql(input);
+  if (server.dialect === 'mysql') return planCreateIndexMysql(input, server);
   const name = defaultIndexName(input);
   const id = `create-index:${displayName({ table: name, schema: input.schema })}`;
   return freezePlan({
@@ -39,10 +40,11 @@ export function planCreateIndex(args: CreateIndexInput, server: ServerInfo): Pla
 }
 
 /**
- * MySQL/MariaDB build secondary indexes online (INPLACE, concurrent DML); stating
- * `ALGORITHM=INPLACE, LOCK=NONE` makes the server fail instead of silently copying or locking.
+ * MySQL/MariaDB build secondary indexes online (INPLACE, concurrent DML: the facts table in
+ * dialects/mysql/capabilities.ts); stating `ALGORITHM=INPLACE, LOCK=NONE` makes the server fail
+ * instead of silently copying or locking.
  */
-function planCreateIndexMysql(input: CreateIndexInput): Plan {
+function planCreateIndexMysql(input: CreateIndexInput, server: MysqlServerInfo): Plan {
   const where = `create index on ${displayName(input)}`;
   requireIdentifiers(where, 'index column', input.columns);
   if (input.where !== undefined || (input.method && input.method !== 'btree')) {
@@ -55,11 +57,12 @@ function planCreateIndexMysql(input: CreateIndexInput): Plan {
     );
   }
   const name = defaultIndexName(input);
-  const table = quoteQualified('mysql', { schema: input.schema, name: input.table });
+  const online = onlineClauses(plannedAlgorithm(server.capabilities, 'secondary-index', where));
+  const table = quoteTable('mysql', input);
   const id = `create-index:${displayName({ table: name, schema: input.schema })}`;
   const sql = `ALTER TABLE ${table} ADD ${input.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent('mysql', name)} (${input.columns
     .map((c) => quoteIdent('mysql', c))
-    .join(', ')}), ALGORITHM=INPLACE, LOCK=NONE`;
+    .join(', ')}), ${online}`;
   return freezePlan({
     operation: 'create-index',
     target: `${displayName(input)}(${input.columns.join(', ')})`,
@@ -80,7 +83,7 @@ function planCreateIndexMysql(input: CreateIndexInput): Plan {
         lock: 'METADATA SHARED',
         transactional: true,
         timeout: 'ddl',
-        sql: `ALTER TABLE ${table} DROP INDEX ${quoteIdent('mysql', name)}, ALGORITHM=INPLACE, LOCK=NONE`,
+        sql: `ALTER TABLE ${table} DROP INDEX ${quoteIdent('mysql', name)}, ${online}`,
       }),
     ],
     notes: [],

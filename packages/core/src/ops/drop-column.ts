@@ -1,6 +1,7 @@
 import type { z } from 'zod';
-import { columnExists, columnMissing, columnNullable, type TableRef } from '../dialects/postgres/catalog.js';
+import { columnExists, columnMissing, columnNullable } from '../dialects/postgres/catalog.js';
 import { requireDialect, type ServerInfo } from '../dialects/server.js';
+import type { TableRef } from '../dialects/table-ref.js';
 import { freezePlan, type Plan, type Step } from '../plan.js';
 import { dropColumnInput } from '../validate/ops.js';
 import { parseArgs } from '../validate/parse.js';

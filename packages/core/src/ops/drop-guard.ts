@@ -1,4 +1,5 @@
-import { anyOf, type CatalogProbe, type TableRef } from '../dialects/postgres/catalog.js';
+import { anyOf, type CatalogProbe } from '../dialects/postgres/catalog.js';
+import type { TableRef } from '../dialects/table-ref.js';
 import { UnsafeOperationError } from '../errors.js';
 import type { BackupSpec, BackupStep, SqlStep } from '../plan.js';
 import { relationsOf, sqlStep } from './shared.js';

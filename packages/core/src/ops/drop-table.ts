@@ -1,14 +1,9 @@
 import type { z } from 'zod';
 import { BACKUP_SCHEMA } from '../backup/catalog.js';
-import {
-  anyOf,
-  type CatalogProbe,
-  relationMissing,
-  type TableRef,
-  tableExists,
-} from '../dialects/postgres/catalog.js';
+import { anyOf, type CatalogProbe, relationMissing, tableExists } from '../dialects/postgres/catalog.js';
 import { quoteLiteral } from '../dialects/quote.js';
 import { requireDialect, type ServerInfo } from '../dialects/server.js';
+import type { TableRef } from '../dialects/table-ref.js';
 import { freezePlan, type Plan } from '../plan.js';
 import { dropTableInput } from '../validate/ops.js';
 import { parseArgs } from '../validate/parse.js';

@@ -1,15 +1,15 @@
 import { createHash } from 'node:crypto';
-import { relationName, type TableRef } from '../dialects/postgres/catalog.js';
 import { findStatementBreak } from '../dialects/postgres/scan.js';
-import { quoteIdent } from '../dialects/quote.js';
+import { displayName, type TableRef, tableRef } from '../dialects/table-ref.js';
 import { UnsafeOperationError } from '../errors.js';
 import type { Requirement, SqlStep } from '../plan.js';
 
 /** Shared by the planners in ops/: step construction, default names, input checks. */
 
-export const qi = (name: string) => quoteIdent('postgres', name);
-export const qtable = (ref: TableRef) => relationName(ref);
-export const qcolumns = (columns: readonly string[]) => columns.map(qi).join(', ');
+// Quoting lives in dialects/quote.ts, the table reference in dialects/table-ref.ts: re-exported
+// here because every planner needs them beside the step helpers.
+export { qcolumns, qi, qtable } from '../dialects/quote.js';
+export { displayName };
 
 export const sqlStep = (step: Omit<SqlStep, 'kind'>): SqlStep => ({ kind: 'sql', ...step });
 
@@ -20,11 +20,7 @@ export const ownerOf = (ref: TableRef, createsInSchema = false): Requirement[] =
 ];
 
 /** A step's `relations`: the tables only, not the rest of a planner's input. */
-export const relationsOf = (...refs: readonly TableRef[]) =>
-  refs.map((r) => (r.schema ? { schema: r.schema, table: r.table } : { table: r.table }));
-
-/** `schema.table` or `table`, unquoted, for step ids and messages people read. */
-export const displayName = (ref: TableRef) => (ref.schema ? `${ref.schema}.${ref.table}` : ref.table);
+export const relationsOf = (...refs: readonly TableRef[]): TableRef[] => refs.map((r) => tableRef(r));
 
 export const MAX_IDENT_BYTES = 63;
 

@@ -3,6 +3,7 @@
  * ServerInfo). Only plain columns and B-tree indexes map; anything else gets no fix.
  */
 import type { ServerInfo } from '../dialects/server.js';
+import { type TableRef, tableRef } from '../dialects/table-ref.js';
 import type { MysqlAst } from '../lint/define.js';
 import type { MysqlStatement } from '../lint/types.js';
 import { planAddColumn } from '../ops/add-column.js';
@@ -24,10 +25,9 @@ const PLAIN_COLUMN_KEYS = new Set([
   'if_not_exists',
 ]);
 
-const tableRef = (ref: MysqlAst) => ({
-  table: String(ref.table),
-  ...(ref.db ? { schema: String(ref.db) } : {}),
-});
+/** The parser's `{ db, table }` as the one TableRef. */
+const tableRefOf = (ref: MysqlAst): TableRef =>
+  tableRef(String(ref.table), ref.db ? String(ref.db) : undefined);
 const columnsOf = (defs: MysqlAst[] | undefined) => (defs ?? []).map((d) => String(d?.column ?? ''));
 
 function typeOf(def: MysqlAst): string | undefined {
@@ -57,7 +57,7 @@ function defaultOf(d: MysqlAst): { sql: string } | { value: string | number | bo
   return undefined;
 }
 
-function planAlterClause(table: ReturnType<typeof tableRef>, e: MysqlAst, server: ServerInfo): Plan | string {
+function planAlterClause(table: TableRef, e: MysqlAst, server: ServerInfo): Plan | string {
   if (e.action !== 'add') return `no planner for ALTER TABLE … ${String(e.action).toUpperCase()}`;
   if (e.resource === 'column') {
     if (e.suffix || e.generated || Object.keys(e).some((k) => !PLAIN_COLUMN_KEYS.has(k)))
@@ -103,14 +103,14 @@ export function planMysqlStatement(s: MysqlStatement, server: ServerInfo): Plan[
     const unique = ast.index_type === 'unique';
     return [
       planCreateIndex(
-        { ...tableRef(ast.table), columns: columnsOf(ast.index_columns), name: String(ast.index), unique },
+        { ...tableRefOf(ast.table), columns: columnsOf(ast.index_columns), name: String(ast.index), unique },
         server,
       ),
     ];
   }
   if (ast?.type !== 'alter' || !Array.isArray(ast.expr))
     return { reason: `no planner for ${String(ast?.type ?? 'this statement').toUpperCase()}` };
-  const table = tableRef(Array.isArray(ast.table) ? ast.table[0] : ast.table);
+  const table = tableRefOf(Array.isArray(ast.table) ? ast.table[0] : ast.table);
   const plans: Plan[] = [];
   for (const e of ast.expr) {
     const plan = planAlterClause(table, e, server);

@@ -4,6 +4,7 @@
  */
 import type { AlterTableCmd, ColumnDef, IndexStmt } from 'libpg-query';
 import type { ServerInfo } from '../dialects/server.js';
+import type { TableRef } from '../dialects/table-ref.js';
 import { ident } from '../lint/define.js';
 import {
   CATALOG_TYPE_NAMES,
@@ -63,8 +64,6 @@ const noPlan = (reason: string): NoPlan => ({ reason });
 
 /** `IndexStmt` → `IndexStmt`, for reasons: the parser's node name says what the statement is. */
 const statementKind = (s: PgStatement) => Object.keys(s.node)[0] ?? 'this statement';
-
-type TableRef = { table: string; schema?: string };
 
 function planAlterCommand(
   text: string,

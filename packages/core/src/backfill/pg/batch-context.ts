@@ -1,5 +1,5 @@
 import type { Session } from '../../db.js';
-import type { TableInfo } from './catalog.js';
+import type { TableInfo } from '../../dialects/postgres/introspect.js';
 import type { Pager } from './pagers.js';
 
 /** A batch as the transforms see it: which rows, how to find them again, what to write. */

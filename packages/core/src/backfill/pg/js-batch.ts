@@ -1,7 +1,7 @@
+import { requireTableColumn } from '../../dialects/postgres/introspect.js';
 import { quoteIdent } from '../../dialects/quote.js';
 import type { Cursor, RowTransform } from '../types.js';
 import type { PgBatchContext } from './batch-context.js';
-import { requireColumn } from './catalog.js';
 import { toPgText } from './values.js';
 
 const MATCH = '__ballast_match';
@@ -47,7 +47,7 @@ async function writeGroup(
   group: { columns: string[]; keys: Cursor[]; values: unknown[][] },
 ): Promise<number> {
   const { info, pager } = ctx;
-  const types = group.columns.map((c) => requireColumn(info.columnTypes, c, info.label));
+  const types = group.columns.map((c) => requireTableColumn(info, c, 'backfill'));
   const params: (string | null)[][] = [
     ...pager.identity.map((_, i) => group.keys.map((k) => k[i]!)),
     ...group.columns.map((_, j) => group.values.map((v) => toPgText(v[j], types[j]!))),

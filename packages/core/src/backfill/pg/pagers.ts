@@ -1,7 +1,7 @@
 import type { Session } from '../../db.js';
-import { quoteIdent } from '../../dialects/quote.js';
+import type { TableInfo } from '../../dialects/postgres/introspect.js';
+import { qcolumns, quoteIdent } from '../../dialects/quote.js';
 import type { Cursor } from '../types.js';
-import { columnList, type TableInfo } from './catalog.js';
 
 /**
  * How a PostgreSQL batch finds its rows. Keyset: `(k) > after and (k) <= upper order by k limit n`
@@ -38,7 +38,7 @@ export const param = (params: unknown[], value: unknown) => {
 
 export function keysetPager(info: TableInfo): Pager {
   const keys = info.key;
-  const cols = columnList(keys.map((k) => k.name));
+  const cols = qcolumns(keys.map((k) => k.name));
   const row = (cursor: Cursor, params: unknown[]) =>
     `(${keys.map((k, i) => `${param(params, cursor[i])}::${k.type}`).join(', ')})`;
   return {

@@ -8,7 +8,7 @@
  * resume where a killed one stopped. What it cannot do without a process (adaptive batch size,
  * replica-lag throttle, checkpoints, retries) is why runPlan hands the same step to the real loop.
  */
-import { quoteIdent, quoteQualified } from '../../dialects/quote.js';
+import { qtable, quoteIdent } from '../../dialects/quote.js';
 import type { ServerInfo } from '../../dialects/server.js';
 import type { BackfillSpec } from '../../plan.js';
 import { BACKFILL_DEFAULTS } from '../defaults.js';
@@ -32,10 +32,7 @@ export function backfillScriptBlocker(spec: BackfillSpec, server: ServerInfo): s
 /** The step as one DO block that commits every batch; undefined when backfillScriptBlocker says no. */
 export function backfillScript(spec: BackfillSpec, server: ServerInfo, comment: string): string | undefined {
   if (backfillScriptBlocker(spec, server)) return undefined;
-  const table = quoteQualified(
-    'postgres',
-    spec.schema ? { schema: spec.schema, name: spec.table } : spec.table,
-  );
+  const table = qtable(spec);
   const where = `(${spec.where})`;
   return [
     `DO $ballast$ -- ${comment.replace(/\s+/g, ' ')}`,

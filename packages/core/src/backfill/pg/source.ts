@@ -1,8 +1,9 @@
 import type { Database, Session } from '../../db.js';
+import { estimateRows, readTable, requireTableColumn } from '../../dialects/postgres/introspect.js';
+import { type TableRef, tableRef } from '../../dialects/table-ref.js';
 import { UnsafeOperationError } from '../../errors.js';
 import type { BackfillSource, BatchOutcome, Cursor, OpenedJob, RowTransform } from '../types.js';
 import type { PgBatchContext } from './batch-context.js';
-import { estimateRows, readTableInfo, requireColumn } from './catalog.js';
 import {
   advanceCheckpoint,
   advanceCheckpointCte,
@@ -22,9 +23,7 @@ import { replicaLagOn } from './replica-lag.js';
 import { setClause } from './script.js';
 import { inTransaction, isTransientPgError, jobSessions } from './transaction.js';
 
-export interface PgSourceSpec {
-  readonly table: string;
-  readonly schema?: string;
+export interface PgSourceSpec extends TableRef {
   /** column → SQL expression (the fast path, all inside the database). */
   readonly set: Readonly<Record<string, string>>;
   readonly where?: string;
@@ -39,13 +38,13 @@ export async function postgresSource(
   spec: PgSourceSpec,
 ): Promise<BackfillSource & { replicaLagMs(): Promise<number> }> {
   const { info, pager } = await db.withSession(async (s) => {
-    const info = await readTableInfo(s, { name: spec.table, schema: spec.schema }, keyColumns(spec.key));
+    const info = await readTable(s, tableRef(spec), 'backfill', keyColumns(spec.key));
     return {
       info,
       pager: info.key.length > 0 ? keysetPager(info) : ctidPager(info, await rowsPerPage(s, info.oid)),
     };
   });
-  for (const column of Object.keys(spec.set)) requireColumn(info.columnTypes, column, info.label);
+  for (const column of Object.keys(spec.set)) requireTableColumn(info, column, 'backfill');
   if (pager.paging === 'ctid' && !spec.where) {
     // An updated row may get a new ctid further on in the range and be visited again.
     throw new UnsafeOperationError(

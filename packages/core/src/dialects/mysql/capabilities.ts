@@ -1,13 +1,86 @@
+import { UnsafeOperationError } from '../../errors.js';
+
 /**
- * What a MySQL/MariaDB version can do online. Decided only here, from flavor and version, like
- * PgCapabilities for PostgreSQL.
+ * What MySQL/MariaDB can do online, as ONE table of facts per ALTER clause kind, flavour and
+ * version. The add-column and create-index planners and the linter's ALGORITHM fix all ask here,
+ * so "which ALGORITHM" has one answer (MySQL 8.0 "Online DDL Operations", MariaDB "InnoDB Online
+ * DDL Operations"). test/mysql-online-facts.test.ts checks each row against the real server.
  */
+export type MysqlFlavor = 'mysql' | 'mariadb';
+
+/** The first version of each flavour with a capability; `null`: no version has it. */
+type Since = Readonly<Record<MysqlFlavor, readonly number[] | null>>;
+
+export interface ClauseFacts {
+  /** ALGORITHM=INSTANT: a metadata-only change. */
+  readonly instant: Since;
+  /** ALGORITHM=INPLACE, LOCK=NONE: reads and writes continue while InnoDB works. */
+  readonly inplaceLockNone: Since;
+  /** When neither applies: what the server must do instead (copy the table, or lock writes). */
+  readonly otherwise: string;
+}
+
+const NEVER: Since = { mysql: null, mariadb: null };
+const ALWAYS: Since = { mysql: [5, 6, 0], mariadb: [10, 0, 0] };
+
+export const MYSQL_ONLINE_DDL = {
+  /** ADD COLUMN as the last column (a VIRTUAL generated column too). */
+  'add-column': {
+    instant: { mysql: [8, 0, 12], mariadb: [10, 3, 2] },
+    inplaceLockNone: ALWAYS,
+    otherwise: 'a table rebuild',
+  },
+  /** ADD COLUMN ... FIRST / AFTER x. */
+  'add-column-positioned': {
+    instant: { mysql: [8, 0, 29], mariadb: [10, 4, 0] },
+    inplaceLockNone: ALWAYS,
+    otherwise: 'a table rebuild',
+  },
+  'add-auto-increment-column': {
+    instant: NEVER,
+    inplaceLockNone: NEVER,
+    otherwise: 'a rebuild that blocks writes (LOCK=SHARED at best) while it numbers the rows',
+  },
+  'add-stored-generated-column': {
+    instant: NEVER,
+    inplaceLockNone: NEVER,
+    otherwise: 'ALGORITHM=COPY: every row is computed into a copy of the table',
+  },
+  /** ADD [UNIQUE] INDEX / KEY, DROP INDEX (B-tree). */
+  'secondary-index': { instant: NEVER, inplaceLockNone: ALWAYS, otherwise: 'a table copy' },
+  'fulltext-or-spatial-index': {
+    instant: NEVER,
+    inplaceLockNone: NEVER,
+    otherwise: 'a build that blocks writes (LOCK=SHARED)',
+  },
+  /** MODIFY/CHANGE a column to another data type. */
+  'change-column-type': {
+    instant: NEVER,
+    inplaceLockNone: NEVER,
+    otherwise: 'ALGORITHM=COPY: the table is copied row by row',
+  },
+} as const satisfies Record<string, ClauseFacts>;
+
+export type AlterClauseKind = keyof typeof MYSQL_ONLINE_DDL;
+export type OnlineAlgorithm = 'INSTANT' | 'INPLACE';
+
+/** A server as the facts need it: flavour and [major, minor, patch]. */
 export interface MysqlCapabilities {
-  readonly flavor: 'mysql' | 'mariadb';
-  /** ADD COLUMN (last position) with ALGORITHM=INSTANT: MySQL 8.0.12+, MariaDB 10.3.2+. */
+  readonly flavor: MysqlFlavor;
+  readonly version: readonly number[];
+  /** Read from the table above: ADD COLUMN (last position) with ALGORITHM=INSTANT. */
   readonly instantAddColumn: boolean;
-  /** ADD COLUMN ... FIRST/AFTER with ALGORITHM=INSTANT: MySQL 8.0.29+, MariaDB 10.4+. */
+  /** Read from the table above: ADD COLUMN ... FIRST/AFTER with ALGORITHM=INSTANT. */
   readonly instantAddColumnAnyPosition: boolean;
+}
+
+export function mysqlCapabilities(flavor: MysqlFlavor, version: readonly number[]): MysqlCapabilities {
+  const server = { flavor, version: Object.freeze([...version]) };
+  return Object.freeze({
+    ...server,
+    instantAddColumn: onlineAlgorithm(server, ['add-column']) === 'INSTANT',
+    instantAddColumnAnyPosition: onlineAlgorithm(server, ['add-column-positioned']) === 'INSTANT',
+  });
 }
 
 const atLeast = (v: readonly number[], min: readonly number[]) => {
@@ -15,14 +88,47 @@ const atLeast = (v: readonly number[], min: readonly number[]) => {
   return true;
 };
 
-export function mysqlCapabilities(
-  flavor: 'mysql' | 'mariadb',
-  version: readonly number[],
-): MysqlCapabilities {
-  const maria = flavor === 'mariadb';
-  return Object.freeze({
-    flavor,
-    instantAddColumn: atLeast(version, maria ? [10, 3, 2] : [8, 0, 12]),
-    instantAddColumnAnyPosition: atLeast(version, maria ? [10, 4, 0] : [8, 0, 29]),
-  });
+const has = (since: Since, caps: Pick<MysqlCapabilities, 'flavor' | 'version'>) => {
+  const min = since[caps.flavor];
+  return min !== null && atLeast(caps.version, min);
+};
+
+/**
+ * The best online algorithm for ALTER clauses run together (the weakest of theirs: one ALTER has
+ * one ALGORITHM); undefined when one of them copies the table or blocks writes.
+ */
+export function onlineAlgorithm(
+  caps: Pick<MysqlCapabilities, 'flavor' | 'version'>,
+  kinds: readonly AlterClauseKind[],
+): OnlineAlgorithm | undefined {
+  if (kinds.length === 0) return undefined;
+  const facts = kinds.map((k) => MYSQL_ONLINE_DDL[k] as ClauseFacts);
+  if (facts.every((f) => has(f.instant, caps))) return 'INSTANT';
+  if (facts.every((f) => has(f.inplaceLockNone, caps))) return 'INPLACE';
+  return undefined;
+}
+
+/** The clauses that make the server refuse instead of silently copying or locking. */
+export const onlineClauses = (algorithm: OnlineAlgorithm): string =>
+  algorithm === 'INSTANT' ? 'ALGORITHM=INSTANT' : 'ALGORITHM=INPLACE, LOCK=NONE';
+
+/**
+ * For a planner: the algorithm of its one clause kind on this server; a kind with no online form
+ * is refused, naming what the server would do instead.
+ */
+export function plannedAlgorithm(
+  caps: Pick<MysqlCapabilities, 'flavor' | 'version'>,
+  kind: AlterClauseKind,
+  where: string,
+): OnlineAlgorithm {
+  const facts: ClauseFacts = MYSQL_ONLINE_DDL[kind];
+  const algorithm = onlineAlgorithm(caps, [kind]);
+  if (algorithm) return algorithm;
+  throw new UnsafeOperationError(
+    `${where}: ${kind} has no online form on MySQL/MariaDB, only ${facts.otherwise}`,
+    {
+      where,
+      hint: 'plan it another way (e.g. a nullable column and a batched backfill), or use an online schema change tool',
+    },
+  );
 }

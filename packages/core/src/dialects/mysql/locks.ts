@@ -1,6 +1,7 @@
 import type { Session } from '../../db.js';
-import type { LockMode, RelationRef } from '../../plan.js';
+import type { LockMode } from '../../plan.js';
 import type { LockHolder } from '../runtime.js';
+import type { TableRef } from '../table-ref.js';
 
 /** A session's state as the runner names it; `p` is PROCESSLIST, `t` its INNODB_TRX row if any. */
 export const SESSION_STATE = `case when p.COMMAND = 'Sleep' then if(t.trx_id is null, 'idle', 'idle in transaction')
@@ -27,7 +28,7 @@ export async function hasMetadataLockInfo(session: Session): Promise<boolean> {
  */
 export async function mysqlConflictingHolders(
   session: Session,
-  relations: readonly RelationRef[],
+  relations: readonly TableRef[],
   mode: LockMode,
 ): Promise<LockHolder[]> {
   if (mode === 'none' || relations.length === 0 || !(await hasMetadataLockInfo(session))) return [];

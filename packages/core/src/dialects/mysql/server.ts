@@ -12,8 +12,6 @@ export interface MysqlServerInfo {
   readonly versionNum: number;
   readonly version: string;
   readonly capabilities: MysqlCapabilities;
-  /** @deprecated the same object as `capabilities`, kept while ops/add-column.ts reads it. */
-  readonly mysql: MysqlCapabilities;
 }
 
 /** A ServerInfo for planning MySQL/MariaDB DDL offline (lint --fix). */
@@ -29,7 +27,6 @@ export function mysqlServerInfo(
     versionNum: version[0] * 10000 + version[1] * 100 + version[2],
     version: text,
     capabilities,
-    mysql: capabilities,
   });
 }
 

@@ -1,4 +1,5 @@
-import { quoteQualified } from '../quote.js';
+import { qtable } from '../quote.js';
+import type { TableRef } from '../table-ref.js';
 
 /**
  * Catalog probes for PostgreSQL, used as `step.done` checks (is the effect already in place?).
@@ -11,25 +12,16 @@ export interface CatalogProbe {
   readonly params: readonly unknown[];
 }
 
-export interface TableRef {
-  readonly table: string;
-  readonly schema?: string | undefined;
-}
-
-/** The quoted, possibly schema-qualified name, as it appears in DDL and in to_regclass($1). */
-export const relationName = (ref: TableRef): string =>
-  quoteQualified('postgres', ref.schema ? { schema: ref.schema, name: ref.table } : { name: ref.table });
-
 const probe = (sql: string, ...params: unknown[]): CatalogProbe => ({ sql, params });
 
 export const tableExists = (ref: TableRef) =>
-  probe('select to_regclass($1) is not null as done', relationName(ref));
+  probe('select to_regclass($1) is not null as done', qtable(ref));
 
 export const columnExists = (ref: TableRef, column: string) =>
   probe(
     `select exists (select 1 from pg_attribute
        where attrelid = to_regclass($1) and attname = $2 and attnum > 0 and not attisdropped) as done`,
-    relationName(ref),
+    qtable(ref),
     column,
   );
 
@@ -37,7 +29,7 @@ export const columnMissing = (ref: TableRef, column: string) =>
   probe(
     `select not exists (select 1 from pg_attribute
        where attrelid = to_regclass($1) and attname = $2 and attnum > 0 and not attisdropped) as done`,
-    relationName(ref),
+    qtable(ref),
     column,
   );
 
@@ -46,7 +38,7 @@ export const columnHasDefault = (ref: TableRef, column: string) =>
   probe(
     `select exists (select 1 from pg_attribute a join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
        where a.attrelid = to_regclass($1) and a.attname = $2 and not a.attisdropped) as done`,
-    relationName(ref),
+    qtable(ref),
     column,
   );
 
@@ -60,7 +52,7 @@ export const columnNotNull = (ref: TableRef, column: string) =>
        where a.attrelid = to_regclass($1) and a.attname = $2 and not a.attisdropped and a.attnotnull
          and not exists (select 1 from pg_constraint k where k.conrelid = a.attrelid and k.contype = 'n'
                            and k.conkey = array[a.attnum] and not k.convalidated)) as done`,
-    relationName(ref),
+    qtable(ref),
     column,
   );
 
@@ -69,7 +61,7 @@ export const columnNullable = (ref: TableRef, column: string) =>
   probe(
     `select not exists (select 1 from pg_attribute
        where attrelid = to_regclass($1) and attname = $2 and attnum > 0 and not attisdropped and attnotnull) as done`,
-    relationName(ref),
+    qtable(ref),
     column,
   );
 
@@ -77,14 +69,14 @@ export const constraintExists = (ref: TableRef, name: string, options: { validat
   probe(
     `select exists (select 1 from pg_constraint
        where conrelid = to_regclass($1) and conname = $2${options.validated ? ' and convalidated' : ''}) as done`,
-    relationName(ref),
+    qtable(ref),
     name,
   );
 
 export const constraintMissing = (ref: TableRef, name: string) =>
   probe(
     'select not exists (select 1 from pg_constraint where conrelid = to_regclass($1) and conname = $2) as done',
-    relationName(ref),
+    qtable(ref),
     name,
   );
 
@@ -93,7 +85,7 @@ export const indexOnTable = (ref: TableRef, name: string, state: 'valid' | 'inva
   probe(
     `select exists (select 1 from pg_index i join pg_class c on c.oid = i.indexrelid
        where i.indrelid = to_regclass($1) and c.relname = $2 and ${state === 'valid' ? '' : 'not '}i.indisvalid) as done`,
-    relationName(ref),
+    qtable(ref),
     name,
   );
 
@@ -118,13 +110,13 @@ export const indexLeadingWith = (
                 join pg_attribute a on a.attrelid = i.indrelid and a.attnum = i.indkey[k]
                   and a.attcollation = i.indcollation[k]
                where a.attname = any($2::text[])) = cardinality($2::text[])) as done`,
-    relationName(ref),
+    qtable(ref),
     [...columns],
   );
 
 /** The relation (table, or index passed as `table`) resolves to nothing: dropped or never there. */
 export const relationMissing = (ref: TableRef) =>
-  probe('select to_regclass($1) is null as done', relationName(ref));
+  probe('select to_regclass($1) is null as done', qtable(ref));
 
 /** Either probe true. Params of `b` are renumbered after those of `a`. */
 export function anyOf(a: CatalogProbe, b: CatalogProbe): CatalogProbe {

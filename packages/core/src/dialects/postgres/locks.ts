@@ -1,7 +1,8 @@
 import type { Session } from '../../db.js';
-import type { LockMode, RelationRef } from '../../plan.js';
+import type { LockMode } from '../../plan.js';
+import { qtable } from '../quote.js';
 import type { LockHolder } from '../runtime.js';
-import { relationName } from './catalog.js';
+import type { TableRef } from '../table-ref.js';
 
 export type { LockHolder } from '../runtime.js';
 
@@ -77,7 +78,7 @@ export const pgLocksMode = (mode: PgTableLock): string =>
  */
 export async function conflictingHolders(
   session: Session,
-  relations: readonly RelationRef[],
+  relations: readonly TableRef[],
   mode: LockMode,
 ): Promise<LockHolder[]> {
   const modes = conflictingLocks(mode).map(pgLocksMode);
@@ -95,6 +96,6 @@ export async function conflictingHolders(
         and l.mode = any ($2::text[])
         and l.pid is distinct from pg_backend_pid()
       order by l.virtualtransaction, l.mode`,
-    [relations.map(relationName), modes],
+    [relations.map(qtable), modes],
   );
 }

@@ -1,9 +1,8 @@
 import type { Session } from '../../db.js';
 import type { MissingPrivilege } from '../../errors.js';
 import type { Requirement } from '../../plan.js';
-import { quoteIdent } from '../quote.js';
+import { qtable, quoteIdent } from '../quote.js';
 import type { BookkeepingObject } from '../runtime.js';
-import { regclassName } from './introspect.js';
 
 interface Facts {
   name: string;
@@ -37,7 +36,7 @@ async function requirementGaps(
               has_table_privilege(c.oid, 'REFERENCES') as can_reference,
               has_table_privilege(c.oid, 'SELECT') and has_table_privilege(c.oid, 'UPDATE') as can_update
          from pg_class c left join pg_index i on i.indexrelid = c.oid where c.oid = to_regclass($1)`,
-      [regclassName(r.table)],
+      [qtable(r.table)],
     );
     if (!f) continue;
     const gap = gapOf(r.privilege, f, who);

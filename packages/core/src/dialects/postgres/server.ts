@@ -29,8 +29,6 @@ export interface PgServerInfo {
   readonly versionNum: number;
   readonly version: string;
   readonly capabilities: PgCapabilities;
-  /** Never set on PostgreSQL; lets `server.mysql?.…` read the union without narrowing first. */
-  readonly mysql?: undefined;
 }
 
 export function pgCapabilities(versionNum: number): PgCapabilities {

@@ -1,9 +1,34 @@
-import { defineRule, type MysqlAst, mysqlAlter, mysqlOption, report } from '../define.js';
+import {
+  type AlterClauseKind,
+  type MysqlCapabilities,
+  mysqlCapabilities,
+  onlineAlgorithm,
+} from '../../dialects/mysql/capabilities.js';
+import { defineRule, type MysqlAst, mysqlAlter, mysqlOption, mysqlTable, report } from '../define.js';
+import { alterClauseKind } from '../mysql-online.js';
 import type { RuleReport } from '../types.js';
 
+type Reason = { what: string; alternative: string };
+
+/** What to say for the clause kinds that can have no online form (whether they do: the facts). */
+const ADVICE: Partial<Record<AlterClauseKind, (e: MysqlAst) => Reason>> = {
+  'fulltext-or-spatial-index': (e) => ({
+    what: `ADD ${String(e.keyword ?? e.index_type ?? 'fulltext index').toUpperCase()}`,
+    alternative: 'build it on a copy with an online schema change tool.',
+  }),
+  'add-stored-generated-column': () => ({
+    what: 'ADD a STORED generated column',
+    alternative: 'add it VIRTUAL (ALGORITHM=INSTANT) and index it if needed.',
+  }),
+  'add-auto-increment-column': () => ({
+    what: 'ADD an AUTO_INCREMENT column',
+    alternative: 'add a nullable column, backfill it in batches.',
+  }),
+};
+
 /** What in a MySQL/MariaDB ALTER forces ALGORITHM=COPY or a rebuild that blocks writes. */
-function copyReasons(expr: readonly MysqlAst[]): Array<{ what: string; alternative: string }> {
-  const out: Array<{ what: string; alternative: string }> = [];
+function copyReasons(expr: readonly MysqlAst[], caps: MysqlCapabilities): Reason[] {
+  const out: Reason[] = [];
   if (mysqlOption(expr, 'algorithm') === 'COPY') {
     out.push({ what: 'ALGORITHM=COPY', alternative: 'ask for ALGORITHM=INPLACE, LOCK=NONE (or INSTANT).' });
   }
@@ -18,24 +43,9 @@ function copyReasons(expr: readonly MysqlAst[]): Array<{ what: string; alternati
         alternative: 'drop and add the primary key in the same ALTER (INPLACE).',
       });
     }
-    if (e.action === 'add' && /fulltext|spatial/i.test(String(e.keyword ?? ''))) {
-      out.push({
-        what: `ADD ${String(e.keyword).toUpperCase()}`,
-        alternative: 'build it on a copy with an online schema change tool.',
-      });
-    }
-    if (e.action === 'add' && e.resource === 'column' && e.generated?.storage_type === 'stored') {
-      out.push({
-        what: 'ADD a STORED generated column',
-        alternative: 'add it VIRTUAL (ALGORITHM=INSTANT) and index it if needed.',
-      });
-    }
-    if (e.action === 'add' && e.resource === 'column' && e.auto_increment) {
-      out.push({
-        what: 'ADD an AUTO_INCREMENT column',
-        alternative: 'add a nullable column, backfill it in batches.',
-      });
-    }
+    const kind = alterClauseKind(e);
+    // Which clauses have no online form on this server: the facts table (dialects/mysql/capabilities.ts).
+    if (kind && kind in ADVICE && !onlineAlgorithm(caps, [kind])) out.push(ADVICE[kind]!(e));
     if (e.resource === 'engine' && String(e.engine).toUpperCase() !== 'INNODB') {
       out.push({
         what: `ENGINE=${e.engine}`,
@@ -54,9 +64,20 @@ export default defineRule({
   dialects: ['mysql'],
   docs: 'MySQL/MariaDB ALTERs that can only run with ALGORITHM=COPY block writes while copying the table.',
   check(ctx, s) {
+    const caps = mysqlCapabilities(ctx.options.mysql.flavor, ctx.options.mysql.version);
+    // CREATE FULLTEXT/SPATIAL INDEX: the same fact as ALTER TABLE ... ADD FULLTEXT INDEX.
+    const index =
+      s.dialect === 'mysql' && s.ast?.type === 'create' && s.ast.keyword === 'index' ? s.ast : undefined;
+    if (index) {
+      const kind = /fulltext|spatial/i.test(index.index_type ?? '') ? 'fulltext-or-spatial-index' : undefined;
+      if (!kind || ctx.isNewTable(String(index.table?.table ?? '')) || onlineAlgorithm(caps, [kind]))
+        return undefined;
+      const reason = ADVICE[kind]!({ keyword: `${index.index_type} index` });
+      return report('require-online-alter-algorithm', { table: mysqlTable(index.table), ...reason });
+    }
     const alter = mysqlAlter(s);
     if (!alter || ctx.isNewTable(alter.raw)) return undefined;
-    return copyReasons(alter.expr).map(
+    return copyReasons(alter.expr, caps).map(
       (r): RuleReport => report('require-online-alter-algorithm', { table: alter.table, ...r }),
     );
   },

@@ -1,6 +1,7 @@
 import type { Session } from '../../../db.js';
 import type { ColumnExpectation } from '../../../expect.js';
-import { displayTable, readColumn } from '../introspect.js';
+import { displayName } from '../../table-ref.js';
+import { readColumn } from '../introspect.js';
 import { rejected, SCRATCH_NAME, SCRATCH_TABLE, type Scratch } from './scratch.js';
 import type { Conflict } from './types.js';
 
@@ -43,7 +44,7 @@ export async function compareColumn(
 ): Promise<Conflict | undefined> {
   const existing = await readColumn(session, e, e.column);
   if (!existing) return undefined;
-  const object = `column ${displayTable(e)}.${e.column}`;
+  const object = `column ${displayName(e)}.${e.column}`;
   const hint =
     `give the column another name, or drop the existing ${e.column} first if its data is not needed ` +
     '(dropColumn sets it aside); if the existing column is the one you want, make the migration ask for exactly it';

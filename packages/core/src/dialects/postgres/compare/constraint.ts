@@ -1,12 +1,10 @@
 import type { Session } from '../../../db.js';
 import type { CheckExpectation, ConstraintExpectation } from '../../../expect.js';
-import { quoteIdent } from '../../quote.js';
-import { FK_ACTIONS, relationName } from '../catalog.js';
-import { displayTable } from '../introspect.js';
+import { qi, qtable } from '../../quote.js';
+import { displayName } from '../../table-ref.js';
+import { FK_ACTIONS } from '../catalog.js';
 import { rejected, SCRATCH_NAME, SCRATCH_TABLE, type Scratch } from './scratch.js';
 import type { Conflict } from './types.js';
-
-const qi = (name: string) => quoteIdent('postgres', name);
 
 interface ExistingConstraint {
   readonly type: string;
@@ -40,7 +38,7 @@ const READ = `select k.contype::text as type, pg_get_constraintdef(k.oid) as def
 /** The CHECK expression as the server stores it, from a scratch copy of the table's columns. */
 async function normalizeCheck(session: Session, scratch: Scratch, e: CheckExpectation) {
   return scratch(async () => {
-    await session.query(`CREATE TEMP TABLE ${SCRATCH_NAME} (LIKE ${relationName(e)})`);
+    await session.query(`CREATE TEMP TABLE ${SCRATCH_NAME} (LIKE ${qtable(e)})`);
     await session.query(
       `ALTER TABLE ${SCRATCH_TABLE} ADD CONSTRAINT ${SCRATCH_NAME}_check CHECK (${e.expression})`,
     );
@@ -65,7 +63,7 @@ function requestedText(e: ConstraintExpectation): string {
     e.onDelete === 'no action' ? '' : ` ON DELETE ${e.onDelete.toUpperCase()}`,
     e.onUpdate === 'no action' ? '' : ` ON UPDATE ${e.onUpdate.toUpperCase()}`,
   ].join('');
-  return `FOREIGN KEY (${cols(e.columns)}) REFERENCES ${relationName(e.references)}(${cols(e.references.columns)})${actions}`;
+  return `FOREIGN KEY (${cols(e.columns)}) REFERENCES ${qtable(e.references)}(${cols(e.references.columns)})${actions}`;
 }
 
 /**
@@ -79,14 +77,14 @@ export async function compareConstraint(
   scratch: Scratch,
   e: ConstraintExpectation,
 ): Promise<Conflict | undefined> {
-  const reference = e.kind === 'foreign-key' ? relationName(e.references) : null;
+  const reference = e.kind === 'foreign-key' ? qtable(e.references) : null;
   const [row] = await session.query<ExistingConstraint & { del: string; upd: string }>(READ, [
-    relationName(e),
+    qtable(e),
     e.name,
     reference,
   ]);
   if (!row) return undefined;
-  const object = `constraint ${e.name} on ${displayTable(e)}`;
+  const object = `constraint ${e.name} on ${displayName(e)}`;
   const hint = `give the constraint another name, or drop the existing ${e.name} first if it is not needed`;
   let requested = requestedText(e);
   let equal = row.type === TYPES[e.kind];

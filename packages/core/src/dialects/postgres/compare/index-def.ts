@@ -1,12 +1,9 @@
 import type { Session } from '../../../db.js';
 import type { IndexExpectation } from '../../../expect.js';
-import { quoteIdent } from '../../quote.js';
-import { relationName } from '../catalog.js';
-import { displayTable } from '../introspect.js';
+import { qi, qtable } from '../../quote.js';
+import { displayName } from '../../table-ref.js';
 import { rejected, SCRATCH_NAME, SCRATCH_TABLE, type Scratch } from './scratch.js';
 import type { Conflict } from './types.js';
-
-const qi = (name: string) => quoteIdent('postgres', name);
 
 interface IndexShape {
   readonly unique: boolean;
@@ -43,7 +40,7 @@ const RELKINDS: Record<string, string> = {
 /** The requested index built on an empty scratch copy of the table's columns (same names, types, collations). */
 async function normalize(session: Session, scratch: Scratch, e: IndexExpectation): Promise<IndexShape> {
   return scratch(async () => {
-    await session.query(`CREATE TEMP TABLE ${SCRATCH_NAME} (LIKE ${relationName(e)})`);
+    await session.query(`CREATE TEMP TABLE ${SCRATCH_NAME} (LIKE ${qtable(e)})`);
     const method = (e.method ?? 'btree').trim().toLowerCase();
     const where = e.where === undefined ? '' : ` WHERE ${e.where}`;
     await session.query(
@@ -76,7 +73,7 @@ export async function compareIndex(
             i.indrelid::regclass::text as owner, i.indisvalid as valid
        from pg_class c left join pg_index i on i.indexrelid = c.oid
       where c.relname = $2 and c.relnamespace = (select relnamespace from pg_class where oid = to_regclass($1))`,
-    [relationName(e), e.name],
+    [qtable(e), e.name],
   );
   if (!found) return undefined;
   const object = `index ${e.name}`;
@@ -98,5 +95,5 @@ export async function compareIndex(
     return { object, existing: where, requested: rejected(`(${e.columns.join(', ')})`, error), hint };
   }
   if (existing && same(existing, requested)) return undefined;
-  return { object, existing: where, requested: `${describe(requested)} on ${displayTable(e)}`, hint };
+  return { object, existing: where, requested: `${describe(requested)} on ${displayName(e)}`, hint };
 }
