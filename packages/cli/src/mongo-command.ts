@@ -1,6 +1,7 @@
 /** `ballast mongo up|down|status`: runs @ballast/mongoose migration files against a database. */
 import { BallastError } from '@ballast/core';
 import { parseOptions } from './db-command.js';
+import { UsageError } from './lint-args.js';
 import type { Io } from './lint-command.js';
 import { importOptional } from './optional.js';
 
@@ -95,13 +96,13 @@ function parse(argv: readonly string[]) {
   const help = values.help;
   const command = positionals[0];
   if (!help && (positionals.length !== 1 || !['up', 'down', 'status'].includes(command!))) {
-    throw new Error(`expected one of up, down, status; got ${positionals.join(' ') || 'nothing'}`);
+    throw new UsageError(`expected one of up, down, status; got ${positionals.join(' ') || 'nothing'}`);
   }
   const url = values.url ?? process.env.MONGO_URL;
-  if (!help && !url) throw new Error('no database: pass --url or set MONGO_URL');
+  if (!help && !url) throw new UsageError('no database: pass --url or set MONGO_URL');
   const steps = Number(values.steps);
   if (!Number.isInteger(steps) || steps < 1)
-    throw new Error(`--steps ${values.steps}: use a positive integer`);
+    throw new UsageError(`--steps ${values.steps}: use a positive integer`);
   return {
     help,
     command: command as 'up' | 'down' | 'status',

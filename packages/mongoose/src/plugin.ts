@@ -1,3 +1,4 @@
+import { WrongContextError } from '@ballast/core';
 import { parseArgs } from '@ballast/core/adapter';
 import type { Connection, mongo, Query, Schema } from 'mongoose';
 import {
@@ -32,7 +33,11 @@ export interface ModelLike {
 /** The driver's collection behind a model (Mongoose's wrapper lacks `db` and buffers calls). */
 export function driverCollection(model: ModelLike): mongo.Collection<Doc> {
   const db = model.db.db;
-  if (!db) throw new Error(`connection of ${model.collection.collectionName} is not open yet`);
+  if (!db)
+    throw new WrongContextError(`connection of ${model.collection.collectionName} is not open yet`, {
+      where: model.collection.collectionName,
+      hint: 'await mongoose.connect(...) (or connection.asPromise()) before migrating or reading versions',
+    });
   return db.collection<Doc>(model.collection.collectionName);
 }
 

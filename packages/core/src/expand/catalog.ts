@@ -1,6 +1,6 @@
 import type { Database, Session } from '../db.js';
 import { ensureTable } from '../run/ensure-table.js';
-import type { OriginalObjects } from './copy-constraints.js';
+import type { OriginalObjects } from './facts.js';
 
 /**
  * `ballast_expansions`: one row per expand/contract change. `expanded` rows are the ones still

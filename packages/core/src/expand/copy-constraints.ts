@@ -6,10 +6,7 @@ import { constraintUsingIndexSteps } from '../ops/add-unique.js';
 import { createIndexConcurrentlyStep } from '../ops/concurrent-index.js';
 import { defaultName } from '../ops/shared.js';
 import type { Step } from '../plan.js';
-import type { ColumnFacts, CopiedForeignKey, CopiedIndex } from './facts.js';
-
-/** The objects of a column before it was copied, under their own names (kept in ballast_expansions). */
-export type OriginalObjects = Pick<ColumnFacts, 'indexes' | 'foreignKeys'>;
+import type { ColumnFacts, CopiedForeignKey, CopiedIndex, OriginalObjects } from './facts.js';
 
 /**
  * The indexes (built CONCURRENTLY; a UNIQUE constraint stays a constraint) and foreign keys (NOT

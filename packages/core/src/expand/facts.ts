@@ -46,6 +46,9 @@ export interface ColumnFacts {
   readonly newColumnExists: boolean;
 }
 
+/** The objects of a column before it was copied, under their own names (kept in ballast_expansions). */
+export type OriginalObjects = Pick<ColumnFacts, 'indexes' | 'foreignKeys'>;
+
 export async function readColumnFacts(
   session: Session,
   ref: TableRef,
