@@ -1,7 +1,7 @@
 import type { Database } from '../db.js';
 import { primaryKey, readColumn } from '../dialects/postgres/introspect.js';
 import { qi, qtable } from '../dialects/quote.js';
-import { readServerInfo } from '../dialects/server.js';
+import { readServerInfo, requireDatabaseDialect } from '../dialects/server.js';
 import { displayName, type TableRef } from '../dialects/table-ref.js';
 import { BallastError, UnsafeOperationError } from '../errors.js';
 import { ownerOf } from '../ops/shared.js';
@@ -34,6 +34,7 @@ export async function backupColumn(
   ref: ColumnRef,
   options: BackupOptions = {},
 ): Promise<BackupRecord> {
+  requireDatabaseDialect(db, 'postgres', 'backupColumn');
   return takeBackup(
     db,
     {

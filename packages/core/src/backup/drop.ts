@@ -1,6 +1,6 @@
 import type { Database } from '../db.js';
 import { readColumn } from '../dialects/postgres/introspect.js';
-import { readServerInfo } from '../dialects/server.js';
+import { readServerInfo, requireDatabaseDialect } from '../dialects/server.js';
 import { displayName } from '../dialects/table-ref.js';
 import { BallastError } from '../errors.js';
 import { planDropColumn } from '../ops/drop-column.js';
@@ -28,6 +28,7 @@ export async function dropColumnWithBackup(
   options: DropWithBackupOptions = {},
 ): Promise<BackupRecord> {
   parseCall('dropColumnWithBackup', callArgs.dropColumnWithBackup, [db, ref, options]);
+  requireDatabaseDialect(db, 'postgres', 'dropColumnWithBackup');
   const run = options.run ?? {};
   // Everything the plan will need, named at once before any change (the runner alone would name
   // its own tables first and the backup step's later).

@@ -1,4 +1,5 @@
 import type { Database } from '../db.js';
+import { requireDatabaseDialect } from '../dialects/server.js';
 import { BallastError } from '../errors.js';
 import { runPlan } from '../run/run-plan.js';
 import {
@@ -36,8 +37,9 @@ export type { BackupOptions, DropWithBackupOptions } from './options.js';
 export { backupTable, dropTableWithBackup } from './table.js';
 
 /** Backups that can still be restored (or, with `includeHistory`, all of them), oldest first. */
-export function listBackups(db: Database, filter: BackupFilter = {}): Promise<BackupRecord[]> {
+export async function listBackups(db: Database, filter: BackupFilter = {}): Promise<BackupRecord[]> {
   parseCall('listBackups', callArgs.listBackups, [db, filter]);
+  requireDatabaseDialect(db, 'postgres', 'listBackups');
   return db.withSession((s) => selectBackups(s, filter));
 }
 
@@ -55,6 +57,7 @@ export async function restoreBackup(
   options: BackupOptions = {},
 ): Promise<BackupRecord> {
   parseCall('restoreBackup', callArgs.restoreBackup, [db, which, options]);
+  requireDatabaseDialect(db, 'postgres', 'restoreBackup');
   const backup = await db.withSession(async (s) => {
     if (typeof which === 'number') return backupById(s, which);
     const found = (await selectBackups(s, { ...which, includeHistory: false })).filter(
@@ -127,6 +130,7 @@ export interface PurgeOptions extends BackupOptions {
  */
 export async function purgeBackups(db: Database, options: PurgeOptions = {}): Promise<BackupRecord[]> {
   parseCall('purgeBackups', callArgs.purgeBackups, [db, options]);
+  requireDatabaseDialect(db, 'postgres', 'purgeBackups');
   const expiredOnly = options.expiredOnly ?? true;
   const candidates = await db.withSession(async (s) => {
     const all = await selectBackups(s, {});

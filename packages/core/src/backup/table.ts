@@ -1,7 +1,7 @@
 import type { Database } from '../db.js';
 import { tableSchema } from '../dialects/postgres/introspect.js';
 import { qi, qtable } from '../dialects/quote.js';
-import { readServerInfo } from '../dialects/server.js';
+import { readServerInfo, requireDatabaseDialect } from '../dialects/server.js';
 import { displayName, type TableRef } from '../dialects/table-ref.js';
 import { BallastError } from '../errors.js';
 import { requireConfirmUnused } from '../ops/drop-guard.js';
@@ -27,6 +27,7 @@ export async function backupTable(
   ref: TableRef,
   options: DropWithBackupOptions = {},
 ): Promise<BackupRecord> {
+  requireDatabaseDialect(db, 'postgres', 'backupTable');
   const run = {
     ...(options.lockTimeoutMs !== undefined ? { lockTimeoutMs: options.lockTimeoutMs } : {}),
     ...(options.retry ? { retry: options.retry } : {}),
@@ -97,12 +98,13 @@ export async function restoreTable(
 }
 
 /** dropTable with a backup: refused unless the caller confirms the table is unused; then the drop plan. */
-export function dropTableWithBackup(
+export async function dropTableWithBackup(
   db: Database,
   ref: TableRef & { readonly confirmUnused: true },
   options: DropWithBackupOptions = {},
 ): Promise<BackupRecord> {
   parseCall('dropTableWithBackup', callArgs.dropTableWithBackup, [db, ref, options]);
+  requireDatabaseDialect(db, 'postgres', 'dropTableWithBackup');
   requireConfirmUnused('drop table', displayName(ref), ref.confirmUnused);
   return backupTable(db, { table: ref.table, ...(ref.schema ? { schema: ref.schema } : {}) }, options);
 }

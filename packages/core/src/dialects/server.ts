@@ -37,8 +37,27 @@ export function requireDialect<D extends Dialect>(
       where: planner,
       hint:
         server.dialect === 'mysql'
-          ? `${planner} has no MySQL/MariaDB plan yet: it comes with MySQL support (issue #11). Until then write this change by hand, or lint it with \`ballast lint --dialect mysql\``
+          ? `${planner} has no MySQL/MariaDB plan yet. Until then write this change by hand, or lint it with \`ballast lint --dialect mysql\``
           : `${planner} is for ${PLANNED_LATER[dialect]} servers; use the PostgreSQL planner of the same operation`,
+    },
+  );
+}
+
+/**
+ * The same guard for engines that talk to the database themselves (backups, expand/contract):
+ * their SQL is PostgreSQL's, so another database is refused before any statement is sent.
+ */
+export function requireDatabaseDialect(
+  db: { readonly dialect: Dialect },
+  dialect: Dialect,
+  entry: string,
+): void {
+  if (db.dialect === dialect) return;
+  throw new UnsupportedServerError(
+    `${entry} runs on ${PLANNED_LATER[dialect]} only; this database is ${PLANNED_LATER[db.dialect]}`,
+    {
+      where: entry,
+      hint: `${entry} has no ${PLANNED_LATER[db.dialect]} implementation yet; nothing was changed`,
     },
   );
 }

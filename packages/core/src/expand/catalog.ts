@@ -1,4 +1,5 @@
 import type { Database, Session } from '../db.js';
+import { requireDatabaseDialect } from '../dialects/server.js';
 import { ensureTable } from '../run/ensure-table.js';
 import type { OriginalObjects } from './facts.js';
 
@@ -139,9 +140,10 @@ export async function selectExpansions(
 }
 
 /** Expansions still awaiting their contract (e.g. for a pre-deploy check). */
-export function pendingContractions(
+export async function pendingContractions(
   db: Database,
   filter: Omit<ExpansionFilter, 'status'> = {},
 ): Promise<ExpansionRecord[]> {
+  requireDatabaseDialect(db, 'postgres', 'pendingContractions');
   return db.withSession((s) => selectExpansions(s, { ...filter, status: 'expanded' }));
 }

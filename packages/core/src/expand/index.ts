@@ -1,7 +1,7 @@
 import { listBackups, restoreBackup } from '../backup/index.js';
 import type { BackupOptions } from '../backup/options.js';
 import type { Database, Session } from '../db.js';
-import { readServerInfo } from '../dialects/server.js';
+import { readServerInfo, requireDatabaseDialect } from '../dialects/server.js';
 import { BallastError } from '../errors.js';
 import {
   type ChangeColumnTypeInput,
@@ -99,6 +99,7 @@ export async function renameColumn(
   options: ExpandOptions = {},
 ): Promise<RunReport> {
   parseCall('renameColumn', callArgs.renameColumn, [db, input, options]);
+  requireDatabaseDialect(db, 'postgres', 'renameColumn');
   await requireExpandBookkeeping(db, options, `rename ${displayName(input)}.${input.from}`);
   await ensureExpansionsTable(db);
   const plan = await planWithFacts(
@@ -121,6 +122,7 @@ export async function changeColumnType(
   options: ExpandOptions = {},
 ): Promise<RunReport> {
   parseCall('changeColumnType', callArgs.changeColumnType, [db, input, options]);
+  requireDatabaseDialect(db, 'postgres', 'changeColumnType');
   await requireExpandBookkeeping(db, options, `change type of ${displayName(input)}.${input.column}`);
   await ensureExpansionsTable(db);
   const newColumn = input.newColumn ?? defaultNewColumn(input.column);
@@ -192,6 +194,7 @@ export async function undoExpand(
   options: ExpandOptions = {},
 ) {
   parseCall('undoExpand', callArgs.undoExpand, [db, ref, options]);
+  requireDatabaseDialect(db, 'postgres', 'undoExpand');
   await requireExpandBookkeeping(db, options, `undo expand of ${displayName(ref)}.${ref.column}`);
   const e = await findExpansion(db, ref, ref.column, 'expanded');
   await db.withSession((s) => requireExpansionInPlace(s, e, db.inTransaction === true, 'undo expand'));
@@ -242,6 +245,7 @@ export async function contract(
   options: ContractOptions = {},
 ): Promise<ContractResult> {
   parseCall('contract', callArgs.contract, [db, ref, options]);
+  requireDatabaseDialect(db, 'postgres', 'contract');
   await requireExpandBookkeeping(db, options, `contract ${displayName(ref)}.${ref.column}`, true);
   const expansion = await findExpansion(db, ref, ref.column, 'expanded');
   await db.withSession((s) => requireExpansionInPlace(s, expansion, db.inTransaction === true));
@@ -289,6 +293,7 @@ export async function undoContract(
   options: ContractOptions = {},
 ): Promise<RunReport> {
   parseCall('undoContract', callArgs.undoContract, [db, ref, options]);
+  requireDatabaseDialect(db, 'postgres', 'undoContract');
   await requireExpandBookkeeping(db, options, `undo contract of ${displayName(ref)}.${ref.column}`, true);
   const e = await findExpansion(db, ref, ref.column, 'contracted');
   if (e.backupId === null) {

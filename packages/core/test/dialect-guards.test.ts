@@ -1,0 +1,74 @@
+/**
+ * Engines whose SQL is PostgreSQL's (backups, expand/contract) refuse a MySQL/MariaDB database
+ * before sending any statement: a clear UnsupportedServerError, never PostgreSQL SQL the server
+ * would misread, and nothing created on the server.
+ */
+import assert from 'node:assert/strict';
+import {
+  backupColumn,
+  backupTable,
+  changeColumnType,
+  contract,
+  dropColumnWithBackup,
+  dropTableWithBackup,
+  listBackups,
+  pendingContractions,
+  purgeBackups,
+  renameColumn,
+  restoreBackup,
+  undoContract,
+  undoExpand,
+} from '@ballast/core';
+import { afterAll, beforeAll, test } from 'vitest';
+import { type MysqlFixture, mysqlFixture } from './support/mysql.js';
+
+let fx: MysqlFixture;
+beforeAll(async () => {
+  fx = await mysqlFixture('guards');
+  await fx.sql('create table users (id int primary key, name text)');
+});
+afterAll(() => fx?.close());
+
+test('backup and expand/contract entry points refuse a MySQL/MariaDB database, changing nothing', async () => {
+  const db = () => fx.db;
+  const calls: [string, () => Promise<unknown>][] = [
+    ['backupColumn', () => backupColumn(db(), { table: 'users', column: 'name' })],
+    ['backupTable', () => backupTable(db(), { table: 'users' })],
+    [
+      'dropColumnWithBackup',
+      () => dropColumnWithBackup(db(), { table: 'users', column: 'name', confirmUnused: true }),
+    ],
+    ['dropTableWithBackup', () => dropTableWithBackup(db(), { table: 'users', confirmUnused: true })],
+    ['listBackups', () => listBackups(db())],
+    ['restoreBackup', () => restoreBackup(db(), 1)],
+    ['purgeBackups', () => purgeBackups(db())],
+    ['renameColumn', () => renameColumn(db(), { table: 'users', from: 'name', to: 'full_name' })],
+    ['changeColumnType', () => changeColumnType(db(), { table: 'users', column: 'id', newType: 'bigint' })],
+    ['undoExpand', () => undoExpand(db(), { table: 'users', column: 'name' })],
+    ['contract', () => contract(db(), { table: 'users', column: 'name' })],
+    ['undoContract', () => undoContract(db(), { table: 'users', column: 'name' })],
+    ['pendingContractions', () => pendingContractions(db())],
+  ];
+  for (const [name, call] of calls) {
+    await assert.rejects(call(), (error: Error) => {
+      assert.equal(error.name, 'UnsupportedServerError', `${name}: ${error.message}`);
+      assert.match(
+        error.message,
+        new RegExp(`^${name} runs on PostgreSQL only; this database is MySQL/MariaDB`),
+      );
+      return true;
+    });
+  }
+  const tables = await fx.sql<{ name: string }>(
+    'select table_name as name from information_schema.tables where table_schema = database()',
+  );
+  assert.deepEqual(
+    tables.map((t) => t.name),
+    ['users'],
+    'no Ballast table was created',
+  );
+  const [row] = await fx.sql<{ n: number }>(
+    "select count(*) as n from information_schema.columns where table_schema = database() and table_name = 'users'",
+  );
+  assert.equal(Number(row!.n), 2, 'users keeps its two columns');
+});
