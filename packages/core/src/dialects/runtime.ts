@@ -52,6 +52,11 @@ export interface DialectRuntime {
     objects: readonly BookkeepingObject[],
     requires: readonly Requirement[],
   ): Promise<{ role: string; gaps: MissingPrivilege[] }>;
+  /**
+   * True where every DDL statement commits the open transaction (MySQL/MariaDB): the runner
+   * refuses a plan's SQL steps inside a caller's transaction instead of ending it silently.
+   */
+  readonly ddlCommitsTransaction?: boolean;
   /** Ballast's own tables: existence checks and the SQL of the journal and migrator lock. */
   readonly bookkeeping: BookkeepingSql;
   readonly migratorLock?: MigratorLockStore;

@@ -30,6 +30,7 @@ export const mysqlRuntime = Object.freeze<DialectRuntime>({
     const holders = await mysqlConflictingHolders(session, relations, mode);
     return holders.map((h) => ({ ...h, query: mysqlBlockerQuery(h.query) }));
   },
+  ddlCommitsTransaction: true,
   bookkeeping: mysqlBookkeeping,
   migratorLock: mysqlMigratorLock,
 });

@@ -1,0 +1,155 @@
+/**
+ * @ballast/knex on MySQL/MariaDB (BALLAST_SERVERS=postgres,mysql): a Knex `mysql2` instance maps
+ * onto a core Database, the helpers with a MySQL plan run through core's runner from a real Knex
+ * migration, and the others refuse with the planner's UnsupportedServerError.
+ */
+import assert from 'node:assert/strict';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { mysqlTestDatabase, type SqlConnection, type TestDatabase } from '@ballast/testkit';
+import knexFactory, { type Knex } from 'knex';
+import { afterEach, test } from 'vitest';
+import { knexDatabase } from '../src/database.js';
+import { ballast } from '../src/index.js';
+
+const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function setup(): Promise<{ db: TestDatabase; knex: Knex; conn: SqlConnection }> {
+  const db = await mysqlTestDatabase('knexmysql');
+  const knex = knexFactory({ client: 'mysql2', connection: db.url, pool: { min: 0, max: 4 } });
+  const conn = await db.connect();
+  cleanups.push(async () => {
+    await conn.close();
+    await knex.destroy();
+    await db.drop();
+  });
+  return { db, knex, conn };
+}
+
+const connectionId = async (s: { query: <T>(sql: string) => Promise<T[]> }) =>
+  Number((await s.query<{ id: number }>('select connection_id() as id'))[0]!.id);
+
+test('a mysql2 Knex is a MySQL Database: dedicated pooled sessions, rolled back after a failure', async () => {
+  const { knex, conn } = await setup();
+  await conn.query('create table t (id int primary key) engine=InnoDB');
+  const database = knexDatabase(knex);
+  assert.equal(database.dialect, 'mysql');
+  assert.equal(database.inTransaction, false);
+  await database.withSession(async (s) => {
+    const first = await connectionId(s);
+    await s.query('set session lock_wait_timeout = ?', [7]);
+    assert.deepEqual(await s.query('select @@session.lock_wait_timeout as lwt'), [{ lwt: 7 }]);
+    assert.equal(await connectionId(s), first);
+    assert.deepEqual(await s.query('insert into t values (?)', [1]), [], 'no rows for a write');
+  });
+  await assert.rejects(
+    database.withSession(async (s) => {
+      await s.query('begin');
+      await s.query('insert into t values (2)');
+      await s.query('select * from no_such_table');
+    }),
+    (error: { errno?: number }) => error.errno === 1146,
+  );
+  assert.deepEqual(
+    await conn.query('select id from t order by id'),
+    [{ id: 1 }],
+    'the failed insert was rolled back',
+  );
+  await knex.transaction(async (trx) => {
+    const inTrx = knexDatabase(trx);
+    assert.equal(inTrx.inTransaction, true);
+    const [trxConn] = await trx.raw('select connection_id() as id');
+    const ids = await Promise.all([1, 2].map(() => inTrx.withSession(connectionId)));
+    assert.deepEqual(ids, [trxConn[0].id, trxConn[0].id]);
+  });
+});
+
+test('a Knex migration on MariaDB: safeAddColumn and addIndexConcurrently up, reversed down, journaled', async () => {
+  const { knex, conn } = await setup();
+  await conn.query(
+    'create table items (id bigint primary key auto_increment, name varchar(100) not null) engine=InnoDB',
+  );
+  await conn.query("insert into items (name) values ('a'), ('b'), ('c')");
+  const migrations = { directory: join(fixtures, 'mysql'), loadExtensions: ['.ts'] };
+  const columns = () =>
+    conn.query<{ c: string; n: string; d: string | null }>(
+      `select COLUMN_NAME as c, IS_NULLABLE as n, COLUMN_DEFAULT as d from information_schema.COLUMNS
+        where TABLE_SCHEMA = database() and TABLE_NAME = 'items' and COLUMN_NAME = 'label'`,
+    );
+  const indexes = () =>
+    conn.query<{ i: string }>(
+      `select distinct INDEX_NAME as i from information_schema.STATISTICS
+        where TABLE_SCHEMA = database() and TABLE_NAME = 'items' and INDEX_NAME = 'items_name_idx'`,
+    );
+
+  await knex.migrate.latest(migrations);
+  assert.deepEqual(
+    (await columns()).map((c) => [c.n, String(c.d).replace(/^'|'$/g, '')]),
+    [['NO', "it''s"]],
+  );
+  assert.deepEqual(await indexes(), [{ i: 'items_name_idx' }]);
+  assert.deepEqual(await conn.query('select label from items where id = 1'), [{ label: "it's" }]);
+  const journal = await conn.query<{ migration: string; n: number }>(
+    'select migration, count(*) as n from ballast_journal where success group by migration',
+  );
+  assert.deepEqual(
+    journal.map((j) => [j.migration, Number(j.n)]),
+    [['20240101000000_online_helpers.ts@1', 2]],
+    'journaled under the id knex_migrations gives the row',
+  );
+
+  await knex.migrate.rollback(migrations);
+  assert.deepEqual(await columns(), []);
+  assert.deepEqual(await indexes(), []);
+  await knex.migrate.latest(migrations);
+  assert.equal((await columns()).length, 1, 'applied again after the rollback (a new journal key)');
+  assert.deepEqual(await indexes(), [{ i: 'items_name_idx' }]);
+});
+
+test("helpers without a MySQL plan refuse with the planner's UnsupportedServerError before any SQL", async () => {
+  const { knex, conn } = await setup();
+  await conn.query('create table items (id bigint primary key, v int) engine=InnoDB');
+  const b = ballast(knex, { progress: false, log: () => {}, lock: false });
+  await assert.rejects(b.setNotNull('items', 'v'), (error: Error & { details?: { where?: string } }) => {
+    assert.equal(error.name, 'UnsupportedServerError');
+    assert.equal(error.details?.where, 'planSetNotNull');
+    assert.match(error.message, /^planSetNotNull plans for PostgreSQL only; this server is MariaDB /);
+    return true;
+  });
+  assert.deepEqual(
+    await conn.query(`select IS_NULLABLE as n from information_schema.COLUMNS
+      where TABLE_SCHEMA = database() and TABLE_NAME = 'items' and COLUMN_NAME = 'v'`),
+    [{ n: 'YES' }],
+  );
+});
+
+test('inside a Knex transaction a DDL step is refused: MySQL would commit the transaction under the caller', async () => {
+  const { knex, conn } = await setup();
+  await conn.query('create table items (id bigint primary key, v int) engine=InnoDB');
+  const error = await knex
+    .transaction(async (trx) => {
+      await trx.raw('insert into items values (1, 1)');
+      await ballast(trx, { progress: false, log: () => {} }).safeAddColumn('items', 'w', { type: 'integer' });
+    })
+    .catch((e: unknown) => e as Error & { details?: { hint?: string } });
+  assert.equal(error?.name, 'WrongContextError');
+  assert.match(error!.message, /its DDL would commit the open transaction/);
+  assert.match(error!.details?.hint ?? '', /export const config = \{ transaction: false \}/);
+  assert.deepEqual(
+    await conn.query('select id from items'),
+    [],
+    "the caller's insert was rolled back, not committed",
+  );
+  assert.equal(
+    (
+      await conn.query(`select 1 from information_schema.COLUMNS where TABLE_SCHEMA = database()
+      and TABLE_NAME = 'items' and COLUMN_NAME = 'w'`)
+    ).length,
+    0,
+  );
+});
