@@ -6,7 +6,6 @@
  */
 import assert from 'node:assert/strict';
 import {
-  LockedError,
   LockTimeoutError,
   type MysqlServerInfo,
   planAddCheck,
@@ -29,7 +28,6 @@ import {
   runtimeOf,
   type ServerInfo,
   UnsupportedServerError,
-  withMigratorLock,
 } from '@ballast/core';
 import type { SqlConnection } from '@ballast/testkit';
 import { afterAll, beforeAll, describe, test } from 'vitest';
@@ -333,45 +331,6 @@ test('runPlan on MariaDB: a blocked step retries on 1205 naming the blocker, the
     "select ENGINE as e from information_schema.TABLES where TABLE_SCHEMA = database() and TABLE_NAME = 'ballast_journal'",
   );
   assert.deepEqual(engine, [{ e: 'InnoDB' }]);
-});
-
-test('the migrator lock on MariaDB: a second migrator fails naming the holder; an expired holder is taken over', async () => {
-  let release!: () => void;
-  const held = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  let entered!: () => void;
-  const inside = new Promise<void>((resolve) => {
-    entered = resolve;
-  });
-  const first = withMigratorLock(fx.db, 'm', async () => {
-    entered();
-    await held;
-  });
-  await inside;
-  const second = await withMigratorLock(fx.db, 'm', async () => 'ran', { waitMs: 300 }).catch(
-    (e: unknown) => e,
-  );
-  assert.ok(second instanceof LockedError, String(second));
-  assert.match(second.message, new RegExp(`^migrator lock "m" is held by pid ${process.pid} on `));
-  assert.match(second.message, /taken over when it expires by itself at /);
-  release();
-  await first;
-  assert.deepEqual(await fx.sql("select name from ballast_locks where name = 'm'"), [], 'released');
-
-  await fx.sql(
-    `insert into ballast_locks (name, holder, pid, host, expires_at)
-     values ('m', 'crashed', 4242, 'gone-host', current_timestamp(6) - interval 1 second)`,
-  );
-  const { lines, log } = logLines();
-  assert.equal(await withMigratorLock(fx.db, 'm', async () => 'ran', { waitMs: 300, log }), 'ran');
-  assert.deepEqual(lines, ['migrator lock "m": taken over from pid 4242 on gone-host: its TTL expired']);
-  const plan = planAddColumn({ table: 'p', column: 'locked', type: 'int' }, server);
-  assert.deepEqual(
-    (await runPlan(fx.db, plan)).steps.map((s) => s.status),
-    ['applied'],
-    'runPlan takes the lock by default',
-  );
 });
 
 describe("with MariaDB's METADATA_LOCK_INFO plugin", () => {
