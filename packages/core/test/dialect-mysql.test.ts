@@ -13,7 +13,6 @@ import {
   planAddForeignKey,
   planAddPrimaryKey,
   planAddUnique,
-  planBackfill,
   planChangeColumnType,
   planContract,
   planCreateIndex,
@@ -262,7 +261,6 @@ test('every planner either plans MySQL SQL the runner applies, or refuses naming
     ],
     ['planAddPrimaryKey', () => planAddPrimaryKey({ ...ref, columns: ['id'] } as never, server)],
     ['planAddUnique', () => planAddUnique({ ...ref, columns: ['email'] }, server)],
-    ['planBackfill', () => planBackfill({ ...ref, set: { v: '1' } } as never, server)],
     [
       'planChangeColumnType',
       () => planChangeColumnType({ ...ref, column: 'v', type: 'bigint' } as never, server),
