@@ -1,5 +1,4 @@
 import type { z } from 'zod';
-import { quoteIdent, quoteQualified } from '../dialects/quote.js';
 import type { ServerInfo } from '../dialects/server.js';
 import { UnsupportedServerError } from '../errors.js';
 import { freezePlan, type Plan } from '../plan.js';
@@ -10,7 +9,8 @@ import {
   defaultIndexName,
   dropIndexConcurrentlyStep,
 } from './concurrent-index.js';
-import { displayName, ownerOf, requireIdentifiers, sqlStep } from './shared.js';
+import { dropIndexStep, myColumns, myIdent, onlineAlterStep } from './mysql/alter.js';
+import { displayName, ownerOf, requireIdentifiers } from './shared.js';
 
 /** Checked at run time by `createIndexInput` (validate/ops.ts). */
 export type CreateIndexInput = z.input<typeof createIndexInput>;
@@ -55,34 +55,20 @@ function planCreateIndexMysql(input: CreateIndexInput): Plan {
     );
   }
   const name = defaultIndexName(input);
-  const table = quoteQualified('mysql', { schema: input.schema, name: input.table });
   const id = `create-index:${displayName({ table: name, schema: input.schema })}`;
-  const sql = `ALTER TABLE ${table} ADD ${input.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent('mysql', name)} (${input.columns
-    .map((c) => quoteIdent('mysql', c))
-    .join(', ')}), ALGORITHM=INPLACE, LOCK=NONE`;
   return freezePlan({
     operation: 'create-index',
     target: `${displayName(input)}(${input.columns.join(', ')})`,
     steps: [
-      sqlStep({
+      onlineAlterStep({
         id: `${id}:create-index`,
         description: `build index ${name} in place: reads and writes continue (LOCK=NONE)`,
-        lock: 'METADATA SHARED',
-        transactional: true,
+        table: input,
+        clause: `ADD ${input.unique ? 'UNIQUE ' : ''}INDEX ${myIdent(name)} (${myColumns(input.columns)})`,
         timeout: 'long',
-        sql,
       }),
     ],
-    reverse: [
-      sqlStep({
-        id: `${id}:drop-index`,
-        description: `drop index ${name}`,
-        lock: 'METADATA SHARED',
-        transactional: true,
-        timeout: 'ddl',
-        sql: `ALTER TABLE ${table} DROP INDEX ${quoteIdent('mysql', name)}, ALGORITHM=INPLACE, LOCK=NONE`,
-      }),
-    ],
+    reverse: [dropIndexStep(input, name, `${id}:drop-index`)],
     notes: [],
   });
 }
