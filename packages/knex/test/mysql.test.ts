@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freezePlan, planBackfill, readServerInfo, runPlan } from '@ballast/core';
 import { mysqlTestDatabase, type SqlConnection, type TestDatabase } from '@ballast/testkit';
 import knexFactory, { type Knex } from 'knex';
 import { afterEach, test } from 'vitest';
@@ -166,5 +167,46 @@ test('inside a Knex transaction a DDL step is refused: MySQL would commit the tr
       and TABLE_NAME = 'items' and COLUMN_NAME = 'w'`)
     ).length,
     0,
+  );
+});
+
+// Through the real adapter: its sessions send SQL as written (testkit's client turns `$1` into `?`).
+test('a run that fails after undoing an earlier step forgets the backfill checkpoint, so the rerun fills again', async () => {
+  const { knex, conn } = await setup();
+  await conn.query('create table refill (id int primary key, v int) engine=InnoDB');
+  await conn.query('insert into refill values (1, null), (2, null)');
+  const db = knexDatabase(knex);
+  const server = await db.withSession(readServerInfo);
+  const fill = planBackfill({ table: 'refill', set: { v: 'id * 10' } }, server).steps[0]!;
+  const sql = (id: string, text: string) =>
+    ({
+      kind: 'sql',
+      id,
+      description: id,
+      lock: 'none',
+      transactional: true,
+      timeout: 'ddl',
+      sql: text,
+    }) as const;
+  const plan = freezePlan({
+    operation: 'refill',
+    target: 'refill',
+    steps: [
+      {
+        ...sql('marker', 'create table refill_marker (id int) engine=InnoDB'),
+        undoOnFailure: sql('drop', 'drop table refill_marker'),
+      },
+      fill,
+      sql('fails', 'select * from refill_no_such_table'),
+    ],
+    reverse: [],
+    notes: [],
+  });
+  await assert.rejects(runPlan(db, plan, { lock: false, migration: 'm1' }));
+  assert.deepEqual(await conn.query('select v from refill order by id'), [{ v: 10 }, { v: 20 }]);
+  assert.deepEqual(
+    await conn.query('select job from ballast_backfill_checkpoints where job = ?', [`m1:${fill.id}`]),
+    [],
+    'forgotten: a rerun fills from the first row',
   );
 });

@@ -1,5 +1,5 @@
 import type { Session } from '../../db.js';
-import { createIfMissing } from '../../run/ensure-table.js';
+import { createIfMissing, objectExists } from '../../run/ensure-table.js';
 import { CHECKPOINT_TABLE, CheckpointConflictError, type CheckpointRow } from '../pg/checkpoints.js';
 import type { Cursor } from '../types.js';
 
@@ -112,4 +112,10 @@ export async function advanceMysqlCheckpoint(
        status = ?, updated_at = current_timestamp(6) where job = ?`,
     [json(cursor), rows, done ? 'done' : 'running', job],
   );
+}
+
+/** Forgets a job's progress, so its next run starts from the first row (see run/undo-on-failure.ts). */
+export async function forgetMysqlCheckpoint(session: Session, job: string): Promise<void> {
+  if (await objectExists(session, 'relation', CHECKPOINT_TABLE))
+    await session.query(`delete from ${CHECKPOINT_TABLE} where job = ?`, [job]);
 }
