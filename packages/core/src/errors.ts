@@ -79,8 +79,10 @@ export class LockedError extends BallastError {
     readonly holder: {
       readonly pid: number | null;
       readonly host: string | null;
-      readonly since: Date;
-      readonly expiresAt: Date;
+      /** Null when a session lock's holder has not recorded itself yet. */
+      readonly since: Date | null;
+      /** Null for a lock that ends with its holder's session (MySQL GET_LOCK), not by TTL. */
+      readonly expiresAt: Date | null;
     },
     details: ConstructorParameters<typeof BallastError>[1] = {},
   ) {

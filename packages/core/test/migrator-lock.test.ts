@@ -4,13 +4,13 @@
  * its backend is gone from pg_stat_activity, else once its TTL expired.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { LockedError, type Plan, planAddColumn, runPlan, withMigratorLock } from '@ballast/core';
 import { freezePlan } from '@ballast/core/adapter';
 import { pgServers } from '@ballast/testkit';
 import { afterAll, beforeAll, describe, test } from 'vitest';
+import { childHoldingLock } from './support/lock-child.js';
 import { logLines, type PgFixture, pgFixture } from './support/pg.js';
 
 const CHILD = fileURLToPath(new URL('./fixtures/lock-child.ts', import.meta.url));
@@ -121,33 +121,6 @@ test('a nested run under the same lock name does not wait for itself', async () 
   assert.equal(value.steps[0]!.status, 'applied');
 });
 
-/** Starts lock-child.ts and resolves once it holds lock `name`; kill() is kill -9. */
-async function childHoldingLock(url: string, name: string) {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=ballast-source', '--import', 'tsx', CHILD, url, name],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let stderr = '';
-  child.stderr.on('data', (d) => {
-    stderr += d;
-  });
-  const exited = new Promise((resolve) => child.on('exit', resolve));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (d) => String(d).includes('locked') && resolve());
-    void exited.then(() => reject(new Error(`lock child ended before taking the lock: ${stderr}`)));
-  });
-  return {
-    pid: child.pid!,
-    async kill() {
-      child.kill('SIGKILL');
-      await exited;
-    },
-  };
-}
-
 /** A lock row as another process left it: renewed 5 s ago by backend `pid` started at `start`. */
 const insertHolder = (
   fx: PgFixture,
@@ -185,7 +158,7 @@ for (const server of pgServers()) {
     afterAll(() => px.close());
 
     test('a holder killed with kill -9 is taken over at once, not after its 30 s TTL', async () => {
-      const child = await childHoldingLock(px.test.url, 'killed');
+      const child = await childHoldingLock(CHILD, px.test.url, 'killed');
       await assert.rejects(
         withMigratorLock(px.db, 'killed', async () => {}, { waitMs: 300 }),
         LockedError,

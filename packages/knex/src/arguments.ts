@@ -175,7 +175,10 @@ export const parseBallastArgs = (args: readonly unknown[]) =>
 export const helperArgs = {
   safeAddColumn: { table: tableName, column: name, spec: columnSpec },
   addIndexConcurrently: { table: tableName, columns: names, options: indexOptions.optional() },
-  dropIndexConcurrently: { name, options: z.strictObject({ schema: name.optional() }).optional() },
+  dropIndexConcurrently: {
+    name,
+    options: z.strictObject({ schema: name.optional(), table: name.optional() }).optional(),
+  },
   setNotNull: { table: tableName, column: name },
   addForeignKey: {
     table: tableName,

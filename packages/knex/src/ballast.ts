@@ -110,7 +110,14 @@ export function ballast(knex: Knex, given: BallastOptions = {}): Ballast {
     addIndexConcurrently: (a) => (s) =>
       planCreateIndex({ ...ref(a.table), columns: a.columns, ...a.options }, s),
     dropIndexConcurrently: (a) => (s) =>
-      planDropIndex({ name: a.name, schema: a.options?.schema ?? options.schema }, s),
+      planDropIndex(
+        {
+          name: a.name,
+          schema: a.options?.schema ?? options.schema,
+          ...(a.options?.table ? { table: a.options.table } : {}),
+        },
+        s,
+      ),
     setNotNull: (a) => (s) => planSetNotNull({ ...ref(a.table), column: a.column }, s),
     addForeignKey: (a) => (s) =>
       planAddForeignKey({ ...ref(a.table), columns: a.columns, references: a.references, ...a.options }, s),

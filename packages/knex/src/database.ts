@@ -1,12 +1,20 @@
-import { type Database, type Session, UnsupportedServerError } from '@ballast/core';
+import { type Database, type Dialect, type Session, UnsupportedServerError } from '@ballast/core';
 import { pgSession } from '@ballast/core/adapter';
 import type { Knex } from 'knex';
+import { type KnexMysqlConnection, mysqlSession } from './mysql-session.js';
 
 /** The pg connection knex hands out. */
 type KnexPgConnection = Parameters<typeof pgSession>[0];
 
+/** A Session over the connection Knex's client of `dialect` hands out. */
+const SESSION_OF: Readonly<Record<Dialect, (connection: unknown) => Session>> = {
+  postgres: (c) => pgSession(c as KnexPgConnection),
+  mysql: (c) => mysqlSession(c as KnexMysqlConnection),
+};
+
 /**
- * A core `Database` over a Knex instance or transaction.
+ * A core `Database` over a Knex instance or transaction, on PostgreSQL (`pg`) or MySQL/MariaDB
+ * (`mysql2`, `mysql`).
  *
  * - Plain Knex (a migration with `config = { transaction: false }`): every session is a dedicated
  *   connection taken from Knex's own pool, so the pool's settings (search path, afterCreate hooks)
@@ -18,6 +26,7 @@ type KnexPgConnection = Parameters<typeof pgSession>[0];
  */
 export function knexDatabase(knex: Knex): Database {
   const dialect = knexDialect(knex);
+  const sessionOf = SESSION_OF[dialect];
   const client = knex.client as Knex.Client;
   if (knex.isTransaction) {
     let queue: Promise<unknown> = Promise.resolve();
@@ -26,9 +35,7 @@ export function knexDatabase(knex: Knex): Database {
       inTransaction: true,
       withSession<T>(fn: (session: Session) => Promise<T>): Promise<T> {
         // One connection: run the callers one after another, never interleaved.
-        const run = queue.then(async () =>
-          fn(pgSession((await client.acquireConnection()) as KnexPgConnection)),
-        );
+        const run = queue.then(async () => fn(sessionOf(await client.acquireConnection())));
         queue = run.catch(() => {});
         return run;
       },
@@ -38,15 +45,17 @@ export function knexDatabase(knex: Knex): Database {
     dialect,
     inTransaction: false,
     async withSession(fn) {
-      const connection = (await client.acquireConnection()) as KnexPgConnection;
+      const connection = await client.acquireConnection();
+      const session = sessionOf(connection);
       try {
-        return await fn(pgSession(connection));
+        return await fn(session);
       } catch (error) {
-        // A failed session may sit in an aborted transaction: roll it back before the pool hands
-        // it out again. (Marking it `__knex__disposed` made Knex log a second, misleading
-        // "Connection Error" line on the next acquire.) A connection too broken to roll back was
-        // already marked by Knex's own error/end handlers and is destroyed by the pool.
-        await connection.query('ROLLBACK').catch(() => {});
+        // A failed session may sit in an aborted (PostgreSQL) or open (MySQL) transaction: roll
+        // it back before the pool hands it out again. (Marking it `__knex__disposed` made Knex
+        // log a second, misleading "Connection Error" line on the next acquire.) A connection too
+        // broken to roll back was already marked by Knex's own error/end handlers and is
+        // destroyed by the pool.
+        await session.query('ROLLBACK').catch(() => {});
         throw error;
       } finally {
         await client.releaseConnection(connection);
@@ -55,10 +64,20 @@ export function knexDatabase(knex: Knex): Database {
   };
 }
 
-function knexDialect(knex: Knex): 'postgres' {
+const DIALECTS: Readonly<Record<string, Dialect>> = {
+  postgresql: 'postgres',
+  postgres: 'postgres',
+  pg: 'postgres',
+  mysql: 'mysql',
+  mysql2: 'mysql',
+};
+
+function knexDialect(knex: Knex): Dialect {
   const name = String((knex.client as { dialect?: string }).dialect ?? knex.client.config?.client);
-  if (name === 'postgresql' || name === 'pg' || name === 'postgres') return 'postgres';
-  throw new UnsupportedServerError(`@ballast/knex does not support the Knex client "${name}" yet`, {
-    hint: 'use a PostgreSQL Knex instance (client: "pg"); MySQL/MariaDB support follows the core dialect work',
+  const dialect = DIALECTS[name];
+  if (dialect) return dialect;
+  throw new UnsupportedServerError(`@ballast/knex does not support the Knex client "${name}"`, {
+    where: 'knexDatabase',
+    hint: 'use a PostgreSQL (client: "pg") or MySQL/MariaDB (client: "mysql2") Knex instance',
   });
 }

@@ -1,4 +1,4 @@
-import type { Database } from '@ballast/core';
+import type { Database, Dialect, Session } from '@ballast/core';
 import { quoteQualified } from '@ballast/core/adapter';
 import type { Knex } from 'knex';
 import { type CallSite, migrationNameOf } from './call-site.js';
@@ -49,19 +49,8 @@ export async function resolveMigrationContext(
   const config = (knex.client.config as Knex.Config).migrations ?? {};
   const table = options.migrationsTable ?? config.tableName ?? 'knex_migrations';
   const schema = options.migrationsSchema ?? config.schemaName;
-  const relation = quoteQualified('postgres', schema ? { schema, name: table } : { name: table });
   // Queries here must never fail: inside Knex's transaction an error would abort the migration.
-  const row = await db.withSession(async (s) => {
-    const [exists] = await s.query<{ ok: boolean }>('select to_regclass($1) is not null as ok', [relation]);
-    if (!exists?.ok) return undefined;
-    const [ids] = await s.query<{ row_id: string | null; next_id: string | null }>(
-      `select (select id::text from ${relation} where name = $1 order by id desc limit 1) as row_id,
-              (select (coalesce(pg_sequence_last_value(seq), 0) + 1)::text
-                 from (select pg_get_serial_sequence($2, 'id')::regclass as seq) s where seq is not null) as next_id`,
-      [name, relation],
-    );
-    return ids;
-  });
+  const row = await db.withSession((s) => MIGRATION_IDS[db.dialect](s, name, table, schema));
   if (!row) return { name, journalKey: name, recorded: false, ...(direction ? { direction } : {}) };
   const dir = direction ?? (row.row_id ? 'down' : 'up');
   const recorded = row.row_id !== null;
@@ -73,3 +62,48 @@ export async function resolveMigrationContext(
         : name;
   return { name, direction: dir, journalKey, recorded };
 }
+
+/** This migration's last row id in knex_migrations, and the id the next row will get. */
+interface MigrationIds {
+  readonly row_id: string | null;
+  readonly next_id: string | null;
+}
+
+type ReadIds = (
+  s: Session,
+  name: string,
+  table: string,
+  schema?: string,
+) => Promise<MigrationIds | undefined>;
+
+const MIGRATION_IDS: Readonly<Record<Dialect, ReadIds>> = {
+  async postgres(s, name, table, schema) {
+    const relation = quoteQualified('postgres', schema ? { schema, name: table } : { name: table });
+    const [exists] = await s.query<{ ok: boolean }>('select to_regclass($1) is not null as ok', [relation]);
+    if (!exists?.ok) return undefined;
+    const [ids] = await s.query<MigrationIds>(
+      `select (select id::text from ${relation} where name = $1 order by id desc limit 1) as row_id,
+              (select (coalesce(pg_sequence_last_value(seq), 0) + 1)::text
+                 from (select pg_get_serial_sequence($2, 'id')::regclass as seq) s where seq is not null) as next_id`,
+      [name, relation],
+    );
+    return ids;
+  },
+  // The table's AUTO_INCREMENT is the next id (InnoDB persists it across restarts since MariaDB
+  // 10.2.4 / MySQL 8.0); MySQL 8 may serve a cached value unless information_schema_stats_expiry
+  // is 0, which only matters when two migrations record rows between our read and our run.
+  async mysql(s, name, table, schema) {
+    const [t] = await s.query<{ next_id: string | null }>(
+      `select cast(AUTO_INCREMENT as char) as next_id from information_schema.TABLES
+        where TABLE_SCHEMA = coalesce(?, database()) and TABLE_NAME = ?`,
+      [schema ?? null, table],
+    );
+    if (!t) return undefined;
+    const relation = quoteQualified('mysql', schema ? { schema, name: table } : { name: table });
+    const [row] = await s.query<{ row_id: string | null }>(
+      `select cast(max(id) as char) as row_id from ${relation} where name = ?`,
+      [name],
+    );
+    return { row_id: row?.row_id ?? null, next_id: t.next_id };
+  },
+};

@@ -40,7 +40,11 @@ export interface Ballast extends ExpandContractHelpers {
     columns: readonly string[],
     options?: IndexOptions,
   ): Promise<RunReport>;
-  dropIndexConcurrently(name: string, options?: { readonly schema?: string }): Promise<RunReport>;
+  /** `table`: required on MySQL/MariaDB, where index names are per table. */
+  dropIndexConcurrently(
+    name: string,
+    options?: { readonly schema?: string; readonly table?: string },
+  ): Promise<RunReport>;
   setNotNull(table: TableName, column: string): Promise<RunReport>;
   addForeignKey(
     table: TableName,

@@ -6,6 +6,7 @@ import type { BackfillSpec } from '../plan.js';
 import { silentProgress } from '../report/progress.js';
 import { BACKFILL_DEFAULTS } from './defaults.js';
 import { type LoopOptions, runBatchLoop } from './loop.js';
+import { mysqlSource } from './mysql/source.js';
 import {
   type BackfillJobStatus,
   type ControlRequest,
@@ -58,32 +59,37 @@ export async function runBackfill(
       },
     ]);
   }
-  if (db.dialect !== 'postgres') {
-    throw new WrongContextError(`backfill of ${spec.table}: no ${db.dialect} source yet`, {
-      where: spec.table,
-      hint: 'PostgreSQL is supported now; MySQL/MariaDB will plug into the same loop',
-    });
-  }
   // The same fragment checks as planBackfill: a direct call must not skip them.
-  const { set, where } = checkedBackfillSql(spec, { setRequired: false });
+  const checked = { ...spec, ...checkedBackfillSql(spec, { setRequired: false }) };
   const o = { ...BACKFILL_DEFAULTS, ...definedOnly(options) };
+  const job = options.job ?? defaultJobName(spec, options);
+  if (db.dialect === 'mysql') {
+    // No replica-lag throttle there yet: the caller's `throttles` and `pauseMs` pace it.
+    const source = await mysqlSource(db, {
+      ...sourceSpec(checked, options),
+      lockTimeoutMs: o.lockTimeoutMs,
+    });
+    return runBatchLoop(source, loopOptionsOf(options, job, options.throttles ?? []));
+  }
   const source = await postgresSource(db, {
-    table: spec.table,
-    ...(spec.schema ? { schema: spec.schema } : {}),
-    set,
-    ...(where ? { where } : {}),
-    ...(options.transform ? { transform: options.transform } : {}),
+    ...sourceSpec(checked, options),
     ...(options.key ? { key: options.key } : {}),
     lockTimeoutMs: o.lockTimeoutMs,
   });
   const throttles: Throttle[] = [...(options.throttles ?? [])];
   if (o.maxReplicaLagMs > 0)
     throttles.unshift(replicaLagThrottle(db, o.maxReplicaLagMs, source.replicaLagMs));
-  return runBatchLoop(
-    source,
-    loopOptionsOf(options, options.job ?? defaultJobName(spec, options), throttles),
-  );
+  return runBatchLoop(source, loopOptionsOf(options, job, throttles));
 }
+
+/** What every store's source takes from the spec and options. */
+const sourceSpec = (spec: BackfillSpec, options: BackfillOptions) => ({
+  table: spec.table,
+  ...(spec.schema ? { schema: spec.schema } : {}),
+  set: spec.set,
+  ...(spec.where ? { where: spec.where } : {}),
+  ...(options.transform ? { transform: options.transform } : {}),
+});
 
 /** Checkpoints of every backfill job in this database (or of `job`), newest first. */
 /** The tuning every store's batch loop takes (PostgreSQL here, MongoDB in @ballast/mongoose). */

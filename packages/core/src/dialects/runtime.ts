@@ -53,9 +53,17 @@ export interface DialectRuntime {
     objects: readonly BookkeepingObject[],
     requires: readonly Requirement[],
   ): Promise<{ role: string; gaps: MissingPrivilege[] }>;
+  /**
+   * True where every DDL statement commits the open transaction (MySQL/MariaDB): the runner
+   * refuses a plan's SQL steps inside a caller's transaction instead of ending it silently.
+   */
+  readonly ddlCommitsTransaction?: boolean;
   /** Ballast's own tables: existence checks and the SQL of the journal and migrator lock. */
   readonly bookkeeping: BookkeepingSql;
+  /** The migrator lock as a row with a TTL (PostgreSQL) … */
   readonly migratorLock?: MigratorLockStore;
+  /** … or as a lock that lives as long as the session holding it (MySQL GET_LOCK). */
+  readonly sessionLock?: SessionLockStore;
 }
 
 export interface StepTimeouts {
@@ -183,4 +191,29 @@ export interface MigratorLockStore {
   renew(session: Session, request: LockRequest): Promise<boolean>;
   release(session: Session, request: LockRequest): Promise<void>;
   holder(session: Session, name: string): Promise<LockHolderRow | undefined>;
+}
+
+/** Who holds a session lock: the server's session, and the process its row names. */
+export interface SessionLockHolder {
+  readonly backendId: number;
+  readonly pid: number | null;
+  readonly host: string | null;
+  /** Null when the holder has not written its row yet. */
+  readonly since: Date | null;
+}
+
+/**
+ * A migrator lock the server ties to one session (run/session-lock.ts holds that session for the
+ * run): it ends with the session, so a killed holder never leaves it behind. `table` records who
+ * holds it, for messages.
+ */
+export interface SessionLockStore {
+  readonly table: string;
+  readonly ddl: string;
+  /** Takes the lock on `session` without waiting: false when another session holds it. */
+  tryAcquire(session: Session, request: LockRequest): Promise<boolean>;
+  /** Whether `session` still holds it (a heartbeat: the server may have cut the connection). */
+  stillHeld(session: Session, request: LockRequest): Promise<boolean>;
+  release(session: Session, request: LockRequest): Promise<void>;
+  holder(session: Session, name: string): Promise<SessionLockHolder | undefined>;
 }

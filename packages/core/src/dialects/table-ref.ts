@@ -1,3 +1,6 @@
+import type { Dialect } from '../db.js';
+import { ColumnNotFoundError } from '../errors.js';
+import { requireIdentifierLength } from './quote.js';
 /**
  * The one table reference: planners, backfill, backup, expand/contract, the runner and the adapters
  * all name a table this way. `table` is the name as written (never split on dots); without
@@ -25,3 +28,22 @@ export const displayName = (ref: TableRef): string => (ref.schema ? `${ref.schem
 
 /** A reference whose schema is known (read from the catalog: search_path already resolved). */
 export type ResolvedTableRef = TableRef & { readonly schema: string };
+
+/**
+ * The type of `name` among a table's columns (read from the catalog of any dialect);
+ * ColumnNotFoundError listing the columns, after the dialect's name-length check.
+ */
+export function requireTableColumn(
+  info: { readonly label: string; readonly columnTypes: ReadonlyMap<string, string> },
+  name: string,
+  where: string,
+  dialect: Dialect = 'postgres',
+): string {
+  requireIdentifierLength(dialect, name);
+  const type = info.columnTypes.get(name);
+  if (type !== undefined) return type;
+  throw new ColumnNotFoundError(`${where}: column ${info.label}.${name} does not exist`, {
+    where: `${info.label}.${name}`,
+    hint: `name one of its columns: ${[...info.columnTypes.keys()].join(', ')}`,
+  });
+}

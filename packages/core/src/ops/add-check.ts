@@ -6,6 +6,7 @@ import type { ConstraintExpectation } from '../expect.js';
 import { freezePlan, type Plan, type SqlStep, undoWith } from '../plan.js';
 import { addCheckInput } from '../validate/ops.js';
 import { parseArgs } from '../validate/parse.js';
+import { refuseAddCheckMysql } from './mysql/add-check.js';
 import { displayName, ownerOf, qi, qtable, relationsOf, requireFragment, sqlStep } from './shared.js';
 
 /** Checked at run time by `addCheckInput` (validate/ops.ts), from which this type comes. */
@@ -63,8 +64,9 @@ export function dropConstraintStep(ref: TableRef, name: string, idPrefix: string
 }
 
 export function planAddCheck(args: AddCheckInput, server: ServerInfo): Plan {
-  requireDialect(server, 'postgres', 'planAddCheck');
   const input = parseArgs(addCheckInput, args, 'planAddCheck input');
+  if (server.dialect === 'mysql') refuseAddCheckMysql(input);
+  requireDialect(server, 'postgres', 'planAddCheck');
   const target = `${displayName(input)}.${input.name}`;
   const id = `add-check:${target}`;
   const expression = requireFragment(target, 'CHECK expression', input.expression);

@@ -14,6 +14,7 @@ import {
   defaultIndexName,
   dropIndexConcurrentlyStep,
 } from './concurrent-index.js';
+import { planAddForeignKeyMysql } from './mysql/add-foreign-key.js';
 import {
   defaultName,
   displayName,
@@ -33,7 +34,6 @@ export type AddForeignKeyInput = z.input<typeof addForeignKeyInput>;
  * VALIDATE (SHARE UPDATE EXCLUSIVE here, ROW SHARE on the referenced table).
  */
 export function planAddForeignKey(args: AddForeignKeyInput, server: ServerInfo): Plan {
-  requireDialect(server, 'postgres', 'planAddForeignKey');
   const input = parseArgs(addForeignKeyInput, args, 'planAddForeignKey input');
   const target = `${displayName(input)}(${input.columns.join(', ')})`;
   requireIdentifiers(target, 'referencing column', input.columns);
@@ -48,6 +48,8 @@ export function planAddForeignKey(args: AddForeignKeyInput, server: ServerInfo):
     );
   }
   const name = input.name ?? defaultName([input.table, ...input.columns], 'fkey');
+  if (server.dialect === 'mysql') return planAddForeignKeyMysql(input, name, server);
+  requireDialect(server, 'postgres', 'planAddForeignKey');
   const id = `add-foreign-key:${displayName(input)}.${name}`;
   const { definition, expects } = foreignKeyDefinition(input, name, input.columns, input.references, {
     onDelete: input.onDelete,

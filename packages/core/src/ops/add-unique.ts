@@ -6,6 +6,7 @@ import { addUniqueInput } from '../validate/ops.js';
 import { parseArgs } from '../validate/parse.js';
 import { dropConstraintStep } from './add-check.js';
 import { createIndexConcurrentlyStep } from './concurrent-index.js';
+import { planAddUniqueMysql } from './mysql/add-unique.js';
 import {
   defaultName,
   displayName,
@@ -54,9 +55,10 @@ export function constraintUsingIndexSteps(
 }
 
 export function planAddUnique(args: AddUniqueInput, server: ServerInfo): Plan {
-  requireDialect(server, 'postgres', 'planAddUnique');
   const input = parseArgs(addUniqueInput, args, 'planAddUnique input');
   requireIdentifiers(displayName(input), 'column', input.columns);
+  if (server.dialect === 'mysql') return planAddUniqueMysql(input);
+  requireDialect(server, 'postgres', 'planAddUnique');
   const name = input.name ?? defaultName([input.table, ...input.columns], 'key');
   const id = `add-unique:${displayName(input)}.${name}`;
   return freezePlan({

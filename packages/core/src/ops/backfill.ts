@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { CatalogProbe } from '../dialects/postgres/catalog.js';
-import { requireDialect, type ServerInfo } from '../dialects/server.js';
-import { type BackfillStep, freezePlan, type Plan } from '../plan.js';
+import type { ServerInfo } from '../dialects/server.js';
+import { type BackfillStep, freezePlan, type LockMode, type Plan } from '../plan.js';
 import { backfillInput } from '../validate/ops.js';
 import { parseArgs } from '../validate/parse.js';
 import { displayName, requireFragment, requireIdentifiers } from './shared.js';
@@ -17,7 +17,7 @@ export type BackfillInput = z.input<typeof backfillInput>;
 export function backfillStep(
   input: BackfillInput,
   id: string,
-  details: { readonly description?: string; readonly done?: CatalogProbe } = {},
+  details: { readonly description?: string; readonly done?: CatalogProbe; readonly lock?: LockMode } = {},
 ): BackfillStep {
   const target = `${displayName(input)}(${Object.keys(input.set).join(', ')})`;
   const { set, where } = checkedBackfillSql(input, { setRequired: true });
@@ -27,7 +27,7 @@ export function backfillStep(
     description:
       details.description ??
       `fill ${target} on existing rows in small batches, each its own short transaction`,
-    lock: 'ROW EXCLUSIVE',
+    lock: details.lock ?? 'ROW EXCLUSIVE',
     transactional: false,
     timeout: 'long',
     backfill: {
@@ -58,16 +58,25 @@ export function checkedBackfillSql(
   return { set, where };
 }
 
-/** A plan of one batched backfill of existing rows. No reverse: the old values are not kept. */
+/**
+ * A plan of one batched backfill of existing rows. No reverse: the old values are not kept. The
+ * batches are the store's (backfill/pg, backfill/mysql); on InnoDB they hold row locks and the
+ * table's shared metadata lock only.
+ */
 export function planBackfill(args: BackfillInput, server: ServerInfo): Plan {
-  requireDialect(server, 'postgres', 'planBackfill');
   const input = parseArgs(backfillInput, args, 'planBackfill input');
   const target = `${displayName(input)}(${Object.keys(input.set).join(', ')})`;
   return freezePlan({
     operation: 'backfill',
     requires: [{ privilege: 'update', table: input }],
     target,
-    steps: [backfillStep(input, `backfill:${target}`)],
+    steps: [
+      backfillStep(
+        input,
+        `backfill:${target}`,
+        server.dialect === 'mysql' ? { lock: 'METADATA SHARED' } : {},
+      ),
+    ],
     reverse: [],
     notes: [
       'Rows inserted after the backfill starts are not visited: the application (or a default or trigger) must write the new value for new rows first.',

@@ -1,7 +1,5 @@
 import type { z } from 'zod';
-import { onlineClauses, plannedAlgorithm } from '../dialects/mysql/capabilities.js';
-import { quoteIdent, quoteTable } from '../dialects/quote.js';
-import type { MysqlServerInfo, ServerInfo } from '../dialects/server.js';
+import type { ServerInfo } from '../dialects/server.js';
 import { UnsupportedServerError } from '../errors.js';
 import { freezePlan, type Plan } from '../plan.js';
 import { createIndexInput } from '../validate/ops.js';
@@ -11,7 +9,8 @@ import {
   defaultIndexName,
   dropIndexConcurrentlyStep,
 } from './concurrent-index.js';
-import { displayName, ownerOf, requireIdentifiers, sqlStep } from './shared.js';
+import { dropIndexStep, myColumns, myIdent, onlineAlterStep } from './mysql/alter.js';
+import { displayName, ownerOf, requireIdentifiers } from './shared.js';
 
 /** Checked at run time by `createIndexInput` (validate/ops.ts). */
 export type CreateIndexInput = z.input<typeof createIndexInput>;
@@ -19,7 +18,7 @@ export type CreateIndexInput = z.input<typeof createIndexInput>;
 /** CREATE INDEX CONCURRENTLY IF NOT EXISTS, with invalid-leftover cleanup; reverse drops it concurrently. */
 export function planCreateIndex(args: CreateIndexInput, server: ServerInfo): Plan {
   const input = parseArgs(createIndexInput, args, 'planCreateIndex input');
-  if (server.dialect === 'mysql') return planCreateIndexMysql(input, server);
+  if (server.dialect === 'mysql') return planCreateIndexMysql(input);
   const name = defaultIndexName(input);
   const id = `create-index:${displayName({ table: name, schema: input.schema })}`;
   return freezePlan({
@@ -40,11 +39,10 @@ export function planCreateIndex(args: CreateIndexInput, server: ServerInfo): Pla
 }
 
 /**
- * MySQL/MariaDB build secondary indexes online (INPLACE, concurrent DML: the facts table in
- * dialects/mysql/capabilities.ts); stating `ALGORITHM=INPLACE, LOCK=NONE` makes the server fail
- * instead of silently copying or locking.
+ * MySQL/MariaDB build secondary indexes online (INPLACE, concurrent DML); stating
+ * `ALGORITHM=INPLACE, LOCK=NONE` makes the server fail instead of silently copying or locking.
  */
-function planCreateIndexMysql(input: CreateIndexInput, server: MysqlServerInfo): Plan {
+function planCreateIndexMysql(input: CreateIndexInput): Plan {
   const where = `create index on ${displayName(input)}`;
   requireIdentifiers(where, 'index column', input.columns);
   if (input.where !== undefined || (input.method && input.method !== 'btree')) {
@@ -57,35 +55,20 @@ function planCreateIndexMysql(input: CreateIndexInput, server: MysqlServerInfo):
     );
   }
   const name = defaultIndexName(input);
-  const online = onlineClauses(plannedAlgorithm(server.capabilities, 'secondary-index', where));
-  const table = quoteTable('mysql', input);
   const id = `create-index:${displayName({ table: name, schema: input.schema })}`;
-  const sql = `ALTER TABLE ${table} ADD ${input.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent('mysql', name)} (${input.columns
-    .map((c) => quoteIdent('mysql', c))
-    .join(', ')}), ${online}`;
   return freezePlan({
     operation: 'create-index',
     target: `${displayName(input)}(${input.columns.join(', ')})`,
     steps: [
-      sqlStep({
+      onlineAlterStep({
         id: `${id}:create-index`,
         description: `build index ${name} in place: reads and writes continue (LOCK=NONE)`,
-        lock: 'METADATA SHARED',
-        transactional: true,
+        table: input,
+        clause: `ADD ${input.unique ? 'UNIQUE ' : ''}INDEX ${myIdent(name)} (${myColumns(input.columns)})`,
         timeout: 'long',
-        sql,
       }),
     ],
-    reverse: [
-      sqlStep({
-        id: `${id}:drop-index`,
-        description: `drop index ${name}`,
-        lock: 'METADATA SHARED',
-        transactional: true,
-        timeout: 'ddl',
-        sql: `ALTER TABLE ${table} DROP INDEX ${quoteIdent('mysql', name)}, ${online}`,
-      }),
-    ],
+    reverse: [dropIndexStep(input, name, `${id}:drop-index`)],
     notes: [],
   });
 }

@@ -4,6 +4,7 @@ import { freezePlan, type Plan } from '../plan.js';
 import { dropIndexInput } from '../validate/ops.js';
 import { parseArgs } from '../validate/parse.js';
 import { dropIndexConcurrentlyStep } from './concurrent-index.js';
+import { planDropIndexMysql } from './mysql/drop-index.js';
 import { displayName, ownerOf } from './shared.js';
 
 /** Checked at run time by `dropIndexInput` (validate/ops.ts), from which this type comes. */
@@ -11,8 +12,9 @@ export type DropIndexInput = z.input<typeof dropIndexInput>;
 
 /** DROP INDEX CONCURRENTLY IF EXISTS. Irreversible here: the definition is not known to the planner. */
 export function planDropIndex(args: DropIndexInput, server: ServerInfo): Plan {
-  requireDialect(server, 'postgres', 'planDropIndex');
   const input = parseArgs(dropIndexInput, args, 'planDropIndex input');
+  if (server.dialect === 'mysql') return planDropIndexMysql(input);
+  requireDialect(server, 'postgres', 'planDropIndex');
   const target = displayName({ table: input.name, schema: input.schema });
   return freezePlan({
     operation: 'drop-index',

@@ -8,6 +8,7 @@ import { LockedError, UnsupportedServerError } from '../errors.js';
 import { ensureTable } from './ensure-table.js';
 import { type MigratorLockOptions, RUN_DEFAULTS } from './options.js';
 import { sleep } from './retry.js';
+import { withSessionLock } from './session-lock.js';
 
 /**
  * The migrator lock: a row in ballast_locks, not a session advisory lock, so it survives the
@@ -18,6 +19,7 @@ import { sleep } from './retry.js';
  * keep a live holder whose pool just closed that connection (idle timeout, max lifetime) from
  * looking dead. A backend we cannot see (another server, a pool in between, a pid reused by a
  * session hidden from us) keeps the TTL rule. The SQL is the dialect's (runtime.migratorLock).
+ * Where the server ties a lock to a session (MySQL/MariaDB GET_LOCK), session-lock.ts holds it instead.
  */
 
 /** Renewal period; the dialect's "holder gone" test computes the same from the row. */
@@ -29,7 +31,7 @@ function lockStore(db: Database): MigratorLockStore {
   if (store) return store;
   throw new UnsupportedServerError(`the migrator lock is not available on ${db.dialect} yet`, {
     where: 'runPlan',
-    hint: 'pass `lock: false` and make sure only one migrator runs at a time; the MySQL/MariaDB migrator lock comes with MySQL support (issue #11)',
+    hint: 'pass `lock: false` and make sure only one migrator runs at a time',
   });
 }
 
@@ -48,8 +50,14 @@ export async function withMigratorLock<T>(
   if (outer.has(name)) return fn();
   const ttlMs = options.ttlMs ?? RUN_DEFAULTS.lock.ttlMs;
   const waitMs = options.waitMs ?? RUN_DEFAULTS.lock.waitMs;
-  const store = lockStore(db);
   const request: LockRequest = { name, holder: randomUUID(), pid: process.pid, host: hostname(), ttlMs };
+  const sessionLock = runtimeOf(db).sessionLock;
+  if (sessionLock) {
+    return withSessionLock(db, sessionLock, request, () => held.run(new Set([...outer, name]), fn), {
+      waitMs,
+    });
+  }
+  const store = lockStore(db);
   await ensureTable(db, store.table, store.ddl, store.upgradeColumns);
   await acquire(db, store, request, waitMs, options.log ?? (() => {}));
   let lost = false;

@@ -25,7 +25,10 @@ export interface RetryOptions {
 }
 
 export interface MigratorLockOptions {
-  /** Time a holder's lock survives without a heartbeat (a crashed holder frees it after this). */
+  /**
+   * Time a holder's lock survives without a heartbeat (a crashed holder frees it after this).
+   * Unused on MySQL/MariaDB, whose GET_LOCK ends with the holder's connection.
+   */
   readonly ttlMs?: number;
   /** How long a second run waits for the holder before failing with LockedError. */
   readonly waitMs?: number;

@@ -1,4 +1,5 @@
 import { type BackfillOptions, defaultJobName, runBackfill } from '../backfill/index.js';
+import { forgetMysqlCheckpoint } from '../backfill/mysql/checkpoints.js';
 import { forgetCheckpoint } from '../backfill/pg/checkpoints.js';
 import type { Database } from '../db.js';
 import type { BackfillStep } from '../plan.js';
@@ -36,5 +37,6 @@ export async function forgetBackfillProgress(
 ): Promise<void> {
   const backfill = (options.backfill ?? {}) as BackfillOptions;
   const job = backfill.job ?? backfillJobName(step, options) ?? defaultJobName(step.backfill, backfill);
-  await db.withSession((s) => forgetCheckpoint(s, job));
+  const forget = db.dialect === 'mysql' ? forgetMysqlCheckpoint : forgetCheckpoint;
+  await db.withSession((s) => forget(s, job));
 }

@@ -25,6 +25,9 @@ import { type StepOutcome, undoOnFailure } from './undo-on-failure.js';
 export async function runPlan(db: Database, plan: Plan, options: RunOptions = {}): Promise<RunReport> {
   parseCall('runPlan', callArgs.runPlan, [db, plan, options]);
   const lock = options.lock === false || db.inTransaction ? undefined : (options.lock ?? {});
+  // Refuse before any statement (bookkeeping DDL commits on MySQL): a half-applied plan inside a
+  // transaction the caller then rolls back teaches nothing; the message says what to change.
+  for (const step of plan.steps) refuseOutsideTransactionSteps(db, step, plan);
   const backfills = plan.steps.some((s) => s.kind === 'backfill');
   await requirePrivileges(
     db,
@@ -44,9 +47,6 @@ async function runSteps(db: Database, plan: Plan, options: RunOptions): Promise<
   const journaled = journal ? await journal.completed() : new Set<string>();
   const reports: StepReport[] = [];
   const outcomes: StepOutcome[] = [];
-  // Refuse before the first step: a half-applied plan inside a transaction the caller then
-  // rolls back teaches nothing; the message says what to change.
-  for (const step of plan.steps) refuseOutsideTransactionSteps(db, step, plan);
   await refuseConflicts(db, plan, journaled);
   warnLocksHeldAcrossScans(db, plan, log);
   for (const step of plan.steps) {
@@ -97,9 +97,13 @@ async function runSteps(db: Database, plan: Plan, options: RunOptions): Promise<
 }
 
 export function refuseOutsideTransactionSteps(db: Database, step: Step, plan: Plan): void {
-  if (!db.inTransaction || step.transactional) return;
+  if (!db.inTransaction) return;
+  // MySQL/MariaDB commit the open transaction at every DDL statement: the caller's would end silently.
+  const commits = step.kind === 'sql' && runtimeOf(db).ddlCommitsTransaction === true;
+  if (step.transactional && !commits) return;
+  const why = commits ? ': its DDL would commit the open transaction' : '';
   throw new WrongContextError(
-    `step ${step.id} (${step.description}) cannot run inside a transaction, and this migration runs in one`,
+    `step ${step.id} (${step.description}) cannot run inside a transaction${why}, and this migration runs in one`,
     {
       where: `${plan.operation} ${plan.target}`,
       hint:

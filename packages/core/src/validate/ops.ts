@@ -77,7 +77,12 @@ export const createIndexInput = strict({
   method: optional(name.describe('an access method: btree, hash, gin, gist, brin, spgist')),
 });
 
-export const dropIndexInput = strict({ name, schema: optional(name) });
+export const dropIndexInput = strict({
+  name,
+  schema: optional(name),
+  /** The index's table: required on MySQL/MariaDB, where index names are per table. */
+  table: optional(name),
+});
 
 export const setNotNullInput = strict({
   ...tableRef,

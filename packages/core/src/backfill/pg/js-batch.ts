@@ -1,5 +1,5 @@
-import { requireTableColumn } from '../../dialects/postgres/introspect.js';
 import { quoteIdent } from '../../dialects/quote.js';
+import { requireTableColumn } from '../../dialects/table-ref.js';
 import type { Cursor, RowTransform } from '../types.js';
 import type { PgBatchContext } from './batch-context.js';
 import { toPgText } from './values.js';

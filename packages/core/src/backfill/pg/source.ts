@@ -1,6 +1,6 @@
 import type { Database, Session } from '../../db.js';
-import { estimateRows, readTable, requireTableColumn } from '../../dialects/postgres/introspect.js';
-import { type TableRef, tableRef } from '../../dialects/table-ref.js';
+import { estimateRows, readTable } from '../../dialects/postgres/introspect.js';
+import { requireTableColumn, type TableRef, tableRef } from '../../dialects/table-ref.js';
 import { UnsafeOperationError } from '../../errors.js';
 import type { BackfillSource, BatchOutcome, Cursor, OpenedJob, RowTransform } from '../types.js';
 import type { PgBatchContext } from './batch-context.js';

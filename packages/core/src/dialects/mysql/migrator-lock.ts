@@ -1,10 +1,11 @@
 import type { Session } from '../../db.js';
-import type { LockRequest, MigratorLockStore, PreviousHolder } from '../runtime.js';
+import type { SessionLockHolder, SessionLockStore } from '../runtime.js';
 
 /**
- * ballast_locks on MySQL/MariaDB (run/migrator-lock.ts decides when to take, renew and give it
- * back). Takeover by TTL only: the processlist shows other connections only to roles with the
- * PROCESS privilege, so "its connection is gone" cannot be told from "hidden from us" here.
+ * The migrator lock on MySQL/MariaDB: GET_LOCK on a connection held for the run
+ * (run/session-lock.ts). The server releases it when that connection ends, so a migrator killed
+ * with kill -9 (its socket closes) or cut off leaves no stale lock and no TTL is needed.
+ * ballast_locks only says who holds it (process id, host), for LockedError.
  */
 export const MYSQL_LOCKS_DDL = `create table if not exists ballast_locks (
   name varchar(255) not null primary key,
@@ -12,67 +13,59 @@ export const MYSQL_LOCKS_DDL = `create table if not exists ballast_locks (
   pid integer,
   host varchar(255),
   acquired_at datetime(6) not null default current_timestamp(6),
-  expires_at datetime(6) not null,
-  backend_pid bigint,
-  heartbeat_at datetime(6)) engine = InnoDB`;
+  backend_pid bigint) engine = InnoDB`;
 
-async function isOurs(session: Session, r: LockRequest): Promise<boolean> {
-  const [row] = await session.query<{ n: number }>(
-    'select count(*) as n from ballast_locks where name = ? and holder = ?',
-    [r.name, r.holder],
-  );
-  return Number(row?.n) === 1;
-}
+/**
+ * GET_LOCK names are server-wide, so the database is part of it; MySQL caps names at 64
+ * characters, beyond which the name is hashed (the holder row still says which lock it is).
+ */
+const LOCK_NAME = `(select if(char_length(n) <= 64, n, concat('ballast:', sha1(n)))
+   from (select concat('ballast:', coalesce(database(), ''), ':', ?) as n) named)`;
 
-const TTL = 'current_timestamp(6) + interval ? microsecond';
-
-export const mysqlMigratorLock: MigratorLockStore = {
+export const mysqlSessionLock: SessionLockStore = {
   table: 'ballast_locks',
   ddl: MYSQL_LOCKS_DDL,
-  upgradeColumns: [],
-  // Statements report rows only (Session), not affected counts: each write is followed by a read
-  // of who holds the row now. The primary key serialises concurrent takers.
-  async acquire(session, r) {
-    const [previous] = await session.query<PreviousHolder>(
-      `select pid, host, backend_pid, cast(heartbeat_at as char) as heartbeat_at, 1 as expired
-         from ballast_locks where name = ? and expires_at < current_timestamp(6)`,
+  // Timeout 0: never queue inside the server; run/session-lock.ts polls until `waitMs`.
+  async tryAcquire(session, r) {
+    const [row] = await session.query<{ got: number | null }>(`select get_lock(${LOCK_NAME}, 0) as got`, [
+      r.name,
+    ]);
+    if (Number(row?.got) !== 1) return false;
+    await session.query(
+      `replace into ballast_locks (name, holder, pid, host, acquired_at, backend_pid)
+       values (?, ?, ?, ?, current_timestamp(6), connection_id())`,
+      [r.name, r.holder, r.pid, r.host],
+    );
+    return true;
+  },
+  async stillHeld(session, r) {
+    const [row] = await session.query<{ ours: number | null }>(
+      `select is_used_lock(${LOCK_NAME}) = connection_id() as ours`,
       [r.name],
     );
-    await session.query(
-      `insert ignore into ballast_locks (name, holder, pid, host, acquired_at, expires_at, backend_pid, heartbeat_at)
-       values (?, ?, ?, ?, current_timestamp(6), ${TTL}, connection_id(), current_timestamp(6))`,
-      [r.name, r.holder, r.pid, r.host, r.ttlMs * 1000],
-    );
-    if (!(await isOurs(session, r))) {
-      await session.query(
-        `update ballast_locks set holder = ?, pid = ?, host = ?, acquired_at = current_timestamp(6),
-           expires_at = ${TTL}, backend_pid = connection_id(), heartbeat_at = current_timestamp(6)
-         where name = ? and expires_at < current_timestamp(6)`,
-        [r.holder, r.pid, r.host, r.ttlMs * 1000, r.name],
-      );
-      if (!(await isOurs(session, r))) return undefined;
-      return { previous: previous ? { ...previous, expired: true } : null };
-    }
-    return { previous: null };
-  },
-  async renew(session, r) {
-    await session.query(
-      `update ballast_locks set expires_at = ${TTL}, backend_pid = connection_id(), heartbeat_at = current_timestamp(6)
-        where name = ? and holder = ?`,
-      [r.ttlMs * 1000, r.name, r.holder],
-    );
-    return isOurs(session, r);
+    return Number(row?.ours) === 1;
   },
   async release(session, r) {
     await session.query('delete from ballast_locks where name = ? and holder = ?', [r.name, r.holder]);
+    await session.query(`select release_lock(${LOCK_NAME})`, [r.name]);
   },
-  async holder(session, name) {
-    const [row] = await session.query<{
-      pid: number | null;
-      host: string | null;
-      acquired_at: Date;
-      expires_at: Date;
-    }>('select pid, host, acquired_at, expires_at from ballast_locks where name = ?', [name]);
-    return row;
+  async holder(session: Session, name: string): Promise<SessionLockHolder | undefined> {
+    const [row] = await session.query<{ backend: number | null }>(
+      `select is_used_lock(${LOCK_NAME}) as backend`,
+      [name],
+    );
+    if (row?.backend === null || row?.backend === undefined) return undefined;
+    const backend = Number(row.backend);
+    // The row of an earlier holder may still be there (a killed one): only the current one counts.
+    const [who] = await session.query<{ pid: number | null; host: string | null; acquired_at: Date }>(
+      'select pid, host, acquired_at from ballast_locks where name = ? and backend_pid = ?',
+      [name, backend],
+    );
+    return {
+      backendId: backend,
+      pid: who?.pid ?? null,
+      host: who?.host ?? null,
+      since: who?.acquired_at ?? null,
+    };
   },
 };

@@ -3,7 +3,7 @@ import { formatMysqlBlocker, mysqlBlockerQuery, mysqlBlockersOf } from './blocke
 import { mysqlBookkeeping } from './bookkeeping.js';
 import { classifyMysqlError, mysqlErrorCode } from './errors.js';
 import { mysqlConflictingHolders } from './locks.js';
-import { mysqlMigratorLock } from './migrator-lock.js';
+import { mysqlSessionLock } from './migrator-lock.js';
 import { readMysqlServerInfo } from './server.js';
 import { applyMysqlStepSettings } from './session.js';
 
@@ -30,6 +30,7 @@ export const mysqlRuntime = Object.freeze<DialectRuntime>({
     const holders = await mysqlConflictingHolders(session, relations, mode);
     return holders.map((h) => ({ ...h, query: mysqlBlockerQuery(h.query) }));
   },
+  ddlCommitsTransaction: true,
   bookkeeping: mysqlBookkeeping,
-  migratorLock: mysqlMigratorLock,
+  sessionLock: mysqlSessionLock,
 });

@@ -1,7 +1,7 @@
 import type { Session } from '../../db.js';
 import { ColumnNotFoundError, TableNotFoundError, UnsafeOperationError } from '../../errors.js';
 import { qtable, requireIdentifierLength } from '../quote.js';
-import { displayName, type TableRef } from '../table-ref.js';
+import { displayName, requireTableColumn, type TableRef } from '../table-ref.js';
 import { withPinnedSettings } from './session.js';
 
 /**
@@ -92,21 +92,6 @@ export async function readTable(
     ? key.map((name) => ({ name, type: requireTableColumn(info, name, where) }))
     : await rowKey(session, rel.oid, columnTypes);
   return { ...info, key: keyColumns };
-}
-
-/** The type of `name` in a table read by `readTable`; ColumnNotFoundError listing the columns. */
-export function requireTableColumn(
-  info: Pick<TableInfo, 'label' | 'columnTypes'>,
-  name: string,
-  where: string,
-): string {
-  requireIdentifierLength('postgres', name);
-  const type = info.columnTypes.get(name);
-  if (type !== undefined) return type;
-  throw new ColumnNotFoundError(`${where}: column ${info.label}.${name} does not exist`, {
-    where: `${info.label}.${name}`,
-    hint: `name one of its columns: ${[...info.columnTypes.keys()].join(', ')}`,
-  });
 }
 
 export async function readColumn(

@@ -1,0 +1,29 @@
+import { freezePlan, type Plan } from '../../plan.js';
+import type { AddUniqueInput } from '../add-unique.js';
+import { defaultName, displayName } from '../shared.js';
+import { dropIndexStep, myColumns, myIdent, onlineAlterStep } from './alter.js';
+
+/**
+ * MySQL/MariaDB: a UNIQUE constraint is a unique index, built online
+ * (`ALGORITHM=INPLACE, LOCK=NONE`: concurrent writes continue; a duplicate, existing or written
+ * during the build, fails the ALTER and leaves nothing behind). Reverse: drop the index.
+ */
+export function planAddUniqueMysql(input: AddUniqueInput): Plan {
+  const name = input.name ?? defaultName([input.table, ...input.columns], 'key');
+  const id = `add-unique:${displayName(input)}.${name}`;
+  return freezePlan({
+    operation: 'add-unique',
+    target: `${displayName(input)}(${input.columns.join(', ')})`,
+    steps: [
+      onlineAlterStep({
+        id: `${id}:add`,
+        description: `build unique index ${name} in place: reads and writes continue (LOCK=NONE)`,
+        table: input,
+        clause: `ADD CONSTRAINT ${myIdent(name)} UNIQUE (${myColumns(input.columns)})`,
+        timeout: 'long',
+      }),
+    ],
+    reverse: [dropIndexStep(input, name, `${id}:drop`)],
+    notes: ['The build fails on duplicate values (existing or written meanwhile); fix the data and rerun.'],
+  });
+}

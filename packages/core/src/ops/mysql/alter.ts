@@ -1,0 +1,52 @@
+import { onlineClauses } from '../../dialects/mysql/capabilities.js';
+import { quoteIdent, quoteTable } from '../../dialects/quote.js';
+import type { TableRef } from '../../dialects/table-ref.js';
+import type { LockMode, SqlStep, TimeoutPolicy, UndoSpec } from '../../plan.js';
+import { displayName, relationsOf, sqlStep } from '../shared.js';
+
+/** MySQL/MariaDB quoting of the planners' names (`db`.`table`, `column`). */
+export const myTable = (ref: TableRef) => quoteTable('mysql', ref);
+export const myIdent = (name: string) => quoteIdent('mysql', name);
+export const myColumns = (columns: readonly string[]) => columns.map(myIdent).join(', ');
+
+/**
+ * One ALTER TABLE with `ALGORITHM=INPLACE, LOCK=NONE` stated: the server then refuses (error
+ * 1845/1846) instead of silently copying the table or blocking writes. Reads and writes continue
+ * while it runs; only its start and end take the table's metadata lock briefly, bounded by
+ * lock_wait_timeout and retried by the runner.
+ */
+export function onlineAlterStep(step: {
+  readonly id: string;
+  readonly description: string;
+  readonly table: TableRef;
+  /** e.g. `ADD UNIQUE INDEX \`x\` (\`a\`)`, already quoted. */
+  readonly clause: string;
+  readonly timeout: TimeoutPolicy;
+  /** Prefix such as MariaDB's `SET STATEMENT foreign_key_checks=0 FOR `. */
+  readonly prefix?: string;
+  readonly lock?: LockMode;
+  readonly relations?: readonly TableRef[];
+  readonly undoOnFailure?: UndoSpec;
+}): SqlStep {
+  return sqlStep({
+    id: step.id,
+    description: step.description,
+    lock: step.lock ?? 'METADATA SHARED',
+    relations: relationsOf(...(step.relations ?? [step.table])),
+    // The runner refuses it inside a caller's transaction (MySQL's DDL commits it).
+    transactional: true,
+    timeout: step.timeout,
+    sql: `${step.prefix ?? ''}ALTER TABLE ${myTable(step.table)} ${step.clause}, ${onlineClauses('INPLACE')}`,
+    ...(step.undoOnFailure ? { undoOnFailure: step.undoOnFailure } : {}),
+  });
+}
+
+/** DROP INDEX in place: metadata only on InnoDB, writes continue. */
+export const dropIndexStep = (table: TableRef, name: string, id: string): SqlStep =>
+  onlineAlterStep({
+    id,
+    description: `drop index ${name} of ${displayName(table)} in place: reads and writes continue`,
+    table,
+    clause: `DROP INDEX ${myIdent(name)}`,
+    timeout: 'ddl',
+  });
