@@ -123,6 +123,14 @@ function adapterFactory(url, shadowUrl) {
   });
 }
 
+/** The WASM glue reports a Rust panic's message here before it throws. */
+const panics = { message: undefined };
+globalThis.PRISMA_WASM_PANIC_REGISTRY = {
+  set_message(message) {
+    panics.message = message;
+  },
+};
+
 async function loadWasm() {
   const dir = fileURLToPath(new URL('.', import.meta.resolve('@prisma/schema-engine-wasm/schema_engine_bg')));
   const bytes = readFileSync(`${dir}schema_engine_bg.wasm`);
@@ -135,7 +143,10 @@ const METHOD_ALIASES = { getDatabaseVersion: 'version' };
 
 async function serve(args) {
   await loadWasm();
-  const datamodels = args.datamodels.map((path) => [path, readFileSync(path, 'utf8')]);
+  // No schema (e.g. `migrate diff`): `undefined`, not `[]`, or the WASM engine panics.
+  const datamodels = args.datamodels.length
+    ? args.datamodels.map((path) => [path, readFileSync(path, 'utf8')])
+    : undefined;
   const url = args.datasource?.url;
   const adapter = url ? adapterFactory(url, args.datasource?.shadowDatabaseUrl) : undefined;
   const engine = await bg.SchemaEngine.new(
@@ -155,6 +166,16 @@ async function serve(args) {
       send({ jsonrpc: '2.0', id, method: 'print', params: { content } });
     });
 
+  // A panic inside an async WASM closure does not reject the request: it surfaces here. Answer the
+  // request in flight with it instead of dying silently (the CLI would report nothing useful).
+  let inFlight;
+  process.on('uncaughtException', (error) => {
+    const message = `the schema engine panicked: ${panics.message ?? error.message}`;
+    if (inFlight === undefined) throw error;
+    const reply = { jsonrpc: '2.0', id: inFlight, error: { code: 4466, message, data: { message } } };
+    process.stdout.write(`${JSON.stringify(reply)}\n`, () => process.exit(101));
+  });
+
   let queue = Promise.resolve();
   const rl = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
   rl.on('line', (line) => {
@@ -167,13 +188,17 @@ async function serve(args) {
     }
     queue = queue.then(async () => {
       const method = METHOD_ALIASES[msg.method] ?? msg.method;
+      inFlight = msg.id;
       try {
         const result = await engine[method](msg.params ?? {});
         if (method === 'diff' && result?.stdout) await print(result.stdout.replace(/\n$/, ''));
         send({ jsonrpc: '2.0', id: msg.id, result: result ?? {} });
       } catch (error) {
         const data = typeof error === 'object' && error !== null ? error : { message: String(error) };
-        const message = data.message ?? String(error);
+        const message = panics.message
+          ? `the schema engine panicked: ${panics.message}`
+          : (data.message ?? String(error));
+        panics.message = undefined;
         send({
           jsonrpc: '2.0',
           id: msg.id,
