@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PRISMA_SCHEMA_ENGINE_STAND_IN } from '@ballast/testkit';
 
 export const PRISMA_CLI = createRequire(import.meta.url).resolve('prisma/build/index.js');
@@ -82,3 +83,8 @@ export function runIn(
 }
 
 export const prisma = (project: PrismaProject, ...args: string[]) => runIn(project, PRISMA_CLI, args);
+
+const BIN = fileURLToPath(new URL('../src/bin.ts', import.meta.url));
+/** `ballast-prisma <args>` from its sources. */
+export const ballastPrisma = (project: PrismaProject, ...args: string[]) =>
+  runIn(project, BIN, args, SOURCE_NODE_ARGS);
