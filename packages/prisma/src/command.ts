@@ -16,6 +16,7 @@ type Handler = (args: readonly string[], io: Io) => Promise<number>;
 /** Loaded on use: a passthrough command does not load the linter. */
 const MIGRATE_COMMANDS: Record<string, () => Promise<Handler>> = {
   dev: async () => (await import('./migrate-dev.js')).migrateDev,
+  deploy: async () => (await import('./migrate-deploy.js')).migrateDeploy,
   lint: async () => (await import('./migrate-lint.js')).migrateLint,
 };
 

@@ -23,7 +23,14 @@ const folders = (p: PrismaProject) =>
 const sqlOf = (p: PrismaProject, folder: string) =>
   readFileSync(join(p.migrationsDir, folder, 'migration.sql'), 'utf8');
 
-describe.each(pgServers())('ballast-prisma migrate dev (PostgreSQL $label)', (server) => {
+/**
+ * Not on PostgreSQL 18: Prisma 7.10's schema describer (the WASM build these tests run) panics on
+ * the NOT NULL constraints PG 18 lists in pg_constraint (contype 'n'), so `migrate dev` itself
+ * fails there before Ballast runs. migrate deploy (no introspection) is tested on 18.
+ */
+const servers = pgServers().filter((s) => s.label !== '18');
+
+describe.each(servers)('ballast-prisma migrate dev (PostgreSQL $label)', (server) => {
   let db: TestDatabase;
   let conn: SqlConnection;
   let project: PrismaProject;

@@ -84,7 +84,7 @@ export function runIn(
 
 export const prisma = (project: PrismaProject, ...args: string[]) => runIn(project, PRISMA_CLI, args);
 
-const BIN = fileURLToPath(new URL('../src/bin.ts', import.meta.url));
+export const BIN = fileURLToPath(new URL('../src/bin.ts', import.meta.url));
 /** `ballast-prisma <args>` from its sources. */
 export const ballastPrisma = (project: PrismaProject, ...args: string[]) =>
   runIn(project, BIN, args, SOURCE_NODE_ARGS);
