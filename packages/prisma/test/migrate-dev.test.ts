@@ -24,7 +24,8 @@ const sqlOf = (p: PrismaProject, folder: string) =>
   readFileSync(join(p.migrationsDir, folder, 'migration.sql'), 'utf8');
 
 /**
- * Not on PostgreSQL 18: Prisma 7.10's schema describer (the WASM build these tests run) panics on
+ * Not on PostgreSQL 18: Prisma 7.10's schema describer, as these tests run it (WASM build through
+ * adapter-pg), panics on
  * the NOT NULL constraints PG 18 lists in pg_constraint (contype 'n'), so `migrate dev` itself
  * fails there before Ballast runs. migrate deploy (no introspection) is tested on 18.
  */
