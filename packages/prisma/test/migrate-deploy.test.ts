@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pgServers, pgTestDatabase, type SqlConnection } from '@ballast/testkit';
-import { describe, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import {
   BIN,
   ballastPrisma,
@@ -116,6 +116,55 @@ describe.each(pgServers())('ballast-prisma migrate deploy (PostgreSQL $label)', 
       assert.match(rerun.stderr, /resuming 20260102000000_note/);
       await assertAppliedOnce(conn, p);
     } finally {
+      await conn.close();
+      await db.drop();
+    }
+  });
+  test('a statement blocked by an open transaction waits with lock_timeout, names the blocker, then applies', async () => {
+    const db = await pgTestDatabase('prisma_block', server);
+    const conn = await db.connect();
+    const blocker = await db.connect();
+    try {
+      const p = prismaProject(db.url, MODEL);
+      p.addMigration('20260101000000_init', MIGRATIONS['20260101000000_init']!);
+      expect((await ballastPrisma(p, 'migrate', 'deploy')).code).toBe(0);
+      p.addMigration('20260102000000_note', 'ALTER TABLE "User" ADD COLUMN "note" TEXT;\n');
+      const [{ pid }] = (await blocker.query<{ pid: number }>('select pg_backend_pid() as pid')) as [
+        { pid: number },
+      ];
+      await blocker.query('begin');
+      await blocker.query('select count(*) from "User"');
+      const child = spawn(process.execPath, [...SOURCE_NODE_ARGS, BIN, 'migrate', 'deploy'], {
+        cwd: p.dir,
+        env: p.env,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      for (let i = 0; !stderr.includes(`pid ${pid}`); i++) {
+        assert.ok(i < 1200, `the deploy never named the blocker (pid ${pid}):\n${stderr}`);
+        await sleep(50);
+      }
+      // The application's transaction was never queued behind an ACCESS EXCLUSIVE request.
+      await blocker.query('commit');
+      assert.equal(await exited, 0, stderr);
+      const note = await conn.query<{ n: string }>(
+        "select count(*)::text as n from information_schema.columns where table_name = 'User' and column_name = 'note'",
+      );
+      assert.equal(note[0]!.n, '1');
+      const all = await rows(conn);
+      assert.deepEqual(
+        all.map((r) => [r.migration_name, r.finished]),
+        [
+          ['20260101000000_init', true],
+          ['20260102000000_note', true],
+        ],
+      );
+    } finally {
+      await blocker.close();
       await conn.close();
       await db.drop();
     }
