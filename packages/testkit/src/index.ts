@@ -17,6 +17,7 @@ export {
   startLocalPostgres,
   startPostgres,
 } from './postgres.js';
+export { PRISMA_SCHEMA_ENGINE_STAND_IN } from './prisma-engine.js';
 export { createRunDir, processesMentioning, type RunDir, stopRunSync } from './processes.js';
 export type { RunningServer } from './running-server.js';
 export { SERVER_ENV, type ServerKind, type ServerSet, startServers } from './servers.js';

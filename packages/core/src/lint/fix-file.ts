@@ -73,9 +73,15 @@ export function renderFixedFile(result: LintResult, text: string): FixedFile {
   }
   if (afterCommit.length)
     edits.push({ start: text.length, end: text.length, text: `\n${afterCommit.join('\n')}\n` });
-  // Text fixes (the runner's lock_timeout) go on top, so the whole file runs under them.
+  // Text fixes (the runner's lock_timeout) go on top, so the whole file runs under them; not in a
+  // Prisma file whose lone statement became non-transactional: a second statement would put it
+  // back in Prisma's implicit transaction.
   const first = statements[0];
-  const texts = textFixes(result);
+  const lone = result.options.transaction === 'implicit' && statements.length === 1;
+  const texts =
+    lone && [...result.fixes.values()].some((f) => f.steps.some((st) => !st.transactional))
+      ? []
+      : textFixes(result);
   if (first) {
     const preludes = texts.map((r) => `${r.prelude(first.dialect)};\n`);
     if (preludes.length) edits.push({ start: first.offset, end: first.offset, text: preludes.join('') });
