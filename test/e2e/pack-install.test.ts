@@ -127,6 +127,59 @@ test('the packed tarballs install with npm: workspace versions resolved, one cop
   assert.equal(checked.code, 0, `tsc on the installed declarations: ${shown(checked)}`);
 });
 
+/** Every public entry point, loaded both ways from the installed project. */
+const ENTRY_POINTS = [
+  '@ballast/core',
+  '@ballast/core/adapter',
+  '@ballast/core/lint',
+  '@ballast/core/translate',
+  '@ballast/knex',
+];
+const LOAD_BOTH_WAYS = `import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
+for (const name of ${JSON.stringify(ENTRY_POINTS)}) {
+  const imported = Object.keys(await import(name)).filter((k) => k !== 'default' && k !== 'module.exports').sort();
+  const required = Object.keys(require(name)).filter((k) => k !== 'default' && k !== 'module.exports').sort();
+  if (imported.length === 0 || imported.join() !== required.join()) throw new Error(name + ': import and require() differ');
+  console.log(name + ' ' + imported.length);
+}
+`;
+
+test('ESM import and require() load every entry point of the installed packages alike', async () => {
+  writeFileSync(join(project, 'both-ways.mjs'), LOAD_BOTH_WAYS);
+  const loaded = await run(process.execPath, ['both-ways.mjs'], project);
+  assert.equal(loaded.code, 0, `loading the entry points: ${shown(loaded)}`);
+  for (const name of ENTRY_POINTS) assert.match(loaded.stdout, new RegExp(`^${name} \\d+$`, 'm'));
+});
+
+test('the same tarballs install with pnpm outside the monorepo: one copy of pg, the bin runs', async () => {
+  const dir = join(tmp, 'pnpm-project');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
+  const added = await run(
+    'pnpm',
+    [
+      'add',
+      ...PACKED.map(tarball),
+      `knex@${workspaceVersion('knex', 'knex')}`,
+      `pg@${workspaceVersion('knex', 'pg')}`,
+    ],
+    dir,
+  );
+  assert.equal(added.code, 0, `pnpm add in ${dir}: ${shown(added)}`);
+  const pgCopies = await run('pnpm', ['ls', 'pg', '--depth', 'Infinity', '--parseable'], dir);
+  assert.equal(pgCopies.code, 0, shown(pgCopies));
+  const copies = new Set(
+    pgCopies.stdout
+      .split('\n')
+      .filter((line) => /[\\/]pg@[^\\/]+[\\/]node_modules[\\/]pg$|[\\/]node_modules[\\/]pg$/.test(line)),
+  );
+  assert.equal(copies.size, 1, `one copy of pg: ${[...copies].join(', ')}`);
+  const version = await run(join(dir, 'node_modules', '.bin', 'ballast'), ['--version'], dir);
+  assert.equal(version.code, 0, shown(version));
+  assert.match(version.stdout, /0\.1\.0/);
+});
+
 for (const server of pgServers())
   test(`[pg ${server.label}] the real knex CLI runs a migration using the installed @ballast/knex`, async () => {
     const db = await pgTestDatabase('packinstall', server);
