@@ -123,7 +123,7 @@ function fixSummary(path: string, resolved: readonly Finding[], statements: numb
 /** A folder walk met Knex migration files: say how to lint them rather than silently skip them. */
 function knexHint(files: readonly string[], paths: readonly string[]): string {
   const list = files.slice(0, 3).join(', ') + (files.length > 3 ? ', …' : '');
-  return `ballast lint: skipped ${plural(files.length, 'Knex migration file')} (${list}): they are linted by running them on a throwaway database:\n  ballast lint --knex ${paths.join(' ')}   (add --database-url URL unless @ballast/testkit is installed)\n`;
+  return `ballast lint: skipped ${plural(files.length, 'Knex migration file')} (${list}): they are linted by running them on a throwaway database:\n  ballast lint --knex ${paths.join(' ')}   (with --database-url URL or DATABASE_URL set)\n`;
 }
 
 export function lintKnex(input: LintInput, captured: CapturedSql, options: Partial<LintOptions>): FileReport {

@@ -12,6 +12,8 @@ const bare = (name: string) => name.split('.').pop() ?? name;
 export class FileContext implements LintContext {
   private readonly tables = new Set<string>();
   private readonly indexes = new Set<string>();
+  /** Key columns of plain btree indexes the file created, per table (bare name). */
+  private readonly indexColumns: Array<{ table: string; columns: readonly string[] }> = [];
   private readonly pendingChecks = new Map<string, string>();
   private readonly validated = new Set<string>();
   readonly enumsTouched = new Set<string>();
@@ -38,6 +40,13 @@ export class FileContext implements LintContext {
     return this.indexes.has(index) || this.indexes.has(bare(index));
   }
 
+  /** The file created a plain (btree, not partial) index whose key columns start with `columns`. */
+  hasIndexLeadingWith(table: string, columns: readonly string[]): boolean {
+    return this.indexColumns.some(
+      (i) => i.table === bare(table) && columns.every((c, n) => i.columns[n] === c),
+    );
+  }
+
   hasValidatedNotNullCheck(table: string, column: string): boolean {
     return this.options.pgVersion >= 12 && this.validated.has(`${bare(table)}.${column}`);
   }
@@ -55,6 +64,12 @@ export class FileContext implements LintContext {
     if (createAs) this.tables.add(relationName(createAs.into?.rel));
     const index = nodeOf(node, 'IndexStmt');
     if (index?.idxname) this.indexes.add(index.idxname);
+    const method = index?.accessMethod ?? 'btree';
+    if (index && method === 'btree' && !index.whereClause) {
+      const columns = nodesOf(index.indexParams, 'IndexElem').map((e) => e.name ?? '');
+      if (columns.every(Boolean))
+        this.indexColumns.push({ table: bare(relationName(index.relation)), columns });
+    }
     const enumType = nodeOf(node, 'CreateEnumStmt');
     if (enumType) this.enumsTouched.add(stringsOf(enumType.typeName).join('.'));
     const tx = nodeOf(node, 'TransactionStmt');

@@ -12,6 +12,7 @@ import { type FixedStatement, renderFix } from './fix.js';
 import { render } from './messages.js';
 import { lintOptions } from './options.js';
 import { type Parsed, parseMysql, parsePostgres } from './parse.js';
+import { withoutRedundantSteps } from './redundant.js';
 import { RULES, RULES_BY_ID } from './rules/index.js';
 import { suppressionsAbove } from './suppress.js';
 import type { Finding, LintOptions, RuleReport, Statement } from './types.js';
@@ -101,7 +102,10 @@ export function lintWith(
     }
     const translated = translateStatement(statement, own, text, planFor);
     translations.set(statement.index, translated);
-    const fix = translated.status === 'planned' ? renderFix(translated, planFor) : undefined;
+    const fix =
+      translated.status === 'planned'
+        ? renderFix(withoutRedundantSteps(translated, ctx), planFor)
+        : undefined;
     if (fix) fixes.set(statement.index, fix);
     for (const f of own) findings.push(fix?.rules.includes(f.rule) ? { ...f, fix: fix.text } : f);
     ctx.after(statement);

@@ -35,6 +35,8 @@ interface PgSqlError {
 
 export function parsePostgres(text: string): Parsed<PgStatement> {
   const source = new SourceText(text);
+  // libpg-query rejects empty input ("query cannot be null or empty"): no statements is no finding.
+  if (source.skipTrivia(0) >= text.length) return { source, statements: [], failures: [] };
   try {
     return { source, statements: pgStatements(source, text, parseSync(text), 0, 0), failures: [] };
   } catch {
