@@ -30,6 +30,7 @@ export const BALLAST: Record<string, string> = {
   'ban-set-tablespace': 'set-tablespace',
   'ban-drop-database': 'drop-database',
   'ban-nested-transaction': 'nested-transaction',
+  'require-validate-in-separate-transaction': 'validate-in-same-transaction',
 };
 
 /** A squawk rule may stand for several operations (constraint-missing-not-valid: FK and CHECK). */

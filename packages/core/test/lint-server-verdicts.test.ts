@@ -67,6 +67,25 @@ const CASES: Case[] = [
     rules: ['require-not-valid-foreign-key'],
     facts: { scanned: ['orders', 'users'] },
   },
+  {
+    name: 'VALIDATE in the transaction of its NOT VALID add scans with the add lock on both tables held',
+    pre: PRE,
+    sql: `ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;
+ALTER TABLE orders VALIDATE CONSTRAINT orders_user_fk;`,
+    options: { transaction: 'wrapped' },
+    rules: ['require-validate-in-separate-transaction'],
+    facts: {
+      scanned: ['orders', 'users'],
+      locks: [
+        'orders:AccessShareLock',
+        'orders:ShareRowExclusiveLock',
+        'orders:ShareUpdateExclusiveLock',
+        'users:AccessShareLock',
+        'users:RowShareLock',
+        'users:ShareRowExclusiveLock',
+      ],
+    },
+  },
 ];
 
 for (const server of pgServers())

@@ -18,6 +18,12 @@ export class FileContext implements LintContext {
   private readonly validated = new Set<string>();
   readonly enumsTouched = new Set<string>();
   explicitTransaction = false;
+  /** Knex/--assume-in-transaction: the file's own COMMIT ended the tool's transaction. */
+  private runnerEnded = false;
+  /** Numbers transactions: bumped at every BEGIN and COMMIT/ROLLBACK. */
+  private transactionSerial = 0;
+  /** `table.constraint` added NOT VALID → the transaction it was added in. */
+  private readonly notValidAdded = new Map<string, number>();
   lockTimeoutSet = false;
   foreignKeyChecksOff = false;
 
@@ -27,9 +33,24 @@ export class FileContext implements LintContext {
   ) {}
 
   get inTransaction(): boolean {
-    if (this.explicitTransaction) return true;
+    return this.explicitTransaction || this.runnerTransaction;
+  }
+
+  /**
+   * The tool's own transaction is open. A COMMIT in a wrapped file ends it for good (what follows
+   * autocommits until the next BEGIN); in Prisma's multi-statement query the statements after a
+   * COMMIT start a new implicit transaction.
+   */
+  get runnerTransaction(): boolean {
     if (this.options.transaction === 'implicit') return this.statementCount > 1;
-    return this.options.transaction === 'wrapped';
+    return this.options.transaction === 'wrapped' && !this.runnerEnded;
+  }
+
+  /** `constraint` was added NOT VALID on `table` in the transaction still open. */
+  addedNotValidInThisTransaction(table: string, constraint: string): boolean {
+    return (
+      this.inTransaction && this.notValidAdded.get(`${bare(table)}.${constraint}`) === this.transactionSerial
+    );
   }
 
   isNewTable(table: string): boolean {
@@ -73,8 +94,14 @@ export class FileContext implements LintContext {
     const enumType = nodeOf(node, 'CreateEnumStmt');
     if (enumType) this.enumsTouched.add(stringsOf(enumType.typeName).join('.'));
     const tx = nodeOf(node, 'TransactionStmt');
-    if (tx?.kind === 'TRANS_STMT_BEGIN' || tx?.kind === 'TRANS_STMT_START') this.explicitTransaction = true;
+    if (tx?.kind === 'TRANS_STMT_BEGIN' || tx?.kind === 'TRANS_STMT_START') {
+      // BEGIN inside the tool's transaction only warns: the same transaction goes on.
+      if (!this.inTransaction) this.transactionSerial++;
+      this.explicitTransaction = true;
+    }
     if (tx?.kind === 'TRANS_STMT_COMMIT' || tx?.kind === 'TRANS_STMT_ROLLBACK') {
+      if (this.options.transaction === 'wrapped') this.runnerEnded = true;
+      this.transactionSerial++;
       this.explicitTransaction = false;
       this.enumsTouched.clear();
     }
@@ -91,6 +118,8 @@ export class FileContext implements LintContext {
   private trackChecks(table: string, cmds: readonly AlterTableCmd[]): void {
     for (const cmd of cmds) {
       const con = cmd.subtype === 'AT_AddConstraint' ? nodeOf(cmd.def, 'Constraint') : undefined;
+      if (con?.skip_validation && con.conname)
+        this.notValidAdded.set(`${bare(table)}.${con.conname}`, this.transactionSerial);
       const test = nodeOf(con?.raw_expr, 'NullTest');
       if (con?.contype === 'CONSTR_CHECK' && test?.nulltesttype === 'IS_NOT_NULL') {
         const column = stringsOf(nodeOf(test.arg, 'ColumnRef')?.fields).pop() ?? '';

@@ -181,6 +181,12 @@ export const MESSAGES = {
     help: () =>
       `Remove the explicit BEGIN/COMMIT: the migration tool already runs the file in one transaction.`,
   },
+  'require-validate-in-separate-transaction': {
+    message: (p) =>
+      `VALIDATE CONSTRAINT ${p.constraint} on ${p.table} runs in the same ${p.where} as its NOT VALID add: the add's lock is still held, so the validating scan blocks writes as a plain ADD CONSTRAINT would.`,
+    help: (p) =>
+      `Commit between the two, so the validation takes only SHARE UPDATE EXCLUSIVE (reads and writes continue): end the transaction after the add, or move the VALIDATE to a migration of its own (Prisma: its own migration folder; Knex: a migration with config = { transaction: false }, or the helpers b.addForeignKey / b.addCheck, which do this):\n  ALTER TABLE ${p.table} ADD CONSTRAINT ${p.constraint} ... NOT VALID;\n  COMMIT;\n  ALTER TABLE ${p.table} VALIDATE CONSTRAINT ${p.constraint};`,
+  },
   'require-online-alter-algorithm': {
     message: (p) =>
       `${p.what} on ${p.table} needs ALGORITHM=COPY: the table is copied row by row while writes are blocked.`,

@@ -39,6 +39,7 @@ import requireNotValidForeignKey from './require-not-valid-foreign-key.js';
 import requireOnlineAlterAlgorithm from './require-online-alter-algorithm.js';
 import requireOnlineDdlClauses from './require-online-ddl-clauses.js';
 import requireReasonForIgnore from './require-reason-for-ignore.js';
+import requireValidateInSeparateTransaction from './require-validate-in-separate-transaction.js';
 import unparseableSql from './unparseable-sql.js';
 
 export const RULES: readonly Rule[] = Object.freeze([
@@ -80,6 +81,7 @@ export const RULES: readonly Rule[] = Object.freeze([
   requireOnlineAlterAlgorithm,
   requireOnlineDdlClauses,
   requireReasonForIgnore,
+  requireValidateInSeparateTransaction,
   unparseableSql,
 ]);
 
