@@ -16,6 +16,8 @@ interface Facts {
   readonly scanned: readonly string[];
   /** `table:Mode` for every relation lock held on the case's tables, sorted. */
   readonly locks: readonly string[];
+  /** `table:n`: rows updated or deleted, per table that had any. */
+  readonly touched: readonly string[];
 }
 
 interface Case {
@@ -86,6 +88,41 @@ ALTER TABLE orders VALIDATE CONSTRAINT orders_user_fk;`,
       ],
     },
   },
+  {
+    name: 'a WHERE is not a batch: the backfill touches every row in one statement',
+    pre: PRE,
+    sql: "UPDATE users SET email = 'x' WHERE email IS NOT NULL;",
+    rules: ['require-batched-data-change'],
+    facts: { touched: ['users:500'] },
+  },
+  {
+    name: 'UPDATE … FROM touches every joined row',
+    pre: PRE,
+    sql: 'UPDATE orders SET amount = u.n FROM users u WHERE orders.user_id = u.id;',
+    rules: ['require-batched-data-change'],
+    facts: { touched: ['orders:500'] },
+  },
+  {
+    name: 'DELETE … USING deletes every joined row',
+    pre: PRE,
+    sql: 'DELETE FROM orders USING users WHERE orders.user_id = users.id;',
+    rules: ['require-batched-data-change'],
+    facts: { touched: ['orders:500'] },
+  },
+  {
+    name: 'a batch bounded by a LIMIT touches at most that many rows',
+    pre: PRE,
+    sql: "UPDATE users SET email = 'x' WHERE id IN (SELECT id FROM users WHERE email <> 'x' LIMIT 100);",
+    rules: [],
+    facts: { touched: ['users:100'] },
+  },
+  {
+    name: 'a key range touches the rows of the range',
+    pre: PRE,
+    sql: "UPDATE users SET email = 'x' WHERE id >= 1 AND id < 51;",
+    rules: [],
+    facts: { touched: ['users:50'] },
+  },
 ];
 
 for (const server of pgServers())
@@ -153,11 +190,11 @@ async function measure(conn: SqlConnection, schema: string, pre: string, sql: st
   const scanCounts = async () =>
     new Map(
       (
-        await conn.query<{ relname: string; n: string }>(
-          'select relname, seq_scan as n from pg_stat_xact_user_tables where schemaname = $1',
+        await conn.query<{ relname: string; n: string; t: string }>(
+          'select relname, seq_scan as n, n_tup_upd + n_tup_del as t from pg_stat_xact_user_tables where schemaname = $1',
           [schema],
         )
-      ).map((r) => [r.relname, Number(r.n)]),
+      ).map((r) => [r.relname, { scans: Number(r.n), touched: Number(r.t) }]),
     );
   await conn.query('begin');
   try {
@@ -165,7 +202,7 @@ async function measure(conn: SqlConnection, schema: string, pre: string, sql: st
     await conn.query(sql);
     const after = await conn.query<{ relname: string; relfilenode: number }>(files, [schema]);
     const scans = [...(await scanCounts())]
-      .filter(([t, n]) => n > (scansBefore.get(t) ?? 0))
+      .filter(([t, n]) => n.scans > (scansBefore.get(t)?.scans ?? 0))
       .map(([relname]) => ({ relname }))
       .sort((a, b) => a.relname.localeCompare(b.relname));
     const locks = await conn.query<{ l: string }>(
@@ -180,6 +217,11 @@ async function measure(conn: SqlConnection, schema: string, pre: string, sql: st
         .map((r) => r.relname),
       scanned: scans.map((r) => r.relname),
       locks: locks.map((r) => r.l),
+      touched: [...(await scanCounts())]
+        .map(([t, n]) => [t, n.touched - (scansBefore.get(t)?.touched ?? 0)] as const)
+        .filter(([, n]) => n > 0)
+        .map(([t, n]) => `${t}:${n}`)
+        .sort(),
     };
   } finally {
     await conn.query('rollback');
