@@ -123,6 +123,42 @@ ALTER TABLE orders VALIDATE CONSTRAINT orders_user_fk;`,
     rules: [],
     facts: { touched: ['users:50'] },
   },
+  {
+    name: 'an exclusion constraint builds its index under ACCESS EXCLUSIVE',
+    pre: `${PRE}\ncreate table bookings (id int primary key, during tstzrange);`,
+    sql: 'ALTER TABLE bookings ADD CONSTRAINT no_overlap EXCLUDE USING gist (during WITH &&);',
+    rules: ['ban-adding-exclusion-constraint'],
+    facts: { locks: ['bookings:AccessExclusiveLock', 'bookings:ShareLock'] },
+  },
+  {
+    name: 'ALTER DOMAIN … ADD CONSTRAINT scans the tables using the domain under a SHARE lock',
+    pre: `create domain amount as int;\ncreate table pay (id int, a amount);\ninsert into pay select g, g from generate_series(1, 100) g;`,
+    sql: 'ALTER DOMAIN amount ADD CONSTRAINT amount_positive CHECK (VALUE > 0);',
+    rules: ['require-not-valid-domain-constraint'],
+    facts: { scanned: ['pay'], locks: ['pay:ShareLock'] },
+  },
+  {
+    name: 'ALTER DOMAIN … ADD CONSTRAINT … NOT VALID checks no existing row',
+    pre: `create domain amount as int;\ncreate table pay (id int, a amount);\ninsert into pay select g, g from generate_series(1, 100) g;`,
+    sql: 'ALTER DOMAIN amount ADD CONSTRAINT amount_positive CHECK (VALUE > 0) NOT VALID;',
+    rules: [],
+    facts: { scanned: [], locks: [] },
+  },
+  {
+    name: 'DETACH PARTITION without CONCURRENTLY locks the partitioned table',
+    pre: `create table ev (id int, at date) partition by range (at);
+create table ev_2023 partition of ev for values from ('2023-01-01') to ('2024-01-01');`,
+    sql: 'ALTER TABLE ev DETACH PARTITION ev_2023;',
+    rules: ['require-concurrent-detach-partition'],
+    facts: { locks: ['ev:AccessExclusiveLock', 'ev_2023:AccessExclusiveLock'] },
+  },
+  {
+    name: 'SET UNLOGGED rewrites the table',
+    pre: PRE,
+    sql: 'ALTER TABLE orders SET UNLOGGED;',
+    rules: ['ban-changing-table-logging'],
+    facts: { rewritten: ['orders'] },
+  },
 ];
 
 for (const server of pgServers())

@@ -145,6 +145,33 @@ export const MESSAGES = {
       `Moving ${p.table} to tablespace ${p.tablespace} copies the table under an ACCESS EXCLUSIVE lock.`,
     help: () => `Use pg_repack --tablespace to move it online, or accept a maintenance window.`,
   },
+  'ban-adding-exclusion-constraint': {
+    message: (p) =>
+      `Adding exclusion constraint ${p.constraint} to ${p.table} builds its index and checks every row under an ACCESS EXCLUSIVE lock: reads and writes wait for the whole build.`,
+    help: (p) =>
+      `An exclusion constraint can be neither NOT VALID nor built from an existing index. Add it while ${p.table} is new or small, or enforce the rule in a trigger/application and build a plain index CONCURRENTLY for the lookups.`,
+  },
+  'require-not-valid-domain-constraint': {
+    message: (p) =>
+      `Adding constraint ${p.constraint} to domain ${p.domain} checks every column of every table that uses the domain, holding a lock that blocks writes to them until done.`,
+    help: (p) =>
+      `Add it NOT VALID (new values are checked at once), fix existing rows, then validate in a later transaction:\n  ALTER DOMAIN ${p.domain} ADD CONSTRAINT ${p.constraint} ... NOT VALID;\n  ALTER DOMAIN ${p.domain} VALIDATE CONSTRAINT ${p.constraint};`,
+  },
+  'require-concurrent-detach-partition': {
+    message: (p) =>
+      `Detaching partition ${p.partition} from ${p.table} takes an ACCESS EXCLUSIVE lock on ${p.table}: every query on the partitioned table waits.`,
+    help: (p) => p.help,
+  },
+  'ban-changing-table-logging': {
+    message: (p) =>
+      `ALTER TABLE ${p.table} SET ${p.mode} rewrites the whole table under an ACCESS EXCLUSIVE lock${p.wal}.`,
+    help: () =>
+      `Plan it as a maintenance operation, or create a new table with the wanted persistence, copy the rows in batches and swap names.`,
+  },
+  'ban-renaming-type-or-schema': {
+    message: (p) => `${p.what} breaks every running instance whose queries still name ${p.old}.`,
+    help: (p) => p.help,
+  },
   'require-lock-timeout': {
     message: (p) =>
       `${p.what} on ${p.table} waits for its lock with no ${p.setting}: behind one long transaction, it queues every query on ${p.table}.`,
