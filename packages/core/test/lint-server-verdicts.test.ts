@@ -29,8 +29,10 @@ interface Case {
   /** Rules expected, `require-lock-timeout` and prefer-* style rules left out. */
   readonly rules: readonly string[];
   readonly facts?: Partial<Facts>;
-  /** Server majors the facts hold on (default all). */
+  /** Oldest server major the case applies to (lint and facts); older servers skip it. */
   readonly minVersion?: number;
+  /** Statements that cannot run in a transaction block (VACUUM): only `rewritten` is measured. */
+  readonly autocommit?: boolean;
 }
 
 const STYLE = /^(require-lock-timeout|prefer-)/;
@@ -159,6 +161,51 @@ create table ev_2023 partition of ev for values from ('2023-01-01') to ('2024-01
     rules: ['ban-changing-table-logging'],
     facts: { rewritten: ['orders'] },
   },
+  {
+    name: 'timestamp → timestamptz keeps the table when the file sets TimeZone to UTC (PG 12+)',
+    pre: `${PRE}\ncreate table ev (id int, at timestamp);\ninsert into ev select g, now() from generate_series(1, 50) g;`,
+    sql: "SET TIME ZONE 'UTC';\nALTER TABLE ev ALTER COLUMN at TYPE timestamptz;",
+    rules: [],
+    facts: { rewritten: [] },
+  },
+  {
+    name: 'timestamp → timestamptz in another time zone rewrites the table',
+    pre: `${PRE}\ncreate table ev (id int, at timestamp);\ninsert into ev select g, now() from generate_series(1, 50) g;`,
+    sql: "SET TIME ZONE 'America/New_York';\nALTER TABLE ev ALTER COLUMN at TYPE timestamptz;",
+    rules: ['ban-type-change-that-rewrites-table'],
+    facts: { rewritten: ['ev'] },
+  },
+  {
+    name: 'a virtual generated column is catalog only (PG 18)',
+    pre: PRE,
+    sql: 'ALTER TABLE orders ADD COLUMN doubled bigint GENERATED ALWAYS AS (amount * 2) VIRTUAL;',
+    rules: [],
+    facts: { rewritten: [] },
+    minVersion: 18,
+  },
+  {
+    name: 'a stored generated column rewrites the table',
+    pre: PRE,
+    sql: 'ALTER TABLE orders ADD COLUMN tripled bigint GENERATED ALWAYS AS (amount * 3) STORED;',
+    rules: ['ban-adding-column-that-rewrites-table'],
+    facts: { rewritten: ['orders'] },
+  },
+  {
+    name: 'VACUUM (FULL false) is a plain VACUUM: no rewrite',
+    pre: PRE,
+    sql: 'VACUUM (FULL false) orders;',
+    rules: [],
+    facts: { rewritten: [] },
+    autocommit: true,
+  },
+  {
+    name: 'VACUUM (FULL) rewrites the table',
+    pre: PRE,
+    sql: 'VACUUM (FULL) orders;',
+    rules: ['ban-vacuum-full'],
+    facts: { rewritten: ['orders'] },
+    autocommit: true,
+  },
 ];
 
 for (const server of pgServers())
@@ -180,13 +227,14 @@ for (const server of pgServers())
 
     for (const [i, c] of CASES.entries())
       test(c.name, async () => {
+        if (major < (c.minVersion ?? 0)) return;
         const options = { pgVersion: major, ...c.options };
         const found = lintSql(c.sql, options)
           .findings.map((f) => f.rule)
           .filter((r) => !STYLE.test(r));
         assert.deepEqual([...new Set(found)].sort(), [...c.rules].sort(), 'lint findings');
-        if (!c.facts || major < (c.minVersion ?? 0)) return;
-        const facts = await measure(conn, `v${i}`, c.pre, c.sql);
+        if (!c.facts) return;
+        const facts = await measure(conn, `v${i}`, c.pre, c.sql, c.autocommit);
         for (const [key, want] of Object.entries(c.facts))
           assert.deepEqual(facts[key as keyof Facts], want, `${key} on PostgreSQL ${major}`);
       });
@@ -210,7 +258,13 @@ ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCE
   });
 
 /** Runs `sql` in a rolled-back transaction on a fresh schema holding `pre`, and reads the facts. */
-async function measure(conn: SqlConnection, schema: string, pre: string, sql: string): Promise<Facts> {
+async function measure(
+  conn: SqlConnection,
+  schema: string,
+  pre: string,
+  sql: string,
+  autocommit = false,
+): Promise<Facts> {
   await conn.query(
     `drop schema if exists ${schema} cascade; create schema ${schema}; set search_path to ${schema}`,
   );
@@ -232,6 +286,12 @@ async function measure(conn: SqlConnection, schema: string, pre: string, sql: st
         )
       ).map((r) => [r.relname, { scans: Number(r.n), touched: Number(r.t) }]),
     );
+  if (autocommit) {
+    await conn.query(sql);
+    const after = await conn.query<{ relname: string; relfilenode: number }>(files, [schema]);
+    const rewritten = after.filter((r) => before.get(r.relname) !== r.relfilenode).map((r) => r.relname);
+    return { rewritten, scanned: [], locks: [], touched: [] };
+  }
   await conn.query('begin');
   try {
     const scansBefore = await scanCounts();

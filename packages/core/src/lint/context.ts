@@ -7,6 +7,9 @@ import type { AlterTableCmd, Node } from 'libpg-query';
 import { nodeOf, nodesOf, relationName, stringsOf } from './pg-ast.js';
 import type { LintContext, LintOptions, Statement } from './types.js';
 
+/** Zones with a zero offset and no daylight saving: what PostgreSQL's no-rewrite check accepts. */
+const UTC_ZONES = /^(utc|etc\/utc|gmt|etc\/gmt|universal|etc\/universal|zulu|z|0|\+00:?00|utc0)$/i;
+
 const bare = (name: string) => name.split('.').pop() ?? name;
 
 export class FileContext implements LintContext {
@@ -24,7 +27,13 @@ export class FileContext implements LintContext {
   private transactionSerial = 0;
   /** `table.constraint` added NOT VALID → the transaction it was added in. */
   private readonly notValidAdded = new Map<string, number>();
+  /** Table renames made inside a transaction: old name → the rename's statement and transaction. */
+  private readonly renamesInTransaction = new Map<
+    string,
+    { to: string; statement: number; serial: number }
+  >();
   lockTimeoutSet = false;
+  timeZoneUtc = false;
   foreignKeyChecksOff = false;
 
   constructor(
@@ -72,13 +81,34 @@ export class FileContext implements LintContext {
     return this.options.pgVersion >= 12 && this.validated.has(`${bare(table)}.${column}`);
   }
 
+  /**
+   * `CREATE VIEW old AS SELECT … FROM new` in the transaction that renamed table old to new: the
+   * old name keeps working for running code (a simple view is updatable), so the rename is the
+   * safe, well-known pattern. Returns the rename's statement index.
+   */
+  compatibilityViewFor(s: Statement): number | undefined {
+    const view = s.dialect === 'postgres' ? nodeOf(s.node, 'ViewStmt') : undefined;
+    if (!view || !this.inTransaction) return undefined;
+    const rename = this.renamesInTransaction.get(bare(relationName(view.view)));
+    if (!rename || rename.serial !== this.transactionSerial) return undefined;
+    const from = nodesOf(nodeOf(view.query, 'SelectStmt')?.fromClause, 'RangeVar');
+    return from.some((r) => bare(relationName(r)) === rename.to) ? rename.statement : undefined;
+  }
+
   /** Record the effects of `s` for the statements after it. */
   after(s: Statement): void {
-    if (s.dialect === 'postgres') this.afterPg(s.node);
+    if (s.dialect === 'postgres') this.afterPg(s.node, s.index);
     else this.afterMysql(s.ast);
   }
 
-  private afterPg(node: Node): void {
+  private afterPg(node: Node, statement: number): void {
+    const rename = nodeOf(node, 'RenameStmt');
+    if (rename?.renameType === 'OBJECT_TABLE' && rename.newname && this.inTransaction)
+      this.renamesInTransaction.set(bare(relationName(rename.relation)), {
+        to: rename.newname,
+        statement,
+        serial: this.transactionSerial,
+      });
     const create = nodeOf(node, 'CreateStmt');
     if (create) this.tables.add(relationName(create.relation));
     const createAs = nodeOf(node, 'CreateTableAsStmt');
@@ -106,6 +136,11 @@ export class FileContext implements LintContext {
       this.enumsTouched.clear();
     }
     const set = nodeOf(node, 'VariableSetStmt');
+    if (set?.name === 'timezone') {
+      const zone = nodesOf(set.args, 'A_Const')[0];
+      const text = String(zone?.sval?.sval ?? zone?.ival?.ival ?? '');
+      this.timeZoneUtc = set.kind === 'VAR_SET_VALUE' && UTC_ZONES.test(text.trim());
+    }
     if (set?.name === 'lock_timeout') {
       const value = nodesOf(set.args, 'A_Const')[0];
       this.lockTimeoutSet = !(value?.ival?.ival === 0 || value?.sval?.sval === '0');

@@ -126,7 +126,7 @@ export function pgAddedConstraints(
   if (!alter || ctx.isNewTable(alter.raw)) return [];
   return alter.cmds.flatMap((cmd) => {
     const con = cmd.subtype === 'AT_AddConstraint' ? nodeOf(cmd.def, 'Constraint') : undefined;
-    if (con?.contype === contype) return [{ alter, con, columns: stringsOf(con.keys) }];
+    if (con && con.contype === contype) return [{ alter, con, columns: stringsOf(con.keys) }];
     const col = cmd.subtype === 'AT_AddColumn' ? nodeOf(cmd.def, 'ColumnDef') : undefined;
     if (!col) return [];
     return nodesOf(col.constraints, 'Constraint')

@@ -131,9 +131,13 @@ export const MESSAGES = {
   },
   'require-concurrent-reindex': {
     message: (p) =>
-      `REINDEX ${p.target} without CONCURRENTLY blocks writes (and reads using the index) for the whole rebuild.`,
+      p.tooOld
+        ? `REINDEX ${p.kind} CONCURRENTLY ${p.name} fails on PostgreSQL ${p.tooOld}: the option exists from PostgreSQL 12.`
+        : `REINDEX ${p.target} without CONCURRENTLY blocks writes (and reads using the index) for the whole rebuild.`,
     help: (p) =>
-      `On PostgreSQL 12+ rebuild online, outside a transaction:\n  REINDEX ${p.kind} CONCURRENTLY ${p.name};`,
+      p.tooOld
+        ? `Before PostgreSQL 12, build a new index CONCURRENTLY, drop the old one CONCURRENTLY and rename the new one:\n  CREATE INDEX CONCURRENTLY <name>_new ON <table> (...);\n  DROP INDEX CONCURRENTLY <name>;\n  ALTER INDEX <name>_new RENAME TO <name>;`
+        : `On PostgreSQL 12+ rebuild online, outside a transaction:\n  REINDEX ${p.kind} CONCURRENTLY ${p.name};`,
   },
   'ban-truncate': {
     message: (p) => `TRUNCATE ${p.table} takes an ACCESS EXCLUSIVE lock and deletes every row for good.`,
@@ -160,7 +164,7 @@ export const MESSAGES = {
   'require-concurrent-detach-partition': {
     message: (p) =>
       `Detaching partition ${p.partition} from ${p.table} takes an ACCESS EXCLUSIVE lock on ${p.table}: every query on the partitioned table waits.`,
-    help: (p) => p.help,
+    help: (p) => p.help ?? '',
   },
   'ban-changing-table-logging': {
     message: (p) =>
@@ -170,7 +174,7 @@ export const MESSAGES = {
   },
   'ban-renaming-type-or-schema': {
     message: (p) => `${p.what} breaks every running instance whose queries still name ${p.old}.`,
-    help: (p) => p.help,
+    help: (p) => p.help ?? '',
   },
   'require-lock-timeout': {
     message: (p) =>

@@ -75,6 +75,8 @@ export interface LintContext {
   readonly foreignKeyChecksOff: boolean;
   /** Tables created earlier in the same file: changing them cannot block anyone. */
   isNewTable(table: string): boolean;
+  /** The file set the session TimeZone to UTC (`SET TIME ZONE 'UTC'`), and has not reset it. */
+  readonly timeZoneUtc: boolean;
   /** A `SET lock_timeout` (or MySQL `lock_wait_timeout`) ran earlier in the file. */
   readonly lockTimeoutSet: boolean;
   /**
