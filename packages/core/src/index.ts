@@ -131,7 +131,6 @@ export {
   type LintOptions,
   type LintResult,
   lintOptions,
-  lintSql,
   loadPgParser,
   type MysqlServer,
   OUTPUT_FORMATS,
@@ -145,6 +144,8 @@ export {
   renderFixedFile,
   type Severity,
 } from './lint/index.js';
+// The root entry loads core/translate anyway: its lintSql always plans fixes.
+export { lintSql } from './lint/lint.js';
 export { type AddCheckInput, planAddCheck } from './ops/add-check.js';
 export { type AddColumnInput, type ColumnDefault, planAddColumn } from './ops/add-column.js';
 export { type AddForeignKeyInput, planAddForeignKey } from './ops/add-foreign-key.js';
