@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 /** The `ballast` command: dispatches to one file per subcommand. */
 import { runLint } from './lint-command.js';
-import { runMongo } from './mongo-command.js';
 
 const USAGE = `usage: ballast <command> [options]
 
@@ -22,6 +21,8 @@ if (command === 'lint') {
   const run = command === 'plan' ? runPlanCommand : runCheck;
   process.exitCode = await run(args, { stdout: process.stdout, stderr: process.stderr });
 } else if (command === 'mongo') {
+  // Loaded on demand too: it loads all of @ballast/core, which `ballast lint` does not need.
+  const { runMongo } = await import('./mongo-command.js');
   process.exitCode = await runMongo(args, { stdout: process.stdout, stderr: process.stderr });
 } else {
   process.stderr.write(
