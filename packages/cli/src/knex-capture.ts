@@ -28,7 +28,7 @@ export interface KnexMigration {
 }
 
 /**
- * The server the migrations run on: --database-url, else DATABASE_URL. The published CLI starts
+ * The server the migrations run on: --database-url (or BALLAST_LINT_DATABASE_URL), else DATABASE_URL. The published CLI starts
  * no server of its own (a PostgreSQL install is not something a lint command should assume).
  */
 function serverUrl(given: string | undefined): string {
@@ -38,7 +38,7 @@ function serverUrl(given: string | undefined): string {
     'ballast lint --knex runs the migrations to capture their SQL, and needs a PostgreSQL server for that: none was given',
     {
       where: '--knex',
-      hint: 'pass --database-url postgres://… or set DATABASE_URL (a throwaway database is created there and dropped afterwards)',
+      hint: 'pass --database-url postgres://… or set BALLAST_LINT_DATABASE_URL or DATABASE_URL (a throwaway database is created there and dropped afterwards)',
     },
   );
 }

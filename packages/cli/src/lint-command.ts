@@ -128,7 +128,7 @@ function fixSummary(path: string, resolved: readonly Finding[], statements: numb
 /** A folder walk met Knex migration files: say how to lint them rather than silently skip them. */
 function knexHint(files: readonly string[], paths: readonly string[]): string {
   const list = files.slice(0, 3).join(', ') + (files.length > 3 ? ', …' : '');
-  return `ballast lint: skipped ${plural(files.length, 'Knex migration file')} (${list}): they are linted by running them on a throwaway database:\n  ballast lint --knex ${paths.join(' ')}   (with --database-url URL or DATABASE_URL set)\n`;
+  return `ballast lint: skipped ${plural(files.length, 'Knex migration file')} (${list}): they are linted by running them on a throwaway database:\n  ballast lint --knex ${paths.join(' ')}   (with --database-url URL, or BALLAST_LINT_DATABASE_URL or DATABASE_URL set)\n`;
 }
 
 /**

@@ -43,13 +43,13 @@ test('examples/knex-app lints clean with --database-url: helper calls are linted
   );
 });
 
-test('without --database-url nor DATABASE_URL: exit 2 saying what to pass, no @ballast/testkit', () => {
-  const { DATABASE_URL: _ignored, ...env } = process.env;
+test('without --database-url, BALLAST_LINT_DATABASE_URL or DATABASE_URL: exit 2 saying what to pass, no @ballast/testkit', () => {
+  const { DATABASE_URL: _ignored, BALLAST_LINT_DATABASE_URL: _alsoIgnored, ...env } = process.env;
   const r = ballast(env, 'lint', '--knex', migrations);
   assert.equal(r.code, 2, r.stderr);
   assert.match(
     r.stderr,
-    /needs a PostgreSQL server .*\n {2}→ pass --database-url postgres:\/\/… or set DATABASE_URL/,
+    /needs a PostgreSQL server .*\n {2}→ pass --database-url postgres:\/\/… or set BALLAST_LINT_DATABASE_URL or DATABASE_URL/,
   );
   assert.doesNotMatch(r.stderr, /testkit|\n\s+at /);
   const fromEnv = ballast(
