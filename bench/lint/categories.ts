@@ -30,6 +30,12 @@ export const BALLAST: Record<string, string> = {
   'ban-set-tablespace': 'set-tablespace',
   'ban-drop-database': 'drop-database',
   'ban-nested-transaction': 'nested-transaction',
+  'require-validate-in-separate-transaction': 'validate-in-same-transaction',
+  'ban-adding-exclusion-constraint': 'exclusion-constraint',
+  'require-not-valid-domain-constraint': 'domain-constraint-validation',
+  'require-concurrent-detach-partition': 'detach-partition-not-concurrent',
+  'ban-changing-table-logging': 'set-logged',
+  'ban-renaming-type-or-schema': 'rename-type-or-schema',
 };
 
 /** A squawk rule may stand for several operations (constraint-missing-not-valid: FK and CHECK). */

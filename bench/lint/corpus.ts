@@ -17,6 +17,37 @@ export interface Case {
 
 const EXTRA: Case[] = [
   {
+    name: 'inline-check-on-new-column',
+    sql: "SET lock_timeout = '2s';\nALTER TABLE orders ADD COLUMN discount int CHECK (discount >= 0);\n",
+    expected: ['check-validation'],
+  },
+  {
+    name: 'validate-in-knex-transaction',
+    sql: "SET lock_timeout = '2s';\nALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_user_fk;\n",
+    expected: ['validate-in-same-transaction'],
+    inTransaction: true,
+  },
+  {
+    name: 'backfill-where-is-null',
+    sql: "SET lock_timeout = '2s';\nUPDATE accounts SET tier = 'basic' WHERE tier IS NULL;\n",
+    expected: ['unbatched-data-change'],
+  },
+  {
+    name: 'rename-with-compatibility-view',
+    sql: "SET lock_timeout = '2s';\nBEGIN;\nALTER TABLE users RENAME TO customers;\nCREATE VIEW users AS SELECT * FROM customers;\nCOMMIT;\n",
+    expected: [],
+  },
+  {
+    name: 'timestamptz-under-utc',
+    sql: "SET lock_timeout = '2s';\nSET TIME ZONE 'UTC';\nALTER TABLE events ALTER COLUMN happened_at TYPE timestamptz;\n",
+    expected: [],
+  },
+  {
+    name: 'set-unlogged',
+    sql: "SET lock_timeout = '2s';\nALTER TABLE events SET UNLOGGED;\n",
+    expected: ['set-logged'],
+  },
+  {
     name: 'rails-style-add-reference',
     sql: 'ALTER TABLE comments ADD COLUMN post_id bigint;\nCREATE INDEX index_comments_on_post_id ON comments (post_id);\nALTER TABLE comments ADD CONSTRAINT fk_comments_post FOREIGN KEY (post_id) REFERENCES posts (id);\n',
     expected: ['index-not-concurrent', 'foreign-key-validation'],

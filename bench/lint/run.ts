@@ -1,6 +1,8 @@
 /**
  * `pnpm bench:lint`: ballast lint vs squawk on the same labelled PostgreSQL corpus (recall and
- * precision per detected operation), and wall time of one process linting 1,000 generated files.
+ * precision per detected operation), wall and CPU time of one process linting 1,000 generated
+ * files, and of one invocation on a single file (clean, and with a finding whose fix is planned),
+ * beside `node -e 0` (the floor any Node command pays on this machine).
  * Writes bench/results/lint.json and bench/results/lint.md.
  *
  * Needs the CLI built (`pnpm build`): it runs packages/cli/dist/bin.js like `pnpm exec ballast`.
@@ -150,13 +152,32 @@ function timeThousand(tool: Tool, cases: readonly Case[], dir: string) {
     files.push(file);
   }
   const runs = [0, 1, 2].map(() => run(tool, files, {}));
-  const median = (xs: number[]) => Math.round(xs.sort((a, b) => a - b)[1]!);
   return {
     files: files.length,
     runsMs: runs.map((r) => Math.round(r.ms)),
     medianMs: median(runs.map((r) => r.ms)),
     medianCpuMs: runs.every((r) => r.cpuMs !== undefined) ? median(runs.map((r) => r.cpuMs!)) : undefined,
   };
+}
+
+const median = (xs: number[]) => Math.round([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!);
+
+/** One invocation on one file, five times: what an editor or a pre-commit hook pays per file. */
+function timeSingle(tool: Tool, file: string) {
+  const runs = [0, 1, 2, 3, 4].map(() => run(tool, [file], {}));
+  return {
+    medianMs: median(runs.map((r) => r.ms)),
+    medianCpuMs: runs.every((r) => r.cpuMs !== undefined) ? median(runs.map((r) => r.cpuMs!)) : undefined,
+  };
+}
+
+function nodeFloorMs(): number {
+  const runs = [0, 1, 2, 3, 4].map(() => {
+    const started = performance.now();
+    spawnSync(process.execPath, ['-e', '0']);
+    return performance.now() - started;
+  });
+  return median(runs);
 }
 
 const cases = corpus();
@@ -170,7 +191,14 @@ try {
   const results = Object.fromEntries(
     tools.map((tool) => [
       tool,
-      { ...score(tool, cases, dir), thousandFiles: timeThousand(tool, cases, many) },
+      {
+        ...score(tool, cases, dir),
+        thousandFiles: timeThousand(tool, cases, many),
+        singleFile: {
+          clean: timeSingle(tool, join(dir, 'safe-add-nullable.sql')),
+          withPlannedFix: timeSingle(tool, join(dir, 'rails-style-add-reference.sql')),
+        },
+      },
     ]),
   );
   const squawkVersion = spawnSync(squawkBin, ['--version'], { encoding: 'utf8' }).stdout.trim();
@@ -178,6 +206,7 @@ try {
     date: new Date().toISOString(),
     node: process.version,
     loadAverage: loadavg(),
+    nodeStartMs: nodeFloorMs(),
     squawk: squawkVersion,
     corpus: {
       files: cases.length,
@@ -204,6 +233,16 @@ try {
       const r = results[t]!;
       const cpu = r.thousandFiles.medianCpuMs;
       return `| ${t} | ${pct(r.recall)} | ${pct(r.precision)} | ${r.truePositives} | ${r.falsePositives} | ${r.falseNegatives} | ${(r.thousandFiles.medianMs / 1000).toFixed(2)} s | ${cpu === undefined ? 'n/a' : `${(cpu / 1000).toFixed(2)} s`} |`;
+    }),
+    '',
+    `Single-file invocation (median of 5; \`node -e 0\` takes ${summary.nodeStartMs} ms here):`,
+    '',
+    '| tool | clean file: wall | clean file: CPU | file with a planned fix: wall | …: CPU |',
+    '|---|---|---|---|---|',
+    ...tools.map((t) => {
+      const { clean, withPlannedFix: fix } = results[t]!.singleFile;
+      const ms = (x: number | undefined) => (x === undefined ? 'n/a' : `${x} ms`);
+      return `| ${t} | ${ms(clean.medianMs)} | ${ms(clean.medianCpuMs)} | ${ms(fix.medianMs)} | ${ms(fix.medianCpuMs)} |`;
     }),
     '',
     ...tools.flatMap((t) => [

@@ -1,8 +1,8 @@
 /**
  * Knex migrations are code, so their SQL is known only by running them: `up(knex)` runs against
- * a throwaway PostgreSQL database (created on --database-url's server and dropped afterwards, or on
- * a local server started for the run via @ballast/testkit), with every query recorded with its
- * bindings inlined. Knex wraps a migration in a transaction unless it exports
+ * a throwaway PostgreSQL database (created on the server of --database-url or DATABASE_URL and
+ * dropped afterwards), with every query recorded with its bindings inlined, and the steps Ballast
+ * helpers plan recorded as the runner sends them (lint-knex-steps.ts). Knex wraps a migration in a transaction unless it exports
  * `config = { transaction: false }`; that is reported back so rules know the context.
  */
 import { randomBytes } from 'node:crypto';
@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { BallastError } from '@ballast/core';
 import { quoteIdent } from '@ballast/core/adapter';
 import type { Knex } from 'knex';
+import { recordRunnerSteps } from './lint-knex-steps.js';
 import { importOptional } from './optional.js';
 
 type KnexFactory = typeof import('knex').default;
@@ -30,22 +31,20 @@ export interface KnexMigration {
   config?: { transaction?: boolean };
 }
 
-async function serverUrl(given: string | undefined): Promise<{ url: string; stop(): Promise<void> }> {
-  if (given) return { url: given, stop: async () => {} };
-  try {
-    const testkit = await import('@ballast/testkit');
-    const server = await testkit.startLocalPostgres(testkit.createRunDir());
-    return { url: server.url, stop: server.stop };
-  } catch (err) {
-    throw new BallastError(
-      `ballast lint --knex needs a PostgreSQL server to run the migrations on; starting a local one failed: ${(err as Error).message}`,
-      {
-        where: '--knex',
-        hint: 'pass --database-url postgres://… (a database is created there and dropped afterwards)',
-        cause: err,
-      },
-    );
-  }
+/**
+ * The server the migrations run on: --database-url (or BALLAST_LINT_DATABASE_URL), else DATABASE_URL. The published CLI starts
+ * no server of its own (a PostgreSQL install is not something a lint command should assume).
+ */
+function serverUrl(given: string | undefined): string {
+  const url = given ?? process.env.DATABASE_URL;
+  if (url) return url;
+  throw new BallastError(
+    'ballast lint --knex runs the migrations to capture their SQL, and needs a PostgreSQL server for that: none was given',
+    {
+      where: '--knex',
+      hint: 'pass --database-url postgres://… or set BALLAST_LINT_DATABASE_URL or DATABASE_URL (a throwaway database is created there and dropped afterwards)',
+    },
+  );
 }
 
 const MIGRATION_FILE = /\.(c|m)?(j|t)s$/;
@@ -69,19 +68,15 @@ export async function captureKnexSql(
 ): Promise<Map<string, CapturedSql>> {
   const wanted = new Set(files.map((f) => resolve(f)));
   const out = new Map<string, CapturedSql>();
-  // Before a server is started: knex and its pg client are optional peers of @ballast/cli.
+  // knex and its pg client are optional peers of @ballast/cli: say which to install, first.
   const knexFactory = (await importOptional<typeof import('knex')>('knex', 'ballast lint --knex')).default;
   await importOptional('pg', 'ballast lint --knex');
-  const server = await serverUrl(databaseUrl);
-  try {
-    for (const dir of [...new Set([...wanted].map((f) => dirname(f)))]) {
-      const all = knexMigrationsIn(dir);
-      const last = Math.max(...all.map((f, i) => (wanted.has(f) ? i : -1)));
-      const captured = await runInThrowawayDatabase(knexFactory, server.url, all.slice(0, last + 1));
-      for (const [file, sql] of captured) if (wanted.has(file)) out.set(file, sql);
-    }
-  } finally {
-    await server.stop();
+  const url = serverUrl(databaseUrl);
+  for (const dir of [...new Set([...wanted].map((f) => dirname(f)))]) {
+    const all = knexMigrationsIn(dir);
+    const last = Math.max(...all.map((f, i) => (wanted.has(f) ? i : -1)));
+    const captured = await runInThrowawayDatabase(knexFactory, url, all.slice(0, last + 1));
+    for (const [file, sql] of captured) if (wanted.has(file)) out.set(file, sql);
   }
   return out;
 }
@@ -116,6 +111,8 @@ async function runInThrowawayDatabase(
       if (/^(begin|commit|rollback)\b/i.test(q.sql.trim())) return;
       statements.push(db.raw(q.sql, (q.bindings ?? []) as Knex.RawBinding[]).toString());
     });
+    // Ballast helpers' steps reach the server through the runner, not Knex's query builder.
+    recordRunnerSteps(db.client as Knex.Client, () => statements);
     try {
       for (const file of files) {
         const migration = await loadMigration(file);

@@ -23,8 +23,8 @@ options:
                               Prisma migration.sql files are treated so automatically
   --knex                      also lint Knex migration files (.js/.ts/.mjs/.cjs) by running them
                               against a throwaway database and capturing the SQL they emit
-  --database-url URL          the throwaway database for --knex (default: a local PostgreSQL
-                              started for the run, when @ballast/testkit is installed)
+  --database-url URL          the PostgreSQL server --knex creates its throwaway database on
+                              (default: BALLAST_LINT_DATABASE_URL, then DATABASE_URL)
   --fix                       rewrite files into the safe sequence planned by @ballast/core;
                               says on stderr which findings it fixed and which files it wrote
   --format text|json|sarif|github   output format (default text)

@@ -5,14 +5,16 @@ import {
   BallastError,
   type FileReport,
   type Finding,
+  followUpMigrationDir,
   formatReport,
   type LintOptions,
-  lintSql,
+  lintSql as lintFindings,
+  loadLintFixes,
   loadPgParser,
   parseMysqlVersion,
+  RULES_BY_ID,
   renderFixedFile,
 } from '@ballast/core/lint';
-import { followUpMigrationDir } from '@ballast/core/translate';
 import type { CapturedSql } from './knex-capture.js';
 import { LINT_USAGE, type LintArgs, parseLintArgs, UsageError } from './lint-args.js';
 import { collectInputs, InputError, type LintInput } from './lint-inputs.js';
@@ -42,6 +44,7 @@ export async function runLint(argv: readonly string[], io: Io): Promise<number> 
   }
   if (skippedKnex.length) io.stderr.write(knexHint(skippedKnex, args.paths));
   if (inputs.some((i) => (i.dialect ?? args.dialect) === 'postgres')) await loadPgParser();
+  if (args.fix) await loadLintFixes();
   const base: Partial<LintOptions> = {
     pgVersion: args.pgVersion,
     mysql: parseMysqlVersion(args.mysqlVersion),
@@ -50,8 +53,10 @@ export async function runLint(argv: readonly string[], io: Io): Promise<number> 
   // Loaded only for --knex: knex and a database driver are not needed to lint SQL files.
   let captured = new Map<string, CapturedSql>();
   try {
-    if (knexFiles.length)
+    if (knexFiles.length) {
       captured = await (await import('./knex-capture.js')).captureKnexSql(knexFiles, args.databaseUrl);
+      await loadLintFixes();
+    }
   } catch (err) {
     // No server, or a file that is not a migration: say so and what to do, not a stack trace.
     if (!(err instanceof BallastError)) throw err;
@@ -66,13 +71,13 @@ export async function runLint(argv: readonly string[], io: Io): Promise<number> 
       continue;
     }
     const text = readFileSync(input.path, 'utf8');
-    let result = lintSql(text, options);
+    let result = await lintSql(text, options);
     // Only files with a statement to replace are rewritten: a lone text fix (lock_timeout) would
     // change the checksum of every migration already applied (Prisma, Flyway) for a warning.
     const fixed = args.fix && result.fixes.size > 0 ? renderFixedFile(result, text) : undefined;
     if (fixed) {
       writeFileSync(input.path, fixed.text);
-      result = lintSql(fixed.text, options);
+      result = await lintSql(fixed.text, options);
       io.stderr.write(fixSummary(input.path, fixed.resolved, result.parsed.statements.length));
       writeOutside(input, fixed.outside, io);
     }
@@ -123,11 +128,24 @@ function fixSummary(path: string, resolved: readonly Finding[], statements: numb
 /** A folder walk met Knex migration files: say how to lint them rather than silently skip them. */
 function knexHint(files: readonly string[], paths: readonly string[]): string {
   const list = files.slice(0, 3).join(', ') + (files.length > 3 ? ', …' : '');
-  return `ballast lint: skipped ${plural(files.length, 'Knex migration file')} (${list}): they are linted by running them on a throwaway database:\n  ballast lint --knex ${paths.join(' ')}   (add --database-url URL unless @ballast/testkit is installed)\n`;
+  return `ballast lint: skipped ${plural(files.length, 'Knex migration file')} (${list}): they are linted by running them on a throwaway database:\n  ballast lint --knex ${paths.join(' ')}   (with --database-url URL, or BALLAST_LINT_DATABASE_URL or DATABASE_URL set)\n`;
 }
 
+/**
+ * Findings first; core/translate (the heaviest part of the linter) is loaded only when a finding
+ * has a planned fix to show, so clean files and files with other findings never load it.
+ */
+async function lintSql(text: string, options: Partial<LintOptions>) {
+  const result = lintFindings(text, options);
+  if (result.fixes.size > 0 || !result.findings.some((f) => RULES_BY_ID.get(f.rule)?.fix === 'planned'))
+    return result;
+  await loadLintFixes();
+  return lintFindings(text, options);
+}
+
+/** Findings of captured Knex SQL; fix text once loadLintFixes() ran (runLint does for --knex). */
 export function lintKnex(input: LintInput, captured: CapturedSql, options: Partial<LintOptions>): FileReport {
-  const result = lintSql(captured.sql, {
+  const result = lintFindings(captured.sql, {
     ...options,
     transaction: captured.transaction ? 'wrapped' : 'none',
   });

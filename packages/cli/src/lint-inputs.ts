@@ -5,8 +5,14 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
-import { BallastError, type LintDialect, type LintOptions } from '@ballast/core/lint';
-import { isPrismaMigrationFile, prismaDialect, prismaProvider } from '@ballast/core/translate';
+import {
+  BallastError,
+  isPrismaMigrationFile,
+  type LintDialect,
+  type LintOptions,
+  prismaDialect,
+  prismaProvider,
+} from '@ballast/core/lint';
 
 export type InputKind = 'sql' | 'prisma' | 'knex';
 
@@ -26,7 +32,7 @@ export interface CollectedInputs {
 
 const KNEX_EXT = new Set(['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts']);
 
-/** prisma/migrations/<timestamp>_<name>/migration.sql (the layout lives in @ballast/core/translate). */
+/** prisma/migrations/<timestamp>_<name>/migration.sql (the layout lives in @ballast/core/translate/prisma.ts). */
 export const isPrismaMigration = isPrismaMigrationFile;
 
 /** A path that cannot be linted (missing, empty, of an unknown kind): printed, exit code 2. */

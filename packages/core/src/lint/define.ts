@@ -112,17 +112,25 @@ export function pgAddedColumns(ctx: LintContext, s: Statement): Array<{ alter: P
   });
 }
 
-/** Constraints of one type added by `ALTER TABLE … ADD CONSTRAINT` to a pre-existing table. */
+/**
+ * Constraints of one type added to a pre-existing table: by `ALTER TABLE … ADD CONSTRAINT`, or
+ * written inline in `ADD COLUMN c … CHECK (…) | UNIQUE | PRIMARY KEY | REFERENCES t`, which takes
+ * the same scan, index build and locks as the ALTER form (`inline` is then the new column).
+ */
 export function pgAddedConstraints(
   ctx: LintContext,
   s: Statement,
   contype: Constraint['contype'],
-): Array<{ alter: PgAlter; con: Constraint; columns: string[] }> {
+): Array<{ alter: PgAlter; con: Constraint; columns: string[]; inline?: ColumnDef }> {
   const alter = pgAlterTable(s);
   if (!alter || ctx.isNewTable(alter.raw)) return [];
   return alter.cmds.flatMap((cmd) => {
     const con = cmd.subtype === 'AT_AddConstraint' ? nodeOf(cmd.def, 'Constraint') : undefined;
-    if (!con || con.contype !== contype) return [];
-    return [{ alter, con, columns: stringsOf(con.keys) }];
+    if (con && con.contype === contype) return [{ alter, con, columns: stringsOf(con.keys) }];
+    const col = cmd.subtype === 'AT_AddColumn' ? nodeOf(cmd.def, 'ColumnDef') : undefined;
+    if (!col) return [];
+    return nodesOf(col.constraints, 'Constraint')
+      .filter((c) => c.contype === contype)
+      .map((c) => ({ alter, con: c, columns: [col.colname ?? '?'], inline: col }));
   });
 }

@@ -10,8 +10,8 @@
  *   migrations of their own (a Prisma migration holding one statement runs outside a transaction).
  */
 
+import { type LintResult, lintText } from './engine.js';
 import type { FixedStatement, FixedStep } from './fix.js';
-import { type LintResult, lintSql } from './lint.js';
 import { nodeOf } from './pg-ast.js';
 import { RULES_BY_ID } from './rules/index.js';
 import { LOCK_TIMEOUT_SQL } from './session-sql.js';
@@ -122,7 +122,7 @@ function statementEnd(text: string, offset: number, sql: string): number {
 function outsideEntry(step: FixedStep, options: LintOptions): string {
   const sql = `${step.sql.replace(/;\s*$/, '')};`;
   const text = step.transactional ? `${LOCK_TIMEOUT_SQL};\n${sql}` : sql;
-  const found = lintSql(text, options).findings.filter((f) => f.severity !== 'info');
+  const found = lintText(text, options, undefined).findings.filter((f) => f.severity !== 'info');
   const ignores = [...new Set(found.map((f) => f.rule))].map(
     (r) => `-- ballast:ignore ${r} step of the planned ${step.plan}: its earlier steps ran first\n`,
   );

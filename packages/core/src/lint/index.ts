@@ -1,9 +1,16 @@
 /** The errors parsePgVersion / parseMysqlVersion throw, for callers that load only this entry. */
 export { BallastError, InvalidArgumentError } from '../errors.js';
+export {
+  followUpMigrationDir,
+  isPrismaMigrationFile,
+  prismaDialect,
+  prismaProvider,
+} from '../translate/prisma.js';
+export type { LintResult } from './engine.js';
 export type { FixedStatement, FixedStep } from './fix.js';
 export { type FixedFile, renderFixedFile } from './fix-file.js';
 export { formatReport, OUTPUT_FORMATS, type OutputFormat } from './format/index.js';
-export { type LintResult, lintSql } from './lint.js';
+export { lintSql, loadLintFixes } from './lazy.js';
 export { DEFAULT_OPTIONS, lintOptions, parseMysqlVersion, parsePgVersion } from './options.js';
 export { loadPgParser } from './parse.js';
 export { RULES, RULES_BY_ID } from './rules/index.js';

@@ -1,111 +1,42 @@
 /**
- * The engine: parse a file, walk its statements with a FileContext, run every rule of the
- * dialect, apply suppressions, translate flagged statements into plans (core/translate) and
- * attach their SQL rendering as fixes (fix.ts).
+ * lintSql with fixes: the engine (engine.ts) given a Planner over core/translate — each flagged
+ * statement planned by core/ops for the server, rendered as the SQL of its steps (fix.ts), minus
+ * objects the file already creates (redundant.ts).
  */
 import type { ServerInfo } from '../dialects/server.js';
 import { serverForLint } from '../translate/server.js';
 import { translateStatement } from '../translate/statement.js';
-import type { TranslatedStatement } from '../translate/types.js';
-import { FileContext } from './context.js';
-import { type FixedStatement, renderFix } from './fix.js';
-import { render } from './messages.js';
-import { lintOptions } from './options.js';
-import { type Parsed, parseMysql, parsePostgres } from './parse.js';
-import { RULES, RULES_BY_ID } from './rules/index.js';
-import { suppressionsAbove } from './suppress.js';
-import type { Finding, LintOptions, RuleReport, Statement } from './types.js';
+import { type LintResult, lintText, type Planner } from './engine.js';
+import { renderFix } from './fix.js';
+import { withoutRedundantSteps } from './redundant.js';
+import type { LintOptions } from './types.js';
 
-export interface LintResult {
-  readonly findings: readonly Finding[];
-  /** Planned replacements for statements that have a fix, by statement index. */
-  readonly fixes: ReadonlyMap<number, FixedStatement>;
-  /** Every statement's translation (safe, planned, untranslatable), by statement index. */
-  readonly translations: ReadonlyMap<number, TranslatedStatement>;
-  readonly parsed: Parsed<Statement>;
-  readonly options: LintOptions;
-}
+export type { LintResult } from './engine.js';
 
-const severityOf = (id: string) => RULES_BY_ID.get(id)?.severity ?? 'error';
+/** The planner for `server` (default: the one the options describe, see serverForLint). */
+export const plannerFor =
+  (server: ServerInfo | undefined) =>
+  (options: LintOptions): Planner => {
+    const planFor = server ?? serverForLint(options);
+    return {
+      translate: (statement, own, text) => translateStatement(statement, own, text, planFor),
+      fix: (t, ctx) => renderFix(withoutRedundantSteps(t, ctx), planFor),
+    };
+  };
 
 /**
- * Lints SQL text. PostgreSQL parsing needs `await loadPgParser()` once before the first call.
+ * Lints SQL text, with fixes. PostgreSQL parsing needs `await loadPgParser()` once before the
+ * first call.
  */
 export function lintSql(text: string, partial: Partial<LintOptions> = {}): LintResult {
-  return lintWith(text, partial, undefined);
+  return lintText(text, partial, plannerFor(undefined));
 }
 
-/** lintSql planning for `server` (default: the one the options describe, see serverForLint). */
+/** lintSql planning for `server`. */
 export function lintWith(
   text: string,
   partial: Partial<LintOptions>,
   server: ServerInfo | undefined,
 ): LintResult {
-  const options = lintOptions(partial);
-  const planFor = server ?? serverForLint(options);
-  const parsed: Parsed<Statement> =
-    options.dialect === 'postgres' ? parsePostgres(text) : parseMysql(text, options.mysql);
-  const findings: Finding[] = parsed.failures.map((f) => ({
-    rule: 'unparseable-sql',
-    severity: 'error',
-    line: f.line,
-    column: f.column,
-    ...render('unparseable-sql', {
-      dialect:
-        options.dialect === 'postgres'
-          ? 'PostgreSQL'
-          : options.mysql.flavor === 'mariadb'
-            ? 'MariaDB'
-            : 'MySQL',
-      error: f.message,
-      flags: options.dialect === 'postgres' ? '--pg-version' : '--mysql-version',
-    }),
-  }));
-  const rules = RULES.filter((r) => r.dialects.includes(options.dialect));
-  const ctx = new FileContext(options, parsed.statements.length);
-  const reported = new Set<string>();
-  const fixes = new Map<number, FixedStatement>();
-  const translations = new Map<number, TranslatedStatement>();
-  for (const statement of parsed.statements) {
-    const suppressions = suppressionsAbove(parsed.source, statement.line);
-    const ignored = new Set<string>();
-    for (const s of suppressions) {
-      if (s.reason) for (const r of s.rules) ignored.add(r);
-      else {
-        findings.push({
-          rule: 'require-reason-for-ignore',
-          severity: severityOf('require-reason-for-ignore'),
-          line: s.line,
-          column: s.column,
-          ...render('require-reason-for-ignore', { rule: s.rules.join(',') }),
-        });
-      }
-    }
-    const own: Finding[] = [];
-    for (const rule of rules) {
-      if (rule.oncePerFile && reported.has(rule.id)) continue;
-      const result = rule.check(ctx, statement);
-      const reports: readonly RuleReport[] =
-        result === undefined ? [] : 'message' in result ? [result] : result;
-      if (reports.length === 0 || ignored.has(rule.id)) continue;
-      reported.add(rule.id);
-      for (const r of reports) {
-        own.push({
-          rule: rule.id,
-          severity: rule.severity,
-          line: statement.line,
-          column: statement.column,
-          ...r,
-        });
-      }
-    }
-    const translated = translateStatement(statement, own, text, planFor);
-    translations.set(statement.index, translated);
-    const fix = translated.status === 'planned' ? renderFix(translated, planFor) : undefined;
-    if (fix) fixes.set(statement.index, fix);
-    for (const f of own) findings.push(fix?.rules.includes(f.rule) ? { ...f, fix: fix.text } : f);
-    ctx.after(statement);
-  }
-  findings.sort((a, b) => a.line - b.line || a.column - b.column);
-  return { findings, fixes, translations, parsed, options };
+  return lintText(text, partial, plannerFor(server));
 }

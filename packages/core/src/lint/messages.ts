@@ -131,9 +131,13 @@ export const MESSAGES = {
   },
   'require-concurrent-reindex': {
     message: (p) =>
-      `REINDEX ${p.target} without CONCURRENTLY blocks writes (and reads using the index) for the whole rebuild.`,
+      p.tooOld
+        ? `REINDEX ${p.kind} CONCURRENTLY ${p.name} fails on PostgreSQL ${p.tooOld}: the option exists from PostgreSQL 12.`
+        : `REINDEX ${p.target} without CONCURRENTLY blocks writes (and reads using the index) for the whole rebuild.`,
     help: (p) =>
-      `On PostgreSQL 12+ rebuild online, outside a transaction:\n  REINDEX ${p.kind} CONCURRENTLY ${p.name};`,
+      p.tooOld
+        ? `Before PostgreSQL 12, build a new index CONCURRENTLY, drop the old one CONCURRENTLY and rename the new one:\n  CREATE INDEX CONCURRENTLY <name>_new ON <table> (...);\n  DROP INDEX CONCURRENTLY <name>;\n  ALTER INDEX <name>_new RENAME TO <name>;`
+        : `On PostgreSQL 12+ rebuild online, outside a transaction:\n  REINDEX ${p.kind} CONCURRENTLY ${p.name};`,
   },
   'ban-truncate': {
     message: (p) => `TRUNCATE ${p.table} takes an ACCESS EXCLUSIVE lock and deletes every row for good.`,
@@ -144,6 +148,33 @@ export const MESSAGES = {
     message: (p) =>
       `Moving ${p.table} to tablespace ${p.tablespace} copies the table under an ACCESS EXCLUSIVE lock.`,
     help: () => `Use pg_repack --tablespace to move it online, or accept a maintenance window.`,
+  },
+  'ban-adding-exclusion-constraint': {
+    message: (p) =>
+      `Adding exclusion constraint ${p.constraint} to ${p.table} builds its index and checks every row under an ACCESS EXCLUSIVE lock: reads and writes wait for the whole build.`,
+    help: (p) =>
+      `An exclusion constraint can be neither NOT VALID nor built from an existing index. Add it while ${p.table} is new or small, or enforce the rule in a trigger/application and build a plain index CONCURRENTLY for the lookups.`,
+  },
+  'require-not-valid-domain-constraint': {
+    message: (p) =>
+      `Adding constraint ${p.constraint} to domain ${p.domain} checks every column of every table that uses the domain, holding a lock that blocks writes to them until done.`,
+    help: (p) =>
+      `Add it NOT VALID (new values are checked at once), fix existing rows, then validate in a later transaction:\n  ALTER DOMAIN ${p.domain} ADD CONSTRAINT ${p.constraint} ... NOT VALID;\n  ALTER DOMAIN ${p.domain} VALIDATE CONSTRAINT ${p.constraint};`,
+  },
+  'require-concurrent-detach-partition': {
+    message: (p) =>
+      `Detaching partition ${p.partition} from ${p.table} takes an ACCESS EXCLUSIVE lock on ${p.table}: every query on the partitioned table waits.`,
+    help: (p) => p.help ?? '',
+  },
+  'ban-changing-table-logging': {
+    message: (p) =>
+      `ALTER TABLE ${p.table} SET ${p.mode} rewrites the whole table under an ACCESS EXCLUSIVE lock${p.wal}.`,
+    help: () =>
+      `Plan it as a maintenance operation, or create a new table with the wanted persistence, copy the rows in batches and swap names.`,
+  },
+  'ban-renaming-type-or-schema': {
+    message: (p) => `${p.what} breaks every running instance whose queries still name ${p.old}.`,
+    help: (p) => p.help ?? '',
   },
   'require-lock-timeout': {
     message: (p) =>
@@ -180,6 +211,12 @@ export const MESSAGES = {
     message: (p) => `${p.what} inside a migration that ${p.runner} already wraps in a transaction ${p.why}.`,
     help: () =>
       `Remove the explicit BEGIN/COMMIT: the migration tool already runs the file in one transaction.`,
+  },
+  'require-validate-in-separate-transaction': {
+    message: (p) =>
+      `VALIDATE CONSTRAINT ${p.constraint} on ${p.table} runs in the same ${p.where} as its NOT VALID add: the add's lock is still held, so the validating scan blocks writes as a plain ADD CONSTRAINT would.`,
+    help: (p) =>
+      `Commit between the two, so the validation takes only SHARE UPDATE EXCLUSIVE (reads and writes continue): end the transaction after the add, or move the VALIDATE to a migration of its own (Prisma: its own migration folder; Knex: a migration with config = { transaction: false }, or the helpers b.addForeignKey / b.addCheck, which do this):\n  ALTER TABLE ${p.table} ADD CONSTRAINT ${p.constraint} ... NOT VALID;\n  COMMIT;\n  ALTER TABLE ${p.table} VALIDATE CONSTRAINT ${p.constraint};`,
   },
   'require-online-alter-algorithm': {
     message: (p) =>

@@ -5,7 +5,7 @@
  */
 
 import { createRequire } from 'node:module';
-import { loadModule, parseSync, scanSync } from 'libpg-query';
+import { WrongContextError } from '../errors.js';
 import { SourceText, splitMysqlStatements } from './source.js';
 import type { MysqlServer, MysqlStatement, PgStatement } from './types.js';
 
@@ -21,11 +21,27 @@ export interface Parsed<S> {
   readonly failures: readonly ParseFailure[];
 }
 
+type PgQuery = typeof import('libpg-query');
 let pgReady: Promise<void> | undefined;
-/** libpg-query's WASM must be instantiated once before parseSync. */
+let pgQuery: PgQuery | undefined;
+/**
+ * libpg-query (JS and a 1.7 MB WASM) is loaded on first call, not at import: linting MySQL, or
+ * running a command that lints nothing, never pays for PostgreSQL's parser.
+ */
 export function loadPgParser(): Promise<void> {
-  pgReady ??= loadModule();
+  pgReady ??= import('libpg-query').then(async (mod) => {
+    await mod.loadModule();
+    pgQuery = mod;
+  });
   return pgReady;
+}
+
+function pgParser(): PgQuery {
+  if (pgQuery) return pgQuery;
+  throw new WrongContextError('PostgreSQL SQL is parsed only after `await loadPgParser()`', {
+    where: 'lintSql',
+    hint: 'call `await loadPgParser()` once before linting PostgreSQL SQL',
+  });
 }
 
 interface PgSqlError {
@@ -35,8 +51,10 @@ interface PgSqlError {
 
 export function parsePostgres(text: string): Parsed<PgStatement> {
   const source = new SourceText(text);
+  // libpg-query rejects empty input ("query cannot be null or empty"): no statements is no finding.
+  if (source.skipTrivia(0) >= text.length) return { source, statements: [], failures: [] };
   try {
-    return { source, statements: pgStatements(source, text, parseSync(text), 0, 0), failures: [] };
+    return { source, statements: pgStatements(source, text, pgParser().parseSync(text), 0, 0), failures: [] };
   } catch {
     // One bad statement must not hide the others: split with PostgreSQL's own scanner (it knows
     // dollar quotes and comments) and parse each piece on its own.
@@ -47,7 +65,7 @@ export function parsePostgres(text: string): Parsed<PgStatement> {
 function pgStatements(
   source: SourceText,
   text: string,
-  result: ReturnType<typeof parseSync>,
+  result: ReturnType<PgQuery['parseSync']>,
   byteBase: number,
   first: number,
 ): PgStatement[] {
@@ -74,7 +92,8 @@ function pgStatements(
 
 function parsePostgresPieces(source: SourceText, text: string): Parsed<PgStatement> {
   const bytes = Buffer.from(text);
-  const cuts = scanSync(text)
+  const cuts = pgParser()
+    .scanSync(text)
     .tokens.filter((t) => t.text === ';' && t.tokenName === 'ASCII_59')
     .map((t) => t.end);
   const statements: PgStatement[] = [];
@@ -88,7 +107,7 @@ function parsePostgresPieces(source: SourceText, text: string): Parsed<PgStateme
       continue;
     }
     try {
-      const parsed = parseSync(piece);
+      const parsed = pgParser().parseSync(piece);
       statements.push(...pgStatements(source, text.slice(0, pieceEnd), parsed, from, statements.length));
     } catch (err) {
       const e = err as PgSqlError;

@@ -65,12 +65,18 @@ export interface LintContext {
   readonly inTransaction: boolean;
   /** The file itself opened the transaction with BEGIN. */
   readonly explicitTransaction: boolean;
+  /** The migration tool's own transaction is open (wrapped, or Prisma's implicit one). */
+  readonly runnerTransaction: boolean;
+  /** `constraint` was added NOT VALID on `table` earlier in the transaction still open. */
+  addedNotValidInThisTransaction(table: string, constraint: string): boolean;
   /** Indexes created earlier in the same file. */
   isNewIndex(index: string): boolean;
   /** MySQL: `SET foreign_key_checks = 0` is in effect. */
   readonly foreignKeyChecksOff: boolean;
   /** Tables created earlier in the same file: changing them cannot block anyone. */
   isNewTable(table: string): boolean;
+  /** The file set the session TimeZone to UTC (`SET TIME ZONE 'UTC'`), and has not reset it. */
+  readonly timeZoneUtc: boolean;
   /** A `SET lock_timeout` (or MySQL `lock_wait_timeout`) ran earlier in the file. */
   readonly lockTimeoutSet: boolean;
   /**

@@ -11,11 +11,13 @@ const SERIAL: Record<string, string> = {
   serial2: 'smallint',
 };
 
-function rewritingKind(col: ColumnDef): string | undefined {
+function rewritingKind(col: ColumnDef, pgVersion: number): string | undefined {
   if (SERIAL[typeBase(col.typeName)]) return typeText(col.typeName);
   for (const c of constraintsOf(col)) {
     if (c.contype === 'CONSTR_IDENTITY') return 'an identity';
-    if (c.contype === 'CONSTR_GENERATED') return 'a stored generated';
+    // PostgreSQL 18 computes VIRTUAL columns (its default kind) on read: catalog only.
+    if (c.contype === 'CONSTR_GENERATED' && (c.generated_kind !== 'v' || pgVersion < 18))
+      return c.generated_kind === 'v' ? 'a generated (STORED before PostgreSQL 18)' : 'a stored generated';
   }
   return undefined;
 }
@@ -26,10 +28,10 @@ export default defineRule({
   severity: 'error',
   fix: 'none',
   dialects: ['postgres'],
-  docs: 'serial, identity and stored generated columns fill every existing row: a table rewrite.',
+  docs: 'serial, identity and stored generated columns fill every existing row: a table rewrite (PG 18 virtual ones do not).',
   check: (ctx, s) =>
     pgAddedColumns(ctx, s).flatMap(({ alter, col }) => {
-      const kind = rewritingKind(col);
+      const kind = rewritingKind(col, ctx.options.pgVersion);
       if (!kind) return [];
       return [
         report('ban-adding-column-that-rewrites-table', {

@@ -10,7 +10,8 @@ export default defineRule({
   docs: 'BEGIN/COMMIT inside a file the migration tool already wraps in a transaction.',
   check(ctx, s) {
     const tx = s.dialect === 'postgres' ? nodeOf(s.node, 'TransactionStmt') : undefined;
-    if (!tx || !ctx.options.assumeInTransaction) return undefined;
+    // Only while the tool's transaction is open: after a COMMIT ended it, BEGIN … COMMIT is a real one.
+    if (!tx || !ctx.runnerTransaction) return undefined;
     if (tx.kind === 'TRANS_STMT_BEGIN' || tx.kind === 'TRANS_STMT_START') {
       return report('ban-nested-transaction', {
         what: 'BEGIN',

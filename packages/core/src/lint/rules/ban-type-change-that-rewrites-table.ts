@@ -9,8 +9,12 @@ import type { LintContext, RuleReport, Statement } from '../types.js';
  * varchar → text. The old type is unknown to a linter reading one file, so only target types
  * that are binary-compatible with every plausible source are accepted.
  */
-function pgSafeTarget(t: TypeName | undefined): boolean {
+function pgSafeTarget(t: TypeName | undefined, ctx: LintContext): boolean {
   const base = typeBase(t);
+  // timestamp ↔ timestamptz keep their bits when the session's time zone is UTC (PostgreSQL 12+
+  // skips the rewrite then): only when the file itself sets TimeZone to UTC before.
+  if ((base === 'timestamptz' || base === 'timestamp') && ctx.options.pgVersion >= 12 && ctx.timeZoneUtc)
+    return true;
   if (base === 'text') return true;
   // varchar without a limit, or with one: safe when it widens; the rule cannot know the old
   // limit, so any varchar target is accepted as widening — strong_migrations does the same.
@@ -26,7 +30,7 @@ function postgres(ctx: LintContext, s: Statement): RuleReport[] {
     .filter((c) => c.subtype === 'AT_AlterColumnType')
     .filter((c) => {
       const col = nodeOf(c.def, 'ColumnDef');
-      return !pgSafeTarget(col?.typeName) || col?.raw_default !== undefined;
+      return !pgSafeTarget(col?.typeName, ctx) || col?.raw_default !== undefined;
     })
     .map((c) =>
       report('ban-type-change-that-rewrites-table', {

@@ -2,7 +2,9 @@
 
 import type { Rule } from '../types.js';
 import banAddingColumnThatRewritesTable from './ban-adding-column-that-rewrites-table.js';
+import banAddingExclusionConstraint from './ban-adding-exclusion-constraint.js';
 import banBlockingLockClause from './ban-blocking-lock-clause.js';
+import banChangingTableLogging from './ban-changing-table-logging.js';
 import banCharType from './ban-char-type.js';
 import banCharsetConversion from './ban-charset-conversion.js';
 import banCluster from './ban-cluster.js';
@@ -15,6 +17,7 @@ import banNestedTransaction from './ban-nested-transaction.js';
 import banOptimizeTable from './ban-optimize-table.js';
 import banRenamingColumn from './ban-renaming-column.js';
 import banRenamingTable from './ban-renaming-table.js';
+import banRenamingTypeOrSchema from './ban-renaming-type-or-schema.js';
 import banSetTablespace from './ban-set-tablespace.js';
 import banTruncate from './ban-truncate.js';
 import banTypeChangeThatRewritesTable from './ban-type-change-that-rewrites-table.js';
@@ -25,6 +28,7 @@ import preferTextOverVarchar from './prefer-text-over-varchar.js';
 import preferTimestamptz from './prefer-timestamptz.js';
 import requireBatchedDataChange from './require-batched-data-change.js';
 import requireCheckConstraintBeforeSetNotNull from './require-check-constraint-before-set-not-null.js';
+import requireConcurrentDetachPartition from './require-concurrent-detach-partition.js';
 import requireConcurrentIndexCreation from './require-concurrent-index-creation.js';
 import requireConcurrentIndexDeletion from './require-concurrent-index-deletion.js';
 import requireConcurrentReindex from './require-concurrent-reindex.js';
@@ -35,10 +39,12 @@ import requireExistingIndexForUniqueConstraint from './require-existing-index-fo
 import requireInplaceForeignKey from './require-inplace-foreign-key.js';
 import requireLockTimeout from './require-lock-timeout.js';
 import requireNotValidCheckConstraint from './require-not-valid-check-constraint.js';
+import requireNotValidDomainConstraint from './require-not-valid-domain-constraint.js';
 import requireNotValidForeignKey from './require-not-valid-foreign-key.js';
 import requireOnlineAlterAlgorithm from './require-online-alter-algorithm.js';
 import requireOnlineDdlClauses from './require-online-ddl-clauses.js';
 import requireReasonForIgnore from './require-reason-for-ignore.js';
+import requireValidateInSeparateTransaction from './require-validate-in-separate-transaction.js';
 import unparseableSql from './unparseable-sql.js';
 
 export const RULES: readonly Rule[] = Object.freeze([
@@ -80,6 +86,12 @@ export const RULES: readonly Rule[] = Object.freeze([
   requireOnlineAlterAlgorithm,
   requireOnlineDdlClauses,
   requireReasonForIgnore,
+  requireValidateInSeparateTransaction,
+  banAddingExclusionConstraint,
+  requireNotValidDomainConstraint,
+  requireConcurrentDetachPartition,
+  banChangingTableLogging,
+  banRenamingTypeOrSchema,
   unparseableSql,
 ]);
 

@@ -1,3 +1,4 @@
+import { mysqlBoundedWhere, pgBoundedWhere } from '../batch-bound.js';
 import { defineRule, ident, mysqlTable, report } from '../define.js';
 import { nodeOf, relationName } from '../pg-ast.js';
 
@@ -12,7 +13,7 @@ export default defineRule({
   severity: 'error',
   fix: 'none',
   dialects: ['postgres', 'mysql'],
-  docs: 'An UPDATE or DELETE of a whole existing table in one statement locks every row and bloats it.',
+  docs: 'An UPDATE or DELETE not bounded to one batch (a key range, named ids, a LIMIT) locks every row it touches at once.',
   check(ctx, s) {
     let verb: string;
     let table: string;
@@ -21,13 +22,13 @@ export default defineRule({
       const update = nodeOf(s.node, 'UpdateStmt');
       const del = nodeOf(s.node, 'DeleteStmt');
       const stmt = update ?? del;
-      if (!stmt || stmt.whereClause) return undefined;
+      if (!stmt || pgBoundedWhere(stmt.whereClause)) return undefined;
       verb = update ? 'UPDATE' : 'DELETE';
       raw = relationName(stmt.relation);
       table = ident('postgres', raw);
     } else {
-      if ((s.ast?.type !== 'update' && s.ast?.type !== 'delete') || s.ast.where || s.ast.limit)
-        return undefined;
+      if (s.ast?.type !== 'update' && s.ast?.type !== 'delete') return undefined;
+      if (s.ast.limit?.value?.length || mysqlBoundedWhere(s.ast.where)) return undefined;
       verb = String(s.ast.type).toUpperCase();
       const ref = s.ast.type === 'update' ? s.ast.table : s.ast.from;
       raw = String((Array.isArray(ref) ? ref[0] : ref)?.table ?? '?');

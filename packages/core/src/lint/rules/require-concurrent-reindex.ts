@@ -16,12 +16,15 @@ export default defineRule({
   fix: 'none',
   dialects: ['postgres'],
   docs: 'REINDEX without CONCURRENTLY blocks writes for the whole rebuild.',
-  check(_ctx, s) {
+  check(ctx, s) {
     const reindex = s.dialect === 'postgres' ? nodeOf(s.node, 'ReindexStmt') : undefined;
-    if (!reindex || nodesOf(reindex.params, 'DefElem').some((d) => d.defname === 'concurrently'))
-      return undefined;
+    if (!reindex) return undefined;
+    const concurrently = nodesOf(reindex.params, 'DefElem').some((d) => d.defname === 'concurrently');
+    // CONCURRENTLY is PostgreSQL 12+: before that the statement fails.
+    const tooOld = concurrently && ctx.options.pgVersion < 12 ? String(ctx.options.pgVersion) : '';
+    if (concurrently && !tooOld) return undefined;
     const kind = KIND[reindex.kind ?? ''] ?? 'TABLE';
     const name = ident('postgres', reindex.relation ? relationName(reindex.relation) : (reindex.name ?? ''));
-    return report('require-concurrent-reindex', { kind, name, target: `${kind} ${name}` });
+    return report('require-concurrent-reindex', { kind, name, target: `${kind} ${name}`, tooOld });
   },
 });

@@ -11,10 +11,13 @@ export default defineRule({
   check: (ctx, s) =>
     pgAddedConstraints(ctx, s, 'CONSTR_CHECK')
       .filter(({ con }) => !con.skip_validation)
-      .map(({ alter, con }) =>
+      .map(({ alter, con, inline }) =>
         report('require-not-valid-check-constraint', {
           table: alter.table,
-          constraint: ident('postgres', con.conname ?? `${alter.raw.split('.').pop()}_check`),
+          constraint: ident(
+            'postgres',
+            con.conname ?? `${alter.raw.split('.').pop()}${inline ? `_${inline.colname}` : ''}_check`,
+          ),
           definition: clauseText(s.sql, /\bcheck\s*\(/i) ?? 'CHECK (...)',
         }),
       ),

@@ -1,5 +1,5 @@
 import { defineRule, ident, pgAddedConstraints, report } from '../define.js';
-import { relationName } from '../pg-ast.js';
+import { defaultOf, relationName } from '../pg-ast.js';
 import { clauseText } from '../source.js';
 
 /** strong_migrations "adding a foreign key"; squawk adding-foreign-key-constraint. */
@@ -11,13 +11,21 @@ export default defineRule({
   docs: 'A validated foreign key scans the table while blocking writes on both tables.',
   check: (ctx, s) =>
     pgAddedConstraints(ctx, s, 'CONSTR_FOREIGN')
-      .filter(({ con }) => !con.skip_validation)
-      .map(({ alter, con }) =>
+      // Inline REFERENCES on a new column: its rows are all NULL unless it has a default, and
+      // PostgreSQL then checks nothing (no scan, measured): only a default makes it validate.
+      .filter(({ con, inline }) => !con.skip_validation && (!inline || defaultOf(inline) !== undefined))
+      .map(({ alter, con, columns, inline }) =>
         report('require-not-valid-foreign-key', {
           table: alter.table,
-          constraint: ident('postgres', con.conname ?? `${alter.raw.split('.').pop()}_fkey`),
+          constraint: ident(
+            'postgres',
+            con.conname ?? `${alter.raw.split('.').pop()}${inline ? `_${inline.colname}` : ''}_fkey`,
+          ),
           refTable: ident('postgres', relationName(con.pktable)),
-          definition: clauseText(s.sql, /\bforeign\s+key\b/i) ?? 'FOREIGN KEY (...) REFERENCES ...',
+          definition:
+            (inline
+              ? `FOREIGN KEY (${columns.map((c) => ident('postgres', c)).join(', ')}) ${clauseText(s.sql, /\breferences\b/i)}`
+              : clauseText(s.sql, /\bforeign\s+key\b/i)) ?? 'FOREIGN KEY (...) REFERENCES ...',
         }),
       ),
 });

@@ -1,0 +1,47 @@
+/** Transaction tracking: which statements share a transaction, by explicit BEGIN/COMMIT and by runner. */
+import assert from 'node:assert/strict';
+import { loadPgParser } from '@ballast/core';
+import { lintSql } from '@ballast/core/lint';
+import { beforeAll, test } from 'vitest';
+
+beforeAll(() => loadPgParser());
+
+const rules = (sql: string, opts = {}) =>
+  lintSql(`SET lock_timeout = '1s';\n${sql}`, opts)
+    .findings.filter((f) => !/^prefer-/.test(f.rule))
+    .map((f) => `${f.line - 1} ${f.rule}`);
+
+const ADD = 'ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;';
+const VALIDATE = 'ALTER TABLE orders VALIDATE CONSTRAINT fk;';
+
+test('VALIDATE in the transaction of its NOT VALID add: explicit BEGIN, wrapped, Prisma implicit', () => {
+  const flagged = ['2 require-validate-in-separate-transaction'];
+  assert.deepEqual(rules(`${ADD}\n${VALIDATE}`), [], 'autocommit: two transactions');
+  assert.deepEqual(rules(`BEGIN;\n${ADD}\n${VALIDATE}\nCOMMIT;`), [
+    '3 require-validate-in-separate-transaction',
+  ]);
+  assert.deepEqual(rules(`${ADD}\n${VALIDATE}`, { assumeInTransaction: true }), flagged);
+  assert.deepEqual(rules(`${ADD}\n${VALIDATE}`, { transaction: 'implicit' }), flagged);
+  assert.deepEqual(
+    rules(`BEGIN;\n${ADD}\nCOMMIT;\nBEGIN;\n${VALIDATE}\nCOMMIT;`),
+    [],
+    'separate transactions',
+  );
+  // Another constraint's VALIDATE, or a table created in the file, is not the pattern.
+  assert.deepEqual(rules(`BEGIN;\n${ADD}\nALTER TABLE orders VALIDATE CONSTRAINT other;\nCOMMIT;`), []);
+});
+
+test('an explicit COMMIT in a runner-wrapped file ends the runner transaction', () => {
+  const sql = `${ADD}\nCOMMIT;\n${VALIDATE}\nCREATE INDEX CONCURRENTLY orders_amount ON orders (amount);\nBEGIN;\nSELECT 1;\nCOMMIT;`;
+  // Only the COMMIT that ends the tool's transaction is nested; what follows is autocommit, and
+  // the later BEGIN … COMMIT is a transaction of its own.
+  assert.deepEqual(rules(sql, { assumeInTransaction: true }), ['2 ban-nested-transaction']);
+  // Prisma: after the COMMIT the statements start a new implicit transaction (still one query).
+  assert.deepEqual(rules(`${ADD}\nCOMMIT;\n${VALIDATE}`, { transaction: 'implicit' }), [
+    '2 ban-nested-transaction',
+  ]);
+  assert.deepEqual(
+    rules('COMMIT;\nCREATE INDEX CONCURRENTLY i ON orders (amount);', { transaction: 'implicit' }),
+    ['1 ban-nested-transaction', '2 ban-concurrent-index-in-transaction'],
+  );
+});
