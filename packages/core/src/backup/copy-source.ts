@@ -6,6 +6,7 @@ import {
   CheckpointConflictError,
   ensureCheckpointTable,
   readCheckpoint,
+  resumeAfterConflict,
   setCheckpointStatus,
   startCheckpoint,
 } from '../backfill/pg/checkpoints.js';
@@ -79,11 +80,7 @@ export async function columnCopySource(
         try {
           return await copyBatch(session, job, cursor, upper, limit);
         } catch (error) {
-          if (!(error instanceof CheckpointConflictError)) throw error;
-          // The killed run's last statement, finished by the server: go on from its checkpoint.
-          const now = await readCheckpoint(session, job);
-          if (!now) throw error;
-          return { rows: 0, changed: 0, cursor: now.last_key ?? undefined, done: now.status === 'done' };
+          return resumeAfterConflict(session, job, error);
         }
       }),
     close: (job, status, error) => use((s) => setCheckpointStatus(s, job, status, error)),

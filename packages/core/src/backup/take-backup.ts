@@ -1,4 +1,4 @@
-import { loopOptionsOf } from '../backfill/index.js';
+import { BACKFILL_DEFAULTS, type LoopTuning, loopOptionsOf } from '../backfill/index.js';
 import { runBatchLoop } from '../backfill/loop.js';
 import { replicaLagThrottle } from '../backfill/pg/replica-lag.js';
 import type { BackfillOptions, Throttle } from '../backfill/types.js';
@@ -26,26 +26,9 @@ import {
 import { columnCopySource } from './copy-source.js';
 import { readColumnDefinition } from './definition.js';
 
-/** The backfill tuning a backup copy takes (the loop's, plus the PostgreSQL source's bounds). */
-export type CopyTuning = Pick<
-  BackfillOptions,
-  | 'initialBatchSize'
-  | 'minBatchSize'
-  | 'maxBatchSize'
-  | 'targetBatchMs'
-  | 'pauseMs'
-  | 'maxRetries'
-  | 'progress'
-  | 'onBatch'
-  | 'onPause'
-  | 'signal'
-  | 'throttles'
-  | 'maxReplicaLagMs'
-  | 'lockTimeoutMs'
->;
-
-/** Defaults of the copy's own bounds (same as a backfill's: core/backfill BACKFILL_DEFAULTS). */
-const COPY_DEFAULTS = { lockTimeoutMs: 2000, maxReplicaLagMs: 5000 } as const;
+/** The backfill tuning a backup copy takes: the loop's (no dry run: a copy is real), plus the source's bounds. */
+export type CopyTuning = Omit<LoopTuning, 'dryRun' | 'restart'> &
+  Pick<BackfillOptions, 'throttles' | 'maxReplicaLagMs' | 'lockTimeoutMs'>;
 
 /**
  * Takes the backup a drop needs before its destructive step (the runner's `backup` steps, and
@@ -191,7 +174,7 @@ async function copyColumn(
     );
     return row!.n;
   }
-  const lockTimeoutMs = tuning.lockTimeoutMs ?? COPY_DEFAULTS.lockTimeoutMs;
+  const lockTimeoutMs = tuning.lockTimeoutMs ?? BACKFILL_DEFAULTS.lockTimeoutMs;
   const copySource = await columnCopySource(db, {
     ...source,
     column,
@@ -200,7 +183,7 @@ async function copyColumn(
     lockTimeoutMs,
   });
   const throttles: Throttle[] = [...(tuning.throttles ?? [])];
-  const lag = tuning.maxReplicaLagMs ?? COPY_DEFAULTS.maxReplicaLagMs;
+  const lag = tuning.maxReplicaLagMs ?? BACKFILL_DEFAULTS.maxReplicaLagMs;
   if (lag > 0) throttles.unshift(replicaLagThrottle(db, lag, copySource.replicaLagMs));
   const result = await runBatchLoop(
     copySource,

@@ -1,7 +1,7 @@
 import type { Session } from '../../db.js';
 import { BallastError } from '../../errors.js';
 import { createIfMissing, objectExists } from '../../run/ensure-table.js';
-import type { Cursor } from '../types.js';
+import type { BatchOutcome, Cursor } from '../types.js';
 
 /**
  * Backfill checkpoints live in the migrated database (`ballast_backfill_checkpoints`), and every
@@ -281,4 +281,20 @@ export async function listCheckpoints(session: Session, job?: string): Promise<B
     startedAt: r.started_at,
     updatedAt: r.updated_at,
   }));
+}
+
+/**
+ * A batch that lost its checkpoint gate (CheckpointConflictError) wrote nothing: someone else
+ * committed that range — another runner, or the last statement of a killed run that the server
+ * finished. Go on from their checkpoint; any other error is rethrown.
+ */
+export async function resumeAfterConflict(
+  session: Session,
+  job: string,
+  error: unknown,
+): Promise<BatchOutcome> {
+  if (!(error instanceof CheckpointConflictError)) throw error;
+  const now = await readCheckpoint(session, job);
+  if (!now) throw error;
+  return { rows: 0, changed: 0, cursor: now.last_key ?? undefined, done: now.status === 'done' };
 }

@@ -14,6 +14,7 @@ import {
   lockCheckpoint,
   readCheckpoint,
   readControlRequest,
+  resumeAfterConflict,
   setCheckpointStatus,
   startCheckpoint,
 } from './checkpoints.js';
@@ -101,12 +102,7 @@ export async function postgresSource(
             return outcome;
           });
         } catch (error) {
-          if (!(error instanceof CheckpointConflictError)) throw error;
-          // Someone else committed this batch (another runner, or the last statement of a killed
-          // one that the server finished): nothing was written here; go on from their checkpoint.
-          const now = await readCheckpoint(session, job);
-          if (!now) throw error;
-          return { rows: 0, changed: 0, cursor: now.last_key ?? undefined, done: now.status === 'done' };
+          return resumeAfterConflict(session, job, error);
         }
       }),
     close: (job, status, error) => use((s) => setCheckpointStatus(s, job, status, error)),
