@@ -156,6 +156,12 @@ test('the same tarballs install with pnpm outside the monorepo: one copy of pg, 
   const dir = join(tmp, 'pnpm-project');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
+  // pnpm resolves a tarball's own dependencies (@ballast/knex → @ballast/core 0.1.0) from the
+  // registry, where they are not published yet: point them at the tarballs, as the README's Install says.
+  writeFileSync(
+    join(dir, 'pnpm-workspace.yaml'),
+    `overrides:\n${PACKED.map((pkg) => `  '@ballast/${pkg}': file:${tarball(pkg)}\n`).join('')}`,
+  );
   const added = await run(
     'pnpm',
     [

@@ -2,9 +2,12 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { lintSql, loadPgParser, RULES } from '@ballast/core/lint';
+import { lintSql, loadLintFixes, loadPgParser, RULES } from '@ballast/core/lint';
 import { docExamples, RULE_DOCS_DIR } from '@ballast/testkit';
 import { beforeAll, test } from 'vitest';
+
+// Fix text and plans come with the fix planner, which the lint entry point loads on request.
+beforeAll(() => loadLintFixes());
 
 beforeAll(() => loadPgParser());
 

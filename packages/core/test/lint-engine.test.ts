@@ -1,7 +1,10 @@
 /** The engine's contracts: positions, suppressions, file context, parse failures, output formats. */
 import assert from 'node:assert/strict';
-import { formatReport, lintSql, loadPgParser, renderFixedFile } from '@ballast/core/lint';
+import { formatReport, lintSql, loadLintFixes, loadPgParser, renderFixedFile } from '@ballast/core/lint';
 import { beforeAll, test } from 'vitest';
+
+// Fix text and plans come with the fix planner, which the lint entry point loads on request.
+beforeAll(() => loadLintFixes());
 
 beforeAll(() => loadPgParser());
 

@@ -4,9 +4,18 @@
  * refuse a clause it cannot honour with errno 1846), and the schema is what was meant.
  */
 import assert from 'node:assert/strict';
-import { lintSql, type MysqlServer, parseMysqlVersion, renderFixedFile } from '@ballast/core/lint';
+import {
+  lintSql,
+  loadLintFixes,
+  type MysqlServer,
+  parseMysqlVersion,
+  renderFixedFile,
+} from '@ballast/core/lint';
 import { mysqlTestDatabase, type SqlConnection, type TestDatabase } from '@ballast/testkit';
 import { afterAll, beforeAll, test } from 'vitest';
+
+// Fix text and plans come with the fix planner, which the lint entry point loads on request.
+beforeAll(() => loadLintFixes());
 
 const UNSAFE = `ALTER TABLE users ADD COLUMN nickname VARCHAR(40) NOT NULL DEFAULT 'n/a';
 CREATE INDEX users_email_idx ON users (email);

@@ -5,9 +5,12 @@
  * original migration meant.
  */
 import assert from 'node:assert/strict';
-import { type LintOptions, lintSql, loadPgParser, renderFixedFile } from '@ballast/core/lint';
+import { type LintOptions, lintSql, loadLintFixes, loadPgParser, renderFixedFile } from '@ballast/core/lint';
 import { pgTestDatabase, type SqlConnection, type TestDatabase } from '@ballast/testkit';
 import { afterAll, beforeAll, test } from 'vitest';
+
+// Fix text and plans come with the fix planner, which the lint entry point loads on request.
+beforeAll(() => loadLintFixes());
 
 const PRE_STATE = `
 CREATE TABLE users (id bigserial PRIMARY KEY, email text, name text, handle text, legacy int);

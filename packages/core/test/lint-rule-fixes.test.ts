@@ -4,8 +4,18 @@
  * a fix and has no case fails the first test: the declaration is a promise this file checks.
  */
 import assert from 'node:assert/strict';
-import { type LintDialect, lintSql, loadPgParser, RULES, renderFixedFile } from '@ballast/core/lint';
+import {
+  type LintDialect,
+  lintSql,
+  loadLintFixes,
+  loadPgParser,
+  RULES,
+  renderFixedFile,
+} from '@ballast/core/lint';
 import { beforeAll, describe, test } from 'vitest';
+
+// Fix text and plans come with the fix planner, which the lint entry point loads on request.
+beforeAll(() => loadLintFixes());
 
 interface Case {
   readonly rule: string;

@@ -6,9 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { loadPgParser } from '@ballast/core';
-import { type LintOptions, lintSql, renderFixedFile } from '@ballast/core/lint';
+import { type LintOptions, lintSql, loadLintFixes, renderFixedFile } from '@ballast/core/lint';
 import { pgServers, pgTestDatabase, type SqlConnection, type TestDatabase } from '@ballast/testkit';
 import { afterAll, beforeAll, describe, test } from 'vitest';
+
+// Fix text and plans come with the fix planner, which the lint entry point loads on request.
+beforeAll(() => loadLintFixes());
 
 interface Facts {
   /** Tables whose relfilenode changed. */

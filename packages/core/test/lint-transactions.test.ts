@@ -1,8 +1,11 @@
 /** Transaction tracking: which statements share a transaction, by explicit BEGIN/COMMIT and by runner. */
 import assert from 'node:assert/strict';
 import { loadPgParser } from '@ballast/core';
-import { lintSql } from '@ballast/core/lint';
+import { lintSql, loadLintFixes } from '@ballast/core/lint';
 import { beforeAll, test } from 'vitest';
+
+// Fix text and plans come with the fix planner, which the lint entry point loads on request.
+beforeAll(() => loadLintFixes());
 
 beforeAll(() => loadPgParser());
 

@@ -1,8 +1,11 @@
 /** Version and setting awareness, and safe patterns that must not be flagged as the unsafe form. */
 import assert from 'node:assert/strict';
 import { loadPgParser } from '@ballast/core';
-import { lintSql } from '@ballast/core/lint';
+import { lintSql, loadLintFixes } from '@ballast/core/lint';
 import { beforeAll, test } from 'vitest';
+
+// Fix text and plans come with the fix planner, which the lint entry point loads on request.
+beforeAll(() => loadLintFixes());
 
 beforeAll(() => loadPgParser());
 

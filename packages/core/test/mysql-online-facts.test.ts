@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { planAddColumn, planCreateIndex, type ServerInfo } from '@ballast/core';
-import { lintSql, type MysqlServer, parseMysqlVersion } from '@ballast/core/lint';
+import { lintSql, loadLintFixes, type MysqlServer, parseMysqlVersion } from '@ballast/core/lint';
 import { mysqlTestDatabase, type SqlConnection, type TestDatabase } from '@ballast/testkit';
 import { afterAll, beforeAll, test } from 'vitest';
 // The facts table is internal (planners and the linter read it); tested here against the server.
@@ -20,6 +20,9 @@ import {
 } from '../src/dialects/mysql/capabilities.js';
 import { mysqlServerInfo } from '../src/dialects/mysql/server.js';
 import { alterClauseKind, withOnlineClauses } from '../src/lint/mysql-online.js';
+
+// Fix text and plans come with the fix planner, which the lint entry point loads on request.
+beforeAll(() => loadLintFixes());
 
 /** One clause of each kind, on `t (id INT PRIMARY KEY, v INT, txt TEXT)`. */
 const SAMPLES: Record<AlterClauseKind, string> = {

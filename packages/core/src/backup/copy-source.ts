@@ -3,7 +3,6 @@ import {
   advanceCheckpointCte,
   assertCheckpointed,
   CHECKPOINT_GATE,
-  CheckpointConflictError,
   ensureCheckpointTable,
   readCheckpoint,
   resumeAfterConflict,

@@ -9,7 +9,6 @@ import {
   advanceCheckpointCte,
   assertCheckpointed,
   CHECKPOINT_GATE,
-  CheckpointConflictError,
   ensureCheckpointTable,
   lockCheckpoint,
   readCheckpoint,
