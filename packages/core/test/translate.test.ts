@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { BACKFILL_DEFAULTS, type Database, readServerInfo, runPlan, translateSql } from '@ballast/core';
-import { lintSql, loadPgParser, renderFixedFile } from '@ballast/core/lint';
+import { lintSql, loadLintFixes, loadPgParser, renderFixedFile } from '@ballast/core/lint';
 import { pgServers, type SqlConnection, type TestDatabase } from '@ballast/testkit';
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import { columnFacts, testDatabase } from './fixtures/checksum.js';
@@ -22,7 +22,7 @@ CREATE INDEX users_lower_email_idx ON users (lower(email));
 ALTER TABLE users DROP COLUMN legacy;
 `;
 
-beforeAll(() => loadPgParser());
+beforeAll(() => Promise.all([loadPgParser(), loadLintFixes()]));
 
 for (const server of pgServers())
   describe(`[pg ${server.label}] translateSql`, () => {
