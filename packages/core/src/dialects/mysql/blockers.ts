@@ -31,8 +31,9 @@ export async function mysqlBlockersOf(session: Session, id: number): Promise<Blo
     'select STATE as state from information_schema.PROCESSLIST where ID = ?',
     [id],
   );
-  if (!me?.state) return [];
-  const ids = /metadata lock/i.test(me.state)
+  if (!me) return [];
+  // A row-lock wait may show an empty STATE: only a metadata-lock wait says so.
+  const ids = /metadata lock/i.test(me.state ?? '')
     ? await metadataLockHolders(session, id)
     : await rowLockHolders(session, id);
   if (ids.length === 0) return [];
@@ -48,6 +49,11 @@ export async function mysqlBlockersOf(session: Session, id: number): Promise<Blo
   }));
 }
 
+/**
+ * INNODB_TRX / INNODB_LOCK_WAITS are served from a cache that InnoDB refreshes only when nobody
+ * read it for 100 ms: a caller polling faster keeps seeing old transactions (the runner asks once
+ * per lock timeout, so it always gets fresh rows).
+ */
 async function rowLockHolders(session: Session, id: number): Promise<number[]> {
   const rows = await session
     .query<{ id: number }>(
