@@ -1,5 +1,6 @@
 export { runBallastPrisma } from './command.js';
 export { loadPrismaProject, PrismaConfigError, type PrismaProjectConfig } from './config.js';
+export { FailedMigrationError } from './migrate-deploy.js';
 export {
   type MigrationState,
   migrationStates,
