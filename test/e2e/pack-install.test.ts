@@ -110,6 +110,11 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 test('the packed tarballs install with npm: workspace versions resolved, one copy of pg, types resolve', async () => {
   const manifest = JSON.parse(readFileSync(join(project, 'node_modules/@ballast/knex/package.json'), 'utf8'));
   assert.equal(manifest.dependencies['@ballast/core'], '0.1.0');
+  // The repository's `ballast-source` condition points at src/, which the tarballs do not ship.
+  for (const pkg of PACKED) {
+    const installed = readFileSync(join(project, 'node_modules/@ballast', pkg, 'package.json'), 'utf8');
+    assert.doesNotMatch(installed, /ballast-source/, `@ballast/${pkg}'s installed package.json`);
+  }
   const pgCopies = await run('npm', ['ls', 'pg', '--all', '--parseable'], project);
   assert.equal(pgCopies.code, 0, shown(pgCopies));
   const paths = new Set(
