@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { connect, pgServers, pgTestDatabase } from '@ballast/testkit';
 import { afterAll, beforeAll, test } from 'vitest';
 
@@ -13,6 +13,8 @@ import { afterAll, beforeAll, test } from 'vitest';
  */
 const ROOT = resolve(import.meta.dirname, '../..');
 const PACKED = ['core', 'knex', 'cli'];
+/** Packed too, for their contents (docs, links); installing them needs mongoose / Prisma. */
+const PACKED_ONLY = ['mongoose', 'prisma'];
 const tmp = mkdtempSync(join(tmpdir(), 'ballast-pack-'));
 const project = join(tmp, 'project');
 
@@ -91,7 +93,7 @@ async function npmInstall(dir: string, specs: string[]): Promise<void> {
 const tarball = (pkg: string) => join(tmp, `ballast-${pkg}-0.1.0.tgz`);
 
 beforeAll(async () => {
-  for (const pkg of PACKED) {
+  for (const pkg of [...PACKED, ...PACKED_ONLY]) {
     const dist = join(ROOT, 'packages', pkg, 'dist');
     assert.ok(existsSync(dist), `${dist} is missing: run \`pnpm build\` first (\`pnpm test\` does)`);
     const packed = await run('pnpm', ['pack', '--pack-destination', tmp], join(ROOT, 'packages', pkg));
@@ -130,6 +132,53 @@ test('the packed tarballs install with npm: workspace versions resolved, one cop
     project,
   );
   assert.equal(checked.code, 0, `tsc on the installed declarations: ${shown(checked)}`);
+});
+
+/** Relative markdown link targets (without #fragment) of a file. */
+function relativeLinks(markdown: string): string[] {
+  return [...markdown.matchAll(/\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g)]
+    .map((m) => m[1]!)
+    .filter((target) => !/^[a-z][a-z0-9+.-]*:/i.test(target) && !target.startsWith('#'))
+    .map((target) => target.split('#')[0]!)
+    .filter((path) => path !== '');
+}
+
+test('every relative link in a packed README, and in the docs it ships, resolves inside the package', async () => {
+  for (const pkg of [...PACKED, ...PACKED_ONLY]) {
+    const dir = join(tmp, 'unpacked', pkg);
+    mkdirSync(dir, { recursive: true });
+    const untar = await run('tar', ['xzf', tarball(pkg), '-C', dir], tmp);
+    assert.equal(untar.code, 0, shown(untar));
+    const root = join(dir, 'package');
+    const files = [join(root, 'README.md')];
+    const docs = join(root, 'docs');
+    if (existsSync(docs)) {
+      const listed = await run('find', [docs, '-name', '*.md'], tmp);
+      files.push(...listed.stdout.split('\n').filter(Boolean));
+    }
+    let links = 0;
+    for (const file of files) {
+      for (const target of relativeLinks(readFileSync(file, 'utf8'))) {
+        links++;
+        const path = resolve(dirname(file), target);
+        assert.ok(
+          path.startsWith(root),
+          `@ballast/${pkg}: ${file.slice(root.length)} links outside the package: ${target}`,
+        );
+        assert.ok(
+          existsSync(path),
+          `@ballast/${pkg}: ${file.slice(root.length)} links to ${target}, not in the tarball`,
+        );
+      }
+    }
+    if (pkg === 'core') assert.ok(links > 0, 'core README links to its docs');
+  }
+  // The packing left the repository as it was: README links point at ../../docs again.
+  assert.match(
+    readFileSync(join(ROOT, 'packages/core/README.md'), 'utf8'),
+    /\]\(\.\.\/\.\.\/docs\/privileges\.md\)/,
+  );
+  assert.ok(!existsSync(join(ROOT, 'packages/core/docs')), 'postpack removed the docs copy');
 });
 
 /** Every public entry point, loaded both ways from the installed project. */
@@ -242,6 +291,11 @@ async function expectLintFinding(dir: string): Promise<void> {
   const linted = await run(join(dir, 'node_modules/.bin/ballast'), ['lint', 'bad.sql'], dir);
   assert.equal(linted.code, 1, shown(linted));
   assert.match(linted.stdout + linted.stderr, /require-concurrent-index-creation/);
+  // The finding's docs path is the page shipped in the installed @ballast/core.
+  const docs = /^ {2}docs: (.+)$/m.exec(linted.stdout)?.[1];
+  assert.ok(docs && /node_modules/.test(docs), `a docs line inside node_modules: ${shown(linted)}`);
+  assert.ok(existsSync(resolve(dir, docs)), `${docs} exists`);
+  assert.match(readFileSync(resolve(dir, docs), 'utf8'), /require-concurrent-index-creation|CONCURRENTLY/);
 }
 
 test('the installed `ballast` bin lints a SQL file: exit 1 with a finding on a blocking CREATE INDEX', () =>

@@ -5,6 +5,7 @@
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { BallastError, type Database } from '@ballast/core';
+import { docPath } from '@ballast/core/adapter';
 import { didYouMean } from './did-you-mean.js';
 import type { Io } from './io.js';
 import { UsageError } from './lint-args.js';
@@ -125,7 +126,7 @@ function describe(error: unknown): string {
       : e.code === '28P01' || e.code === '28000'
         ? '\n  → check the user and password of --database-url / DATABASE_URL'
         : e.code === '42501'
-          ? "\n  → grant this role SELECT on Ballast's tables (docs/privileges.md)"
+          ? `\n  → grant this role SELECT on Ballast's tables (${docPath('privileges.md')})`
           : '';
   return `${e.message ?? String(error)}${code}${hint}`;
 }

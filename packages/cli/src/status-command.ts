@@ -1,4 +1,5 @@
 /** `ballast status`: Ballast's view of a database (read-only). */
+import { docPath } from '@ballast/core/adapter';
 import { backfillRows } from './backfill-view.js';
 import { DB_OPTIONS_HELP, runDbCommand } from './db-command.js';
 import { bytes, count, json, table, when } from './format.js';
@@ -11,7 +12,7 @@ export const STATUS_USAGE = `usage: ballast status [options]
 Ballast's view of a PostgreSQL database: the migrator lock holder, migrations with failed or
 unfinished steps, backfill jobs, expansions waiting for their contract, and backups. Read-only:
 it creates nothing, and needs only SELECT on Ballast's tables and USAGE on the schema
-ballast_backup (docs/privileges.md).
+ballast_backup (${docPath('privileges.md')}).
 
 options:
 ${DB_OPTIONS_HELP}

@@ -47,6 +47,7 @@ export {
   pgCapabilities,
   requireDialect,
 } from './dialects/server.js';
+export { docPath } from './docs.js';
 export {
   type ColumnFacts,
   readColumnFacts,

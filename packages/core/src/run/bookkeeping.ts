@@ -5,6 +5,7 @@ import { JOURNAL_DDL, LOCKS_DDL } from '../dialects/postgres/bookkeeping.js';
 import { pgSetupScript } from '../dialects/postgres/privileges.js';
 import type { BookkeepingObject } from '../dialects/runtime.js';
 import { runtimeOf } from '../dialects/runtime-of.js';
+import { docPath } from '../docs.js';
 import { type MissingPrivilege, PrivilegeError } from '../errors.js';
 import { DDL as EXPANSIONS_DDL, EXPANSIONS_TABLE, UNIQUE as EXPANSIONS_UNIQUE } from '../expand/catalog.js';
 import type { Requirement } from '../plan.js';
@@ -86,7 +87,7 @@ function privilegeError(role: string, gaps: readonly MissingPrivilege[], where: 
       where,
       hint:
         `as an admin, run once:\n${grants.join('\n')}\n` +
-        `  or the whole setup: setupSql({ role: '${role}' }) from @ballast/core (docs/privileges.md)`,
+        `  or the whole setup: setupSql({ role: '${role}' }) from @ballast/core (${docPath('privileges.md')})`,
     },
   );
 }

@@ -1,3 +1,4 @@
+import { docPath } from '../../docs.js';
 import type { FileReport, Severity } from '../types.js';
 
 const COLOR: Record<Severity, string> = { error: '\x1b[31m', warning: '\x1b[33m', info: '\x1b[36m' };
@@ -14,7 +15,7 @@ export function formatText(files: readonly FileReport[], color = false): string 
       out.push(`  ${f.message}`);
       out.push(...f.help.split('\n').map((l) => `  ${l}`));
       if (f.fix) out.push('  fix (ballast lint --fix):', ...f.fix.split('\n').map((l) => `    ${l}`));
-      out.push(`  docs: docs/rules/${f.rule}.md`, '');
+      out.push(`  docs: ${docPath(`rules/${f.rule}.md`)}`, '');
     }
   }
   const checked = `${files.length} file${files.length === 1 ? '' : 's'} checked`;
