@@ -48,4 +48,9 @@ export const COMMANDS: readonly Command[] = [
     summary: 'up|down|status: run @ballast/mongoose migration files',
     load: async () => (await import('./mongo-command.js')).runMongo,
   },
+  {
+    name: 'verify',
+    summary: 'shadow verification of an expansion: old column converted = new column, before contract',
+    load: async () => (await import('./verify-command.js')).runVerify,
+  },
 ];

@@ -95,9 +95,16 @@ export {
   undoExpand,
 } from './expand/index.js';
 export {
+  VerificationMismatchError,
+  type VerifyOptions,
+  type VerifyResult,
+  verifyExpansion,
+} from './expand/shadow-verify.js';
+export {
   planUndoContract,
   type UndoContractInput,
 } from './expand/undo-contract.js';
+export { VERIFICATIONS_TABLE, type VerificationRecord } from './expand/verifications.js';
 export {
   type AddCheckInput,
   planAddCheck,
