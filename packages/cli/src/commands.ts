@@ -53,4 +53,9 @@ export const COMMANDS: readonly Command[] = [
     summary: 'shadow verification of an expansion: old column converted = new column, before contract',
     load: async () => (await import('./verify-command.js')).runVerify,
   },
+  {
+    name: 'rollout',
+    summary: 'apply pending Knex migrations to a fleet in waves with health gates; status',
+    load: async () => (await import('./rollout-command.js')).runRolloutCommand,
+  },
 ];

@@ -180,6 +180,27 @@ export {
   silentProgress,
 } from './report/progress.js';
 export {
+  type CheckVerdict,
+  DEFAULT_WAVES,
+  type GateContext,
+  type HealthCheck,
+  type HealthGate,
+  ROLLOUT_TARGETS_TABLE,
+  ROLLOUTS_TABLE,
+  RolloutHaltedError,
+  type RolloutMigrator,
+  type RolloutOptions,
+  type RolloutState,
+  type RolloutStatus,
+  type RolloutTargetState,
+  readRollouts,
+  runRollout,
+  type TargetStatus,
+  targetKey,
+  type WaveSize,
+  waveSizes,
+} from './rollout/index.js';
+export {
   type SetupOptions,
   setupSql,
 } from './run/bookkeeping.js';
