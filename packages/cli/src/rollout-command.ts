@@ -62,6 +62,7 @@ export async function runRolloutCommand(argv: readonly string[], io: Io): Promis
   let values: Record<string, string | boolean | undefined>;
   let positionals: string[];
   let url: string;
+  let concurrency = 1;
   try {
     ({ values, positionals } = parseOptions(argv, ROLLOUT_OPTIONS));
     if (values.help) {
@@ -73,17 +74,18 @@ export async function runRolloutCommand(argv: readonly string[], io: Io): Promis
       throw new UsageError('give one Knex migrations directory, or status [id]');
     if (positionals[0] !== 'status' && Boolean(values.targets) === Boolean(values['targets-query']))
       throw new UsageError('give the fleet with exactly one of --targets FILE and --targets-query SQL');
+    if (positionals[0] !== 'status') concurrency = concurrencyOf(values);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     io.stderr.write(`ballast rollout: ${maskSecrets(error.message)}\n${ROLLOUT_USAGE}`);
     return 2;
   }
   const { postgresDatabaseFromUrl } = await import('@ballast/core');
-  const concurrency = positionals[0] === 'status' ? 1 : safe(() => concurrencyOf(values));
-  const control = postgresDatabaseFromUrl(url, { max: (concurrency ?? 1) + 2 });
+  // One connection per database claimed at once, one for the state.
+  const control = postgresDatabaseFromUrl(url, { max: concurrency + 2 });
   try {
     if (positionals[0] === 'status') return await status(control, positionals[1], values, io);
-    return await rollout(control, positionals[0]!, values, io);
+    return await rollout(control, positionals[0]!, values, concurrency, io);
   } catch (error) {
     const usage = error instanceof UsageError;
     io.stderr.write(
@@ -95,15 +97,13 @@ export async function runRolloutCommand(argv: readonly string[], io: Io): Promis
   }
 }
 
-const safe = <T>(fn: () => T): T | undefined => {
-  try {
-    return fn();
-  } catch {
-    return undefined;
-  }
-};
-
-async function rollout(control: Database, dirArg: string, values: Record<string, unknown>, io: Io) {
+async function rollout(
+  control: Database,
+  dirArg: string,
+  values: Record<string, unknown>,
+  concurrency: number,
+  io: Io,
+) {
   const dir = resolve(dirArg);
   if (!existsSync(dir) || !statSync(dir).isDirectory())
     throw new UsageError(`${dirArg}: not a directory of Knex migrations`);
@@ -118,7 +118,7 @@ async function rollout(control: Database, dirArg: string, values: Record<string,
     id: (values.id as string | undefined) ?? defaultId(dir, targets.map(targetKey)),
     targets,
     migrator: knexMigrator(dir),
-    concurrency: concurrencyOf(values as Record<string, string | undefined>),
+    concurrency,
     ...(waves ? { waves } : {}),
     ...(gate ? { gate } : {}),
     autoRollback: values['auto-rollback'] === true,

@@ -1,5 +1,6 @@
 /** `ballast verify <table> <old> <new>`: shadow verification of an expansion before its contract. */
 import {
+  consoleProgress,
   type Database,
   pendingContractions,
   tableRef,
@@ -83,7 +84,11 @@ async function verify(db: Database, args: DbArgs): Promise<VerifyResult> {
   return verifyExpansion(
     db,
     { ...ref, column: oldColumn },
-    { ...(maxKeys ? { maxKeys } : {}), ...(batch ? { initialBatchSize: batch } : {}) },
+    {
+      ...(maxKeys ? { maxKeys } : {}),
+      ...(batch ? { initialBatchSize: batch } : {}),
+      progress: consoleProgress(process.stderr),
+    },
   );
 }
 
