@@ -40,7 +40,9 @@ export class RolloutHaltedError extends BallastError {
  * most `concurrency` databases at once, the gate observed after each wave but the last. State
  * lives in `control` (state.ts): a rerun with the same id resumes where the last run stopped and
  * never applies a database's migrations twice. Resolves with the final state; a halt (gate or
- * migration failure) resolves too, with status `halted` (after the rollback, if asked).
+ * migration failure) resolves too, with status `halted` (after the rollback, if asked). A halted
+ * rollout rerun: with `retryHalted` it continues; else with `autoRollback` its halted wave is
+ * rolled back (again); else RolloutHaltedError.
  */
 export async function runRollout(control: Database, options: RolloutOptions): Promise<RolloutState> {
   parseCall('runRollout', rolloutArgs, [control, options]);
@@ -66,7 +68,13 @@ export async function runRollout(control: Database, options: RolloutOptions): Pr
   let state = await current();
   requireSameFleet(state, keys);
   if (state.status === 'halted') {
-    if (!options.retryHalted) throw new RolloutHaltedError(id, state.haltedWave ?? 0, state.haltReason ?? '');
+    const wave = state.haltedWave ?? 0;
+    // Asked to roll back a halted wave (a rollback cut short by a crash, or a halt that had none): do it, stay halted.
+    if (!options.retryHalted && options.autoRollback) {
+      await rollbackWave(state.targets.filter((t) => t.wave === wave).map((t) => urls.get(t.target)!));
+      return current();
+    }
+    if (!options.retryHalted) throw new RolloutHaltedError(id, wave, state.haltReason ?? '');
     await reopenRollout(control, id);
     state = await current();
   }
