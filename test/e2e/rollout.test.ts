@@ -129,9 +129,15 @@ for (const server of pgServers())
         }
       }
 
+      // Rerun: the rollback is not done twice (nothing left to roll back), nor does the rollout go on.
       const again = await ballast(...args());
-      assert.equal(again.code, 1);
-      assert.match(again.stderr, /rollout acceptance is halted at wave 2[\s\S]*--retry/);
+      assert.equal(again.code, 1, again.stderr);
+      assert.match(again.stdout, /halted at wave 2/);
+      assert.equal(await fingerprint(fleet[5]!.conn), before[5]);
+      const plain = await ballast(...args().filter((a) => a !== '--auto-rollback'));
+      assert.equal(plain.code, 1);
+      assert.match(plain.stderr, /rollout acceptance is halted at wave 2[\s\S]*--retry/);
+      assert.deepEqual(await statuses(), ['1:applied:5', '2:rolled-back:5', '3:pending:5', '4:pending:5']);
     });
 
     test('retried, killed with SIGKILL mid-wave, rerun: every database migrated exactly once', async () => {
