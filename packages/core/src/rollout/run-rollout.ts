@@ -139,7 +139,8 @@ export async function runRollout(control: Database, options: RolloutOptions): Pr
       try {
         const batchBefore = before.batchBefore ?? (await migrator.batch(url));
         await setTarget(s, id, target, 'applying', { batchBefore, started: true, error: null });
-        progress.update({ operation: 'rollout', target, done: 0, phase: 'applying' });
+        const pending = await migrator.pending(url);
+        progress.update({ operation: 'rollout', target, done: 0, total: pending.length, phase: 'applying' });
         const names = await migrator.up(url, { forceUnlock });
         await setTarget(s, id, target, 'applied', {
           migrations: [...before.migrations, ...names],
