@@ -48,4 +48,14 @@ export const COMMANDS: readonly Command[] = [
     summary: 'up|down|status: run @ballast/mongoose migration files',
     load: async () => (await import('./mongo-command.js')).runMongo,
   },
+  {
+    name: 'verify',
+    summary: 'shadow verification of an expansion: old column converted = new column, before contract',
+    load: async () => (await import('./verify-command.js')).runVerify,
+  },
+  {
+    name: 'rollout',
+    summary: 'apply pending Knex migrations to a fleet in waves with health gates; status',
+    load: async () => (await import('./rollout-command.js')).runRolloutCommand,
+  },
 ];

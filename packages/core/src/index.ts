@@ -95,9 +95,16 @@ export {
   undoExpand,
 } from './expand/index.js';
 export {
+  VerificationMismatchError,
+  type VerifyOptions,
+  type VerifyResult,
+  verifyExpansion,
+} from './expand/shadow-verify.js';
+export {
   planUndoContract,
   type UndoContractInput,
 } from './expand/undo-contract.js';
+export { VERIFICATIONS_TABLE, type VerificationRecord } from './expand/verifications.js';
 export {
   type AddCheckInput,
   planAddCheck,
@@ -172,6 +179,27 @@ export {
   type ProgressReporter,
   silentProgress,
 } from './report/progress.js';
+export {
+  type CheckVerdict,
+  DEFAULT_WAVES,
+  type GateContext,
+  type HealthCheck,
+  type HealthGate,
+  ROLLOUT_TARGETS_TABLE,
+  ROLLOUTS_TABLE,
+  RolloutHaltedError,
+  type RolloutMigrator,
+  type RolloutOptions,
+  type RolloutState,
+  type RolloutStatus,
+  type RolloutTargetState,
+  readRollouts,
+  runRollout,
+  type TargetStatus,
+  targetKey,
+  type WaveSize,
+  waveSizes,
+} from './rollout/index.js';
 export {
   type SetupOptions,
   setupSql,

@@ -1,5 +1,7 @@
 import type { Database, Session } from '../db.js';
 import { requireDatabaseDialect } from '../dialects/server.js';
+import { displayName, type TableRef } from '../dialects/table-ref.js';
+import { BallastError } from '../errors.js';
 import { ensureTable } from '../run/ensure-table.js';
 import type { OriginalObjects } from './facts.js';
 
@@ -146,4 +148,23 @@ export async function pendingContractions(
 ): Promise<ExpansionRecord[]> {
   requireDatabaseDialect(db, 'postgres', 'pendingContractions');
   return db.withSession((s) => selectExpansions(s, { ...filter, status: 'expanded' }));
+}
+
+/** The latest expansion of `column` (old or new name) in `status`; throws when there is none. */
+export async function findExpansion(
+  db: Database,
+  ref: TableRef,
+  column: string,
+  status: 'expanded' | 'contracted',
+) {
+  const found = await db.withSession((s) => selectExpansions(s, { table: ref.table, column, status }));
+  const match = found.filter((e) => ref.schema === undefined || e.schema === ref.schema);
+  const expansion = match[match.length - 1];
+  if (!expansion) {
+    throw new BallastError(`no ${status} expansion of ${displayName(ref)}.${column}`, {
+      where: `${displayName(ref)}.${column}`,
+      hint: 'pendingContractions(db) lists the expansions awaiting contract; pass the old or the new column name',
+    });
+  }
+  return expansion;
 }

@@ -13,13 +13,14 @@ import { freezePlan, type Plan } from '../plan.js';
 import { type BookkeepingName, requirePrivileges, runBookkeeping } from '../run/bookkeeping.js';
 import type { RunOptions, RunReport } from '../run/options.js';
 import { runPlan } from '../run/run-plan.js';
-import { type ExpansionRecord, ensureExpansionsTable, selectExpansions } from './catalog.js';
+import { type ExpansionRecord, ensureExpansionsTable, findExpansion } from './catalog.js';
 import { planContract } from './contract.js';
 import { readColumnFacts } from './facts.js';
 import { requireNewColumnFree } from './new-column.js';
 import { requireNullPreserving } from './null-preserving.js';
 import { requireNoPendingExpansion } from './pending.js';
 import { planExpand, syncSpecOf } from './plan-expand.js';
+import { requireCleanVerification } from './shadow-verify.js';
 import { planUndoContract } from './undo-contract.js';
 import { requireExpansionInPlace } from './verify.js';
 
@@ -51,6 +52,11 @@ export type ContractOptions = RunOptions &
      * apply, its rollback and a re-apply while this name stays the migration's file name.
      */
     readonly backupMigration?: string | undefined;
+    /**
+     * Contract even though the latest `verifyExpansion` (ballast verify) of this expansion found
+     * mismatches. Default false: contract refuses with VerificationMismatchError.
+     */
+    readonly ignoreVerifyMismatches?: boolean | undefined;
   };
 
 async function planWithFacts(
@@ -171,19 +177,6 @@ function requireExpandBookkeeping(db: Database, options: RunOptions, where: stri
   );
 }
 
-async function findExpansion(db: Database, ref: TableRef, column: string, status: 'expanded' | 'contracted') {
-  const found = await db.withSession((s) => selectExpansions(s, { table: ref.table, column, status }));
-  const match = found.filter((e) => ref.schema === undefined || e.schema === ref.schema);
-  const expansion = match[match.length - 1];
-  if (!expansion) {
-    throw new BallastError(`no ${status} expansion of ${displayName(ref)}.${column}`, {
-      where: `${displayName(ref)}.${column}`,
-      hint: 'pendingContractions(db) lists the expansions awaiting contract; pass the old or the new column name',
-    });
-  }
-  return expansion;
-}
-
 /**
  * Undoes an expand (the `down()` of the expanding migration): drops the trigger and the new
  * column. The old column was kept in sync all along, so nothing is lost.
@@ -248,7 +241,10 @@ export async function contract(
   requireDatabaseDialect(db, 'postgres', 'contract');
   await requireExpandBookkeeping(db, options, `contract ${displayName(ref)}.${ref.column}`, true);
   const expansion = await findExpansion(db, ref, ref.column, 'expanded');
-  await db.withSession((s) => requireExpansionInPlace(s, expansion, db.inTransaction === true));
+  await db.withSession(async (s) => {
+    await requireExpansionInPlace(s, expansion, db.inTransaction === true);
+    if (!options.ignoreVerifyMismatches) await requireCleanVerification(s, expansion);
+  });
   const server = await db.withSession(readServerInfo);
   const { migration, retentionDays } = backupPart(options);
   const backup = {
@@ -321,6 +317,7 @@ const runPart = ({
   retentionDays: _r,
   batchSize: _b,
   backupMigration: _m,
+  ignoreVerifyMismatches: _i,
   ...run
 }: ContractOptions): RunOptions => run;
 const backupPart = (o: ContractOptions): BackupOptions => ({

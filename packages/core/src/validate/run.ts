@@ -141,6 +141,7 @@ export const contractOptions = z
     retentionDays: backupShape.retentionDays,
     batchSize: backupShape.batchSize,
     backupMigration: name.optional(),
+    ignoreVerifyMismatches: z.boolean().optional(),
   })
   .readonly();
 
