@@ -132,4 +132,32 @@ for (const server of pgServers())
         await tdb.drop();
       }
     });
+
+    test('refused before anything is queued: a key that is not one integer, an unknown job; an empty table is done', async () => {
+      const tdb = await pgTestDatabase('bfwedge', server);
+      const db = postgresDatabaseFromUrl(tdb.url);
+      try {
+        const uuid = await createKeyTable(tdb, 'uuid', 10);
+        await assert.rejects(
+          startDistributedBackfill(db, { table: uuid, set: { counter: 'counter + 1' } }, { job: 'u' }),
+          (e: Error) => e.name === 'UnsupportedServerError' && /is not one integer column/.test(e.message),
+        );
+        assert.deepEqual(await backfillStatus(db, 'u'), []);
+        await assert.rejects(
+          runBackfillWorker(db, { job: 'nope' }),
+          (e: Error) => e.name === 'InvalidArgumentError' && /startDistributedBackfill/.test(e.message),
+        );
+        const empty = await createKeyTable(tdb, 'int', 0);
+        const r = await startDistributedBackfill(
+          db,
+          { table: empty, set: { counter: 'counter + 1' } },
+          { job: 'e' },
+        );
+        assert.deepEqual([r.status, r.ranges, r.enqueued], ['already-done', 0, 0]);
+        assert.equal((await backfillStatus(db, 'e'))[0]?.state, 'done');
+      } finally {
+        await db.close?.();
+        await tdb.drop();
+      }
+    });
   });

@@ -45,7 +45,8 @@ export async function startDistributedBackfill(
   parseCall('startDistributedBackfill', distributedArgs, [db, spec, options]);
   requireDatabaseDialect(db, 'postgres', 'startDistributedBackfill');
   const checked = { ...spec, ...checkedBackfillSql(spec, { setRequired: true }) };
-  const job = options.job ?? defaultJobName(checked);
+  // Not runBackfill's default name: the same spec run in one process is another job.
+  const job = options.job ?? `${defaultJobName(checked)}@workers`;
   const settings = { ...QUEUE_DEFAULTS, leaseSeconds: options.leaseSeconds ?? QUEUE_DEFAULTS.leaseSeconds };
   const tuning: StoredTuning = defined({
     initialBatchSize: options.initialBatchSize,
@@ -95,6 +96,11 @@ export async function startDistributedBackfill(
         );
         if (!existing) {
           await startCheckpoint(s, job, info.label, PARENT_PAGING, undefined, false);
+          if (ranges.length === 0) {
+            // An empty table: nothing to queue, nothing for a worker to finish.
+            await setCheckpointStatus(s, job, 'done');
+            return { ...base, ranges: 0, enqueued: 0, status: 'already-done' } as const;
+          }
           for (const r of ranges as Awaited<ReturnType<typeof splitKeyRanges>>)
             await startCheckpoint(
               s,

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import type PgBoss from 'pg-boss';
 import type { Database } from '../../db.js';
 import { requireDatabaseDialect } from '../../dialects/server.js';
-import { BallastError } from '../../errors.js';
+import { BallastError, InvalidArgumentError } from '../../errors.js';
 import { parseCall } from '../../validate/parse.js';
 import { BACKFILL_DEFAULTS } from '../defaults.js';
 import { loopOptionsOf } from '../index.js';
@@ -47,6 +47,15 @@ export async function runBackfillWorker(
 ): Promise<BackfillWorkerResult> {
   parseCall('runBackfillWorker', workerArgs, [db, options]);
   requireDatabaseDialect(db, 'postgres', 'runBackfillWorker');
+  if (options.job && !(await db.withSession((s) => readDistributed(s, options.job!))))
+    throw new InvalidArgumentError([
+      {
+        argument: 'runBackfillWorker options.job',
+        given: JSON.stringify(options.job),
+        allowed:
+          'the name of a job queued by startDistributedBackfill in this database (ballast backfill list)',
+      },
+    ]);
   const worker = options.workerId ?? `${hostname()}:${process.pid}`;
   const stop = new AbortController();
   const onAbort = () => stop.abort();
