@@ -140,7 +140,8 @@ for (const server of pgServers())
         const uuid = await createKeyTable(tdb, 'uuid', 10);
         await assert.rejects(
           startDistributedBackfill(db, { table: uuid, set: { counter: 'counter + 1' } }, { job: 'u' }),
-          (e: Error) => e.name === 'UnsupportedServerError' && /is not one integer column/.test(e.message),
+          (e: Error) =>
+            e.name === 'InvalidArgumentError' && /one smallint, integer or bigint column/.test(e.message),
         );
         assert.deepEqual(await backfillStatus(db, 'u'), []);
         await assert.rejects(

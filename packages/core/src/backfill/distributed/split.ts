@@ -1,7 +1,7 @@
 import type { Session } from '../../db.js';
 import type { TableInfo } from '../../dialects/postgres/introspect.js';
 import { quoteIdent } from '../../dialects/quote.js';
-import { UnsupportedServerError } from '../../errors.js';
+import { InvalidArgumentError } from '../../errors.js';
 import type { KeyRange } from './tables.js';
 
 const INTEGER_TYPES = new Set(['smallint', 'integer', 'bigint']);
@@ -14,13 +14,15 @@ const INTEGER_TYPES = new Set(['smallint', 'integer', 'bigint']);
 export async function splitKeyRanges(session: Session, info: TableInfo, count: number): Promise<KeyRange[]> {
   const [key] = info.key;
   if (info.key.length !== 1 || !key || !INTEGER_TYPES.has(key.type)) {
-    throw new UnsupportedServerError(
-      `distributed backfill of ${info.label}: its key (${info.key.map((k) => `${k.name} ${k.type}`).join(', ') || 'none'}) is not one integer column`,
+    // Ranges of equal key width need integer arithmetic on the key.
+    throw new InvalidArgumentError([
       {
-        where: info.label,
-        hint: 'split by a single smallint/integer/bigint primary key only; run this backfill with runBackfill (one process) instead',
+        argument: `startDistributedBackfill spec.table (${info.label})`,
+        given: `key ${info.key.map((k) => `${k.name} ${k.type}`).join(', ') || 'none'}`,
+        allowed:
+          'a table whose primary key is one smallint, integer or bigint column (else use runBackfill, one process)',
       },
-    );
+    ]);
   }
   const k = quoteIdent('postgres', key.name);
   const [row] = await session.query<{ min: string | null; max: string | null }>(
