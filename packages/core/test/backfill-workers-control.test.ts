@@ -20,8 +20,9 @@ import { counterHistogram, createKeyTable } from './fixtures/backfill-tables.js'
 const ROWS = 20_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Polls `probe`; the generous limit only ends a hung test (7 agents share 2 cores). */
 async function until<T>(what: string, probe: () => Promise<T | undefined | false>): Promise<T> {
-  for (let i = 0; i < 3000; i++) {
+  for (let i = 0; i < 9000; i++) {
     const value = await probe();
     if (value) return value;
     await sleep(20);
@@ -48,8 +49,9 @@ for (const server of pgServers())
         const table = await createKeyTable(tdb, 'int', ROWS);
         const job = 'ctl';
         const spec = { table, set: { counter: 'counter + 1' } };
-        // Small batches and a pause between them: the job is still running when we act on it.
-        const tuning = { job, ranges: 6, initialBatchSize: 200, maxBatchSize: 200, pauseMs: 20 };
+        // Small batches under a global budget (at least 5 s for the job, however fast the
+        // machine): the job is still running when we act on it.
+        const tuning = { job, ranges: 6, initialBatchSize: 200, maxBatchSize: 200, rowsPerSecond: 4000 };
         const started = await startDistributedBackfill(db, spec, tuning);
         assert.deepEqual(started, {
           job,
@@ -65,7 +67,11 @@ for (const server of pgServers())
         );
         await until('progress', async () => (await rangeRows(db, job)) > 0);
         assert.ok(await requestBackfill(db, job, 'pause'));
-        await until('paused', async () => (await backfillStatus(db, job))[0]?.state === 'paused');
+        await until('the job to be paused', async () => {
+          const [s] = await backfillStatus(db, job);
+          assert.notEqual(s?.state, 'done', 'the job finished before the pause reached it');
+          return s?.state === 'paused';
+        });
         // Let every worker see it, then nothing moves while paused.
         await sleep(1000);
         const atPause = await rangeRows(db, job);
@@ -83,7 +89,7 @@ for (const server of pgServers())
         assert.ok(await requestBackfill(db, job, null));
         await until('more progress', async () => (await rangeRows(db, job)) > atPause);
         assert.ok(await requestBackfill(db, job, 'cancel'));
-        const cancelled = await until('cancelled', async () => {
+        const cancelled = await until('the job to be cancelled', async () => {
           const [s] = await backfillStatus(db, job);
           return s?.state === 'cancelled' && s;
         });
