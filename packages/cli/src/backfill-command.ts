@@ -1,9 +1,11 @@
 /**
  * `ballast backfill list|status|pause|resume|cancel`: operate running backfills from another
  * terminal. Requests are stored on the job's checkpoint; the runner honours them between batches.
+ * `ballast backfill worker` runs ranges of distributed backfills (backfill-worker.ts).
  */
-import { backfillStatus, type Database, requestBackfill } from '@ballast/core';
+import { backfillStatus, backfillWorkers, type Database, requestBackfill } from '@ballast/core';
 import { backfillDetail, backfillRows } from './backfill-view.js';
+import { concurrencyOf, runWorker, WORKER_OPTIONS, workerPoolSize } from './backfill-worker.js';
 import { DB_OPTIONS_HELP, type DbArgs, runDbCommand } from './db-command.js';
 import { didYouMean } from './did-you-mean.js';
 import { json } from './format.js';
@@ -11,7 +13,7 @@ import type { Io } from './io.js';
 import { UsageError } from './lint-args.js';
 import { backfillViews } from './status-read.js';
 
-export const BACKFILL_USAGE = `usage: ballast backfill <list|status|pause|resume|cancel> [job] [options]
+export const BACKFILL_USAGE = `usage: ballast backfill <list|status|pause|resume|cancel|worker> [job] [options]
 
   list            every backfill job in the database: state, progress, rate, ETA
   status <job>    one job in detail
@@ -19,17 +21,21 @@ export const BACKFILL_USAGE = `usage: ballast backfill <list|status|pause|resume
   resume <job>    a paused job continues
   cancel <job>    the runner stops after the current batch and ends the job as cancelled;
                   rerunning the migration (same job name) resumes it from its checkpoint
+  worker [job]    runs ranges of distributed backfills (startDistributedBackfill) until
+                  SIGINT/SIGTERM, or until <job> is finished; start one per core, on as many
+                  machines as you like (needs the pg-boss package)
 
 Job names are listed by \`ballast backfill list\`. pause/resume/cancel apply to running jobs
 and need UPDATE on ballast_backfill_checkpoints.
 
 options:
 ${DB_OPTIONS_HELP}
+  --concurrency N      worker: ranges this process runs at once (default 1)
 
 Exit status 0 on success, 1 when the job is unknown or not running, 2 on usage errors.
 `;
 
-const ACTIONS = ['list', 'status', 'pause', 'resume', 'cancel'] as const;
+const ACTIONS = ['list', 'status', 'pause', 'resume', 'cancel', 'worker'] as const;
 type Action = (typeof ACTIONS)[number];
 
 export function runBackfillCommand(argv: readonly string[], io: Io): Promise<number> {
@@ -39,6 +45,8 @@ export function runBackfillCommand(argv: readonly string[], io: Io): Promise<num
       name: action && ACTIONS.includes(action) ? `backfill ${action}` : 'backfill',
       usage: BACKFILL_USAGE,
       check,
+      options: WORKER_OPTIONS,
+      poolSize: workerPoolSize,
       run: (db, args, out) => run(db, args, out),
     },
     argv,
@@ -53,6 +61,13 @@ function check(args: DbArgs): void {
     throw new UsageError(
       `unknown action ${action}${didYouMean(action, ACTIONS)}; expected one of ${ACTIONS.join(', ')}`,
     );
+  if (action !== 'worker' && args.values.concurrency !== undefined)
+    throw new UsageError('--concurrency is an option of worker only');
+  if (action === 'worker') {
+    if (rest.length > 0) throw new UsageError('worker takes at most one job name');
+    concurrencyOf(args);
+    return;
+  }
   if (action === 'list' ? job !== undefined : job === undefined || rest.length > 0)
     throw new UsageError(
       action === 'list' ? `list takes no job (got ${job})` : `${action} takes one job name`,
@@ -68,9 +83,12 @@ async function run(db: Database, args: DbArgs, io: Io): Promise<number> {
     );
     return 0;
   }
+  if (action === 'worker') return runWorker(db, args, io);
   if (action === 'status') {
-    const [view] = await backfillViews(db, await backfillStatus(db, job));
-    if (!view) return notFound(io, job, 'exists');
+    const [found] = await backfillViews(db, await backfillStatus(db, job));
+    if (!found) return notFound(io, job, 'exists');
+    const workers = await backfillWorkers(db, job);
+    const view = workers ? { ...found, workers } : found;
     io.stdout.write(args.json ? json(view) : backfillDetail(view));
     return 0;
   }

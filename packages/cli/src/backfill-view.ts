@@ -34,6 +34,15 @@ export function backfillDetail(j: BackfillView): string {
     `started:    ${when(j.startedAt)}`,
     `last batch: ${when(j.updatedAt)}`,
     ...(j.error ? [`error:      ${j.error}`] : []),
+    ...(j.workers ? [`workers:    ${workersLine(j.workers)}`] : []),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/** `2 alive (w1 on range 3, w2 on range 7), 1 silent`: a distributed backfill's workers. */
+function workersLine(workers: NonNullable<BackfillView['workers']>): string {
+  const alive = workers.filter((w) => w.alive);
+  const on = alive.map((w) => `${w.worker}${w.range === null ? '' : ` on range ${w.range}`}`).join(', ');
+  const silent = workers.length - alive.length;
+  return `${alive.length} alive${on ? ` (${on})` : ''}${silent > 0 ? `, ${silent} silent` : ''}`;
 }

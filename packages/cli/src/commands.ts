@@ -35,7 +35,8 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     name: 'backfill',
-    summary: 'list|status|pause|resume|cancel: operate backfill jobs from another terminal',
+    summary:
+      'list|status|pause|resume|cancel: operate backfill jobs from another terminal; worker: run distributed ones',
     load: async () => (await import('./backfill-command.js')).runBackfillCommand,
   },
   {

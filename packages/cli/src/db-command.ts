@@ -83,6 +83,8 @@ export interface DbCommand {
   /** Checks positionals before connecting (throw UsageError). */
   readonly check?: (args: DbArgs) => void;
   readonly run: (db: Database, args: DbArgs, io: Io) => Promise<number>;
+  /** Connections the command may hold at once (default 2). */
+  readonly poolSize?: (args: DbArgs) => number;
 }
 
 export async function runDbCommand(command: DbCommand, argv: readonly string[], io: Io): Promise<number> {
@@ -104,7 +106,7 @@ export async function runDbCommand(command: DbCommand, argv: readonly string[], 
   let db: Database | undefined;
   try {
     const { postgresDatabaseFromUrl } = await import('@ballast/core');
-    db = postgresDatabaseFromUrl(url, { max: 2 });
+    db = postgresDatabaseFromUrl(url, { max: command.poolSize?.(args) ?? 2 });
     return await command.run(db, args, io);
   } catch (error) {
     io.stderr.write(`ballast ${command.name}: ${maskSecrets(describe(error), url)}\n`);

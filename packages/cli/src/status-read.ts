@@ -6,6 +6,7 @@
  */
 import {
   type BackfillJobStatus,
+  type BackfillWorkerStatus,
   type BackupRecord,
   backfillStatus,
   type Database,
@@ -36,6 +37,8 @@ export interface BackfillView extends BackfillJobStatus {
   /** Rows per second since the job started (whole runs, pauses included). */
   readonly rate: number | null;
   readonly etaSeconds: number | null;
+  /** A distributed backfill's workers (`ballast backfill status <job>` only). */
+  readonly workers?: readonly BackfillWorkerStatus[];
 }
 
 export interface StatusReport {

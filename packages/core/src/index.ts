@@ -4,6 +4,17 @@
  * batch loop, dialect runtimes) are in `@ballast/core/adapter`; the linter in `@ballast/core/lint`;
  * SQL → Plan in `@ballast/core/translate`.
  */
+
+export {
+  type BackfillWorkerOptions,
+  type BackfillWorkerResult,
+  type BackfillWorkerStatus,
+  backfillWorkers,
+  type DistributedBackfillOptions,
+  type DistributedBackfillStart,
+  runBackfillWorker,
+  startDistributedBackfill,
+} from './backfill/distributed/index.js';
 export {
   BACKFILL_DEFAULTS,
   BackfillError,

@@ -73,7 +73,8 @@ export async function readCheckpoint(session: Session, job: string): Promise<Che
 
 /**
  * Starts the job's checkpoint with its fixed upper bound. With `replace`, resets an existing one
- * (restart); without, returns false when another runner created it first.
+ * (restart); without, returns false when another runner created it first. `lower` starts the
+ * cursor after a key (a range of a distributed backfill).
  */
 export async function startCheckpoint(
   session: Session,
@@ -82,6 +83,7 @@ export async function startCheckpoint(
   paging: string,
   upper: Cursor | undefined,
   replace: boolean,
+  lower?: Cursor,
 ): Promise<boolean> {
   const onConflict = replace
     ? `do update set target = excluded.target, paging = excluded.paging, last_key = null,
@@ -90,9 +92,15 @@ export async function startCheckpoint(
     : 'do nothing';
   const rows = await session.query(
     `insert into ${CHECKPOINT_TABLE} (job, target, paging, last_key, upper_key, rows_done, batches, status)
-     values ($1, $2, $3, null, $4, 0, 0, 'running')
+     values ($1, $2, $3, $5, $4, 0, 0, 'running')
      on conflict (job) ${onConflict} returning job`,
-    [job, target, paging, upper === undefined ? null : JSON.stringify(upper)],
+    [
+      job,
+      target,
+      paging,
+      upper === undefined ? null : JSON.stringify(upper),
+      lower === undefined ? null : JSON.stringify(lower),
+    ],
   );
   return rows.length === 1;
 }
