@@ -1,11 +1,14 @@
 /**
  * Backfill throughput and impact, one command (`pnpm bench:backfill`):
  *   1. our batched backfill vs ONE single UPDATE of an identical table (rows/s, ratio);
- *   2. client p99 while our backfill runs under traffic vs idle p99 in the same run, and errors.
+ *   2. client p99 while our backfill runs under traffic vs idle p99 in the same run, and errors;
+ *   3. the same under traffic with the impact guard off (`maxClientWaitMs: 0`): what the guard
+ *      buys in client max wait and costs in throughput, in the same run.
  * Starts its own PostgreSQL (stopped at the end); writes bench/results/backfill.json and .md.
  * BENCH_ROWS overrides the table size (default 1 000 000), BENCH_ROUNDS the rounds (default 3).
  */
 import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { postgresDatabaseFromUrl, runBackfill } from '@ballast/core';
 import {
   connect,
@@ -32,7 +35,9 @@ try {
     const table = `bf_${tables++}`;
     await conn.query(`create table ${table} (like bf_template including all)`);
     await conn.query(`insert into ${table} select * from bf_template`);
-    await conn.query(`alter table ${table} add column score int, add column score2 int`);
+    await conn.query(
+      `alter table ${table} add column score int, add column score2 int, add column score3 int`,
+    );
     await conn.query(`vacuum analyze ${table}`);
     await conn.query('checkpoint');
     return table;
@@ -92,12 +97,21 @@ try {
   const from = traffic.mark('backfill start');
   const underTraffic = await runBackfill(db, { table, set: { score2: 'account_id * 3' } });
   const to = traffic.mark('backfill end');
+  await new Promise((r) => setTimeout(r, 1000));
+  const offFrom = traffic.mark('unguarded backfill start');
+  const unguarded = await runBackfill(
+    db,
+    { table, set: { score3: 'account_id * 5' } },
+    { maxClientWaitMs: 0 },
+  );
+  const offTo = traffic.mark('unguarded backfill end');
   const report = await traffic.stop();
   log(`traffic: ${report.summary()}`);
   const idle = report.between(idleFrom, from);
   const during = report.between(from, to);
+  const duringOff = report.between(offFrom, offTo);
   const [missing] = await conn.query<{ n: string }>(
-    `select count(*) as n from ${table} where id <= $1 and (score is distinct from account_id * 2 or score2 is distinct from account_id * 3)`,
+    `select count(*) as n from ${table} where id <= $1 and (score is distinct from account_id * 2 or score2 is distinct from account_id * 3 or score3 is distinct from account_id * 5)`,
     [ROWS],
   );
   await db.close?.();
@@ -118,7 +132,16 @@ try {
       duringMaxMs: during.max,
       clientQueries: report.stats.count,
       clientErrors: report.errors.length,
+      yields: underTraffic.yields,
     },
+    underTrafficGuardOff: {
+      seconds: unguarded.durationMs / 1000,
+      rowsPerSecond: ROWS / (unguarded.durationMs / 1000),
+      duringP99Ms: duringOff.p99,
+      duringMaxMs: duringOff.max,
+      clientErrors: report.errors.filter((e) => e.start >= offFrom && e.end <= offTo).length,
+    },
+    loadAverage: loadavg(),
     rowsNotFilled: Number(missing!.n),
     at: new Date().toISOString(),
   };
@@ -135,7 +158,9 @@ try {
     `| ratio backfill / single UPDATE (median; per round ${rounds.map((r) => f(r.ours / r.single, 2)).join(', ')}) | ${f(ratio, 2)} | >= 0.8 |`,
     `| ballast backfill under traffic | ${f(figures.underTraffic.rowsPerSecond)} rows/s | |`,
     `| client p99 idle → during backfill | ${f(idle.p99, 2)} ms → ${f(during.p99, 2)} ms (x${f(during.p99 / idle.p99, 2)}) | <= 2x |`,
-    `| client max during backfill | ${f(during.max, 1)} ms | |`,
+    `| client max during backfill | ${f(during.max, 1)} ms (${underTraffic.yields} batches yielded) | |`,
+    `| same with the impact guard off (\`maxClientWaitMs: 0\`): rows/s, client p99, max | ${f(figures.underTrafficGuardOff.rowsPerSecond)} rows/s, ${f(duringOff.p99, 2)} ms, ${f(duringOff.max, 1)} ms | |`,
+    `| machine load average (1, 5, 15 min) at the end | ${figures.loadAverage.map((n) => f(n, 2)).join(', ')} | |`,
     `| client errors | ${report.errors.length} of ${f(report.stats.count)} queries | 0 |`,
     `| pre-existing rows not filled | ${figures.rowsNotFilled} | 0 |`,
     '',

@@ -9,6 +9,7 @@ const COLORS: Record<string, string> = {
   naive: '#d62728',
   'ballast-no-wait': '#ff7f0e',
   ballast: '#2ca02c',
+  pgroll: '#1f77b4',
 };
 const W = 900;
 const PANEL_H = 170;

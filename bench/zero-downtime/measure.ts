@@ -12,10 +12,11 @@ import { ballastFor } from './ballast.js';
 import { startLockSampler } from './lock-sampler.js';
 import { runStatements, withClient } from './pg-client.js';
 import { type PgbenchResult, runPgbench } from './pgbench.js';
+import { pgrollFor } from './pgroll.js';
 import { applicationScripts, type Scenario, TABLE } from './scenarios.js';
 
 /** `ballast-no-wait`: Ballast with `waitForConflictingLocks: false` (lock_timeout retries only). */
-export type Mode = 'idle' | 'naive' | 'ballast-no-wait' | 'ballast';
+export type Mode = 'idle' | 'naive' | 'ballast-no-wait' | 'ballast' | 'pgroll';
 
 export interface Settings {
   readonly clients: number;
@@ -120,6 +121,13 @@ export async function measure(
   const dir = join(workDir, `${scenario.id}-${mode}`);
   mkdirSync(dir, { recursive: true });
   try {
+    const pgroll = mode === 'pgroll' ? pgrollFor(scenario.id, url, settings.lockTimeoutMs, dir) : undefined;
+    if (pgroll && 'unavailable' in pgroll) return { ...base, available: false, note: pgroll.unavailable };
+    const prepared = await pgroll?.prepare().then(
+      () => undefined,
+      (error: Error) => `pgroll setup failed: ${error.message.split('\n')[0]}`,
+    );
+    if (prepared) return { ...base, available: false, note: prepared };
     const sampler = await startLockSampler(url);
     const traffic = runPgbench({
       url,
@@ -143,6 +151,7 @@ export async function measure(
       const t0 = Date.now();
       try {
         if (mode === 'naive') await runStatements(url, [scenario.naive], 'ballast-bench-naive');
+        else if (pgroll) await pgroll.migrate();
         else if (ballast) {
           const event = (label: string) => {
             mark(label);

@@ -122,6 +122,7 @@ export const backfillTuning = schemas.backfillOptions.pick({
   targetBatchMs: true,
   pauseMs: true,
   maxReplicaLagMs: true,
+  maxClientWaitMs: true,
   lockTimeoutMs: true,
   maxRetries: true,
   throttles: true,

@@ -6,6 +6,7 @@ export const BACKFILL_DEFAULTS = {
   targetBatchMs: 100,
   pauseMs: 0,
   maxReplicaLagMs: 5000,
+  maxClientWaitMs: 40,
   lockTimeoutMs: 2000,
   maxRetries: 5,
 } as const;

@@ -75,6 +75,7 @@ export async function runBackfill(
     ...sourceSpec(checked, options),
     ...(options.key ? { key: options.key } : {}),
     lockTimeoutMs: o.lockTimeoutMs,
+    maxClientWaitMs: o.maxClientWaitMs,
   });
   const throttles: Throttle[] = [...(options.throttles ?? [])];
   if (o.maxReplicaLagMs > 0)

@@ -39,6 +39,8 @@ export class BackfillError extends BallastError {
 }
 
 const PAUSE_REASON = 'requested by ballast backfill pause';
+/** How fast the size ceiling set by a yield lifts again, per committed batch (x1.1: ~7 batches to double). */
+const CEILING_GROWTH = 1.1;
 /** How often a paused job looks for `resume` or `cancel`. */
 const CONTROL_POLL_MS = 500;
 
@@ -51,6 +53,7 @@ async function loop(source: BackfillSource, options: LoopOptions): Promise<Backf
   const bounds = validateBounds(options.bounds);
   const pauses: PauseRecord[] = [];
   let retries = 0;
+  let yields = 0;
   const base = { job: options.job, target: source.target, paging: source.paging, pauses };
   const elapsed = () => performance.now() - started;
 
@@ -69,6 +72,7 @@ async function loop(source: BackfillSource, options: LoopOptions): Promise<Backf
         atMaxSize: Math.ceil(rows / bounds.max),
       },
       retries,
+      yields,
       resumed: false,
       durationMs: elapsed(),
     };
@@ -81,6 +85,8 @@ async function loop(source: BackfillSource, options: LoopOptions): Promise<Backf
   let rowsChanged = 0;
   let batches = 0;
   let limit = bounds.initial;
+  // After a batch yielded to waiting application sessions, sizes stay under the one that did.
+  let ceiling = bounds.max;
   const rate = new RateWindow();
   const result = (status: BackfillResult['status']): BackfillResult => ({
     ...base,
@@ -90,6 +96,7 @@ async function loop(source: BackfillSource, options: LoopOptions): Promise<Backf
     batches,
     estimatedRows: total,
     retries,
+    yields,
     resumed: opened.state === 'resumed',
     durationMs: elapsed(),
   });
@@ -129,10 +136,17 @@ async function loop(source: BackfillSource, options: LoopOptions): Promise<Backf
 
       const t0 = performance.now();
       const outcome = await withRetries(
-        () => source.processBatch(options.job, cursor, limit),
+        // At the minimum size a batch may not yield: it could never get smaller, only never finish.
+        () => source.processBatch(options.job, cursor, limit, { mayYield: limit > bounds.min }),
         (n) => {
           limit = Math.max(bounds.min, Math.floor(limit / 2));
           return sleep(Math.min(1000, 50 * 2 ** n) * (0.5 + Math.random()), options.signal);
+        },
+        () => {
+          // The waiters go on the moment the batch rolls back; retry at once, half the size.
+          limit = Math.max(bounds.min, Math.floor(limit / 2));
+          ceiling = limit;
+          return sleep(5 * Math.random(), options.signal);
         },
       );
       const ms = performance.now() - t0;
@@ -141,7 +155,8 @@ async function loop(source: BackfillSource, options: LoopOptions): Promise<Backf
       rowsChanged += outcome.changed;
       cursor = outcome.cursor;
       rate.add(outcome.rows);
-      const next = nextBatchSize(bounds, limit, outcome.rows, ms);
+      const next = Math.min(ceiling, nextBatchSize(bounds, limit, outcome.rows, ms));
+      ceiling = Math.min(bounds.max, Math.ceil(ceiling * CEILING_GROWTH));
       options.onBatch?.({
         index: batches,
         limit,
@@ -206,17 +221,28 @@ async function loop(source: BackfillSource, options: LoopOptions): Promise<Backf
     return result('cancelled');
   }
 
+  /**
+   * Transient failures are retried smaller with backoff, up to maxRetries. A yield (the batch gave
+   * its locks to waiting sessions) is retried smaller at once and costs no retry; it ends because
+   * a batch at the minimum size may not yield.
+   */
   async function withRetries<T>(
     fn: () => Promise<T>,
     backoff: (attempt: number) => Promise<boolean>,
+    yieldRetry: () => Promise<boolean>,
   ): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
+    for (let attempt = 0; ; ) {
       try {
         return await fn();
       } catch (error) {
+        if (source.yielded?.(error)) {
+          yields += 1;
+          await yieldRetry();
+          continue;
+        }
         if (attempt >= options.maxRetries || !source.isTransient(error)) throw error;
         retries += 1;
-        await backoff(attempt);
+        await backoff(attempt++);
       }
     }
   }

@@ -65,6 +65,13 @@ export interface BackfillOptions {
   readonly throttles?: readonly Throttle[];
   /** PostgreSQL: wait while any replica's replay_lag exceeds this. Default 5000 ms; 0 disables. */
   readonly maxReplicaLagMs?: number;
+  /**
+   * PostgreSQL: the longest the application should wait on a batch's row locks. While a batch
+   * runs, a second connection looks every half of this for sessions waiting on it; at the first,
+   * the batch is cancelled (it and its checkpoint roll back together), the waiters go on, and the
+   * batch is retried smaller. Default 40 ms; 0 turns the guard off.
+   */
+  readonly maxClientWaitMs?: number;
   /** How long a batch waits for a row lock before it is retried smaller. Default 2000 ms. */
   readonly lockTimeoutMs?: number;
   /** Retries of one batch after lock timeouts/deadlocks/serialization failures. Default 5. */
@@ -107,6 +114,8 @@ export interface BackfillResult {
   readonly pauses: readonly PauseRecord[];
   /** Batches retried after a transient failure (lock timeout, deadlock, serialization). */
   readonly retries: number;
+  /** Batches cancelled and retried smaller because the application waited on their row locks. */
+  readonly yields: number;
   readonly resumed: boolean;
   /** Key paging (`keyset`) or physical ranges (`ctid`). */
   readonly paging: string;
@@ -152,12 +161,25 @@ export interface BackfillSource {
   estimate(): Promise<number | undefined>;
   /** Creates checkpoint storage if needed, fixes the upper bound and loads or starts the job. */
   open(job: string, restart: boolean): Promise<OpenedJob>;
-  /** Reads up to `limit` rows after `cursor`, transforms, writes, checkpoints: one transaction. */
-  processBatch(job: string, cursor: Cursor | undefined, limit: number): Promise<BatchOutcome>;
+  /**
+   * Reads up to `limit` rows after `cursor`, transforms, writes, checkpoints: one transaction.
+   * `mayYield: false` (a batch at the minimum size): run it to the end even if the application waits.
+   */
+  processBatch(
+    job: string,
+    cursor: Cursor | undefined,
+    limit: number,
+    options?: { readonly mayYield: boolean },
+  ): Promise<BatchOutcome>;
   /** Records a non-finished end (cancelled or failed) on the checkpoint. */
   close(job: string, status: 'cancelled' | 'failed', error?: string): Promise<void>;
   /** Lock timeouts, deadlocks, serialization failures: worth retrying the batch smaller. */
   isTransient(error: unknown): boolean;
+  /**
+   * Optional: the batch gave its locks up because the application was waiting on them (the
+   * PostgreSQL impact guard). Retried smaller at once, not counted against maxRetries.
+   */
+  yielded?(error: unknown): boolean;
   /**
    * Optional: the pending pause/cancel request of `ballast backfill` (asked between batches),
    * recording whether the loop now sits paused. A store without it cannot be paused.

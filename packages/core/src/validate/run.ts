@@ -48,6 +48,7 @@ export const backfillOptions = z.strictObject({
   pauseMs: milliseconds.optional(),
   throttles: z.array(fn<Throttle>('a throttle function')).readonly().optional(),
   maxReplicaLagMs: milliseconds.optional(),
+  maxClientWaitMs: milliseconds.optional(),
   lockTimeoutMs: milliseconds.optional(),
   maxRetries: nonNegativeInt.optional(),
   progress: progressReporter.optional(),

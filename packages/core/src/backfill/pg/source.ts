@@ -17,6 +17,7 @@ import {
   setCheckpointStatus,
   startCheckpoint,
 } from './checkpoints.js';
+import { BatchYielded, type ImpactGuard, withImpactGuard } from './impact-guard.js';
 import { applyJsTransform } from './js-batch.js';
 import { ctidPager, keysetPager, param } from './pagers.js';
 import { replicaLagOn } from './replica-lag.js';
@@ -30,6 +31,8 @@ export interface PgSourceSpec extends TableRef {
   readonly transform?: RowTransform;
   readonly key?: readonly string[] | 'ctid';
   readonly lockTimeoutMs: number;
+  /** The impact guard's budget (0: off); see impact-guard.ts. */
+  readonly maxClientWaitMs: number;
 }
 
 /** The PostgreSQL source: table facts read once, the upper bound fixed at open(). */
@@ -57,11 +60,29 @@ export async function postgresSource(
   }
   let upper: Cursor | undefined;
   const { use, hold } = jobSessions(db, spec.lockTimeoutMs);
+  let guard: ImpactGuard | undefined;
+  const unwatched = (why: string) =>
+    process.emitWarning(
+      `backfill of ${info.label}: batches run without the impact guard (${why}); give the pool a second connection, or pass maxClientWaitMs: 0 to silence this`,
+      'BallastWarning',
+    );
 
   return {
     target: info.label,
     paging: pager.paging,
-    hold,
+    hold: (fn) =>
+      hold(() =>
+        use((jobSession) =>
+          withImpactGuard(db, jobSession, info.label, spec.maxClientWaitMs, unwatched, async (g) => {
+            guard = g;
+            try {
+              return await fn();
+            } finally {
+              guard = undefined;
+            }
+          }),
+        ),
+      ),
     estimate: () => use((s) => estimateRows(s, info)),
     // On the job's own connection: a one-connection pool must not wait for itself.
     replicaLagMs: () => use(replicaLagOn),
@@ -89,23 +110,27 @@ export async function postgresSource(
         }
       });
     },
-    processBatch: (job, cursor, limit) =>
+    processBatch: (job, cursor, limit, { mayYield } = { mayYield: true }) =>
       use(async (session) => {
-        try {
+        const batch = () => {
           // The SQL path is one statement (rows + checkpoint): atomic on its own, no BEGIN/COMMIT.
-          if (upper && !spec.transform) return await runSqlBatch(session, job, cursor, upper, limit);
-          return await inTransaction(session, async () => {
+          if (upper && !spec.transform) return runSqlBatch(session, job, cursor, upper, limit);
+          return inTransaction(session, async () => {
             await lockCheckpoint(session, job, cursor);
             const outcome = upper ? await runJsBatch(session, cursor, upper, limit) : emptyOutcome(cursor);
             await advanceCheckpoint(session, job, outcome.cursor, outcome.rows, outcome.done);
             return outcome;
           });
+        };
+        try {
+          return await (guard && mayYield ? guard.watch(batch) : batch());
         } catch (error) {
           return resumeAfterConflict(session, job, error);
         }
       }),
     close: (job, status, error) => use((s) => setCheckpointStatus(s, job, status, error)),
     isTransient: isTransientPgError,
+    yielded: (error) => error instanceof BatchYielded,
     control: (job, paused) => use((s) => readControlRequest(s, job, paused)),
   };
 
