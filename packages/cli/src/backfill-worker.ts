@@ -16,9 +16,12 @@ export function concurrencyOf(args: DbArgs): number {
   return n;
 }
 
-/** Each range holds one connection for its batches and takes pooled ones for its reports; the queue one more. */
+/**
+ * Each range holds one connection for its batches and one for its impact guard (core's
+ * maxClientWaitMs), and takes pooled ones for its reports; the queue one more.
+ */
 export const workerPoolSize = (args: DbArgs) =>
-  args.positionals[0] === 'worker' ? 2 * concurrencyOf(args) + 2 : 2;
+  args.positionals[0] === 'worker' ? 3 * concurrencyOf(args) + 2 : 2;
 
 export async function runWorker(db: Database, args: DbArgs, io: Io): Promise<number> {
   const job = args.positionals[1];

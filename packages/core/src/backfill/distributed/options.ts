@@ -18,6 +18,7 @@ export interface DistributedBackfillOptions {
   readonly targetBatchMs?: number;
   readonly pauseMs?: number;
   readonly maxReplicaLagMs?: number;
+  readonly maxClientWaitMs?: number;
   readonly lockTimeoutMs?: number;
   readonly maxRetries?: number;
 }
@@ -36,6 +37,7 @@ export const distributedOptions = z
     targetBatchMs: milliseconds.optional(),
     pauseMs: milliseconds.optional(),
     maxReplicaLagMs: milliseconds.optional(),
+    maxClientWaitMs: milliseconds.optional(),
     lockTimeoutMs: milliseconds.optional(),
     maxRetries: nonNegativeInt.optional(),
   })

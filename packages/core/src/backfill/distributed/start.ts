@@ -55,6 +55,7 @@ export async function startDistributedBackfill(
     targetBatchMs: options.targetBatchMs,
     pauseMs: options.pauseMs,
     maxReplicaLagMs: options.maxReplicaLagMs,
+    maxClientWaitMs: options.maxClientWaitMs,
     lockTimeoutMs: options.lockTimeoutMs,
     maxRetries: options.maxRetries,
   });

@@ -68,6 +68,7 @@ export interface StoredTuning {
   readonly targetBatchMs?: number;
   readonly pauseMs?: number;
   readonly maxReplicaLagMs?: number;
+  readonly maxClientWaitMs?: number;
   readonly lockTimeoutMs?: number;
   readonly maxRetries?: number;
 }

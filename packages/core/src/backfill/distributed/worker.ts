@@ -125,7 +125,11 @@ async function runRange(
   const plan = await db.withSession((s) => readDistributed(s, data.job));
   if (!plan) return undefined; // the job's plan was removed: nothing to run
   const o = { ...BACKFILL_DEFAULTS, ...plan.tuning };
-  const source = await postgresSource(db, { ...plan.spec, lockTimeoutMs: o.lockTimeoutMs });
+  const source = await postgresSource(db, {
+    ...plan.spec,
+    lockTimeoutMs: o.lockTimeoutMs,
+    maxClientWaitMs: o.maxClientWaitMs,
+  });
   const sync = () =>
     db.withSession((s) => syncJob(s, plan.job, rangeJobNames(plan.job, plan.ranges), worker, data.range));
   const throttles: Throttle[] = [];
