@@ -3,7 +3,9 @@
  * versions and transaction modes where its verdict may differ. Every PostgreSQL case is run on
  * the harness's PostgreSQL 15 and 18 by packages/core/test/lint-corpus-facts.test.ts, which stores
  * what the server did (rewrite, scan, locks, error) in server-facts.json and checks the verdict
- * agrees with it (see CLAIMS). MySQL/MariaDB cases are linted per flavor and version.
+ * agrees with it. The MariaDB 10.11 cases are run on the harness's MariaDB by
+ * lint-corpus-facts-mariadb.test.ts (rebuild, online form); the other MySQL/MariaDB versions are
+ * linted by version.
  */
 import type { Case } from './corpus.js';
 
