@@ -36,6 +36,15 @@ export const BALLAST: Record<string, string> = {
   'require-concurrent-detach-partition': 'detach-partition-not-concurrent',
   'ban-changing-table-logging': 'set-logged',
   'ban-renaming-type-or-schema': 'rename-type-or-schema',
+  'require-concurrent-refresh-materialized-view': 'refresh-matview-not-concurrent',
+  'ban-sequence-restart-or-narrowing': 'sequence-restart',
+  'ban-changing-table-inheritance': 'inheritance-change',
+  'ban-alter-that-rewrites-table': 'rewriting-alter',
+  'require-online-alter-algorithm': 'mysql-copy',
+  'ban-blocking-lock-clause': 'mysql-blocking-lock',
+  'require-inplace-foreign-key': 'mysql-fk-copy',
+  'ban-charset-conversion': 'charset-conversion',
+  'ban-optimize-table': 'optimize-table',
 };
 
 /** A squawk rule may stand for several operations (constraint-missing-not-valid: FK and CHECK). */
@@ -81,4 +90,6 @@ export const UNSCORED = new Set([
   'prefer-identity',
   'prefer-text-field',
   'ban-char-field',
+  // Policy: "state ALGORITHM/LOCK explicitly" is advice, not what catches real rebuilds.
+  'require-online-ddl-clauses',
 ]);

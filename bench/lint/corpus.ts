@@ -6,6 +6,7 @@
  */
 import { docExamples } from '@ballast/testkit';
 import { BALLAST, UNSCORED } from './categories.js';
+import { serverCorpus } from './server-corpus.js';
 
 export interface Case {
   readonly name: string;
@@ -13,6 +14,8 @@ export interface Case {
   readonly expected: readonly string[];
   readonly pgVersion?: number;
   readonly inTransaction?: boolean;
+  /** MySQL/MariaDB version (`--mysql-version`): squawk, PostgreSQL only, is not run on these. */
+  readonly mysql?: string;
 }
 
 const EXTRA: Case[] = [
@@ -136,5 +139,14 @@ export function corpus(): Case[] {
       ...(e.options.pgVersion ? { pgVersion: e.options.pgVersion } : {}),
       ...(e.options.transaction === 'wrapped' ? { inTransaction: true } : {}),
     }));
-  return [...docs, ...EXTRA];
+  // The server-checked cases carry their fixture and facts; the scorer needs only the SQL and labels.
+  const checked = serverCorpus().map(({ name, sql, expected, pgVersion, inTransaction, mysql }) => ({
+    name,
+    sql,
+    expected,
+    ...(pgVersion ? { pgVersion } : {}),
+    ...(inTransaction ? { inTransaction } : {}),
+    ...(mysql ? { mysql } : {}),
+  }));
+  return [...docs, ...EXTRA, ...checked];
 }

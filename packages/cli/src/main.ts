@@ -1,6 +1,8 @@
 /** `ballast [--version|--help] <command> …`: finds the command in COMMANDS and runs it. */
 import { createRequire } from 'node:module';
-import { BallastError } from '@ballast/core';
+// The lint entry, not the core root: the root loads every planner and pg (≈200 ms) that `ballast
+// lint` never needs; both export the same BallastError class.
+import { BallastError } from '@ballast/core/lint';
 import { COMMANDS } from './commands.js';
 import { didYouMean } from './did-you-mean.js';
 import type { Io } from './io.js';

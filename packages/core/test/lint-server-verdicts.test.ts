@@ -9,20 +9,10 @@ import { loadPgParser } from '@ballast/core';
 import { type LintOptions, lintSql, loadLintFixes, renderFixedFile } from '@ballast/core/lint';
 import { pgServers, pgTestDatabase, type SqlConnection, type TestDatabase } from '@ballast/testkit';
 import { afterAll, beforeAll, describe, test } from 'vitest';
+import { type Facts, measure } from './support/lint-facts.js';
 
 // Fix text and plans come with the fix planner, which the lint entry point loads on request.
 beforeAll(() => loadLintFixes());
-
-interface Facts {
-  /** Tables whose relfilenode changed. */
-  readonly rewritten: readonly string[];
-  /** Tables read by a sequential scan. */
-  readonly scanned: readonly string[];
-  /** `table:Mode` for every relation lock held on the case's tables, sorted. */
-  readonly locks: readonly string[];
-  /** `table:n`: rows updated or deleted, per table that had any. */
-  readonly touched: readonly string[];
-}
 
 interface Case {
   readonly name: string;
@@ -210,6 +200,119 @@ create table ev_2023 partition of ev for values from ('2023-01-01') to ('2024-01
     facts: { rewritten: ['orders'] },
     autocommit: true,
   },
+  {
+    name: 'CREATE TRIGGER takes SHARE ROW EXCLUSIVE on its table (writes wait, reads go on): a lock_timeout matter',
+    pre: `${PRE}\ncreate function touch() returns trigger language plpgsql as 'begin return new; end';`,
+    sql: 'CREATE TRIGGER users_touch BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION touch();',
+    rules: [],
+    facts: { locks: ['users:ShareRowExclusiveLock'], rewritten: [], scanned: [] },
+  },
+  {
+    name: 'REFRESH MATERIALIZED VIEW rewrites the view under ACCESS EXCLUSIVE (reads wait)',
+    pre: `${PRE}\ncreate materialized view user_stats as select id, n from users;\ncreate unique index user_stats_id on user_stats (id);`,
+    sql: 'REFRESH MATERIALIZED VIEW user_stats;',
+    rules: ['require-concurrent-refresh-materialized-view'],
+    facts: {
+      rewritten: ['user_stats'],
+      strongest: ['user_stats:AccessExclusiveLock', 'users:AccessShareLock'],
+    },
+  },
+  {
+    name: 'REFRESH MATERIALIZED VIEW CONCURRENTLY keeps the view readable (EXCLUSIVE)',
+    pre: `${PRE}\ncreate materialized view user_stats as select id, n from users;\ncreate unique index user_stats_id on user_stats (id);`,
+    sql: 'REFRESH MATERIALIZED VIEW CONCURRENTLY user_stats;',
+    rules: [],
+    // No ACCESS EXCLUSIVE: reads of the view go on; the diff is applied with ordinary row writes.
+    facts: { rewritten: [], strongest: ['user_stats:ExclusiveLock', 'users:AccessShareLock'] },
+  },
+  {
+    name: 'ALTER SEQUENCE … RESTART gives out used ids again',
+    pre: `${PRE}\ncreate sequence order_ids;\nselect setval('order_ids', 500);`,
+    sql: 'ALTER SEQUENCE order_ids RESTART WITH 1;',
+    rules: ['ban-sequence-restart-or-narrowing'],
+    facts: { rewritten: ['order_ids'] },
+  },
+  {
+    name: 'ALTER SEQUENCE … AS integer narrows the sequence; AS bigint and INCREMENT are safe',
+    pre: `${PRE}\ncreate sequence order_ids as bigint;`,
+    sql: 'ALTER SEQUENCE order_ids AS integer;',
+    rules: ['ban-sequence-restart-or-narrowing'],
+    facts: { rewritten: ['order_ids'] },
+  },
+  {
+    name: 'ALTER SEQUENCE … INCREMENT BY is safe',
+    pre: `${PRE}\ncreate sequence order_ids as integer;`,
+    sql: 'ALTER SEQUENCE order_ids AS bigint INCREMENT BY 2;',
+    rules: [],
+  },
+  {
+    name: 'identity column RESTART is the same surprise as the sequence form',
+    pre: `${PRE}\ncreate table tickets (id bigint generated always as identity primary key);`,
+    sql: 'ALTER TABLE tickets ALTER COLUMN id RESTART WITH 1;',
+    rules: ['ban-sequence-restart-or-narrowing'],
+  },
+  {
+    name: 'INHERIT adds the child to every query on the parent, ACCESS EXCLUSIVE on the child',
+    pre: `${PRE}\ncreate table old_users (id bigint primary key, email text, n int);`,
+    sql: 'ALTER TABLE old_users INHERIT users;',
+    rules: ['ban-changing-table-inheritance'],
+    facts: {
+      rewritten: [],
+      scanned: [],
+      locks: ['old_users:AccessExclusiveLock', 'users:ShareUpdateExclusiveLock'],
+    },
+  },
+  {
+    name: 'NO INHERIT drops the child from every query on the parent, ACCESS EXCLUSIVE on the child',
+    pre: `${PRE}\ncreate table old_users () inherits (users);`,
+    sql: 'ALTER TABLE old_users NO INHERIT users;',
+    rules: ['ban-changing-table-inheritance'],
+    facts: { rewritten: [], scanned: [], locks: ['old_users:AccessExclusiveLock', 'users:AccessShareLock'] },
+  },
+  {
+    name: 'SET ACCESS METHOD rewrites the table (PG 15+)',
+    pre: `${PRE}\ndrop access method if exists heap2;\ncreate access method heap2 type table handler heap_tableam_handler;`,
+    sql: 'ALTER TABLE users SET ACCESS METHOD heap2;',
+    rules: ['ban-alter-that-rewrites-table'],
+    facts: { rewritten: ['users'], strongest: ['users:AccessExclusiveLock'] },
+    minVersion: 15,
+  },
+  {
+    name: 'SET EXPRESSION of a stored generated column rewrites the table (PG 17+)',
+    pre: `${PRE}\ncreate table carts (id int, n int, twice int generated always as (n * 2) stored);\ninsert into carts select g, g from generate_series(1, 50) g;`,
+    sql: 'ALTER TABLE carts ALTER COLUMN twice SET EXPRESSION AS (n * 3);',
+    rules: ['ban-alter-that-rewrites-table'],
+    facts: { rewritten: ['carts'], strongest: ['carts:AccessExclusiveLock'] },
+    minVersion: 17,
+  },
+  {
+    name: 'renaming a view breaks its readers like a table rename',
+    pre: `${PRE}\ncreate view active_users as select * from users;`,
+    sql: 'ALTER VIEW active_users RENAME TO live_users;',
+    rules: ['ban-renaming-table'],
+  },
+  {
+    name: 'DROP TRIGGER, CREATE POLICY, CREATE RULE take ACCESS EXCLUSIVE briefly: a lock_timeout matter',
+    pre: `${PRE}\ncreate function touch() returns trigger language plpgsql as 'begin return new; end';\ncreate trigger users_touch before update on users for each row execute function touch();`,
+    sql: 'DROP TRIGGER users_touch ON users;\nCREATE POLICY own_rows ON orders USING (user_id = 1);\nCREATE RULE no_delete AS ON DELETE TO users DO INSTEAD NOTHING;',
+    rules: [],
+    facts: {
+      rewritten: [],
+      scanned: [],
+      strongest: ['orders:AccessExclusiveLock', 'users:AccessExclusiveLock'],
+    },
+  },
+  {
+    name: 'adding identity to an existing column is catalog only (no rewrite, no scan)',
+    pre: `${PRE}\ncreate table tickets (id bigint not null);\ninsert into tickets select g from generate_series(1, 50) g;`,
+    sql: 'ALTER TABLE tickets ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY;',
+    rules: [],
+    facts: {
+      rewritten: [],
+      scanned: [],
+      strongest: ['tickets:AccessExclusiveLock', 'tickets_id_seq:AccessExclusiveLock'],
+    },
+  },
 ];
 
 for (const server of pgServers())
@@ -260,70 +363,3 @@ ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCE
       assert.equal(fk?.v, true);
     });
   });
-
-/** Runs `sql` in a rolled-back transaction on a fresh schema holding `pre`, and reads the facts. */
-async function measure(
-  conn: SqlConnection,
-  schema: string,
-  pre: string,
-  sql: string,
-  autocommit = false,
-): Promise<Facts> {
-  await conn.query(
-    `drop schema if exists ${schema} cascade; create schema ${schema}; set search_path to ${schema}`,
-  );
-  await conn.query(pre);
-  const files = `select c.relname, c.relfilenode from pg_class c where c.relnamespace = $1::regnamespace and c.relkind in ('r', 'p', 'm')`;
-  const before = new Map(
-    (await conn.query<{ relname: string; relfilenode: number }>(files, [schema])).map((r) => [
-      r.relname,
-      r.relfilenode,
-    ]),
-  );
-  // Counters not yet flushed from earlier transactions show here too: compare with a baseline.
-  const scanCounts = async () =>
-    new Map(
-      (
-        await conn.query<{ relname: string; n: string; t: string }>(
-          'select relname, seq_scan as n, n_tup_upd + n_tup_del as t from pg_stat_xact_user_tables where schemaname = $1',
-          [schema],
-        )
-      ).map((r) => [r.relname, { scans: Number(r.n), touched: Number(r.t) }]),
-    );
-  if (autocommit) {
-    await conn.query(sql);
-    const after = await conn.query<{ relname: string; relfilenode: number }>(files, [schema]);
-    const rewritten = after.filter((r) => before.get(r.relname) !== r.relfilenode).map((r) => r.relname);
-    return { rewritten, scanned: [], locks: [], touched: [] };
-  }
-  await conn.query('begin');
-  try {
-    const scansBefore = await scanCounts();
-    await conn.query(sql);
-    const after = await conn.query<{ relname: string; relfilenode: number }>(files, [schema]);
-    const scans = [...(await scanCounts())]
-      .filter(([t, n]) => n.scans > (scansBefore.get(t)?.scans ?? 0))
-      .map(([relname]) => ({ relname }))
-      .sort((a, b) => a.relname.localeCompare(b.relname));
-    const locks = await conn.query<{ l: string }>(
-      `select distinct c.relname || ':' || l.mode as l from pg_locks l join pg_class c on c.oid = l.relation
-        where l.pid = pg_backend_pid() and c.relnamespace = $1::regnamespace and c.relkind in ('r', 'p', 'm')
-        order by 1`,
-      [schema],
-    );
-    return {
-      rewritten: after
-        .filter((r) => before.has(r.relname) && before.get(r.relname) !== r.relfilenode)
-        .map((r) => r.relname),
-      scanned: scans.map((r) => r.relname),
-      locks: locks.map((r) => r.l),
-      touched: [...(await scanCounts())]
-        .map(([t, n]) => [t, n.touched - (scansBefore.get(t)?.touched ?? 0)] as const)
-        .filter(([, n]) => n > 0)
-        .map(([t, n]) => `${t}:${n}`)
-        .sort(),
-    };
-  } finally {
-    await conn.query('rollback');
-  }
-}

@@ -103,7 +103,11 @@ export class FileContext implements LintContext {
 
   private afterPg(node: Node, statement: number): void {
     const rename = nodeOf(node, 'RenameStmt');
-    if (rename?.renameType === 'OBJECT_TABLE' && rename.newname && this.inTransaction)
+    if (
+      (rename?.renameType === 'OBJECT_TABLE' || rename?.renameType === 'OBJECT_VIEW') &&
+      rename.newname &&
+      this.inTransaction
+    )
       this.renamesInTransaction.set(bare(relationName(rename.relation)), {
         to: rename.newname,
         statement,
@@ -113,6 +117,9 @@ export class FileContext implements LintContext {
     if (create) this.tables.add(relationName(create.relation));
     const createAs = nodeOf(node, 'CreateTableAsStmt');
     if (createAs) this.tables.add(relationName(createAs.into?.rel));
+    // Sequences share the relations' namespace; one created here has no users yet.
+    const sequence = nodeOf(node, 'CreateSeqStmt');
+    if (sequence) this.tables.add(relationName(sequence.sequence));
     const index = nodeOf(node, 'IndexStmt');
     if (index?.idxname) this.indexes.add(index.idxname);
     const method = index?.accessMethod ?? 'btree';

@@ -41,7 +41,7 @@ export const MESSAGES = {
   },
   'ban-renaming-table': {
     message: (p) =>
-      `Renaming table ${p.table} to ${p.newName} breaks every running instance that still queries ${p.table}.`,
+      `Renaming ${p.kind} ${p.table} to ${p.newName} breaks every running instance that still queries ${p.table}.`,
     help: (p) =>
       `Rename, then keep the old name working until every instance is deployed:\n  ALTER TABLE ${p.table} RENAME TO ${p.newName};\n  CREATE VIEW ${p.table} AS SELECT * FROM ${p.newName};  -- updatable; drop it after the deploy`,
   },
@@ -175,6 +175,29 @@ export const MESSAGES = {
   'ban-renaming-type-or-schema': {
     message: (p) => `${p.what} breaks every running instance whose queries still name ${p.old}.`,
     help: (p) => p.help ?? '',
+  },
+  'require-concurrent-refresh-materialized-view': {
+    message: (p) =>
+      `REFRESH MATERIALIZED VIEW ${p.view} holds an ACCESS EXCLUSIVE lock on it while its query runs: every read of ${p.view} waits${p.noData}.`,
+    help: (p) =>
+      `Refresh it concurrently: reads go on and see the old rows until the new ones are in (it needs a unique index on the view, and a view that has data):\n  CREATE UNIQUE INDEX CONCURRENTLY ${p.index} ON ${p.view} (<unique columns>);  -- once\n  REFRESH MATERIALIZED VIEW CONCURRENTLY ${p.view};`,
+  },
+  'ban-sequence-restart-or-narrowing': {
+    message: (p) => `Altering ${p.name}: ${p.harms}.`,
+    help: () =>
+      `Leave the running sequence alone: to move it forward use SELECT setval('<sequence>', <a value above every id in use>); to change its type, widen it (AS bigint), never narrow it; keep NO CYCLE on sequences that feed keys.`,
+  },
+  'ban-changing-table-inheritance': {
+    message: (p) =>
+      `ALTER TABLE ${p.table} ${p.form} ${p.parent}: every query on ${p.parent} will ${p.effect} the rows of ${p.table} at once; it takes ACCESS EXCLUSIVE on ${p.table}, so queries on ${p.parent} that read ${p.table} queue behind it.`,
+    help: (p) =>
+      `Ship the code that expects the new rows of ${p.parent} first (or query ONLY ${p.parent}); then run it with a short lock_timeout and retries. For partitioned tables, use ATTACH / DETACH PARTITION CONCURRENTLY instead.`,
+  },
+  'ban-alter-that-rewrites-table': {
+    message: (p) =>
+      `ALTER TABLE ${p.table} ${p.form} rewrites the whole table under an ACCESS EXCLUSIVE lock: reads and writes wait for the copy.`,
+    help: () =>
+      `Plan it as maintenance, or build a new table (or column) the way you want it, copy the rows in batches, and switch over.`,
   },
   'require-lock-timeout': {
     message: (p) =>

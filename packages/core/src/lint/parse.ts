@@ -6,6 +6,7 @@
 
 import { createRequire } from 'node:module';
 import { WrongContextError } from '../errors.js';
+import { parseAlterByClause } from './mysql-clauses.js';
 import { SourceText, splitMysqlStatements } from './source.js';
 import type { MysqlServer, MysqlStatement, PgStatement } from './types.js';
 
@@ -189,6 +190,15 @@ export function parseMysql(text: string, server: MysqlServer): Parsed<MysqlState
       }
     }
     ast ??= recognizeMysql(sql);
+    ast ??= parseAlterByClause(sql, (one) => {
+      for (const database of order) {
+        try {
+          const parsed = mysqlGrammar(database).astify(one, { database });
+          return Array.isArray(parsed) ? parsed[0] : parsed;
+        } catch {}
+      }
+      return undefined;
+    });
     if (ast === undefined) {
       const at = offset + (firstError?.location?.start.offset ?? 0);
       const message = (firstError?.message ?? 'unrecognised statement').split('\n')[0]!;

@@ -3,7 +3,9 @@
 import type { Rule } from '../types.js';
 import banAddingColumnThatRewritesTable from './ban-adding-column-that-rewrites-table.js';
 import banAddingExclusionConstraint from './ban-adding-exclusion-constraint.js';
+import banAlterThatRewritesTable from './ban-alter-that-rewrites-table.js';
 import banBlockingLockClause from './ban-blocking-lock-clause.js';
+import banChangingTableInheritance from './ban-changing-table-inheritance.js';
 import banChangingTableLogging from './ban-changing-table-logging.js';
 import banCharType from './ban-char-type.js';
 import banCharsetConversion from './ban-charset-conversion.js';
@@ -18,6 +20,7 @@ import banOptimizeTable from './ban-optimize-table.js';
 import banRenamingColumn from './ban-renaming-column.js';
 import banRenamingTable from './ban-renaming-table.js';
 import banRenamingTypeOrSchema from './ban-renaming-type-or-schema.js';
+import banSequenceRestartOrNarrowing from './ban-sequence-restart-or-narrowing.js';
 import banSetTablespace from './ban-set-tablespace.js';
 import banTruncate from './ban-truncate.js';
 import banTypeChangeThatRewritesTable from './ban-type-change-that-rewrites-table.js';
@@ -31,6 +34,7 @@ import requireCheckConstraintBeforeSetNotNull from './require-check-constraint-b
 import requireConcurrentDetachPartition from './require-concurrent-detach-partition.js';
 import requireConcurrentIndexCreation from './require-concurrent-index-creation.js';
 import requireConcurrentIndexDeletion from './require-concurrent-index-deletion.js';
+import requireConcurrentRefreshMaterializedView from './require-concurrent-refresh-materialized-view.js';
 import requireConcurrentReindex from './require-concurrent-reindex.js';
 import requireConstantDefaultForNewColumn from './require-constant-default-for-new-column.js';
 import requireDefaultForNotNullColumn from './require-default-for-not-null-column.js';
@@ -92,6 +96,10 @@ export const RULES: readonly Rule[] = Object.freeze([
   requireConcurrentDetachPartition,
   banChangingTableLogging,
   banRenamingTypeOrSchema,
+  requireConcurrentRefreshMaterializedView,
+  banSequenceRestartOrNarrowing,
+  banChangingTableInheritance,
+  banAlterThatRewritesTable,
   unparseableSql,
 ]);
 

@@ -69,6 +69,14 @@ export default defineRule({
     const index =
       s.dialect === 'mysql' && s.ast?.type === 'create' && s.ast.keyword === 'index' ? s.ast : undefined;
     if (index) {
+      if (ctx.isNewTable(String(index.table?.table ?? ''))) return undefined;
+      // An explicit ALGORITHM=COPY copies the table whatever the index could do online.
+      if (String(index.algorithm_option?.algorithm ?? '').toUpperCase() === 'COPY')
+        return report('require-online-alter-algorithm', {
+          table: mysqlTable(index.table),
+          what: 'CREATE INDEX … ALGORITHM=COPY',
+          alternative: 'ask for ALGORITHM=INPLACE LOCK=NONE (or leave it out).',
+        });
       const kind = /fulltext|spatial/i.test(index.index_type ?? '') ? 'fulltext-or-spatial-index' : undefined;
       if (!kind || ctx.isNewTable(String(index.table?.table ?? '')) || onlineAlgorithm(caps, [kind]))
         return undefined;
