@@ -5,16 +5,18 @@
  */
 export function maskSecrets(text: string, url?: string): string {
   let out = text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*):[^@/\s]*@/gi, '$1:***@');
-  const password = url ? passwordOf(url) : undefined;
-  if (password && password.length >= 3) out = out.split(password).join('***');
+  // As written in the URL (percent-encoded) and as the driver uses it (decoded).
+  for (const password of url ? passwordsOf(url) : []) {
+    if (password.length >= 3) out = out.split(password).join('***');
+  }
   return out;
 }
 
-function passwordOf(url: string): string | undefined {
+function passwordsOf(url: string): string[] {
   try {
     const p = new URL(url).password;
-    return p ? decodeURIComponent(p) : undefined;
+    return p ? [p, decodeURIComponent(p)] : [];
   } catch {
-    return undefined;
+    return [];
   }
 }

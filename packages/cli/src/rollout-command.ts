@@ -136,9 +136,13 @@ async function targetsFromQuery(control: Database, sql: string): Promise<string[
 }
 
 async function status(control: Database, id: string | undefined, values: Record<string, unknown>, io: Io) {
-  const { readRollouts } = await import('@ballast/core');
+  const { BallastError, readRollouts } = await import('@ballast/core');
   const rollouts = await readRollouts(control, id);
-  if (id && rollouts.length === 0) throw new Error(`no rollout ${id} in the control database`);
+  if (id && rollouts.length === 0) {
+    throw new BallastError(`no rollout ${id} in the control database`, {
+      hint: '`ballast rollout status` without an id lists the rollouts it holds',
+    });
+  }
   io.stdout.write(
     values.json
       ? json(rollouts)

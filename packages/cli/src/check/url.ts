@@ -12,17 +12,8 @@ export function maskUrl(url: string): string {
   }
 }
 
-/** Any text with the password of `url` (plain or URL-encoded) masked: driver errors may quote it. */
-export function maskSecrets(text: string, url: string): string {
-  let password = '';
-  try {
-    password = new URL(url).password;
-  } catch {
-    return text;
-  }
-  if (!password) return text;
-  return text.split(password).join('***').split(decodeURIComponent(password)).join('***');
-}
+/** Any text with the password of `url` masked: the CLI's one masking function. */
+export { maskSecrets } from '../mask.js';
 
 export function withDatabase(url: string, database: string): string {
   const u = new URL(url);

@@ -1,5 +1,6 @@
 import { sleep } from '../backfill/throttle.js';
 import { postgresDatabaseFromUrl } from '../db.js';
+import { BallastError } from '../errors.js';
 import { redact, targetKey } from './targets.js';
 import type { CheckVerdict, GateContext, HealthCheck, HealthGate } from './types.js';
 
@@ -58,7 +59,9 @@ async function runCheck(
   }
   for (const url of urls) {
     const value = await sqlValue(url, check.sql).catch((error: Error) => {
-      throw new Error(`on ${targetKey(url)}: ${redact(error.message, url)}`);
+      throw new BallastError(`on ${targetKey(url)}: ${redact(error.message, url)}`, {
+        where: targetKey(url),
+      });
     });
     const bound =
       value === undefined
