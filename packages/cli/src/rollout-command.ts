@@ -6,6 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Database, RolloutState } from '@ballast/core';
+import { docPath } from '@ballast/core/adapter';
 import { parseOptions } from './db-command.js';
 import { duration, json, table, when } from './format.js';
 import type { Io } from './io.js';
@@ -32,7 +33,7 @@ rollout; with --auto-rollback the databases of that wave run their down migratio
 where they were (Ballast's down helpers restore their backups), the other waves untouched.
 State lives in the control database (ballast_rollouts, ballast_rollout_targets): rerun the same
 command to resume after a crash; a database is never migrated twice. Passwords are never stored
-or printed. See docs/rollouts.md.
+or printed. See ${docPath('rollouts.md')}.
 
 options:
   --control-url URL       PostgreSQL database keeping the rollout state (default: $BALLAST_CONTROL_URL)

@@ -7,6 +7,7 @@ import {
   type VerifyResult,
   verifyExpansion,
 } from '@ballast/core';
+import { docPath } from '@ballast/core/adapter';
 import { DB_OPTIONS_HELP, type DbArgs, runDbCommand } from './db-command.js';
 import { count, json } from './format.js';
 import type { Io } from './io.js';
@@ -18,7 +19,7 @@ Shadow verification of an expand/contract in progress (renameColumn / changeColu
 its contract): reads every row in keyset batches and checks that the conversion recorded by the
 expand, applied to <old column>, equals <new column> (NULL equals NULL). Read-only on the table;
 the result is recorded in ballast_verifications, and contract() refuses while the latest
-verification found mismatches (ignoreVerifyMismatches: true overrides). See docs/rollouts.md for the dual-write → verify → cut over → contract sequence.
+verification found mismatches (ignoreVerifyMismatches: true overrides). See ${docPath('rollouts.md')} for the dual-write → verify → cut over → contract sequence.
 
 options:
   --schema NAME        the table's schema (default: the server's search_path decides)

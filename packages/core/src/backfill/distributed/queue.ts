@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type PgBoss from 'pg-boss';
 import type { Database, Session } from '../../db.js';
+import { docPath } from '../../docs.js';
 import { MissingDependencyError } from '../../errors.js';
 
 /** Every range of every distributed backfill is one job of this pg-boss queue. */
@@ -33,7 +34,7 @@ export function loadPgBoss(where: string): typeof PgBoss {
     if ((error as { code?: string }).code !== 'MODULE_NOT_FOUND') throw error;
     throw new MissingDependencyError(`${where} needs the job queue pg-boss, which is not installed`, {
       where,
-      hint: 'install it in your project: npm install pg-boss@10 (see docs/distributed-backfill.md)',
+      hint: `install it in your project: npm install pg-boss@10 (see ${docPath('distributed-backfill.md')})`,
     });
   }
 }
