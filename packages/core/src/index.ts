@@ -99,6 +99,13 @@ export {
   type UndoContractInput,
 } from './expand/undo-contract.js';
 export {
+  ChecksumMismatchError,
+  type OnlineCopyOptions,
+  type OnlineCopyReport,
+  type OnlineCopySpec,
+  onlineCopy,
+} from './online-copy/index.js';
+export {
   type AddCheckInput,
   planAddCheck,
 } from './ops/add-check.js';

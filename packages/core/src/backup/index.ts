@@ -13,6 +13,8 @@ import {
 import { defaultFill, restoreColumn } from './column.js';
 import { innerRunOptions } from './ddl.js';
 import { discardBackup } from './drop.js';
+import { selectMysqlBackups } from './mysql-catalog.js';
+import { purgeMysqlBackups } from './mysql-purge.js';
 import { restoreNotNull } from './not-null.js';
 import type { BackupOptions } from './options.js';
 import { planPurge, planRestoreSetAside } from './set-aside.js';
@@ -39,7 +41,7 @@ export { backupTable, dropTableWithBackup } from './table.js';
 /** Backups that can still be restored (or, with `includeHistory`, all of them), oldest first. */
 export async function listBackups(db: Database, filter: BackupFilter = {}): Promise<BackupRecord[]> {
   parseCall('listBackups', callArgs.listBackups, [db, filter]);
-  requireDatabaseDialect(db, 'postgres', 'listBackups');
+  if (db.dialect === 'mysql') return db.withSession((s) => selectMysqlBackups(s, filter));
   return db.withSession((s) => selectBackups(s, filter));
 }
 
@@ -130,7 +132,7 @@ export interface PurgeOptions extends BackupOptions {
  */
 export async function purgeBackups(db: Database, options: PurgeOptions = {}): Promise<BackupRecord[]> {
   parseCall('purgeBackups', callArgs.purgeBackups, [db, options]);
-  requireDatabaseDialect(db, 'postgres', 'purgeBackups');
+  if (db.dialect === 'mysql') return purgeMysqlBackups(db, options);
   const expiredOnly = options.expiredOnly ?? true;
   const candidates = await db.withSession(async (s) => {
     const all = await selectBackups(s, {});
