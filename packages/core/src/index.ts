@@ -99,6 +99,11 @@ export {
   type UndoContractInput,
 } from './expand/undo-contract.js';
 export {
+  changeColumnTypeMysql,
+  renameColumnMysql,
+  undoChangeColumnTypeMysql,
+} from './online-copy/columns.js';
+export {
   ChecksumMismatchError,
   type OnlineCopyOptions,
   type OnlineCopyReport,

@@ -1,5 +1,4 @@
 import type { Database } from '../db.js';
-import { requireDatabaseDialect } from '../dialects/server.js';
 import { BallastError } from '../errors.js';
 import { runPlan } from '../run/run-plan.js';
 import {
@@ -13,8 +12,9 @@ import {
 import { defaultFill, restoreColumn } from './column.js';
 import { innerRunOptions } from './ddl.js';
 import { discardBackup } from './drop.js';
-import { selectMysqlBackups } from './mysql-catalog.js';
+import { mysqlBackupById, selectMysqlBackups } from './mysql-catalog.js';
 import { purgeMysqlBackups } from './mysql-purge.js';
+import { restoreMysqlBackup } from './mysql-table.js';
 import { restoreNotNull } from './not-null.js';
 import type { BackupOptions } from './options.js';
 import { planPurge, planRestoreSetAside } from './set-aside.js';
@@ -59,12 +59,12 @@ export async function restoreBackup(
   options: BackupOptions = {},
 ): Promise<BackupRecord> {
   parseCall('restoreBackup', callArgs.restoreBackup, [db, which, options]);
-  requireDatabaseDialect(db, 'postgres', 'restoreBackup');
+  const mysql = db.dialect === 'mysql';
   const backup = await db.withSession(async (s) => {
-    if (typeof which === 'number') return backupById(s, which);
-    const found = (await selectBackups(s, { ...which, includeHistory: false })).filter(
-      (b) => which.column !== undefined || b.kind === 'table',
-    );
+    if (typeof which === 'number') return mysql ? mysqlBackupById(s, which) : backupById(s, which);
+    const found = (
+      await (mysql ? selectMysqlBackups : selectBackups)(s, { ...which, includeHistory: false })
+    ).filter((b) => which.column !== undefined || b.kind === 'table');
     const newest = found[found.length - 1];
     if (!newest) {
       const what = which.column ? `${which.table}.${which.column}` : which.table;
@@ -78,6 +78,7 @@ export async function restoreBackup(
     }
     return newest;
   });
+  if (backup.status === 'ready' && db.dialect === 'mysql') return restoreMysqlBackup(db, backup, options);
   if (backup.status !== 'ready') {
     throw new BallastError(
       `backup ${backup.id} of ${backup.sourceTable} is ${backup.status}, not restorable`,

@@ -1,5 +1,5 @@
 import type { Session } from '../db.js';
-import { InvalidArgumentError } from '../errors.js';
+import { BallastError, InvalidArgumentError } from '../errors.js';
 import { objectExists } from '../run/ensure-table.js';
 import {
   BACKUP_CATALOG,
@@ -25,6 +25,7 @@ const DDL = `create table if not exists ${BACKUP_CATALOG} (
   backup_schema varchar(64) not null,
   backup_table varchar(64),
   aside varchar(64),
+  column_type text,
   key_columns text,
   \`rows\` bigint,
   migration varchar(255),
@@ -36,13 +37,20 @@ export async function ensureMysqlBackupCatalog(session: Session): Promise<void> 
   if (!(await objectExists(session, 'relation', BACKUP_CATALOG))) await session.query(DDL);
 }
 
-/** A table kept under `aside` in its own database: `copying` until the caller marks it ready. */
+/**
+ * A table kept under `aside` in its own database: `copying` until the caller marks it ready.
+ * With `column`: the column the change was about (a dropped column, or a column whose type
+ * changed), `columnType` its definition before, as JSON (online-copy/columns.ts MysqlColumn).
+ */
 export async function insertMysqlTableBackup(
   session: Session,
   b: {
     readonly schema: string;
     readonly table: string;
     readonly aside: string;
+    readonly column?: { readonly name: string; readonly definition: string } | undefined;
+    /** `column`: only the column's values are kept (a drop); default `table`, the whole table. */
+    readonly kind?: 'table' | 'column';
     readonly keyColumns: readonly string[];
     readonly migration?: string | undefined;
     readonly retentionDays?: number | undefined;
@@ -56,12 +64,15 @@ export async function insertMysqlTableBackup(
   }
   await ensureMysqlBackupCatalog(session);
   await session.query(
-    `insert into ${BACKUP_CATALOG} (kind, status, source_schema, source_table, backup_schema, backup_table,
-       aside, key_columns, migration, expires_at)
-     values ('table', 'copying', ?, ?, ?, ?, ?, ?, ?, current_timestamp(6) + interval ? second)`,
+    `insert into ${BACKUP_CATALOG} (kind, status, source_schema, source_table, source_column, column_type,
+       backup_schema, backup_table, aside, key_columns, migration, expires_at)
+     values (?, 'copying', ?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp(6) + interval ? second)`,
     [
+      b.kind ?? 'table',
       b.schema,
       b.table,
+      b.column?.name ?? null,
+      b.column?.definition ?? null,
       b.schema,
       b.aside,
       b.aside,
@@ -96,6 +107,7 @@ interface Row {
   backup_schema: string;
   backup_table: string;
   aside: string | null;
+  column_type: string | null;
   key_columns: string | null;
   rows: number | null;
   bytes: number | null;
@@ -134,7 +146,7 @@ export async function selectMysqlBackups(
       backupTable: r.backup_table,
       setAside: r.aside,
       bytes: r.bytes === null ? null : Number(r.bytes),
-      columnType: null,
+      columnType: r.column_type,
       columnDefault: null,
       columnNotNull: null,
       columnDefinition: null,
@@ -149,4 +161,13 @@ export async function selectMysqlBackups(
   return filter.includeHistory
     ? records
     : records.filter((b) => b.status === 'copying' || b.status === 'ready');
+}
+
+export async function mysqlBackupById(session: Session, id: number): Promise<BackupRecord> {
+  const found = (await selectMysqlBackups(session, { includeHistory: true })).find((b) => b.id === id);
+  if (found) return found;
+  throw new BallastError(`backup ${id} does not exist`, {
+    where: `${BACKUP_CATALOG}.id = ${id}`,
+    hint: 'list the backups with listBackups(db)',
+  });
 }

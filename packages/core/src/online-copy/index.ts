@@ -43,6 +43,8 @@ export interface OnlineCopyOptions
   readonly maxThreadsRunning?: number;
   /** Pause batches while SHOW REPLICA STATUS reports more lag than this. Default 5000; 0 disables. */
   readonly maxReplicaLagMs?: number;
+  /** The column the change is about, recorded on the backup (its definition before the change). */
+  readonly column?: { readonly name: string; readonly definition: string };
   /** Compare table and shadow chunk by chunk before the swap. Default true. */
   readonly verify?: boolean;
   /** The copy's batch loop tuning (batch sizes, pauses, extra throttles, onBatch, signal). */
@@ -242,6 +244,7 @@ async function copyTable(
         table: table.name,
         aside: backupTable,
         keyColumns: table.key,
+        column: options.column,
         migration,
         retentionDays: options.retentionDays,
       }),

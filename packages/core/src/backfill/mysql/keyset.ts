@@ -14,7 +14,8 @@ import {
 } from './checkpoints.js';
 
 /**
- * Writes one batch: `range` is a condition on the primary key columns (unqualified) with its
+ * Writes one batch: `range` is a condition on the primary key columns (unqualified, or
+ * qualified by the source's `alias`) with its
  * `params`, covering exactly the batch's keys; returns the rows written. Runs inside the batch's
  * transaction, after the checkpoint row is locked.
  */
@@ -29,10 +30,16 @@ export type RangeWriter = (session: Session, range: string, params: readonly unk
 export function mysqlKeysetSource(
   db: Database,
   info: MysqlTableInfo,
-  options: { readonly lockTimeoutMs: number; readonly write: RangeWriter },
+  options: {
+    readonly lockTimeoutMs: number;
+    readonly write: RangeWriter;
+    /** Qualifies the key columns of the writer's range (for a write that joins another table). */
+    readonly alias?: string;
+  },
 ): BackfillSource {
   const keys = info.key.map((k) => quoteIdent('mysql', k));
   const cols = `(${keys.join(', ')})`;
+  const writeCols = options.alias ? `(${keys.map((k) => `${options.alias}.${k}`).join(', ')})` : cols;
   const tuple = (cursor: Cursor, params: unknown[]) => {
     params.push(...cursor);
     return `(${cursor.map(() => '?').join(', ')})`;
@@ -136,8 +143,8 @@ export function mysqlKeysetSource(
     if (!last) return { rows: 0, changed: 0, cursor, done: true };
     const lastKey = keys.map((_, i) => last[`k${i}`]!);
     const bounds: unknown[] = [];
-    const lower = cursor ? `${cols} > ${tuple(cursor, bounds)} and ` : '';
-    const changed = await options.write(session, `${lower}${cols} <= ${tuple(lastKey, bounds)}`, bounds);
+    const lower = cursor ? `${writeCols} > ${tuple(cursor, bounds)} and ` : '';
+    const changed = await options.write(session, `${lower}${writeCols} <= ${tuple(lastKey, bounds)}`, bounds);
     const done = found.length < limit || JSON.stringify(lastKey) === JSON.stringify(upperKey);
     return { rows: found.length, changed, cursor: lastKey, done };
   }
