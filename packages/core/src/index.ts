@@ -101,6 +101,7 @@ export {
 export {
   changeColumnTypeMysql,
   renameColumnMysql,
+  setNotNullMysql,
   undoChangeColumnTypeMysql,
 } from './online-copy/columns.js';
 export {

@@ -13,6 +13,7 @@ import {
   renameColumn,
   renameColumnMysql,
   restoreBackup,
+  setNotNullMysql,
   type TableRef,
   undoChangeColumnTypeMysql,
   undoContract,
@@ -87,9 +88,15 @@ export interface HelperHooks {
   ): Promise<{ readonly run: RunOptions; readonly name?: string | undefined }>;
 }
 
-export function expandContractHelpers(
-  hooks: HelperHooks,
-): ExpandContractHelpers & { reverse: ExpandContractReverse } {
+/** MySQL/MariaDB only: setNotNull reads the column's definition first (ballast.ts maps it there). */
+export interface MysqlOnlyHelpers {
+  setNotNull(table: TableArg, column: string): Promise<RunReport>;
+}
+
+export function expandContractHelpers(hooks: HelperHooks): ExpandContractHelpers & {
+  reverse: ExpandContractReverse;
+  mysql: MysqlOnlyHelpers & { reverse: MysqlOnlyHelpers };
+} {
   const { db, ref } = hooks;
   // Arguments are checked first; the call site is read before the first await, while the
   // migration's frame is on the stack.
@@ -149,6 +156,16 @@ export function expandContractHelpers(
     };
   };
   return {
+    mysql: {
+      setNotNull: call('setNotNull', false, (c, a) =>
+        setNotNullMysql(db, { ...ref(a.table), column: a.column }, c.run),
+      ),
+      reverse: {
+        setNotNull: call('setNotNull', true, (c, a) =>
+          setNotNullMysql(db, { ...ref(a.table), column: a.column }, c.run, true),
+        ),
+      },
+    },
     renameColumn: call('renameColumn', false, (c, a) =>
       mysql
         ? renameColumnMysql(db, { ...ref(a.table), from: a.from, to: a.to }, c.run)

@@ -12,6 +12,7 @@ import { mysqlTestDatabase } from '@ballast/testkit';
 import knexFactory from 'knex';
 import { afterEach, test } from 'vitest';
 import { knexDatabase } from '../src/database.js';
+import { ballast } from '../src/index.js';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
 const cleanups: (() => Promise<void>)[] = [];
@@ -29,9 +30,9 @@ test('changeColumnType, renameColumn, dropColumn, dropTable on MariaDB: up, down
     await db.drop();
   });
   await conn.query(`create table accounts (id int primary key, balance int not null default 0 comment 'cents',
-    nick varchar(20), legacy varchar(20) not null default 'x') engine=InnoDB`);
+    nick varchar(20), code char(3) default 'abc', legacy varchar(20) not null default 'x') engine=InnoDB`);
   await conn.query(
-    "insert into accounts select seq, seq * 10, concat('n', seq), concat('l', seq) from seq_1_to_3000",
+    "insert into accounts select seq, seq * 10, concat('n', seq), 'abc', concat('l', seq) from seq_1_to_3000",
   );
   await conn.query('create table old_events (id int primary key, what varchar(10)) engine=InnoDB');
   await conn.query("insert into old_events values (1, 'a'), (2, 'b')");
@@ -59,6 +60,7 @@ test('changeColumnType, renameColumn, dropColumn, dropTable on MariaDB: up, down
     'id int(11) not null -',
     'balance bigint(20) not null 0 cents',
     'handle varchar(20) null NULL',
+    "code char(3) not null 'abc'",
   ]);
   assert.deepEqual(await sums(), { n: 3000, s: '45015000' });
   assert.ok(!(await tables()).includes('old_events'));
@@ -91,10 +93,37 @@ test('changeColumnType, renameColumn, dropColumn, dropTable on MariaDB: up, down
     'id int(11) not null -',
     'balance bigint(20) not null 0 cents',
     'handle varchar(20) null NULL',
+    "code char(3) not null 'abc'",
   ]);
   assert.deepEqual(await sums(), { n: 3000, s: '45015000' });
   const triggers = await conn.query(
     'select TRIGGER_NAME from information_schema.TRIGGERS where TRIGGER_SCHEMA = database()',
   );
   assert.deepEqual(triggers, []);
+});
+
+test('setNotNull on MariaDB refuses while rows hold NULL, naming their keys', async () => {
+  const db = await mysqlTestDatabase('knexcopy');
+  const knex = knexFactory({ client: 'mysql2', connection: db.url, pool: { min: 0, max: 2 } });
+  const conn = await db.connect();
+  cleanups.push(async () => {
+    await conn.close();
+    await knex.destroy();
+    await db.drop();
+  });
+  await conn.query('create table items (id int primary key, v int) engine=InnoDB');
+  await conn.query('insert into items values (1, 1), (2, null), (3, 3), (4, null)');
+  const b = ballast(knex, { progress: false, log: () => {}, lock: false });
+  await assert.rejects(b.setNotNull('items', 'v'), (error: Error) => {
+    assert.equal(error.name, 'UnsafeOperationError');
+    assert.match(error.message, /^set not null on items\.v: rows hold NULL, e\.g\. id = \(2\), \(4\)\n/);
+    return true;
+  });
+  await conn.query('update items set v = 0 where v is null');
+  await b.setNotNull('items', 'v');
+  assert.deepEqual(
+    await conn.query(`select IS_NULLABLE as n from information_schema.COLUMNS
+      where TABLE_SCHEMA = database() and TABLE_NAME = 'items' and COLUMN_NAME = 'v'`),
+    [{ n: 'NO' }],
+  );
 });

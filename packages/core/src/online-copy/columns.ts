@@ -1,11 +1,19 @@
+import { readMysqlTable } from '../backfill/mysql/catalog.js';
 import type { BackupRecord } from '../backup/index.js';
 import { selectMysqlBackups } from '../backup/mysql-catalog.js';
 import type { Database, Session } from '../db.js';
+import { onlineAlgorithm, onlineClauses } from '../dialects/mysql/capabilities.js';
 import { readMysqlServerInfo } from '../dialects/mysql/server.js';
 import { quoteIdent, quoteLiteral } from '../dialects/quote.js';
 import { displayName, type TableRef } from '../dialects/table-ref.js';
-import { BallastError, ColumnNotFoundError, UnsupportedServerError } from '../errors.js';
+import {
+  BallastError,
+  ColumnNotFoundError,
+  UnsafeOperationError,
+  UnsupportedServerError,
+} from '../errors.js';
 import { planRenameColumnMysql } from '../ops/mysql/rename-column.js';
+import { relationsOf, sqlStep } from '../ops/shared.js';
 import { freezePlan } from '../plan.js';
 import type { RunOptions, RunReport } from '../run/options.js';
 import { runPlan } from '../run/run-plan.js';
@@ -198,3 +206,69 @@ export async function renameColumnMysql(
   });
   return runPlan(db, reverse ? back : plan, options);
 }
+
+/**
+ * setNotNull on MySQL/MariaDB: refused, naming up to 10 keys, while rows hold NULL; else the
+ * column restated NOT NULL with the algorithm the facts table gives (`set-not-null`: an in-place
+ * rebuild, LOCK=NONE), or by an online copy on a server without one. `reverse` allows NULL again
+ * the same way.
+ */
+export async function setNotNullMysql(
+  db: Database,
+  input: TableRef & { readonly column: string },
+  options: RunOptions = {},
+  reverse = false,
+): Promise<RunReport> {
+  const t0 = performance.now();
+  const target = `${displayName(input)}.${input.column}`;
+  const column = await requireColumn(db, input, input.column, 'set not null on');
+  if (column.notNull !== reverse) return asRunReport('set-not-null', target, performance.now() - t0);
+  const info = await db.withSession((s) => readMysqlTable(s, { name: input.table, schema: input.schema }));
+  if (!reverse) {
+    const keys = info.key.map((k) => quoteIdent('mysql', k));
+    const nulls = await db.withSession((s) =>
+      s.query<Record<string, unknown>>(
+        `select ${keys.join(', ')} from ${info.sql} where ${quoteIdent('mysql', input.column)} is null order by ${keys.join(', ')} limit 10`,
+      ),
+    );
+    if (nulls.length > 0) {
+      const shown = nulls.map((r) => `(${Object.values(r).join(', ')})`).join(', ');
+      throw new UnsafeOperationError(
+        `set not null on ${target}: rows hold NULL, e.g. ${info.key.join(', ')} = ${shown}`,
+        { where: target, hint: 'backfill those rows (b.backfill with a where on the NULLs), then rerun' },
+      );
+    }
+  }
+  const clause = `MODIFY COLUMN ${quoteIdent('mysql', input.column)} ${renderMysqlColumn({ ...column, notNull: !reverse })}`;
+  const server = await db.withSession(readMysqlServerInfo);
+  const algorithm = onlineAlgorithm(server.capabilities, ['set-not-null']);
+  if (!algorithm) {
+    const { lock, log, progress, lockTimeoutMs, retry } = options;
+    const copy = await onlineCopy(
+      db,
+      { table: input.table, schema: input.schema, alter: [clause] },
+      {
+        ...definedOnly({ lock, log, progress, lockTimeoutMs, retry }),
+        ...(options.migration ? { migration: options.migration } : {}),
+      },
+    );
+    return asRunReport('set-not-null', target, performance.now() - t0, copy);
+  }
+  const step = sqlStep({
+    id: `set-not-null:${target}:${reverse ? 'drop' : 'set'}`,
+    description: `${reverse ? 'allow NULL in' : 'NOT NULL on'} ${target}: rebuilt ${algorithm}, reads and writes continue`,
+    lock: 'METADATA SHARED',
+    relations: relationsOf(input),
+    transactional: true,
+    timeout: 'long',
+    sql: `ALTER TABLE ${info.sql} ${clause}, ${onlineClauses(algorithm)}`,
+  });
+  return runPlan(
+    db,
+    freezePlan({ operation: 'set-not-null', target, steps: [step], reverse: [], notes: [] }),
+    options,
+  );
+}
+
+const definedOnly = <T extends object>(o: T): Partial<T> =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
