@@ -208,3 +208,17 @@ test('pauses the copy while Threads_running is above the limit', async () => {
   }
   assert.equal(await columnType('busy', 'n'), 'bigint(20)');
 });
+
+test('a hostile table name (backtick, quote, 60 bytes) is quoted everywhere and its shadow name cut to fit', async () => {
+  const name = `o\`r'd"e r${'x'.repeat(51)}`;
+  const q = `\`${name.replaceAll('`', '``')}\``;
+  await fx.sql(`create table ${q} (id int primary key, n int not null) engine=InnoDB`);
+  await fx.sql(`insert into ${q} select seq, seq from seq_1_to_500`);
+  const report = await onlineCopy(fx.db, { table: name, alter: ['MODIFY `n` BIGINT NOT NULL'] });
+  assert.equal(await columnType(name, 'n'), 'bigint(20)');
+  assert.ok(Buffer.byteLength(report.backupTable) <= 64, report.backupTable);
+  assert.equal(await columnType(report.backupTable, 'n'), 'int(11)');
+  const [c] = await fx.sql<{ n: number }>(`select count(*) as n from ${q}`);
+  assert.equal(Number(c!.n), 500);
+  assert.deepEqual(await triggersOn(), []);
+});
