@@ -37,10 +37,11 @@ const columnType = async (table: string, column: string) =>
     )
   )[0]?.t;
 
+/** The online copy's triggers (`_<table>_ballast_ins|upd|del`) left in the test database. */
 const triggersOn = async () =>
   (
     await fx.sql<{ n: string }>(
-      'select TRIGGER_NAME as n from information_schema.TRIGGERS where TRIGGER_SCHEMA = database()',
+      "select TRIGGER_NAME as n from information_schema.TRIGGERS where TRIGGER_SCHEMA = database() and TRIGGER_NAME like '%\\_ballast\\_%'",
     )
   ).map((r) => r.n);
 
@@ -159,6 +160,10 @@ test('kill -9 mid-copy, rerun: resumes, every row exactly once, triggers cleaned
   const [old] = await fx.sql<{ s: string }>(`select sum(n) as s from \`${report.backupTable}\``);
   assert.equal(String(c!.s), String(old!.s));
   assert.deepEqual(await triggersOn(), []);
+  // The same job once more (a rerun of a finished migration): nothing copied, the same backup.
+  const again = await onlineCopy(fx.db, { table: 'killed', alter: ['MODIFY `n` BIGINT NOT NULL'] }, { job });
+  assert.deepEqual([again.backupTable, again.rowsCopied], [report.backupTable, 0]);
+  assert.equal((await listBackups(fx.db, { table: 'killed' })).length, 1);
 });
 
 test('refuses a table without primary key, with its own triggers, or that foreign keys point to', async () => {

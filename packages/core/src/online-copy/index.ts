@@ -157,6 +157,21 @@ async function copyTable(
     };
   }
 
+  // This job copied and swapped already (a rerun of a finished migration step): nothing to do.
+  if (!state.shadowExists && state.finished) {
+    const done = await db.withSession((s) => readMysqlCheckpoint(s, job).catch(() => undefined));
+    if (done?.status === 'done') {
+      log(`online copy of ${where}: already done by job ${job} (backup ${state.finished.backupTable})`);
+      return {
+        table: where,
+        backupTable: state.finished.backupTable,
+        backupId: state.finished.id,
+        rowsCopied: 0,
+        resumed: true,
+        verified: null,
+      };
+    }
+  }
   const table = await db.withSession((s) => readCopyTable(s, ref, names, where));
   const shadowSql = quoteQualified('mysql', { schema: table.schema, name: names.shadow });
   const tableSql = quoteQualified('mysql', { schema: table.schema, name: table.name });
@@ -277,6 +292,8 @@ interface CopyState {
   readonly oursTriggers: boolean;
   /** The catalog row an interrupted run of this copy left (`copying`), and whether it swapped. */
   readonly pending?: { id: number; schema: string; backupTable: string; swapped: boolean } | undefined;
+  /** The newest finished copy recorded for this migration. */
+  readonly finished?: { id: number; backupTable: string } | undefined;
 }
 
 async function readState(
@@ -311,7 +328,16 @@ async function readState(
         [ref.table, migration, ref.schema ?? null],
       )
     : [];
+  const [finished] = Number(catalog?.n)
+    ? await session.query<{ id: number; t: string }>(
+        `select id, backup_table as t from ${BACKUP_CATALOG}
+          where kind = 'table' and status <> 'copying' and source_table = ? and migration = ?
+            and source_schema = coalesce(?, database()) order by id desc limit 1`,
+        [ref.table, migration, ref.schema ?? null],
+      )
+    : [];
   return {
+    finished: finished && { id: Number(finished.id), backupTable: finished.t },
     shadowExists: tables.length > 0,
     triggers: triggers.map((t) => t.n),
     oursTriggers: triggers.length > 0,
