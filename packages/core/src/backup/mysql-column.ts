@@ -112,9 +112,7 @@ export async function dropColumnMysql(
       { ...innerRunOptions(options), ...(options.run ?? {}), lock: false },
     );
     await db.withSession((s) => setMysqlBackupStatus(s, id, 'ready'));
-    return (await db.withSession((s) => selectMysqlBackups(s, { includeHistory: true }))).find(
-      (b) => b.id === id,
-    )!;
+    return db.withSession((s) => mysqlBackupById(s, id));
   }
   await db.withSession((s) => setMysqlBackupStatus(s, pending!.id, 'ready'));
   return { ...pending!, status: 'ready' };
