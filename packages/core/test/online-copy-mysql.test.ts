@@ -227,3 +227,14 @@ test('a hostile table name (backtick, quote, 60 bytes) is quoted everywhere and 
   assert.equal(Number(c!.n), 500);
   assert.deepEqual(await triggersOn(), []);
 });
+
+test('a backup name already taken in the same second (up → down → up) gets a suffix, not a failed swap', async () => {
+  await createNumbers('twice', 300);
+  const stamp = (ms: number) => new Date(ms).toISOString().replace(/[-:T]/g, '').slice(0, 14);
+  const now = Date.now();
+  for (let s = 0; s < 8; s++)
+    await fx.sql(`create table \`_twice_old_${stamp(now + s * 1000)}\` (id int primary key)`);
+  const report = await onlineCopy(fx.db, { table: 'twice', alter: ['MODIFY `n` BIGINT NOT NULL'] });
+  assert.match(report.backupTable, /^_twice_1_old_\d{14}$/);
+  assert.equal(await columnType('twice', 'n'), 'bigint(20)');
+});

@@ -102,7 +102,7 @@ test('changeColumnType, renameColumn, dropColumn, dropTable on MariaDB: up, down
   assert.deepEqual(triggers, []);
 });
 
-test('setNotNull on MariaDB refuses while rows hold NULL, naming their keys', async () => {
+test('setNotNull on MariaDB refuses while rows hold NULL, naming their keys; changeColumnType refuses `using`', async () => {
   const db = await mysqlTestDatabase('knexcopy');
   const knex = knexFactory({ client: 'mysql2', connection: db.url, pool: { min: 0, max: 2 } });
   const conn = await db.connect();
@@ -117,6 +117,12 @@ test('setNotNull on MariaDB refuses while rows hold NULL, naming their keys', as
   await assert.rejects(b.setNotNull('items', 'v'), (error: Error) => {
     assert.equal(error.name, 'UnsafeOperationError');
     assert.match(error.message, /^set not null on items\.v: rows hold NULL, e\.g\. id = \(2\), \(4\)\n/);
+    return true;
+  });
+  // Expand/contract's options have no meaning for an online copy: refused, nothing created.
+  await assert.rejects(b.changeColumnType('items', 'v', 'BIGINT', { using: 'v * 2' }), (error: Error) => {
+    assert.equal(error.name, 'UnsupportedServerError');
+    assert.match(error.message, /^change type of items\.v: `using` not supported on MySQL\/MariaDB/);
     return true;
   });
   await conn.query('update items set v = 0 where v is null');

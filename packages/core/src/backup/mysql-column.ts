@@ -19,7 +19,14 @@ import {
   selectMysqlBackups,
   setMysqlBackupStatus,
 } from './mysql-catalog.js';
-import { currentDatabase, mysqlDdlStep, runOneStep, tableExists, tableOf } from './mysql-ddl.js';
+import {
+  currentDatabase,
+  mysqlDdlStep,
+  runOneStep,
+  tableExists,
+  tableOf,
+  unusedTableName,
+} from './mysql-ddl.js';
 import type { BackupOptions, DropWithBackupOptions } from './options.js';
 
 const q = (name: string) => quoteIdent('mysql', name);
@@ -53,7 +60,12 @@ export async function dropColumnMysql(
   }
   if (column) {
     const info = await db.withSession((s) => readMysqlTable(s, { name: ref.table, schema }));
-    const aside = pending?.backupTable ?? droppedTableName(`${ref.table}_${ref.column}`, new Date());
+    const at = new Date();
+    const aside =
+      pending?.backupTable ??
+      (await unusedTableName(db, schema, (n) =>
+        droppedTableName(`${ref.table}_${ref.column}${n ? `_${n}` : ''}`, at),
+      ));
     const id =
       pending?.id ??
       (await db.withSession((s) =>

@@ -35,3 +35,18 @@ export async function tableExists(db: Database, schema: string, table: string): 
 
 export const currentDatabase = async (s: Session) =>
   String((await s.query<{ d: string }>('select database() as d'))[0]!.d);
+
+/**
+ * The first of `candidate(0)`, `candidate(1)`, … that no table of `schema` has: set-aside names
+ * carry a stamp to the second, and an up → down → up can keep two in the same second.
+ */
+export async function unusedTableName(
+  db: Database,
+  schema: string,
+  candidate: (n: number) => string,
+): Promise<string> {
+  for (let n = 0; ; n++) {
+    const name = candidate(n);
+    if (!(await tableExists(db, schema, name))) return name;
+  }
+}

@@ -11,7 +11,14 @@ import {
   setMysqlBackupStatus,
 } from './mysql-catalog.js';
 import { restoreMysqlColumn } from './mysql-column.js';
-import { currentDatabase, mysqlDdlStep, runOneStep, tableExists, tableOf } from './mysql-ddl.js';
+import {
+  currentDatabase,
+  mysqlDdlStep,
+  runOneStep,
+  tableExists,
+  tableOf,
+  unusedTableName,
+} from './mysql-ddl.js';
 import type { BackupOptions, DropWithBackupOptions } from './options.js';
 
 /**
@@ -31,7 +38,10 @@ export async function dropTableMysql(
       (b) => b.kind === 'table' && b.status === 'copying' && b.migration === (options.migration ?? null),
     )
     .at(-1);
-  const aside = pending?.backupTable ?? droppedTableName(ref.table, new Date());
+  const at = new Date();
+  const aside =
+    pending?.backupTable ??
+    (await unusedTableName(db, schema, (n) => droppedTableName(n ? `${ref.table}_${n}` : ref.table, at)));
   const id =
     pending?.id ??
     (await db.withSession((s) =>

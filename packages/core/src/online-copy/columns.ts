@@ -116,14 +116,17 @@ export async function changeColumnTypeMysql(
     readonly column: string;
     readonly newType: string;
     readonly using?: string | undefined;
+    readonly reverseUsing?: string | undefined;
+    readonly newColumn?: string | undefined;
   },
   options: OnlineCopyOptions = {},
 ): Promise<RunReport> {
   const t0 = performance.now();
   const target = `${displayName(input)}.${input.column}`;
-  if (input.using !== undefined) {
+  const given = (['using', 'reverseUsing', 'newColumn'] as const).filter((k) => input[k] !== undefined);
+  if (given.length > 0) {
     throw new UnsupportedServerError(
-      `change type of ${target}: \`using\` is not supported on MySQL/MariaDB`,
+      `change type of ${target}: ${given.map((k) => `\`${k}\``).join(', ')} not supported on MySQL/MariaDB (no expand/contract there)`,
       {
         where: target,
         hint: 'the online copy converts values as the server casts them on INSERT … SELECT; for another conversion add a column, backfill it, and rename',

@@ -5,8 +5,9 @@ import { quoteIdent, quoteQualified } from '../dialects/quote.js';
 import type { CopyTable } from './preflight.js';
 
 /**
- * The copy on core's keyset batches: each batch is `INSERT IGNORE INTO shadow … SELECT … FROM
- * table WHERE <key range> LOCK IN SHARE MODE`, committed with its checkpoint. The shared locks
+ * The copy on core's keyset batches: each batch share-locks its key range, then
+ * `INSERT IGNORE INTO shadow … SELECT … FROM table WHERE <key range> LOCK IN SHARE MODE`,
+ * committed with its checkpoint. The shared locks
  * hold the batch's rows still while they are copied, so a row deleted meanwhile cannot be copied
  * after its trigger removed it; IGNORE leaves rows the triggers already wrote (newer) alone.
  */
@@ -30,6 +31,10 @@ export function copySource(
   return mysqlKeysetSource(db, info, {
     lockTimeoutMs,
     async write(session, range, params) {
+      // Every source row of the batch is share-locked before the first shadow row is written: the
+      // batch then never waits on a writer while holding shadow rows a writer's trigger needs (the
+      // deadlock pt-online-schema-change's chunks hit, whose victim is the application's write).
+      await session.query(`select count(*) from ${sql} where ${range} lock in share mode`, params);
       await session.query(
         `insert ignore into ${into} (${list}) select ${list} from ${sql} where ${range} lock in share mode`,
         params,

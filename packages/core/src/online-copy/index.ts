@@ -6,6 +6,7 @@ import { mysqlReplicaLagThrottle, threadsRunningThrottle } from '../backfill/mys
 import type { Throttle } from '../backfill/types.js';
 import { BACKUP_CATALOG } from '../backup/catalog.js';
 import { insertMysqlTableBackup, setMysqlBackupStatus } from '../backup/mysql-catalog.js';
+import { unusedTableName } from '../backup/mysql-ddl.js';
 import type { Database, Session } from '../db.js';
 import { quoteQualified } from '../dialects/quote.js';
 import { requireDatabaseDialect } from '../dialects/server.js';
@@ -250,7 +251,10 @@ async function copyTable(
   }
   const verified = options.verify === false ? null : await verifyCopy(db, table, names.shadow, columns);
 
-  const backupTable = state.pending?.backupTable ?? oldTableName(table.name, new Date());
+  const at = new Date();
+  const backupTable =
+    state.pending?.backupTable ??
+    (await unusedTableName(db, table.schema, (n) => oldTableName(n ? `${table.name}_${n}` : table.name, at)));
   const backupId =
     state.pending?.id ??
     (await db.withSession((s) =>
