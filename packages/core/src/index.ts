@@ -117,6 +117,19 @@ export {
 } from './expand/undo-contract.js';
 export { VERIFICATIONS_TABLE, type VerificationRecord } from './expand/verifications.js';
 export {
+  changeColumnTypeMysql,
+  renameColumnMysql,
+  setNotNullMysql,
+  undoChangeColumnTypeMysql,
+} from './online-copy/columns.js';
+export {
+  ChecksumMismatchError,
+  type OnlineCopyOptions,
+  type OnlineCopyReport,
+  type OnlineCopySpec,
+  onlineCopy,
+} from './online-copy/index.js';
+export {
   type AddCheckInput,
   planAddCheck,
 } from './ops/add-check.js';

@@ -32,6 +32,9 @@ const SAMPLES: Record<AlterClauseKind, string> = {
   'add-stored-generated-column': 'ADD COLUMN g INT AS (v * 2) STORED',
   'secondary-index': 'ADD INDEX t_v_idx (v)',
   'fulltext-or-spatial-index': 'ADD FULLTEXT INDEX t_txt_idx (txt)',
+  'rename-column': 'RENAME COLUMN txt TO body',
+  'drop-column': 'DROP COLUMN txt',
+  'set-not-null': 'MODIFY COLUMN v INT NOT NULL',
   'change-column-type': 'MODIFY COLUMN v BIGINT',
 };
 
@@ -111,9 +114,10 @@ test("the planners' ALGORITHM comes from the facts and is accepted by the server
 
 test("the linter's online clauses come from the same facts: offered only where the server accepts them", async () => {
   const statements: [AlterClauseKind, string][] = [
-    ...(Object.entries(SAMPLES) as [AlterClauseKind, string][]).map(
-      ([kind, clause]): [AlterClauseKind, string] => [kind, `ALTER TABLE t ${clause};`],
-    ),
+    ...(Object.entries(SAMPLES) as [AlterClauseKind, string][])
+      // Kinds the column helpers plan with and the linter does not classify yet.
+      .filter(([kind]) => !['rename-column', 'drop-column', 'set-not-null'].includes(kind))
+      .map(([kind, clause]): [AlterClauseKind, string] => [kind, `ALTER TABLE t ${clause};`]),
     ['secondary-index', 'CREATE INDEX t_v2_idx ON t (v);'],
     // Before the facts table the linter suggested INPLACE/LOCK=NONE here, which the server refuses.
     ['fulltext-or-spatial-index', 'CREATE FULLTEXT INDEX t_txt2_idx ON t (txt);'],

@@ -161,18 +161,20 @@ export function ballast(knex: Knex, given: BallastOptions = {}): Ballast {
     safeAddColumn: helper('safeAddColumn', 'forward'),
     addIndexConcurrently: helper('addIndexConcurrently', 'forward'),
     dropIndexConcurrently: helper('dropIndexConcurrently', 'forward'),
-    setNotNull: helper('setNotNull', 'forward'),
+    // MySQL/MariaDB: core's setNotNull reads the column's definition to restate it.
+    setNotNull: db.dialect === 'mysql' ? expandContract.mysql.setNotNull : helper('setNotNull', 'forward'),
     addForeignKey: helper('addForeignKey', 'forward'),
     addCheck: helper('addCheck', 'forward'),
     addUnique: helper('addUnique', 'forward'),
     backfill: helper('backfill', 'forward'),
     // renameColumn, changeColumnType, contract, dropColumn/dropTable with backups; its `reverse`
     // is replaced just below by the merged one
-    ...expandContract,
+    ...expandContractOnly(expandContract),
     reverse: {
       safeAddColumn: helper('safeAddColumn', 'reverse'),
       addIndexConcurrently: helper('addIndexConcurrently', 'reverse'),
-      setNotNull: helper('setNotNull', 'reverse'),
+      setNotNull:
+        db.dialect === 'mysql' ? expandContract.mysql.reverse.setNotNull : helper('setNotNull', 'reverse'),
       addForeignKey: helper('addForeignKey', 'reverse'),
       addCheck: helper('addCheck', 'reverse'),
       addUnique: helper('addUnique', 'reverse'),
@@ -180,6 +182,10 @@ export function ballast(knex: Knex, given: BallastOptions = {}): Ballast {
     },
   };
 }
+
+/** The expand/contract helpers without the MySQL-only ones mapped above. */
+const expandContractOnly = ({ mysql: _mysql, ...helpers }: ReturnType<typeof expandContractHelpers>) =>
+  helpers;
 
 /** The plan that runs a plan's reverse steps (and whose reverse is the original). */
 function reversed(plan: Plan): Plan {

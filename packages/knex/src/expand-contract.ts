@@ -3,6 +3,7 @@ import {
   type ChangeColumnTypeRequest,
   type ContractResult,
   changeColumnType,
+  changeColumnTypeMysql,
   contract,
   type Database,
   dropColumnWithBackup,
@@ -10,8 +11,11 @@ import {
   type RunOptions,
   type RunReport,
   renameColumn,
+  renameColumnMysql,
   restoreBackup,
+  setNotNullMysql,
   type TableRef,
+  undoChangeColumnTypeMysql,
   undoContract,
   undoExpand,
   WrongContextError,
@@ -84,9 +88,15 @@ export interface HelperHooks {
   ): Promise<{ readonly run: RunOptions; readonly name?: string | undefined }>;
 }
 
-export function expandContractHelpers(
-  hooks: HelperHooks,
-): ExpandContractHelpers & { reverse: ExpandContractReverse } {
+/** MySQL/MariaDB only: setNotNull reads the column's definition first (ballast.ts maps it there). */
+export interface MysqlOnlyHelpers {
+  setNotNull(table: TableArg, column: string): Promise<RunReport>;
+}
+
+export function expandContractHelpers(hooks: HelperHooks): ExpandContractHelpers & {
+  reverse: ExpandContractReverse;
+  mysql: MysqlOnlyHelpers & { reverse: MysqlOnlyHelpers };
+} {
   const { db, ref } = hooks;
   // Arguments are checked first; the call site is read before the first await, while the
   // migration's frame is on the stack.
@@ -130,11 +140,42 @@ export function expandContractHelpers(
     retry: ctx.run.retry,
     progress: ctx.run.progress,
   });
+  // MySQL/MariaDB: core renames in place and changes a type by an online copy (no expand/contract).
+  const mysql = db.dialect === 'mysql';
+  const copyOptions = (c: { run: RunOptions; name?: string | undefined }) => {
+    const { job, ...copy } = (c.run.backfill ?? {}) as { job?: string };
+    return {
+      ...(typeof job === 'string' ? { job } : {}),
+      ...(c.name ? { migration: c.name } : {}),
+      copy,
+      ...(c.run.log ? { log: c.run.log } : {}),
+      ...(c.run.progress ? { progress: c.run.progress } : {}),
+      ...(c.run.lockTimeoutMs !== undefined ? { lockTimeoutMs: c.run.lockTimeoutMs } : {}),
+      ...(c.run.retry ? { retry: c.run.retry } : {}),
+      ...(c.run.lock !== undefined ? { lock: c.run.lock } : {}),
+    };
+  };
   return {
+    mysql: {
+      setNotNull: call('setNotNull', false, (c, a) =>
+        setNotNullMysql(db, { ...ref(a.table), column: a.column }, c.run),
+      ),
+      reverse: {
+        setNotNull: call('setNotNull', true, (c, a) =>
+          setNotNullMysql(db, { ...ref(a.table), column: a.column }, c.run, true),
+        ),
+      },
+    },
     renameColumn: call('renameColumn', false, (c, a) =>
-      renameColumn(db, { ...ref(a.table), from: a.from, to: a.to }, c.run),
+      mysql
+        ? renameColumnMysql(db, { ...ref(a.table), from: a.from, to: a.to }, c.run)
+        : renameColumn(db, { ...ref(a.table), from: a.from, to: a.to }, c.run),
     ),
-    changeColumnType: call('changeColumnType', false, (c, a) => changeColumnType(db, typeRequest(a), c.run)),
+    changeColumnType: call('changeColumnType', false, (c, a) =>
+      mysql
+        ? changeColumnTypeMysql(db, typeRequest(a), copyOptions(c))
+        : changeColumnType(db, typeRequest(a), c.run),
+    ),
     contract: call('contract', false, (c, a) =>
       contract(
         db,
@@ -161,10 +202,14 @@ export function expandContractHelpers(
     ),
     reverse: {
       renameColumn: call('renameColumn', true, (c, a) =>
-        undoExpand(db, { ...ref(a.table), column: a.from }, c.run),
+        mysql
+          ? renameColumnMysql(db, { ...ref(a.table), from: a.from, to: a.to }, c.run, true)
+          : undoExpand(db, { ...ref(a.table), column: a.from }, c.run),
       ),
       changeColumnType: call('changeColumnType', true, (c, a) =>
-        undoExpand(db, { ...ref(a.table), column: a.column }, c.run),
+        mysql
+          ? undoChangeColumnTypeMysql(db, { ...ref(a.table), column: a.column }, copyOptions(c))
+          : undoExpand(db, { ...ref(a.table), column: a.column }, c.run),
       ),
       contract: call('contract', true, (c, a) =>
         undoContract(db, { ...ref(a.table), column: a.column }, c.run),

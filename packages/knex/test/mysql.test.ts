@@ -128,20 +128,26 @@ test('a Knex migration on MariaDB: every helper with a MySQL plan up, reversed d
   assert.deepEqual(await conn.query("select count(*) as n from items where label like 'item %'"), [{ n: 3 }]);
 });
 
-test("helpers without a MySQL plan refuse with the planner's UnsupportedServerError before any SQL", async () => {
+test("a helper without a safe MySQL plan refuses with the planner's UnsupportedServerError before any SQL", async () => {
   const { knex, conn } = await setup();
   await conn.query('create table items (id bigint primary key, v int) engine=InnoDB');
   const b = ballast(knex, { progress: false, log: () => {}, lock: false });
-  await assert.rejects(b.setNotNull('items', 'v'), (error: Error & { details?: { where?: string } }) => {
-    assert.equal(error.name, 'UnsupportedServerError');
-    assert.equal(error.details?.where, 'planSetNotNull');
-    assert.match(error.message, /^planSetNotNull plans for PostgreSQL only; this server is MariaDB /);
-    return true;
-  });
+  await assert.rejects(
+    b.addCheck('items', 'items_v_check', 'v > 0'),
+    (error: Error & { details?: { where?: string } }) => {
+      assert.equal(error.name, 'UnsupportedServerError');
+      assert.equal(error.details?.where, 'items.items_v_check');
+      assert.match(
+        error.message,
+        /^add check items\.items_v_check: MySQL\/MariaDB can only add a CHECK constraint by copying/,
+      );
+      return true;
+    },
+  );
   assert.deepEqual(
-    await conn.query(`select IS_NULLABLE as n from information_schema.COLUMNS
-      where TABLE_SCHEMA = database() and TABLE_NAME = 'items' and COLUMN_NAME = 'v'`),
-    [{ n: 'YES' }],
+    await conn.query(`select count(*) as n from information_schema.CHECK_CONSTRAINTS
+      where CONSTRAINT_SCHEMA = database() and TABLE_NAME = 'items'`),
+    [{ n: 0 }],
   );
 });
 

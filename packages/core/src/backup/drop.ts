@@ -4,6 +4,7 @@ import { readServerInfo, requireDatabaseDialect } from '../dialects/server.js';
 import { displayName } from '../dialects/table-ref.js';
 import { BallastError } from '../errors.js';
 import { planDropColumn } from '../ops/drop-column.js';
+import { requireConfirmUnused } from '../ops/drop-guard.js';
 import { ownerOf } from '../ops/shared.js';
 import { requirePrivileges, runBookkeeping } from '../run/bookkeeping.js';
 import { runPlan } from '../run/run-plan.js';
@@ -13,6 +14,7 @@ import { type BackupRecord, selectBackups, setBackupStatus } from './catalog.js'
 import type { ColumnRef } from './column.js';
 import { type DdlOptions, innerRunOptions } from './ddl.js';
 import { columnAttnum } from './definition.js';
+import { dropColumnMysql } from './mysql-column.js';
 import type { BackupOptions, DropWithBackupOptions } from './options.js';
 import { planPurge } from './set-aside.js';
 
@@ -28,6 +30,10 @@ export async function dropColumnWithBackup(
   options: DropWithBackupOptions = {},
 ): Promise<BackupRecord> {
   parseCall('dropColumnWithBackup', callArgs.dropColumnWithBackup, [db, ref, options]);
+  if (db.dialect === 'mysql') {
+    requireConfirmUnused('drop column', `${displayName(ref)}.${ref.column}`, ref.confirmUnused);
+    return dropColumnMysql(db, ref, options);
+  }
   requireDatabaseDialect(db, 'postgres', 'dropColumnWithBackup');
   const run = options.run ?? {};
   // Everything the plan will need, named at once before any change (the runner alone would name

@@ -1,5 +1,4 @@
 import type { Database } from '../db.js';
-import { requireDatabaseDialect } from '../dialects/server.js';
 import { BallastError } from '../errors.js';
 import { runPlan } from '../run/run-plan.js';
 import {
@@ -13,6 +12,9 @@ import {
 import { defaultFill, restoreColumn } from './column.js';
 import { innerRunOptions } from './ddl.js';
 import { discardBackup } from './drop.js';
+import { mysqlBackupById, selectMysqlBackups } from './mysql-catalog.js';
+import { purgeMysqlBackups } from './mysql-purge.js';
+import { restoreMysqlBackup } from './mysql-table.js';
 import { restoreNotNull } from './not-null.js';
 import type { BackupOptions } from './options.js';
 import { planPurge, planRestoreSetAside } from './set-aside.js';
@@ -39,7 +41,7 @@ export { backupTable, dropTableWithBackup } from './table.js';
 /** Backups that can still be restored (or, with `includeHistory`, all of them), oldest first. */
 export async function listBackups(db: Database, filter: BackupFilter = {}): Promise<BackupRecord[]> {
   parseCall('listBackups', callArgs.listBackups, [db, filter]);
-  requireDatabaseDialect(db, 'postgres', 'listBackups');
+  if (db.dialect === 'mysql') return db.withSession((s) => selectMysqlBackups(s, filter));
   return db.withSession((s) => selectBackups(s, filter));
 }
 
@@ -57,12 +59,12 @@ export async function restoreBackup(
   options: BackupOptions = {},
 ): Promise<BackupRecord> {
   parseCall('restoreBackup', callArgs.restoreBackup, [db, which, options]);
-  requireDatabaseDialect(db, 'postgres', 'restoreBackup');
+  const mysql = db.dialect === 'mysql';
   const backup = await db.withSession(async (s) => {
-    if (typeof which === 'number') return backupById(s, which);
-    const found = (await selectBackups(s, { ...which, includeHistory: false })).filter(
-      (b) => which.column !== undefined || b.kind === 'table',
-    );
+    if (typeof which === 'number') return mysql ? mysqlBackupById(s, which) : backupById(s, which);
+    const found = (
+      await (mysql ? selectMysqlBackups : selectBackups)(s, { ...which, includeHistory: false })
+    ).filter((b) => which.column !== undefined || b.kind === 'table');
     const newest = found[found.length - 1];
     if (!newest) {
       const what = which.column ? `${which.table}.${which.column}` : which.table;
@@ -76,6 +78,7 @@ export async function restoreBackup(
     }
     return newest;
   });
+  if (backup.status === 'ready' && db.dialect === 'mysql') return restoreMysqlBackup(db, backup, options);
   if (backup.status !== 'ready') {
     throw new BallastError(
       `backup ${backup.id} of ${backup.sourceTable} is ${backup.status}, not restorable`,
@@ -130,7 +133,7 @@ export interface PurgeOptions extends BackupOptions {
  */
 export async function purgeBackups(db: Database, options: PurgeOptions = {}): Promise<BackupRecord[]> {
   parseCall('purgeBackups', callArgs.purgeBackups, [db, options]);
-  requireDatabaseDialect(db, 'postgres', 'purgeBackups');
+  if (db.dialect === 'mysql') return purgeMysqlBackups(db, options);
   const expiredOnly = options.expiredOnly ?? true;
   const candidates = await db.withSession(async (s) => {
     const all = await selectBackups(s, {});

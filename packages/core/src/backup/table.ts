@@ -13,6 +13,7 @@ import { parseCall } from '../validate/parse.js';
 import { callArgs } from '../validate/run.js';
 import { type BackupRecord, selectBackups, setBackupStatus } from './catalog.js';
 import { innerRunOptions, runDdl } from './ddl.js';
+import { dropTableMysql } from './mysql-table.js';
 import type { BackupOptions, DropWithBackupOptions } from './options.js';
 import { planRestoreSetAside } from './set-aside.js';
 
@@ -104,7 +105,8 @@ export async function dropTableWithBackup(
   options: DropWithBackupOptions = {},
 ): Promise<BackupRecord> {
   parseCall('dropTableWithBackup', callArgs.dropTableWithBackup, [db, ref, options]);
-  requireDatabaseDialect(db, 'postgres', 'dropTableWithBackup');
   requireConfirmUnused('drop table', displayName(ref), ref.confirmUnused);
+  if (db.dialect === 'mysql') return dropTableMysql(db, ref, options);
+  requireDatabaseDialect(db, 'postgres', 'dropTableWithBackup');
   return backupTable(db, { table: ref.table, ...(ref.schema ? { schema: ref.schema } : {}) }, options);
 }

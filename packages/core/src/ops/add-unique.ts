@@ -57,7 +57,7 @@ export function constraintUsingIndexSteps(
 export function planAddUnique(args: AddUniqueInput, server: ServerInfo): Plan {
   const input = parseArgs(addUniqueInput, args, 'planAddUnique input');
   requireIdentifiers(displayName(input), 'column', input.columns);
-  if (server.dialect === 'mysql') return planAddUniqueMysql(input);
+  if (server.dialect === 'mysql') return planAddUniqueMysql(input, server.capabilities);
   requireDialect(server, 'postgres', 'planAddUnique');
   const name = input.name ?? defaultName([input.table, ...input.columns], 'key');
   const id = `add-unique:${displayName(input)}.${name}`;

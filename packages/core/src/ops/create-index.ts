@@ -9,7 +9,7 @@ import {
   defaultIndexName,
   dropIndexConcurrentlyStep,
 } from './concurrent-index.js';
-import { dropIndexStep, myColumns, myIdent, onlineAlterStep } from './mysql/alter.js';
+import { type Caps, dropIndexStep, myColumns, myIdent, onlineAlterStep } from './mysql/alter.js';
 import { displayName, ownerOf, requireIdentifiers } from './shared.js';
 
 /** Checked at run time by `createIndexInput` (validate/ops.ts). */
@@ -18,7 +18,7 @@ export type CreateIndexInput = z.input<typeof createIndexInput>;
 /** CREATE INDEX CONCURRENTLY IF NOT EXISTS, with invalid-leftover cleanup; reverse drops it concurrently. */
 export function planCreateIndex(args: CreateIndexInput, server: ServerInfo): Plan {
   const input = parseArgs(createIndexInput, args, 'planCreateIndex input');
-  if (server.dialect === 'mysql') return planCreateIndexMysql(input);
+  if (server.dialect === 'mysql') return planCreateIndexMysql(input, server.capabilities);
   const name = defaultIndexName(input);
   const id = `create-index:${displayName({ table: name, schema: input.schema })}`;
   return freezePlan({
@@ -42,7 +42,7 @@ export function planCreateIndex(args: CreateIndexInput, server: ServerInfo): Pla
  * MySQL/MariaDB build secondary indexes online (INPLACE, concurrent DML); stating
  * `ALGORITHM=INPLACE, LOCK=NONE` makes the server fail instead of silently copying or locking.
  */
-function planCreateIndexMysql(input: CreateIndexInput): Plan {
+function planCreateIndexMysql(input: CreateIndexInput, caps: Caps): Plan {
   const where = `create index on ${displayName(input)}`;
   requireIdentifiers(where, 'index column', input.columns);
   if (input.where !== undefined || (input.method && input.method !== 'btree')) {
@@ -61,6 +61,8 @@ function planCreateIndexMysql(input: CreateIndexInput): Plan {
     target: `${displayName(input)}(${input.columns.join(', ')})`,
     steps: [
       onlineAlterStep({
+        kind: 'secondary-index',
+        caps,
         id: `${id}:create-index`,
         description: `build index ${name} in place: reads and writes continue (LOCK=NONE)`,
         table: input,
@@ -68,7 +70,7 @@ function planCreateIndexMysql(input: CreateIndexInput): Plan {
         timeout: 'long',
       }),
     ],
-    reverse: [dropIndexStep(input, name, `${id}:drop-index`)],
+    reverse: [dropIndexStep(input, name, `${id}:drop-index`, caps)],
     notes: [],
   });
 }

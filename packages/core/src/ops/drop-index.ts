@@ -13,7 +13,7 @@ export type DropIndexInput = z.input<typeof dropIndexInput>;
 /** DROP INDEX CONCURRENTLY IF EXISTS. Irreversible here: the definition is not known to the planner. */
 export function planDropIndex(args: DropIndexInput, server: ServerInfo): Plan {
   const input = parseArgs(dropIndexInput, args, 'planDropIndex input');
-  if (server.dialect === 'mysql') return planDropIndexMysql(input);
+  if (server.dialect === 'mysql') return planDropIndexMysql(input, server.capabilities);
   requireDialect(server, 'postgres', 'planDropIndex');
   const target = displayName({ table: input.name, schema: input.schema });
   return freezePlan({

@@ -1,19 +1,10 @@
-import type { Database, Session } from '../../db.js';
+import type { Database } from '../../db.js';
 import { quoteIdent } from '../../dialects/quote.js';
-import { runtimeOf } from '../../dialects/runtime-of.js';
 import { requireTableColumn } from '../../dialects/table-ref.js';
 import { UnsupportedServerError } from '../../errors.js';
-import { CheckpointConflictError } from '../pg/checkpoints.js';
-import type { BackfillSource, BatchOutcome, Cursor, OpenedJob, RowTransform } from '../types.js';
-import { type MysqlTableInfo, readMysqlTable } from './catalog.js';
-import {
-  advanceMysqlCheckpoint,
-  ensureMysqlCheckpointTable,
-  lockMysqlCheckpoint,
-  readMysqlCheckpoint,
-  setMysqlCheckpointStatus,
-  startMysqlCheckpoint,
-} from './checkpoints.js';
+import type { BackfillSource, RowTransform } from '../types.js';
+import { readMysqlTable } from './catalog.js';
+import { mysqlKeysetSource } from './keyset.js';
 
 export interface MysqlSourceSpec {
   readonly table: string;
@@ -26,10 +17,9 @@ export interface MysqlSourceSpec {
 }
 
 /**
- * The InnoDB source: keyset batches on the primary key up to the bound fixed when the job
- * started; each batch is one transaction that locks the job's checkpoint row, updates its key
- * range and advances the checkpoint, so after kill -9 a rerun resumes after the last committed
- * batch and every row is changed exactly once.
+ * The InnoDB backfill source: keyset batches (keyset.ts), each one range UPDATE that locks
+ * exactly the batch's rows (and rows inserted into the range since, which get the same
+ * expressions), committed with the checkpoint.
  */
 export async function mysqlSource(db: Database, spec: MysqlSourceSpec): Promise<BackfillSource> {
   if (spec.transform) {
@@ -45,139 +35,18 @@ export async function mysqlSource(db: Database, spec: MysqlSourceSpec): Promise<
     readMysqlTable(s, { name: spec.table, ...(spec.schema ? { schema: spec.schema } : {}) }),
   );
   for (const column of Object.keys(spec.set)) requireTableColumn(info, column, 'backfill', 'mysql');
-  const keys = info.key.map((k) => quoteIdent('mysql', k));
-  const cols = `(${keys.join(', ')})`;
-  const tuple = (cursor: Cursor, params: unknown[]) => {
-    params.push(...cursor);
-    return `(${cursor.map(() => '?').join(', ')})`;
-  };
   const assignments = Object.entries(spec.set)
     .map(([column, sql]) => `${quoteIdent('mysql', column)} = (${sql})`)
     .join(', ');
-  let upper: Cursor | undefined;
-  let held: Session | undefined;
-  const use = <T>(fn: (session: Session) => Promise<T>) => (held ? fn(held) : db.withSession(fn));
-
-  return {
-    target: info.label,
-    paging: 'keyset',
-    hold: (fn) =>
-      db.withSession(async (session) => {
-        // Row-lock waits of a batch (whole seconds); 1205 is then retried smaller by the loop.
-        const [was] = await session.query<{ w: number }>('select @@session.innodb_lock_wait_timeout as w');
-        await session.query('set session innodb_lock_wait_timeout = ?', [
-          Math.max(1, Math.ceil(spec.lockTimeoutMs / 1000)),
-        ]);
-        held = session;
-        try {
-          return await fn();
-        } finally {
-          held = undefined;
-          await session.query('set session innodb_lock_wait_timeout = ?', [was?.w]).catch(() => {});
-        }
-      }),
-    estimate: () => use((s) => estimateRows(s, info)),
-    open: (job, restart) =>
-      use(async (s): Promise<OpenedJob> => {
-        await ensureMysqlCheckpointTable(s);
-        const estimatedRows = await estimateRows(s, info);
-        for (;;) {
-          const existing = await readMysqlCheckpoint(s, job);
-          if (existing && !restart && existing.status === 'done') {
-            return { state: 'done', cursor: undefined, rowsDone: Number(existing.rows_done), estimatedRows };
-          }
-          if (existing && !restart) {
-            upper = existing.upper_key ?? undefined;
-            await setMysqlCheckpointStatus(s, job, 'running');
-            const cursor = existing.last_key ?? undefined;
-            return { state: 'resumed', cursor, rowsDone: Number(existing.rows_done), estimatedRows };
-          }
-          upper = await upperBound(s);
-          if (await startMysqlCheckpoint(s, job, info.label, upper, restart)) {
-            return { state: 'new', cursor: undefined, rowsDone: 0, estimatedRows };
-          }
-        }
-      }),
-    processBatch: (job, cursor, limit) =>
-      use(async (session) => {
-        await session.query('begin');
-        try {
-          await lockMysqlCheckpoint(session, job, cursor);
-          const outcome = upper ? await updateBatch(session, cursor, upper, limit) : emptyOutcome(cursor);
-          await advanceMysqlCheckpoint(session, job, outcome.cursor, outcome.rows, outcome.done);
-          await session.query('commit');
-          return outcome;
-        } catch (error) {
-          await session.query('rollback').catch(() => {});
-          if (!(error instanceof CheckpointConflictError)) throw error;
-          // Another runner committed this batch: nothing was written here; go on from its checkpoint.
-          const now = await readMysqlCheckpoint(session, job);
-          if (!now) throw error;
-          return { rows: 0, changed: 0, cursor: now.last_key ?? undefined, done: now.status === 'done' };
-        }
-      }),
-    close: (job, status, error) => use((s) => setMysqlCheckpointStatus(s, job, status, error)),
-    isTransient: (error) => {
-      const kind = runtimeOf('mysql').classifyError(error);
-      return kind === 'lock-timeout' || kind === 'deadlock';
+  return mysqlKeysetSource(db, info, {
+    lockTimeoutMs: spec.lockTimeoutMs,
+    async write(session, range, params) {
+      await session.query(
+        `update ${info.sql} set ${assignments} where ${range}${spec.where ? ` and (${spec.where})` : ''}`,
+        params,
+      );
+      const [count] = await session.query<{ n: number }>('select row_count() as n');
+      return Number(count?.n ?? 0);
     },
-  };
-
-  async function upperBound(session: Session): Promise<Cursor | undefined> {
-    const text = keys.map((k, i) => `cast(${k} as char) as k${i}`).join(', ');
-    const [last] = await session.query<Record<string, string>>(
-      `select ${text} from ${info.sql} order by ${keys.map((k) => `${k} desc`).join(', ')} limit 1`,
-    );
-    return last ? keys.map((_, i) => last[`k${i}`]!) : undefined;
-  }
-
-  /**
-   * The batch's keys (a consistent read: no locks), then one range UPDATE up to the last of
-   * them, which locks exactly those rows (and rows inserted into the range since, which get
-   * the same expressions).
-   */
-  async function updateBatch(
-    session: Session,
-    cursor: Cursor | undefined,
-    upperKey: Cursor,
-    limit: number,
-  ): Promise<BatchOutcome> {
-    const params: unknown[] = [];
-    const after = cursor ? `${cols} > ${tuple(cursor, params)} and ` : '';
-    const range = `${after}${cols} <= ${tuple(upperKey, params)}`;
-    const text = keys.map((k, i) => `cast(${k} as char) as k${i}`).join(', ');
-    const found = await session.query<Record<string, string>>(
-      `select ${text} from ${info.sql} where ${range} order by ${keys.join(', ')} limit ?`,
-      [...params, limit],
-    );
-    const last = found.at(-1);
-    if (!last) return { rows: 0, changed: 0, cursor, done: true };
-    const lastKey = keys.map((_, i) => last[`k${i}`]!);
-    const bounds: unknown[] = [];
-    const lower = cursor ? `${cols} > ${tuple(cursor, bounds)} and ` : '';
-    await session.query(
-      `update ${info.sql} set ${assignments}
-        where ${lower}${cols} <= ${tuple(lastKey, bounds)}${spec.where ? ` and (${spec.where})` : ''}`,
-      bounds,
-    );
-    const [count] = await session.query<{ n: number }>('select row_count() as n');
-    const done = found.length < limit || JSON.stringify(lastKey) === JSON.stringify(upperKey);
-    return { rows: found.length, changed: Number(count?.n ?? 0), cursor: lastKey, done };
-  }
-}
-
-const emptyOutcome = (cursor: Cursor | undefined): BatchOutcome => ({
-  rows: 0,
-  changed: 0,
-  cursor,
-  done: true,
-});
-
-async function estimateRows(session: Session, info: MysqlTableInfo): Promise<number | undefined> {
-  const [row] = await session.query<{ n: number | null }>(
-    `select TABLE_ROWS as n from information_schema.TABLES
-      where TABLE_SCHEMA = coalesce(?, database()) and TABLE_NAME = ?`,
-    [info.table.schema ?? null, info.table.name],
-  );
-  return row?.n === null || row?.n === undefined ? undefined : Number(row.n);
+  });
 }

@@ -53,6 +53,24 @@ export const MYSQL_ONLINE_DDL = {
     inplaceLockNone: NEVER,
     otherwise: 'a build that blocks writes (LOCK=SHARED)',
   },
+  /** RENAME COLUMN a TO b (MariaDB 10.5.2+, MySQL 8.0.3+ syntax). */
+  'rename-column': {
+    instant: { mysql: [8, 0, 28], mariadb: [10, 5, 2] },
+    inplaceLockNone: { mysql: [8, 0, 3], mariadb: [10, 5, 2] },
+    otherwise: 'no RENAME COLUMN: CHANGE COLUMN with the full definition',
+  },
+  /** DROP COLUMN. */
+  'drop-column': {
+    instant: { mysql: [8, 0, 29], mariadb: [10, 4, 0] },
+    inplaceLockNone: ALWAYS,
+    otherwise: 'a table rebuild',
+  },
+  /** MODIFY a column, same type, NULL → NOT NULL: a rebuild in place (strict sql_mode). */
+  'set-not-null': {
+    instant: NEVER,
+    inplaceLockNone: ALWAYS,
+    otherwise: 'ALGORITHM=COPY',
+  },
   /** MODIFY/CHANGE a column to another data type. */
   'change-column-type': {
     instant: NEVER,

@@ -36,6 +36,8 @@ export function planAddForeignKeyMysql(
   ].join('');
   const id = `add-foreign-key:${displayName(input)}.${name}`;
   const drop = onlineAlterStep({
+    kind: 'foreign-key',
+    caps: server.capabilities,
     id: `${id}:drop`,
     description: `drop foreign key ${name} in place`,
     table: input,
@@ -48,6 +50,8 @@ export function planAddForeignKeyMysql(
     steps: [
       orphanCheckStep(input, name, `${id}:check`, 'before adding it: nothing changes if it fails'),
       onlineAlterStep({
+        kind: 'foreign-key',
+        caps: server.capabilities,
         id: `${id}:add`,
         description: `add foreign key ${name} in place with foreign_key_checks=0 for this statement only: reads and writes continue`,
         table: input,

@@ -1,14 +1,14 @@
 import { freezePlan, type Plan } from '../../plan.js';
 import type { AddUniqueInput } from '../add-unique.js';
 import { defaultName, displayName } from '../shared.js';
-import { dropIndexStep, myColumns, myIdent, onlineAlterStep } from './alter.js';
+import { type Caps, dropIndexStep, myColumns, myIdent, onlineAlterStep } from './alter.js';
 
 /**
  * MySQL/MariaDB: a UNIQUE constraint is a unique index, built online
  * (`ALGORITHM=INPLACE, LOCK=NONE`: concurrent writes continue; a duplicate, existing or written
  * during the build, fails the ALTER and leaves nothing behind). Reverse: drop the index.
  */
-export function planAddUniqueMysql(input: AddUniqueInput): Plan {
+export function planAddUniqueMysql(input: AddUniqueInput, caps: Caps): Plan {
   const name = input.name ?? defaultName([input.table, ...input.columns], 'key');
   const id = `add-unique:${displayName(input)}.${name}`;
   return freezePlan({
@@ -16,6 +16,8 @@ export function planAddUniqueMysql(input: AddUniqueInput): Plan {
     target: `${displayName(input)}(${input.columns.join(', ')})`,
     steps: [
       onlineAlterStep({
+        kind: 'secondary-index',
+        caps,
         id: `${id}:add`,
         description: `build unique index ${name} in place: reads and writes continue (LOCK=NONE)`,
         table: input,
@@ -23,7 +25,7 @@ export function planAddUniqueMysql(input: AddUniqueInput): Plan {
         timeout: 'long',
       }),
     ],
-    reverse: [dropIndexStep(input, name, `${id}:drop`)],
+    reverse: [dropIndexStep(input, name, `${id}:drop`, caps)],
     notes: ['The build fails on duplicate values (existing or written meanwhile); fix the data and rerun.'],
   });
 }

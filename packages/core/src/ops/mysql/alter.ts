@@ -1,4 +1,9 @@
-import { onlineClauses } from '../../dialects/mysql/capabilities.js';
+import {
+  type AlterClauseKind,
+  type MysqlCapabilities,
+  onlineClauses,
+  plannedAlgorithm,
+} from '../../dialects/mysql/capabilities.js';
 import { quoteIdent, quoteTable } from '../../dialects/quote.js';
 import type { TableRef } from '../../dialects/table-ref.js';
 import type { LockMode, SqlStep, TimeoutPolicy, UndoSpec } from '../../plan.js';
@@ -9,13 +14,21 @@ export const myTable = (ref: TableRef) => quoteTable('mysql', ref);
 export const myIdent = (name: string) => quoteIdent('mysql', name);
 export const myColumns = (columns: readonly string[]) => columns.map(myIdent).join(', ');
 
+/** A server as the facts table needs it (ServerInfo's `capabilities` on MySQL). */
+export type Caps = Pick<MysqlCapabilities, 'flavor' | 'version'>;
+
 /**
- * One ALTER TABLE with `ALGORITHM=INPLACE, LOCK=NONE` stated: the server then refuses (error
- * 1845/1846) instead of silently copying the table or blocking writes. Reads and writes continue
- * while it runs; only its start and end take the table's metadata lock briefly, bounded by
- * lock_wait_timeout and retried by the runner.
+ * One ALTER TABLE with the algorithm the facts table (dialects/mysql/capabilities.ts) gives its
+ * clause `kind` on this server stated: the server then refuses (error 1845/1846) instead of
+ * silently copying the table or blocking writes, and a kind with no online form is refused at
+ * planning. `foreign-key`: MariaDB's in-place add with foreign_key_checks=0 for the statement
+ * (add-foreign-key.ts; the facts table describes statements without that prefix), and its drop.
+ * Reads and writes continue while it runs; only its start and end take the table's metadata lock
+ * briefly, bounded by lock_wait_timeout and retried by the runner.
  */
 export function onlineAlterStep(step: {
+  readonly kind: AlterClauseKind | 'foreign-key';
+  readonly caps: Caps;
   readonly id: string;
   readonly description: string;
   readonly table: TableRef;
@@ -36,14 +49,20 @@ export function onlineAlterStep(step: {
     // The runner refuses it inside a caller's transaction (MySQL's DDL commits it).
     transactional: true,
     timeout: step.timeout,
-    sql: `${step.prefix ?? ''}ALTER TABLE ${myTable(step.table)} ${step.clause}, ${onlineClauses('INPLACE')}`,
+    sql: `${step.prefix ?? ''}ALTER TABLE ${myTable(step.table)} ${step.clause}, ${onlineClauses(
+      step.kind === 'foreign-key'
+        ? 'INPLACE'
+        : plannedAlgorithm(step.caps, step.kind, `${displayName(step.table)}: ${step.clause}`),
+    )}`,
     ...(step.undoOnFailure ? { undoOnFailure: step.undoOnFailure } : {}),
   });
 }
 
 /** DROP INDEX in place: metadata only on InnoDB, writes continue. */
-export const dropIndexStep = (table: TableRef, name: string, id: string): SqlStep =>
+export const dropIndexStep = (table: TableRef, name: string, id: string, caps: Caps): SqlStep =>
   onlineAlterStep({
+    kind: 'secondary-index',
+    caps,
     id,
     description: `drop index ${name} of ${displayName(table)} in place: reads and writes continue`,
     table,

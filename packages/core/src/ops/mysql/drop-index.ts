@@ -2,13 +2,13 @@ import { InvalidArgumentError } from '../../errors.js';
 import { freezePlan, type Plan } from '../../plan.js';
 import type { DropIndexInput } from '../drop-index.js';
 import { displayName } from '../shared.js';
-import { dropIndexStep } from './alter.js';
+import { type Caps, dropIndexStep } from './alter.js';
 
 /**
  * MySQL/MariaDB: `ALTER TABLE … DROP INDEX …, ALGORITHM=INPLACE, LOCK=NONE`. Index names are
  * per table there, so the table must be named. Irreversible, like the PostgreSQL plan.
  */
-export function planDropIndexMysql(input: DropIndexInput): Plan {
+export function planDropIndexMysql(input: DropIndexInput, caps: Caps): Plan {
   if (!input.table) {
     throw new InvalidArgumentError([
       {
@@ -23,7 +23,7 @@ export function planDropIndexMysql(input: DropIndexInput): Plan {
   return freezePlan({
     operation: 'drop-index',
     target,
-    steps: [dropIndexStep(table, input.name, `drop-index:${target}`)],
+    steps: [dropIndexStep(table, input.name, `drop-index:${target}`, caps)],
     reverse: [],
     notes: ['An index a foreign key needs cannot be dropped: drop the foreign key first.'],
   });

@@ -1,0 +1,173 @@
+/**
+ * The same INT → BIGINT change on the same MariaDB table under the same load, three ways in one
+ * run: a plain ALTER (what MySQL does by default: ALGORITHM=COPY, writes wait), pt-online-schema-
+ * change with its defaults (only if installed, else the reason is printed), and Ballast's online
+ * copy. Four clients (reads, inserts, updates) run throughout; each way gets a fresh copy of the
+ * table. Writes bench/results/mysql-online-copy.{md,json}.
+ *   node --conditions=ballast-source --import tsx bench/mysql-online-copy/run.ts [--rows 1000000]
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { changeColumnTypeMysql, type Database } from '@ballast/core';
+import {
+  connect,
+  createRunDir,
+  createTrafficTable,
+  type RunningServer,
+  startLocalMariaDb,
+  startTraffic,
+} from '@ballast/testkit';
+
+const { values: flags } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '1000000' },
+    clients: { type: 'string', default: '4' },
+    modes: { type: 'string', default: 'naive,pt-osc,ballast' },
+  },
+});
+const rows = Number(flags.rows);
+const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+
+interface Result {
+  readonly mode: string;
+  readonly ran: boolean;
+  readonly note: string;
+  readonly durationMs?: number;
+  readonly errors?: number;
+  readonly firstErrors?: readonly string[];
+  readonly maxWaitMs?: number;
+  readonly p99Ms?: number;
+  readonly queries?: number;
+}
+
+const databaseOf = (url: string): Database => ({
+  dialect: 'mysql',
+  async withSession(fn) {
+    const conn = await connect(url);
+    try {
+      return await fn(conn);
+    } finally {
+      await conn.close();
+    }
+  },
+});
+
+function ptOsc(server: URL, database: string): Promise<string> {
+  const dsn = `h=${server.hostname},P=${server.port},u=${server.username || 'root'},D=${database},t=accounts`;
+  return new Promise((resolveRun, reject) =>
+    execFile(
+      'pt-online-schema-change',
+      ['--alter', 'MODIFY amount BIGINT NOT NULL DEFAULT 0', '--execute', dsn],
+      { maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) =>
+        error ? reject(new Error(`${error.message}\n${stderr}`)) : resolveRun(stdout),
+    ),
+  );
+}
+
+function ptOscMissing(): Promise<string | undefined> {
+  return new Promise((res) =>
+    execFile('pt-online-schema-change', ['--version'], (error) =>
+      res(error ? `pt-online-schema-change is not installed (${error.message.split('\n')[0]})` : undefined),
+    ),
+  );
+}
+
+async function runMode(server: RunningServer, mode: string): Promise<Result> {
+  if (mode === 'pt-osc') {
+    const missing = await ptOscMissing();
+    if (missing) {
+      log(missing);
+      return { mode, ran: false, note: missing };
+    }
+  }
+  const name = `bench_${mode.replace(/\W/g, '_')}`;
+  const admin = await connect(server.url);
+  await admin.query(`drop database if exists \`${name}\``);
+  await admin.query(`create database \`${name}\``);
+  await admin.close();
+  const url = new URL(server.url);
+  url.pathname = `/${name}`;
+  await createTrafficTable(url.toString(), 'accounts', rows);
+  log(`${mode}: ${rows} rows ready, starting ${flags.clients} clients`);
+  const traffic = await startTraffic({
+    url: url.toString(),
+    table: 'accounts',
+    rows,
+    clients: Number(flags.clients),
+  });
+  await new Promise((r) => setTimeout(r, 1000));
+  const start = traffic.mark('start');
+  let note = '';
+  try {
+    if (mode === 'naive') {
+      const conn = await connect(url.toString());
+      await conn.query('ALTER TABLE accounts MODIFY amount BIGINT NOT NULL DEFAULT 0');
+      await conn.close();
+      note = 'ALTER TABLE … MODIFY (the server picks ALGORITHM=COPY: writes wait for the copy)';
+    } else if (mode === 'pt-osc') {
+      await ptOsc(new URL(server.url), name);
+      note = 'pt-online-schema-change --execute, defaults';
+    } else {
+      await changeColumnTypeMysql(
+        databaseOf(url.toString()),
+        { table: 'accounts', column: 'amount', newType: 'BIGINT' },
+        { log: () => {} },
+      );
+      note = 'changeColumnTypeMysql (onlineCopy), defaults';
+    }
+  } catch (error) {
+    note = `failed: ${(error as Error).message.split('\n')[0]}`;
+  }
+  const end = traffic.mark('end');
+  await new Promise((r) => setTimeout(r, 1000));
+  const report = await traffic.stop();
+  const during = report.between(start, end);
+  const result: Result = {
+    mode,
+    ran: true,
+    note,
+    durationMs: Math.round(end - start),
+    errors: report.errors.length,
+    firstErrors: report.errors.slice(0, 3).map((e) => `${e.code ?? ''} ${e.error}`),
+    maxWaitMs: Math.round(during.max),
+    p99Ms: Math.round(during.p99 * 10) / 10,
+    queries: report.queries.length,
+  };
+  log(`${mode}: ${JSON.stringify(result)}`);
+  return result;
+}
+
+const runDir = createRunDir();
+const server = await startLocalMariaDb(runDir);
+try {
+  const results: Result[] = [];
+  for (const mode of flags.modes!.split(',')) results.push(await runMode(server, mode));
+  const outDir = join(root, 'bench', 'results');
+  mkdirSync(outDir, { recursive: true });
+  const meta = { server: server.version, rows, clients: Number(flags.clients), at: new Date().toISOString() };
+  writeFileSync(join(outDir, 'mysql-online-copy.json'), `${JSON.stringify({ ...meta, results }, null, 2)}\n`);
+  const lines = [
+    '# MySQL/MariaDB online copy: INT → BIGINT under load',
+    '',
+    `${meta.server}, ${rows.toLocaleString('en-US')} rows, ${meta.clients} clients (reads, inserts, updates), ${meta.at}.`,
+    '`pnpm bench:mysql-online-copy` (see bench/mysql-online-copy/run.ts). Max wait: the slowest client query that overlapped the change.',
+    '',
+    '| way | duration | client errors | max client wait | p99 | note |',
+    '| --- | ---: | ---: | ---: | ---: | --- |',
+    ...results.map((r) =>
+      r.ran
+        ? `| ${r.mode} | ${((r.durationMs ?? 0) / 1000).toFixed(1)} s | ${r.errors} | ${r.maxWaitMs} ms | ${r.p99Ms} ms | ${r.note}${r.firstErrors?.length ? ` (${r.firstErrors.join('; ')})` : ''} |`
+        : `| ${r.mode} | – | – | – | – | not run: ${r.note} |`,
+    ),
+    '',
+  ];
+  writeFileSync(join(outDir, 'mysql-online-copy.md'), lines.join('\n'));
+  process.stdout.write(lines.join('\n'));
+} finally {
+  await server.stop();
+}

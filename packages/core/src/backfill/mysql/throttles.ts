@@ -1,0 +1,45 @@
+import type { Database, Session } from '../../db.js';
+import type { Throttle } from '../types.js';
+
+/**
+ * Replication lag as this server reports it in `SHOW REPLICA STATUS` (MariaDB 10.5.1+, MySQL
+ * 8.0.22+) or `SHOW SLAVE STATUS` (older): the worst Seconds_Behind_Source/Master of its
+ * channels, in ms; 0 when it replicates from nobody or the lag is unknown (NULL).
+ */
+export async function mysqlReplicaLagMs(session: Session): Promise<number> {
+  const rows = await session
+    .query<Record<string, unknown>>('show replica status')
+    .catch(() => session.query<Record<string, unknown>>('show slave status'));
+  let worst = 0;
+  for (const row of rows) {
+    const s = row.Seconds_Behind_Source ?? row.Seconds_Behind_Master;
+    if (s !== null && s !== undefined) worst = Math.max(worst, Number(s) * 1000);
+  }
+  return worst;
+}
+
+export function mysqlReplicaLagThrottle(db: Database, maxLagMs: number): Throttle {
+  return async () => {
+    const lag = await db.withSession(mysqlReplicaLagMs);
+    if (lag <= maxLagMs) return undefined;
+    return {
+      waitMs: Math.min(5000, Math.max(250, lag - maxLagMs)),
+      reason: `replica lag ${(lag / 1000).toFixed(1)} s > ${(maxLagMs / 1000).toFixed(1)} s`,
+    };
+  };
+}
+
+/**
+ * Waits while more than `max` threads run statements (`Threads_running`, pt-osc's --max-load
+ * signal): a busy server gets its CPU back before the next batch.
+ */
+export function threadsRunningThrottle(db: Database, max: number): Throttle {
+  return async () => {
+    const [row] = await db.withSession((s) =>
+      s.query<{ Value: string }>("show global status like 'Threads_running'"),
+    );
+    const running = Number(row?.Value ?? 0);
+    if (running <= max) return undefined;
+    return { waitMs: 250, reason: `Threads_running ${running} > ${max}` };
+  };
+}
