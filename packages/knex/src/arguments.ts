@@ -106,6 +106,12 @@ export const changeColumnTypeOptions = z.strictObject({
 });
 
 /** The confirmation itself is judged by core, whose refusal says what to deploy first. */
+/** contract's options: the shadow verification's gate may be overridden, knowingly. */
+export const contractOptions = z.strictObject({
+  /** Contract even though the latest `ballast verify` found mismatches (their rows lose the old value). */
+  ignoreVerifyMismatches: z.boolean().optional(),
+});
+
 export const dropOptions = z.strictObject({
   /** Required: the application no longer reads or writes it. */
   confirmUnused: schemas.confirmUnused,
@@ -201,7 +207,7 @@ export const helperArgs = {
     newType: sql.describe('a SQL type (non-empty string), e.g. "bigint"'),
     options: changeColumnTypeOptions.optional(),
   },
-  contract: { table: tableName, column: name },
+  contract: { table: tableName, column: name, options: contractOptions.optional() },
   dropColumn: { table: tableName, column: name, options: dropOptions },
   dropTable: { table: tableName, options: dropOptions },
 } as const;

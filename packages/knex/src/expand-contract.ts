@@ -59,8 +59,12 @@ export interface ExpandContractHelpers {
     newType: string,
     options?: ChangeColumnTypeOptions,
   ): Promise<RunReport>;
-  /** Contract (a later migration): backs up and drops the old column and the trigger. `column`: old or new name. */
-  contract(table: TableArg, column: string): Promise<ContractResult>;
+  /**
+   * Contract (a later migration): backs up and drops the old column and the trigger. `column`: old
+   * or new name. Refused while the latest `ballast verify` found mismatches, unless
+   * `ignoreVerifyMismatches: true`.
+   */
+  contract(table: TableArg, column: string, options?: ContractOptions): Promise<ContractResult>;
   /** Copies the values (keyed by primary key, on the backfill loop) to `ballast_backup`, then drops the column. */
   dropColumn(table: TableArg, column: string, options: DropOptions): Promise<BackupRecord>;
   /** Renames the table aside (`ballast_dropped_<table>_<stamp>`, instant), recorded as a backup: that is the drop. */
@@ -74,8 +78,12 @@ export interface ExpandContractHelpers {
  * migration's backup (values, default and NOT NULL; the table moved back).
  */
 export type ExpandContractReverse = Omit<ExpandContractHelpers, 'contract'> & {
-  contract(table: TableArg, column: string): Promise<RunReport>;
+  contract(table: TableArg, column: string, options?: ContractOptions): Promise<RunReport>;
 };
+
+export interface ContractOptions {
+  readonly ignoreVerifyMismatches?: boolean;
+}
 
 /** What `ballast(knex)` hands over: its Database and the per-call migration context. */
 export interface HelperHooks {
@@ -182,7 +190,11 @@ export function expandContractHelpers(hooks: HelperHooks): ExpandContractHelpers
         { ...ref(a.table), column: a.column },
         // The journal key stays c.run.migration (`<file>@<id>`), as for every helper; the backup
         // is recorded under the file name.
-        { ...c.run, ...(c.name ? { backupMigration: c.name } : {}) },
+        {
+          ...c.run,
+          ...(c.name ? { backupMigration: c.name } : {}),
+          ...(a.options?.ignoreVerifyMismatches ? { ignoreVerifyMismatches: true } : {}),
+        },
       ),
     ),
     // Core refuses the drop unless confirmUnused is true (the casts pass on what the caller gave).

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { postgresDatabaseFromUrl, verifyExpansion } from '@ballast/core';
 import { pgTestDatabase } from '@ballast/testkit';
 import knexFactory from 'knex';
 import { test } from 'vitest';
+import { ballast } from '../src/index.js';
 import { describeTable } from './support/catalog.js';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
@@ -64,3 +66,47 @@ async function sumOf(conn: { query<T>(sql: string): Promise<T[]> }, expr: string
   );
   return row!.s;
 }
+
+test('contract is refused after a verification found mismatches; ignoreVerifyMismatches overrides it knowingly', async () => {
+  const db = await pgTestDatabase('knexverify');
+  const knex = knexFactory({ client: 'pg', connection: db.url, pool: { min: 0, max: 6 } });
+  const conn = await db.connect();
+  try {
+    await conn.query('create table prices (id bigint primary key, amount integer)');
+    await conn.query('insert into prices select g, g * 10 from generate_series(1, 500) g');
+    const b = ballast(knex, { progress: false, log: () => {}, migration: 'adhoc-verify' });
+    await b.changeColumnType('prices', 'amount', 'bigint');
+    // A writer that bypassed the sync trigger: the copy no longer equals the conversion.
+    await conn.query('begin');
+    await conn.query('set local session_replication_role = replica');
+    await conn.query('update prices set amount_new = -1 where id = 7');
+    await conn.query('commit');
+    const core = postgresDatabaseFromUrl(db.url);
+    const verified = await verifyExpansion(core, { table: 'prices', column: 'amount' }).finally(() =>
+      core.close?.(),
+    );
+    assert.equal(verified.status, 'mismatches');
+    await assert.rejects(
+      b.contract('prices', 'amount'),
+      (e: Error) => e.name === 'VerificationMismatchError',
+    );
+    await assert.rejects(
+      b.contract('prices', 'amount', { ignoreVerifyMismatchs: true } as never),
+      /ignoreVerifyMismatchs[\s\S]*ignoreVerifyMismatches/,
+      'a misspelled option is refused with the right name',
+    );
+    await b.contract('prices', 'amount', { ignoreVerifyMismatches: true });
+    // The new column keeps its name (docs/expand-contract.md); the old one is gone, backed up.
+    const columns = await conn.query<{ c: string; t: string }>(
+      "select column_name as c, data_type as t from information_schema.columns where table_name = 'prices' order by 1",
+    );
+    assert.deepEqual(columns, [
+      { c: 'amount_new', t: 'bigint' },
+      { c: 'id', t: 'bigint' },
+    ]);
+  } finally {
+    await conn.close();
+    await knex.destroy();
+    await db.drop();
+  }
+});
