@@ -4,10 +4,12 @@
  * journal so a crashed deploy resumes) while holding Prisma's advisory lock and writing
  * `_prisma_migrations` as Prisma does.
  */
+import { dirname } from 'node:path';
 import { BallastError, type Database, postgresDatabaseFromUrl, runPlan } from '@ballast/core';
 import { loadPgParser } from '@ballast/core/lint';
 import type { Io } from './command.js';
-import { loadPrismaProject } from './config.js';
+import { loadPrismaProject, type PrismaProjectConfig } from './config.js';
+import { dataMigrationFile, loadDataMigration, runDataMigration } from './data-migration.js';
 import { migrationPlan } from './deploy-plan.js';
 import { migrationStates } from './migrations.js';
 import {
@@ -35,7 +37,7 @@ export async function migrateDeploy(args: readonly string[], io: Io): Promise<nu
   await loadPgParser();
   const db = postgresDatabaseFromUrl(project.databaseUrl, { max: 4 });
   try {
-    const applied = await withPrismaLock(db, () => applyPending(db, project.migrationsDir, io));
+    const applied = await withPrismaLock(db, () => applyPending(db, project, io));
     io.stdout.write(
       applied.length
         ? `ballast-prisma: applied ${applied.length} migration(s):\n${applied.map((n) => `  ${n}\n`).join('')}`
@@ -59,10 +61,10 @@ async function withPrismaLock<T>(db: Database, fn: () => Promise<T>): Promise<T>
   });
 }
 
-async function applyPending(db: Database, migrationsDir: string, io: Io): Promise<string[]> {
+async function applyPending(db: Database, project: PrismaProjectConfig, io: Io): Promise<string[]> {
   await db.withSession(ensurePrismaTable);
   const applied: string[] = [];
-  for (const state of await migrationStates(db, migrationsDir)) {
+  for (const state of await migrationStates(db, project.migrationsDir)) {
     const { migration } = state;
     if (state.status === 'applied' || state.status === 'modified') continue;
     let id: string | undefined;
@@ -78,12 +80,21 @@ async function applyPending(db: Database, migrationsDir: string, io: Io): Promis
         );
       io.stderr.write(`ballast-prisma: resuming ${migration.name} (a previous deploy stopped in it)\n`);
     }
+    // Loaded before the row is written: a module that cannot load leaves nothing to resolve.
+    const dataFile = dataMigrationFile(migration.path);
+    const up = dataFile ? await loadDataMigration(dataFile) : undefined;
     id ??= await db.withSession((s) => startRow(s, migration.name, migration.checksum));
     try {
       await runPlan(db, migrationPlan(migration.name, migration.sql), {
         migration: `prisma:${migration.name}`,
         log: (line) => io.stderr.write(`ballast-prisma: ${line}\n`),
       });
+      // After its SQL, in the same row: the migration is finished only when its data is.
+      if (up)
+        await runDataMigration(up, migration.name, db, {
+          dir: dirname(project.configFile),
+          databaseUrl: project.databaseUrl!,
+        });
     } catch (err) {
       const rowId = id;
       await db.withSession((s) => failRow(s, rowId, (err as Error).message));
