@@ -27,21 +27,12 @@ import {
 const log = (line: string) => process.stdout.write(`\n[prisma-app] ${line}\n`);
 const SEED_USERS = Number(process.env.SEED_USERS ?? 20_000);
 
-/** PostgreSQL 15 or 13 (Prisma 7.10's WASM schema describer cannot introspect PostgreSQL 18). */
-function binaries() {
-  try {
-    return findPgBinaries('15');
-  } catch {
-    return findPgBinaries('13');
-  }
-}
-
 let server: RunningServer | undefined;
 let runDir: ReturnType<typeof createRunDir> | undefined;
 let url = process.env.DATABASE_URL;
 if (!url) {
   runDir = createRunDir();
-  server = await startLocalPostgres(runDir, binaries());
+  server = await startLocalPostgres(runDir, findPgBinaries());
   for (const signal of ['SIGINT', 'SIGTERM'] as const)
     process.once(signal, () => void server!.stop().finally(() => process.exit(130)));
   url = server.url;
