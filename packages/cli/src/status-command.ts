@@ -10,7 +10,8 @@ import { readStatus, type StatusReport } from './status-read.js';
 export const STATUS_USAGE = `usage: ballast status [options]
 
 Ballast's view of a PostgreSQL database: the migrator lock holder, migrations with failed or
-unfinished steps, backfill jobs, expansions waiting for their contract, and backups. Read-only:
+unfinished steps, backfill jobs, expansions waiting for their contract, Prisma contract
+migrations that ballast-prisma migrate deploy refused as too early, and backups. Read-only:
 it creates nothing, and needs only SELECT on Ballast's tables and USAGE on the schema
 ballast_backup (${docPath('privileges.md')}).
 
@@ -82,6 +83,17 @@ export function renderStatus(r: StatusReport): string {
           ]),
         )}`,
   );
+  if (r.prismaContracts.length > 0)
+    out.push(
+      `Prisma contract migrations waiting for their expand:\n${table(
+        r.prismaContracts.map((c) => [
+          c.migration,
+          `expand ${c.expand}`,
+          c.expandFinishedAt ? `deployed ${when(c.expandFinishedAt)}` : 'not deployed',
+          c.notBefore ? `may run from ${when(c.notBefore)}` : '',
+        ]),
+      )}`,
+    );
   out.push(
     r.backups.length === 0
       ? 'backups: none\n'

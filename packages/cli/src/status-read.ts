@@ -48,7 +48,18 @@ export interface StatusReport {
   readonly journal: { readonly migrations: number; readonly unfinished: readonly JournalProblem[] };
   readonly backfills: readonly BackfillView[];
   readonly expansions: readonly ExpansionRecord[];
+  /** `ballast-prisma migrate deploy` refused these `-- ballast:phase contract` migrations (too early). */
+  readonly prismaContracts: readonly PrismaContract[];
   readonly backups: readonly BackupRecord[];
+}
+
+export interface PrismaContract {
+  readonly migration: string;
+  readonly expand: string;
+  /** When the expand was deployed (null: not yet). */
+  readonly expandFinishedAt: Date | null;
+  /** From when a deploy may apply it with the wait it was refused with (null: expand not deployed). */
+  readonly notBefore: Date | null;
 }
 
 const TABLES = [
@@ -57,6 +68,7 @@ const TABLES = [
   'ballast_backfill_checkpoints',
   'ballast_expansions',
   'ballast_backups',
+  'ballast_prisma_contracts',
 ];
 
 export async function readStatus(db: Database): Promise<StatusReport> {
@@ -67,8 +79,11 @@ export async function readStatus(db: Database): Promise<StatusReport> {
   ]);
   const backfills = await backfillViews(db, await backfillStatus(db));
   const expansions = await pendingContractions(db);
+  const prismaContracts = present.has('ballast_prisma_contracts')
+    ? await db.withSession(pendingPrismaContracts)
+    : [];
   const backups = await listBackups(db);
-  return { ballastUsed: present.size > 0, locks, journal, backfills, expansions, backups };
+  return { ballastUsed: present.size > 0, locks, journal, backfills, expansions, prismaContracts, backups };
 }
 
 async function existing(s: Session, names: readonly string[]): Promise<Set<string>> {
@@ -77,6 +92,30 @@ async function existing(s: Session, names: readonly string[]): Promise<Set<strin
     [names],
   );
   return new Set(rows.map((r) => r.name));
+}
+
+/** Refused contracts that no deploy (ballast-prisma's or Prisma's) has applied since. */
+async function pendingPrismaContracts(s: Session): Promise<PrismaContract[]> {
+  const rows = await s.query<{
+    migration_name: string;
+    expand_name: string;
+    expand_finished_at: Date | null;
+    not_before: Date | null;
+  }>(
+    `select c.migration_name, c.expand_name, c.expand_finished_at, c.not_before
+       from ballast_prisma_contracts c
+      where to_regclass('_prisma_migrations') is null
+         or not exists (select 1 from _prisma_migrations m
+                         where m.migration_name = c.migration_name and m.finished_at is not null
+                           and m.rolled_back_at is null)
+      order by c.migration_name`,
+  );
+  return rows.map((r) => ({
+    migration: r.migration_name,
+    expand: r.expand_name,
+    expandFinishedAt: r.expand_finished_at,
+    notBefore: r.not_before,
+  }));
 }
 
 async function lockHolders(s: Session): Promise<LockHolder[]> {

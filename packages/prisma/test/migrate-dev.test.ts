@@ -24,12 +24,10 @@ const sqlOf = (p: PrismaProject, folder: string) =>
   readFileSync(join(p.migrationsDir, folder, 'migration.sql'), 'utf8');
 
 /**
- * Not on PostgreSQL 18: Prisma 7.10's schema describer, as these tests run it (WASM build through
- * adapter-pg), panics on
- * the NOT NULL constraints PG 18 lists in pg_constraint (contype 'n'), so `migrate dev` itself
- * fails there before Ballast runs. migrate deploy (no introspection) is tested on 18.
+ * PostgreSQL 18 included: the describer's panic on the NOT NULL constraints PG 18 lists in
+ * pg_constraint (contype 'n') came from the offline stand-in reporting `"char"` as Text, fixed there.
  */
-const servers = pgServers().filter((s) => s.label !== '18');
+const servers = pgServers();
 
 describe.each(servers)('ballast-prisma migrate dev (PostgreSQL $label)', (server) => {
   let db: TestDatabase;

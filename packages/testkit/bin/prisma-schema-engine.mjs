@@ -76,12 +76,28 @@ async function runCli(command, url) {
   }
 }
 
-/** adapter-pg cannot read `"char"`/`name` columns that introspection selects: read them as text. */
+/**
+ * adapter-pg cannot read `"char"`/`name` columns that introspection selects: read them as text,
+ * but report a `"char"` column as Character (6), the type the schema describer reads
+ * pg_constraint.contype with (as Text it panics on any CHECK constraint in the database).
+ */
 function patchAdapter(adapter) {
   const performIO = adapter.performIO.bind(adapter);
+  const charColumns = new WeakMap();
   adapter.performIO = async (query) => {
     const result = await performIO(query);
-    for (const f of result.fields ?? []) if (f.dataTypeID === 18 || f.dataTypeID === 19) f.dataTypeID = 25;
+    const chars = [];
+    for (const [i, f] of (result.fields ?? []).entries()) {
+      if (f.dataTypeID === 18) chars.push(i);
+      if (f.dataTypeID === 18 || f.dataTypeID === 19) f.dataTypeID = 25;
+    }
+    if (chars.length) charColumns.set(query, chars);
+    return result;
+  };
+  const queryRaw = adapter.queryRaw.bind(adapter);
+  adapter.queryRaw = async (query) => {
+    const result = await queryRaw(query);
+    for (const i of charColumns.get(query) ?? []) result.columnTypes[i] = 6;
     return result;
   };
   // Native engine: the whole script in one simple query, so PostgreSQL runs it as one implicit
