@@ -2,10 +2,10 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { acquireMigrationLock, LEDGER_COLLECTION, MIGRATIONS_LOCK } from '@ballast/mongoose';
+import { LEDGER_COLLECTION, MIGRATIONS_LOCK, mongoLockStore } from '@ballast/mongoose';
 import { type MongoTestDatabase, mongoTestDatabase } from '@ballast/testkit';
 import mongoose, { type Connection } from 'mongoose';
 import { afterAll, beforeAll, test } from 'vitest';
@@ -62,12 +62,12 @@ test('--help prints the usage; a wrong command or a missing URL is a usage error
 });
 
 test('up applies, status lists, down reverts; a held lock fails with 1 and applies nothing', async () => {
-  const held = await acquireMigrationLock(conn, MIGRATIONS_LOCK, { owner: 'another-deploy' });
+  const other = await holdLock(conn);
   const locked = await ballast('mongo', 'up', '--url', mongo.url, '--dir', dir);
   assert.equal(locked.code, 1);
-  assert.match(locked.stderr, /held by another-deploy/);
+  assert.match(locked.stderr, new RegExp(`held by pid ${process.pid} on `));
   assert.equal(await conn.db!.collection('things').countDocuments(), 0);
-  await held.release();
+  await other.release();
 
   const up = await ballast('mongo', 'up', '--url', mongo.url, '--dir', dir);
   assert.equal(up.code, 0, up.stderr);
@@ -83,3 +83,17 @@ test('up applies, status lists, down reverts; a held lock fails with 1 and appli
   assert.equal(await conn.db!.collection(LEDGER_COLLECTION).countDocuments(), 0);
   assert.equal(await conn.db!.collection('things').countDocuments(), 0);
 });
+
+/** Holds the migrations lock as another deploy would (this process's pid and host), until release(). */
+async function holdLock(connection: Connection) {
+  const store = mongoLockStore(connection.db!);
+  const request = {
+    name: MIGRATIONS_LOCK,
+    holder: 'other-deploy',
+    pid: process.pid,
+    host: hostname(),
+    ttlMs: 60_000,
+  };
+  assert.ok(await store.acquire(request));
+  return { release: () => store.release(request) };
+}

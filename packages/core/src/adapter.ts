@@ -40,6 +40,9 @@ export {
 export type {
   DialectRuntime,
   ErrorKind,
+  LockHolderRow,
+  LockRequest,
+  PreviousHolder,
 } from './dialects/runtime.js';
 export { runtimeOf } from './dialects/runtime-of.js';
 export {
@@ -86,6 +89,7 @@ export {
   type Needs,
   requirePrivileges,
 } from './run/bookkeeping.js';
+export { type LeaseLockStore, withLeaseLock } from './run/lease-lock.js';
 export {
   notifyStep,
   observeSteps,

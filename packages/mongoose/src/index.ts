@@ -1,11 +1,5 @@
 export { VersionMismatchError, WriteConflictError } from './errors.js';
-export {
-  acquireMigrationLock,
-  LOCKS_COLLECTION,
-  type LockOptions,
-  type MigrationLock,
-  MigrationLockedError,
-} from './lock.js';
+export { LOCKS_COLLECTION, mongoLockStore, withMongoLock } from './lock.js';
 export type { MigrationContext, MigrationModule } from './migrations/files.js';
 export { LEDGER_COLLECTION, type LedgerDocument } from './migrations/ledger.js';
 export {
