@@ -1,4 +1,18 @@
 export { VersionMismatchError, WriteConflictError } from './errors.js';
+export {
+  type CreateIndexOptions,
+  type CreateIndexResult,
+  createIndex,
+  DROP_WITHOUT_HIDING,
+  type DropIndexOptions,
+  type DropIndexResult,
+  dropIndex,
+  type IndexBuildProgress,
+  type IndexDefinition,
+  type IndexHelpers,
+  type IndexKeys,
+  type ProgressOutcome,
+} from './indexes/index.js';
 export { LOCKS_COLLECTION, mongoLockStore, withMongoLock } from './lock.js';
 export type { MigrationContext, MigrationModule } from './migrations/files.js';
 export { LEDGER_COLLECTION, type LedgerDocument } from './migrations/ledger.js';

@@ -3,6 +3,7 @@ import { extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BallastError } from '@ballast/core';
 import type { Connection, mongo } from 'mongoose';
+import type { IndexHelpers } from '../indexes/index.js';
 import type { migrateCollection } from '../migrator/migrate.js';
 
 /** What `up` and `down` receive. */
@@ -11,6 +12,8 @@ export interface MigrationContext {
   readonly db: mongo.Db;
   /** The background migrator (batched, resumable): `ctx.migrateCollection(Model, options)`. */
   readonly migrateCollection: typeof migrateCollection;
+  /** Index changes: `ctx.indexes.create(collection, keys, options)`, `ctx.indexes.drop(collection, name, options)`. */
+  readonly indexes: IndexHelpers;
 }
 
 export interface MigrationFile {

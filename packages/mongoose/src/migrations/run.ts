@@ -2,6 +2,7 @@ import { BallastError } from '@ballast/core';
 import { parseArgs } from '@ballast/core/adapter';
 import type { Connection } from 'mongoose';
 import { z } from 'zod';
+import { indexHelpers } from '../indexes/index.js';
 import { withMongoLock } from '../lock.js';
 import { migrateCollection } from '../migrator/migrate.js';
 import { listMigrationFiles, loadMigration, type MigrationContext, type MigrationFile } from './files.js';
@@ -78,7 +79,7 @@ export async function runMigrations(
   const o = parseArgs(optionsSchema, options, 'runMigrations options');
   await connection.asPromise();
   const db = connection.db!;
-  const ctx: MigrationContext = { connection, db, migrateCollection };
+  const ctx: MigrationContext = { connection, db, migrateCollection, indexes: indexHelpers(db) };
   return withMongoLock(connection, MIGRATIONS_LOCK, () => runFiles(ctx, o), {
     ttlMs: o.lockTtlMs,
     waitMs: o.lockWaitMs,
