@@ -34,3 +34,12 @@ export { type MigrateOptions, type MigrateResult, migrateCollection } from './mi
 export { mongoReplicaLagThrottle, replicaLagMs } from './migrator/replica-lag.js';
 export type { NewerDocument, VersionedOptions, VersionStep } from './options.js';
 export { versioned, versioningOf } from './plugin.js';
+export {
+  type PromoteValidatorOptions,
+  promoteValidator,
+  removeValidator,
+  stageValidator,
+  type ValidatorHelpers,
+  type ValidatorState,
+  validatorOf,
+} from './validators.js';

@@ -5,6 +5,7 @@ import { BallastError } from '@ballast/core';
 import type { Connection, mongo } from 'mongoose';
 import type { IndexHelpers } from '../indexes/index.js';
 import type { migrateCollection } from '../migrator/migrate.js';
+import type { ValidatorHelpers } from '../validators.js';
 
 /** What `up` and `down` receive. */
 export interface MigrationContext {
@@ -14,6 +15,8 @@ export interface MigrationContext {
   readonly migrateCollection: typeof migrateCollection;
   /** Index changes: `ctx.indexes.create(collection, keys, options)`, `ctx.indexes.drop(collection, name, options)`. */
   readonly indexes: IndexHelpers;
+  /** `$jsonSchema` validators: `ctx.validators.stage(collection, schema)`, `.promote(collection, { version })`, `.remove(collection)`. */
+  readonly validators: ValidatorHelpers;
 }
 
 export interface MigrationFile {

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { indexHelpers } from '../indexes/index.js';
 import { withMongoLock } from '../lock.js';
 import { migrateCollection } from '../migrator/migrate.js';
+import { validatorHelpers } from '../validators.js';
 import { listMigrationFiles, loadMigration, type MigrationContext, type MigrationFile } from './files.js';
 import { ledger, record } from './ledger.js';
 
@@ -79,7 +80,13 @@ export async function runMigrations(
   const o = parseArgs(optionsSchema, options, 'runMigrations options');
   await connection.asPromise();
   const db = connection.db!;
-  const ctx: MigrationContext = { connection, db, migrateCollection, indexes: indexHelpers(db) };
+  const ctx: MigrationContext = {
+    connection,
+    db,
+    migrateCollection,
+    indexes: indexHelpers(db),
+    validators: validatorHelpers(db),
+  };
   return withMongoLock(connection, MIGRATIONS_LOCK, () => runFiles(ctx, o), {
     ttlMs: o.lockTtlMs,
     waitMs: o.lockWaitMs,
