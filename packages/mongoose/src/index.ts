@@ -1,3 +1,18 @@
+export {
+  BACKUP_CATALOG,
+  BACKUP_PREFIX,
+  type BackupHelpers,
+  type BackupSelector,
+  dropCollectionWithBackup,
+  listMongoBackups,
+  type MongoBackupKind,
+  type MongoBackupOptions,
+  type MongoBackupRecord,
+  type MongoBackupStatus,
+  purgeMongoBackups,
+  restoreMongoBackup,
+  unsetFieldWithBackup,
+} from './backups/index.js';
 export { VersionMismatchError, WriteConflictError } from './errors.js';
 export {
   type CreateIndexOptions,

@@ -2,6 +2,7 @@ import { BallastError } from '@ballast/core';
 import { parseArgs } from '@ballast/core/adapter';
 import type { Connection } from 'mongoose';
 import { z } from 'zod';
+import { backupHelpers } from '../backups/index.js';
 import { indexHelpers } from '../indexes/index.js';
 import { withMongoLock } from '../lock.js';
 import { migrateCollection } from '../migrator/migrate.js';
@@ -80,7 +81,7 @@ export async function runMigrations(
   const o = parseArgs(optionsSchema, options, 'runMigrations options');
   await connection.asPromise();
   const db = connection.db!;
-  const ctx: MigrationContext = {
+  const ctx: Omit<MigrationContext, 'backups'> = {
     connection,
     db,
     migrateCollection,
@@ -93,7 +94,10 @@ export async function runMigrations(
   });
 }
 
-async function runFiles(ctx: MigrationContext, o: z.output<typeof optionsSchema>): Promise<string[]> {
+async function runFiles(
+  ctx: Omit<MigrationContext, 'backups'>,
+  o: z.output<typeof optionsSchema>,
+): Promise<string[]> {
   const { connection, db } = ctx;
   const ran: string[] = [];
   const status = await migrationsStatus(connection, o.dir);
@@ -121,8 +125,9 @@ async function runFiles(ctx: MigrationContext, o: z.output<typeof optionsSchema>
   for (const [i, s] of todo.entries()) {
     const started = performance.now();
     try {
-      if (o.direction === 'up') await modules[i]!.up(ctx);
-      else await modules[i]!.down!(ctx);
+      const own: MigrationContext = { ...ctx, backups: backupHelpers(db, s.version) };
+      if (o.direction === 'up') await modules[i]!.up(own);
+      else await modules[i]!.down!(own);
     } catch (error) {
       if (o.direction === 'up') {
         await record(db, {
