@@ -7,13 +7,14 @@
 import assert from 'node:assert/strict';
 import { createIndex, DROP_WITHOUT_HIDING, dropIndex, type IndexBuildProgress } from '@ballast/mongoose';
 import { type MongoTestDatabase, mongoTestDatabase } from '@ballast/testkit';
-import type { Db } from 'mongodb';
+import mongoose, { type Connection, type mongo as driver } from 'mongoose';
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import { isFerretDb, NEEDS_MONGODB } from './fixtures/server.js';
 
 describe('index helpers', () => {
   let mongo: MongoTestDatabase;
-  let db: Db;
+  let conn: Connection;
+  let db: driver.Db;
   let ferret: boolean;
   const indexesOf = async (c: string) =>
     (await db.collection(c).listIndexes().toArray()).map((i) => ({
@@ -24,13 +25,17 @@ describe('index helpers', () => {
     }));
   beforeAll(async () => {
     mongo = await mongoTestDatabase('indexes');
-    db = mongo.client.db(mongo.name);
+    conn = await mongoose.createConnection(mongo.url).asPromise();
+    db = conn.db!;
     ferret = await isFerretDb(db);
     await db
       .collection('people')
       .insertMany(Array.from({ length: 50 }, (_, i) => ({ email: `p${i}@x`, age: i })));
   });
-  afterAll(() => mongo.drop());
+  afterAll(async () => {
+    await conn.close();
+    await mongo.drop();
+  });
 
   test('creates once; the same definition again is already done; progress is reported or said unavailable', async () => {
     const seen: IndexBuildProgress[] = [];

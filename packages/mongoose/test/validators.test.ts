@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { promoteValidator, stageValidator, validatorOf } from '@ballast/mongoose';
 import { type MongoTestDatabase, mongoTestDatabase } from '@ballast/testkit';
-import type { Db } from 'mongodb';
+import mongoose, { type Connection, type mongo as driver } from 'mongoose';
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import { isFerretDb, NEEDS_MONGODB } from './fixtures/server.js';
 
@@ -18,18 +18,23 @@ const schema = {
 
 describe('validators', () => {
   let mongo: MongoTestDatabase;
-  let db: Db;
+  let conn: Connection;
+  let db: driver.Db;
   let ferret: boolean;
   beforeAll(async () => {
     mongo = await mongoTestDatabase('validators');
-    db = mongo.client.db(mongo.name);
+    conn = await mongoose.createConnection(mongo.url).asPromise();
+    db = conn.db!;
     ferret = await isFerretDb(db);
     await db.collection('users').insertMany([
       { _id: 1 as never, name: 'old', schemaVersion: 1 },
       { _id: 2 as never, email: 'b@x', schemaVersion: 2 },
     ]);
   });
-  afterAll(() => mongo.drop());
+  afterAll(async () => {
+    await conn.close();
+    await mongo.drop();
+  });
 
   test('FerretDB: staging is refused with what, which server and what to do; nothing changes', async (t) => {
     if (!ferret) return t.skip('MongoDB supports validators: the full path below runs instead');
