@@ -11,6 +11,7 @@ import {
   BACKUP_CATALOG,
   listMongoBackups,
   purgeMongoBackups,
+  restoreMongoBackup,
   runMigrations,
   unsetFieldWithBackup,
 } from '@ballast/mongoose';
@@ -119,6 +120,28 @@ describe('backup-on-rollback', () => {
       ['restored', 'restored'],
     );
     assert.equal((await db.listCollections({ name: backups[0]!.backupCollection }).toArray()).length, 0);
+  });
+
+  test('a run that died mid-way is carried on in the same backup, so one restore puts back every value', async () => {
+    await db.collection('half').insertMany([
+      { _id: 1 as never, f: 'copied, then unset by the dead run' },
+      { _id: 2 as never, f: 'still there' },
+    ]);
+    const dead = await unsetFieldWithBackup(db, 'half', 'f', { migration: '009-dead' });
+    // Rewind to the state a kill -9 between two rounds leaves: entry `copying`, doc 1 done, doc 2 not.
+    await db
+      .collection(BACKUP_CATALOG)
+      .updateOne({ _id: dead._id as never }, { $set: { status: 'copying', documents: null } });
+    await db.collection(dead.backupCollection).deleteOne({ _id: 2 as never });
+    await db.collection('half').updateOne({ _id: 2 as never }, { $set: { f: 'still there' } });
+    const rerun = await unsetFieldWithBackup(db, 'half', 'f', { migration: '009-dead' });
+    assert.equal(rerun._id, dead._id);
+    assert.equal(rerun.documents, 2);
+    await restoreMongoBackup(db, { migration: '009-dead' });
+    assert.deepEqual(await db.collection('half').find().sort({ _id: 1 }).toArray(), [
+      { _id: 1, f: 'copied, then unset by the dead run' },
+      { _id: 2, f: 'still there' },
+    ]);
   });
 
   test('purge honours retention: expired backups only, their data dropped, the catalog keeps the history', async () => {

@@ -2,7 +2,14 @@ import { parseArgs } from '@ballast/core/adapter';
 import type { mongo } from 'mongoose';
 import { z } from 'zod';
 import { WriteConflictError } from '../errors.js';
-import { DEFAULT_RETENTION_DAYS, type MongoBackupRecord, markBackup, newBackup, RAW } from './catalog.js';
+import {
+  catalog,
+  DEFAULT_RETENTION_DAYS,
+  type MongoBackupRecord,
+  markBackup,
+  newBackup,
+  RAW,
+} from './catalog.js';
 
 export const backupOptions = z.strictObject({
   /** Recorded so the migration's `down()` finds its own backup (migration files fill it in). */
@@ -39,13 +46,23 @@ export async function unsetFieldWithBackup(
 ): Promise<MongoBackupRecord> {
   const f = parseArgs(fieldPath, field, 'unsetFieldWithBackup field');
   const o = parseArgs(backupOptions, options, 'unsetFieldWithBackup options');
-  const record = await newBackup(db, {
-    kind: 'field',
-    sourceCollection: collection,
-    sourceField: f,
-    migration: o.migration ?? null,
-    retentionDays: o.retentionDays,
-  });
+  // A run that died mid-way left its backup `copying`, holding values already unset: carry on
+  // filling that one, so one restore puts back all of them.
+  const record =
+    (await catalog(db).findOne({
+      kind: 'field',
+      status: 'copying',
+      sourceCollection: collection,
+      sourceField: f,
+      migration: o.migration ?? null,
+    })) ??
+    (await newBackup(db, {
+      kind: 'field',
+      sourceCollection: collection,
+      sourceField: f,
+      migration: o.migration ?? null,
+      retentionDays: o.retentionDays,
+    }));
   const source = db.collection(collection);
   const backup = db.collection(record.backupCollection);
   let stuck = 0;
