@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   BACKUP_CATALOG,
+  dropCollectionWithBackup,
   listMongoBackups,
   purgeMongoBackups,
   restoreMongoBackup,
@@ -142,6 +143,20 @@ describe('backup-on-rollback', () => {
       { _id: 1, f: 'copied, then unset by the dead run' },
       { _id: 2, f: 'still there' },
     ]);
+  });
+
+  test('a collection renamed by a run that died before marking its backup is completed by the rerun', async () => {
+    await db.collection('gone').insertOne({ _id: 1 as never, keep: 'me' });
+    const dead = await dropCollectionWithBackup(db, 'gone', { migration: '010-dead' });
+    await db
+      .collection(BACKUP_CATALOG)
+      .updateOne({ _id: dead!._id as never }, { $set: { status: 'copying', documents: null } });
+    const rerun = await dropCollectionWithBackup(db, 'gone', { migration: '010-dead' });
+    assert.equal(rerun?._id, dead!._id);
+    assert.equal(rerun?.status, 'ready');
+    await restoreMongoBackup(db, { migration: '010-dead' });
+    assert.deepEqual(await db.collection('gone').find().toArray(), [{ _id: 1, keep: 'me' }]);
+    assert.equal(await dropCollectionWithBackup(db, 'never-there'), null);
   });
 
   test('purge honours retention: expired backups only, their data dropped, the catalog keeps the history', async () => {

@@ -1,12 +1,13 @@
 import { parseArgs } from '@ballast/core/adapter';
 import type { mongo } from 'mongoose';
-import { type MongoBackupRecord, markBackup, newBackup } from './catalog.js';
+import { catalog, type MongoBackupRecord, markBackup, newBackup } from './catalog.js';
 import { backupOptions, type MongoBackupOptions } from './unset-field.js';
 
 /**
  * Drops a collection by setting it aside: `renameCollection` to `ballast_backup_<id>` keeps every
  * document byte for byte, and its indexes, at no copy cost; restore renames it back. A missing
- * collection is already dropped: nothing is recorded.
+ * collection is already dropped: nothing is recorded (unless a dead run of the same migration
+ * renamed it and left its entry `copying`: that entry is completed).
  */
 export async function dropCollectionWithBackup(
   db: mongo.Db,
@@ -14,8 +15,21 @@ export async function dropCollectionWithBackup(
   options: MongoBackupOptions = {},
 ): Promise<MongoBackupRecord | null> {
   const o = parseArgs(backupOptions, options, 'dropCollectionWithBackup options');
-  if ((await db.listCollections({ name: collection }, { nameOnly: true }).toArray()).length === 0)
-    return null;
+  const exists = async (name: string) =>
+    (await db.listCollections({ name }, { nameOnly: true }).toArray()).length > 0;
+  if (!(await exists(collection))) {
+    // Renamed by a run that died before marking its backup ready: finish that entry.
+    const unfinished = await catalog(db).findOne({
+      kind: 'collection',
+      status: 'copying',
+      sourceCollection: collection,
+      migration: o.migration ?? null,
+    });
+    if (!unfinished || !(await exists(unfinished.backupCollection))) return null;
+    const documents = await db.collection(unfinished.backupCollection).countDocuments();
+    await markBackup(db, unfinished._id, { status: 'ready', documents });
+    return { ...unfinished, status: 'ready', documents };
+  }
   const record = await newBackup(db, {
     kind: 'collection',
     sourceCollection: collection,
