@@ -82,6 +82,7 @@ export {
   renderBar,
   renderFinish,
   renderLine,
+  reportAs,
 } from './report/progress.js';
 export {
   BOOKKEEPING,
