@@ -9,6 +9,7 @@ export {
   type MongoBackupOptions,
   type MongoBackupRecord,
   type MongoBackupStatus,
+  type MongoRestoreOptions,
   purgeMongoBackups,
   restoreMongoBackup,
   unsetFieldWithBackup,

@@ -44,7 +44,7 @@ function values(ferret: boolean): unknown[] {
 
 const CONTRACT = `
 export async function up(ctx) {
-  await ctx.backups.unsetField('things', 'legacy', { batchSize: 4 });
+  await ctx.backups.unsetField('things', 'legacy', { initialBatchSize: 4, minBatchSize: 4, maxBatchSize: 4 });
   await ctx.backups.dropCollection('old_stuff');
 }
 export async function down(ctx) { await ctx.backups.restore(); }

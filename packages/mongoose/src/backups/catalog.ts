@@ -80,3 +80,13 @@ export async function newBackup(
 export async function markBackup(db: mongo.Db, id: number, set: Partial<MongoBackupRecord>): Promise<void> {
   await catalog(db).updateOne({ _id: id }, { $set: set });
 }
+
+/** Drops a backup's data collection; already gone (never copied, or a rerun after the drop) is fine. */
+export async function dropBackupData(db: mongo.Db, name: string): Promise<void> {
+  await db
+    .collection(name)
+    .drop()
+    .catch((e: { code?: number }) => {
+      if (e.code !== 26) throw e; // NamespaceNotFound
+    });
+}

@@ -1,6 +1,6 @@
 import type { mongo } from 'mongoose';
 import { dropCollectionWithBackup } from './drop-collection.js';
-import { restoreMongoBackup } from './restore.js';
+import { type MongoRestoreOptions, restoreMongoBackup } from './restore.js';
 import { type MongoBackupOptions, unsetFieldWithBackup } from './unset-field.js';
 
 /**
@@ -15,7 +15,7 @@ export function backupHelpers(db: mongo.Db, migration: string) {
     dropCollection: (collection: string, options?: MongoBackupOptions) =>
       dropCollectionWithBackup(db, collection, withMigration(options)),
     /** Restores every backup this migration made, newest first. */
-    restore: () => restoreMongoBackup(db, { migration }),
+    restore: (options?: MongoRestoreOptions) => restoreMongoBackup(db, { migration }, options),
   };
 }
 
@@ -29,5 +29,5 @@ export {
 } from './catalog.js';
 export { dropCollectionWithBackup } from './drop-collection.js';
 export { listMongoBackups, purgeMongoBackups } from './purge.js';
-export { type BackupSelector, restoreMongoBackup } from './restore.js';
+export { type BackupSelector, type MongoRestoreOptions, restoreMongoBackup } from './restore.js';
 export { type MongoBackupOptions, unsetFieldWithBackup } from './unset-field.js';

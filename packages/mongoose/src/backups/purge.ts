@@ -1,5 +1,5 @@
 import type { mongo } from 'mongoose';
-import { catalog, type MongoBackupRecord, markBackup } from './catalog.js';
+import { catalog, dropBackupData, type MongoBackupRecord, markBackup } from './catalog.js';
 
 /** Ready backups (with `includeHistory`, restored and purged ones too), oldest first. */
 export async function listMongoBackups(
@@ -22,12 +22,7 @@ export async function purgeMongoBackups(
   const purged: MongoBackupRecord[] = [];
   for (const b of await listMongoBackups(db)) {
     if (options.expiredOnly && b.expiresAt > now) continue;
-    await db
-      .collection(b.backupCollection)
-      .drop()
-      .catch((e: { code?: number }) => {
-        if (e.code !== 26) throw e; // NamespaceNotFound: nothing was copied yet
-      });
+    await dropBackupData(db, b.backupCollection);
     await markBackup(db, b._id, { status: 'purged' });
     purged.push({ ...b, status: 'purged' });
   }

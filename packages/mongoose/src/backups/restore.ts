@@ -1,6 +1,14 @@
 import { BallastError } from '@ballast/core';
+import { parseArgs } from '@ballast/core/adapter';
 import type { mongo } from 'mongoose';
-import { catalog, type MongoBackupRecord, markBackup, RAW } from './catalog.js';
+import type { z } from 'zod';
+import { keysetSource } from '../migrator/keyset-source.js';
+import { type LoopTuningOptions, loopTuningSchema } from '../migrator/tuning.js';
+import { catalog, dropBackupData, type MongoBackupRecord, markBackup, RAW } from './catalog.js';
+import { runBackupJob } from './job.js';
+
+/** Batch-loop tuning of a restore (batch sizes, throttles, replica lag, progress …). */
+export type MongoRestoreOptions = z.input<typeof loopTuningSchema>;
 
 /** Which backups: one id, or every ready backup a migration made (restored newest first). */
 export type BackupSelector = number | { readonly migration: string };
@@ -25,8 +33,9 @@ async function select(db: mongo.Db, which: BackupSelector): Promise<MongoBackupR
 export async function restoreMongoBackup(
   db: mongo.Db,
   which: BackupSelector,
-  options: { readonly batchSize?: number } = {},
+  options: MongoRestoreOptions = {},
 ): Promise<MongoBackupRecord[]> {
+  const o = parseArgs(loopTuningSchema, options, 'restoreMongoBackup options');
   const restored: MongoBackupRecord[] = [];
   for (const b of await select(db, which)) {
     if (b.status !== 'ready')
@@ -41,7 +50,7 @@ export async function restoreMongoBackup(
         },
       );
     if (b.kind === 'collection') await renameBack(db, b);
-    else await setBack(db, b, options.batchSize ?? 500);
+    else await setBack(db, b, o);
     const restoredAt = new Date();
     await markBackup(db, b._id, { status: 'restored', restoredAt });
     restored.push({ ...b, status: 'restored', restoredAt });
@@ -63,23 +72,27 @@ async function renameBack(db: mongo.Db, b: MongoBackupRecord): Promise<void> {
   await db.renameCollection(b.backupCollection, b.sourceCollection);
 }
 
-async function setBack(db: mongo.Db, b: MongoBackupRecord, batchSize: number): Promise<void> {
+/**
+ * A field's values `$set` back on core's batch loop (job `restore:<id>`): a rerun after kill -9
+ * resumes after the last checkpointed batch; setting a value again is harmless.
+ */
+async function setBack(db: mongo.Db, b: MongoBackupRecord, tuning: LoopTuningOptions): Promise<void> {
   const source = db.collection(b.sourceCollection);
   const field = b.sourceField!;
-  let after: unknown = null;
-  for (;;) {
-    const values = await db
-      .collection(b.backupCollection)
-      .find((after === null ? {} : { _id: { $gt: after } }) as mongo.Filter<mongo.Document>, RAW)
-      .sort({ _id: 1 })
-      .limit(batchSize)
-      .toArray();
-    if (values.length === 0) break;
-    await source.bulkWrite(
-      values.map((d) => ({ updateOne: { filter: { _id: d._id }, update: { $set: { [field]: d.v } } } })),
-      { ordered: false },
-    );
-    after = values.at(-1)!._id;
-  }
-  await db.collection(b.backupCollection).drop();
+  const values = keysetSource(db.collection(b.backupCollection), {
+    pending: {},
+    read: RAW,
+    targetVersion: null,
+    write: async (docs) => {
+      const { modifiedCount } = await source.bulkWrite(
+        docs.map((d) => ({
+          updateOne: { filter: { _id: d._id as never }, update: { $set: { [field]: d.v } } },
+        })),
+        { ordered: false },
+      );
+      return modifiedCount;
+    },
+  });
+  await runBackupJob(db, b, 'restore', values, tuning);
+  await dropBackupData(db, b.backupCollection);
 }

@@ -2,6 +2,8 @@ import { parseArgs } from '@ballast/core/adapter';
 import type { mongo } from 'mongoose';
 import { z } from 'zod';
 import { WriteConflictError } from '../errors.js';
+import { keysetSource } from '../migrator/keyset-source.js';
+import { loopTuningSchema } from '../migrator/tuning.js';
 import {
   catalog,
   DEFAULT_RETENTION_DAYS,
@@ -10,17 +12,19 @@ import {
   newBackup,
   RAW,
 } from './catalog.js';
+import { runBackupJob } from './job.js';
 
-export const backupOptions = z.strictObject({
+export const backupOptions = loopTuningSchema.extend({
   /** Recorded so the migration's `down()` finds its own backup (migration files fill it in). */
   migration: z.string().min(1).optional(),
   /** Days before `purgeMongoBackups({ expiredOnly: true })` may remove it. Default 7. */
   retentionDays: z.number().positive().default(DEFAULT_RETENTION_DAYS),
-  /** Documents per copy-and-unset round. Default 500. */
-  batchSize: z.number().int().positive().default(500),
 });
 
 export type MongoBackupOptions = z.input<typeof backupOptions>;
+
+const STOP_WRITING =
+  'deploy code that no longer writes the field first, then run again: the values copied so far are kept';
 
 const fieldPath = z.string().regex(/^[^$.][^$]*$/, 'must be a field path (a.b allowed, no $)');
 
@@ -33,10 +37,11 @@ function valueAt(doc: Record<string, unknown>, path: string): unknown {
 
 /**
  * `$unset` of `field` on every document, with its values kept first in `ballast_backup_<id>` as
- * `{ _id, v }` (types preserved: read and written without promoting BSON values). Rounds of
- * `batchSize`: copy, then unset with a compare-and-set filter on the copied value, so a value the
- * application changed meanwhile is copied again in the next round, never lost. Ends when no
- * document has the field (stop writing it first: this is the contract step).
+ * `{ _id, v }` (types preserved: read and written without promoting BSON values). Runs on core's
+ * batch loop (job `backup:<id>`): `_id` keyset batches, each copied then unset with a
+ * compare-and-set filter on the copied value, so a value the application changed meanwhile is
+ * copied again when the loop retries the batch, never lost. Ends when no document has the field
+ * (stop writing it first: this is the contract step).
  */
 export async function unsetFieldWithBackup(
   db: mongo.Db,
@@ -47,7 +52,7 @@ export async function unsetFieldWithBackup(
   const f = parseArgs(fieldPath, field, 'unsetFieldWithBackup field');
   const o = parseArgs(backupOptions, options, 'unsetFieldWithBackup options');
   // A run that died mid-way left its backup `copying`, holding values already unset: carry on
-  // filling that one, so one restore puts back all of them.
+  // filling that one (and its checkpoint), so one restore puts back all of them.
   const record =
     (await catalog(db).findOne({
       kind: 'field',
@@ -65,36 +70,69 @@ export async function unsetFieldWithBackup(
     }));
   const source = db.collection(collection);
   const backup = db.collection(record.backupCollection);
-  let stuck = 0;
-  for (;;) {
-    const docs = await source
-      .find({ [f]: { $exists: true } }, { ...RAW, projection: { [f]: 1 } })
-      .sort({ _id: 1 })
-      .limit(o.batchSize)
-      .toArray();
-    if (docs.length === 0) break;
-    const values = docs.map((d) => ({ _id: d._id, v: valueAt(d, f) }));
-    await backup.bulkWrite(
-      values.map((d) => ({ replaceOne: { filter: { _id: d._id }, replacement: d, upsert: true } })),
-      { ordered: false },
-    );
-    const { modifiedCount } = await source.bulkWrite(
-      values.map((d) => ({
-        updateOne: { filter: { _id: d._id, [f]: { $eq: d.v } }, update: { $unset: { [f]: '' } } },
-      })),
-      { ordered: false },
-    );
-    stuck = modifiedCount === 0 ? stuck + 1 : 0;
-    if (stuck === 3)
+  const has = { [f]: { $exists: true } };
+  const copy = keysetSource(source, {
+    pending: has,
+    read: { ...RAW, projection: { [f]: 1 } },
+    targetVersion: null,
+    write: (docs) => copyThenUnset(source, backup, f, docs),
+  });
+  // Documents written with the field after the copy began lie past its upper bound: another
+  // pass (a fresh checkpoint, the same backup) takes them, as long as the application has stopped.
+  for (let pass = 1; ; pass++) {
+    await runBackupJob(db, record, 'backup', copy, o);
+    const left = await source.countDocuments(has);
+    if (left === 0) break;
+    if (pass === 3)
       throw new WriteConflictError(
-        `cannot unset ${collection}.${f}: its values changed under every copy for 3 rounds (e.g. _id ${String(docs[0]!._id)})`,
+        `cannot unset ${collection}.${f}: ${left} documents still have it after 3 passes (the application writes it)`,
         {
           where: `${collection}.${f}`,
-          hint: 'deploy code that no longer writes the field first, then run again: the values copied so far are kept',
+          hint: STOP_WRITING,
         },
       );
   }
   const documents = await backup.countDocuments();
   await markBackup(db, record._id, { status: 'ready', documents });
   return { ...record, status: 'ready', documents };
+}
+
+/**
+ * One batch: copy the values (an upsert per `_id`: a rerun overwrites, never duplicates), then
+ * unset each only where it still equals its copy. A value changed in between is a transient
+ * conflict: the loop retries the batch smaller, copying the new value first.
+ */
+async function copyThenUnset(
+  source: mongo.Collection,
+  backup: mongo.Collection,
+  f: string,
+  docs: readonly mongo.Document[],
+): Promise<number> {
+  const values = docs.map((d) => ({ _id: d._id, v: valueAt(d, f) }));
+  await backup.bulkWrite(
+    values.map((d) => ({ replaceOne: { filter: { _id: d._id }, replacement: d, upsert: true } })),
+    { ordered: false },
+  );
+  const { modifiedCount } = await source.bulkWrite(
+    values.map((d) => ({
+      updateOne: { filter: { _id: d._id, [f]: { $eq: d.v } }, update: { $unset: { [f]: '' } } },
+    })),
+    { ordered: false },
+  );
+  if (modifiedCount < values.length) {
+    const ids = values.map((d) => d._id);
+    const [changed] = await source
+      .find({ _id: { $in: ids }, [f]: { $exists: true } }, { projection: { _id: 1 } })
+      .limit(1)
+      .toArray();
+    if (changed)
+      throw new WriteConflictError(
+        `${source.collectionName}.${f} of _id ${String(changed._id)} changed between its copy and its unset`,
+        {
+          where: `${source.collectionName}.${f}`,
+          hint: STOP_WRITING,
+        },
+      );
+  }
+  return modifiedCount;
 }
