@@ -7,40 +7,22 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { FinishEvent } from '@ballast/core';
+import { renderFinish } from '@ballast/core/adapter';
 import {
   BACKUP_CATALOG,
   dropCollectionWithBackup,
   listMongoBackups,
+  migrationStatus,
   purgeMongoBackups,
   restoreMongoBackup,
   runMigrations,
   unsetFieldWithBackup,
 } from '@ballast/mongoose';
 import { type MongoTestDatabase, mongoTestDatabase } from '@ballast/testkit';
-import mongoose, { type Connection, mongo as driver } from 'mongoose';
+import mongoose, { type Connection, type mongo as driver } from 'mongoose';
 import { afterAll, beforeAll, describe, test } from 'vitest';
-
-const { BSON } = driver;
-const RAW = { promoteValues: false, promoteLongs: false, promoteBuffers: false, bsonRegExp: true } as const;
-
-/** One value of each BSON type a field may hold, nested ones included. */
-function values(ferret: boolean): unknown[] {
-  const all: unknown[] = [
-    new Date('2026-01-02T03:04:05.678Z'),
-    new BSON.ObjectId('65a1b2c3d4e5f60718293a4b'),
-    new BSON.Binary(Buffer.from([0, 1, 2, 254, 255]), 0),
-    new BSON.Binary(Buffer.from('0123456789abcdef'), 4),
-    new BSON.Double(1),
-    new BSON.Int32(7),
-    BSON.Long.fromString('9007199254740993'),
-    { nested: { at: new Date(0), n: new BSON.Double(2.5), list: [new BSON.Int32(1), 'two', null] } },
-    'text',
-    null,
-  ];
-  // FerretDB v1.24 drops the connection on a Decimal128; MongoDB (BALLAST_MONGO_URL) checks it too.
-  if (!ferret) all.push(BSON.Decimal128.fromString('12345.678900000000000001'));
-  return all;
-}
+import { BSON, RAW, values } from './fixtures/bson-values.js';
 
 const CONTRACT = `
 export async function up(ctx) {
@@ -157,6 +139,35 @@ describe('backup-on-rollback', () => {
     await restoreMongoBackup(db, { migration: '010-dead' });
     assert.deepEqual(await db.collection('gone').find().toArray(), [{ _id: 1, keep: 'me' }]);
     assert.equal(await dropCollectionWithBackup(db, 'never-there'), null);
+  });
+
+  test('copy and restore run on the batch loop: throttles pause them, progress counts documents', async () => {
+    await db.collection('paced').insertMany([1, 2, 3, 4, 5].map((i) => ({ _id: i as never, old: i })));
+    const events: FinishEvent[] = [];
+    const progress = { update() {}, finish: (e: FinishEvent) => events.push(e) };
+    let asked = 0;
+    const waitOnce = () => (asked++ === 0 ? { waitMs: 1, reason: 'test throttle' } : undefined);
+    const tuning = { initialBatchSize: 2, minBatchSize: 2, maxBatchSize: 2, progress, throttles: [waitOnce] };
+    const pauses: string[] = [];
+    const b = await unsetFieldWithBackup(db, 'paced', 'old', {
+      ...tuning,
+      onPause: (p) => pauses.push(p.reason),
+    });
+    assert.deepEqual(pauses, ['test throttle']);
+    const [job] = await migrationStatus(db, `backup:${b._id}`);
+    assert.deepEqual([job?.status, job?.rowsDone, job?.batches], ['done', 5, 3]);
+    await restoreMongoBackup(db, b._id, tuning);
+    assert.deepEqual(
+      events.map((e) => renderFinish(e).replace(/ \(.*\)$/, '')),
+      [
+        `backed up 5 documents of ${db.databaseName}.paced`,
+        `restored 5 documents of ${db.databaseName}.paced from its backup`,
+      ],
+    );
+    assert.deepEqual(
+      await db.collection('paced').find().sort({ _id: 1 }).toArray(),
+      [1, 2, 3, 4, 5].map((i) => ({ _id: i, old: i })),
+    );
   });
 
   test('purge honours retention: expired backups only, their data dropped, the catalog keeps the history', async () => {

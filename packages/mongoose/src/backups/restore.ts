@@ -93,6 +93,13 @@ async function setBack(db: mongo.Db, b: MongoBackupRecord, tuning: LoopTuningOpt
       return modifiedCount;
     },
   });
-  await runBackupJob(db, b, 'restore', values, tuning);
+  // Named after the collection it writes (progress: "restored N documents of db.people").
+  await runBackupJob(
+    db,
+    b,
+    'restore',
+    { ...values, target: `${db.databaseName}.${b.sourceCollection}` },
+    tuning,
+  );
   await dropBackupData(db, b.backupCollection);
 }
