@@ -4,6 +4,7 @@ import type { mongo } from 'mongoose';
 import type { z } from 'zod';
 import { keysetSource } from '../migrator/keyset-source.js';
 import { type LoopTuningOptions, loopTuningSchema } from '../migrator/tuning.js';
+import { chunkedBulkWrite } from '../versions.js';
 import { catalog, dropBackupData, type MongoBackupRecord, markBackup, RAW } from './catalog.js';
 import { runBackupJob } from './job.js';
 
@@ -84,11 +85,11 @@ async function setBack(db: mongo.Db, b: MongoBackupRecord, tuning: LoopTuningOpt
     read: RAW,
     targetVersion: null,
     write: async (docs) => {
-      const { modifiedCount } = await source.bulkWrite(
+      const { modifiedCount } = await chunkedBulkWrite(
+        source,
         docs.map((d) => ({
           updateOne: { filter: { _id: d._id as never }, update: { $set: { [field]: d.v } } },
         })),
-        { ordered: false },
       );
       return modifiedCount;
     },

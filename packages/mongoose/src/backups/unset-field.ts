@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { WriteConflictError } from '../errors.js';
 import { keysetSource } from '../migrator/keyset-source.js';
 import { loopTuningSchema } from '../migrator/tuning.js';
+import { chunkedBulkWrite } from '../versions.js';
 import {
   catalog,
   DEFAULT_RETENTION_DAYS,
@@ -109,15 +110,15 @@ async function copyThenUnset(
   docs: readonly mongo.Document[],
 ): Promise<number> {
   const values = docs.map((d) => ({ _id: d._id, v: valueAt(d, f) }));
-  await backup.bulkWrite(
+  await chunkedBulkWrite(
+    backup,
     values.map((d) => ({ replaceOne: { filter: { _id: d._id }, replacement: d, upsert: true } })),
-    { ordered: false },
   );
-  const { modifiedCount } = await source.bulkWrite(
+  const { modifiedCount } = await chunkedBulkWrite(
+    source,
     values.map((d) => ({
       updateOne: { filter: { _id: d._id, [f]: { $eq: d.v } }, update: { $unset: { [f]: '' } } },
     })),
-    { ordered: false },
   );
   if (modifiedCount < values.length) {
     const ids = values.map((d) => d._id);
