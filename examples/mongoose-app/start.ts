@@ -1,7 +1,7 @@
 /**
  * One command: starts a throwaway FerretDB (or uses MONGO_URL), writes v1 people with the v1
- * model, shows the v3 model reading and saving old documents, runs the migration file up, down
- * and up again, and prints the versions stored after each step.
+ * model, shows the v3 model reading and saving old documents, runs the migration files (v3, then
+ * an email index and validator) up, down and up again, and prints the versions stored after each step.
  *
  *   pnpm --filter mongoose-app start          PEOPLE=2000 for more documents
  */
@@ -54,7 +54,7 @@ try {
 
   log(`migrations up: ${(await runMigrations(conn, { dir })).join(', ')}`);
   await show('after up');
-  log(`migrations down: ${(await runMigrations(conn, { dir, direction: 'down' })).join(', ')}`);
+  log(`migrations down: ${(await runMigrations(conn, { dir, direction: 'down', steps: 2 })).join(', ')}`);
   await show('after down');
   log(`migrations up again: ${(await runMigrations(conn, { dir })).join(', ')}`);
   await show('after up again');

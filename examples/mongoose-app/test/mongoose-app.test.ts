@@ -33,6 +33,12 @@ test('mongoose-app: v1 documents, v3 reads them, migration up/down/up', () => {
     schemaVersion: 3,
   });
   assert.match(line('after the v3 app saved it'), /v1: 119, v3: 1;/);
+  assert.match(line('migrations up:'), /001-people-v3, 002-people-email$/);
+  assert.match(line('index email_1'), /^\[mongoose-app\] index email_1: created \(/);
+  assert.match(
+    line('validator'),
+    /validator: (not set: cannot stage a \$jsonSchema validator .* FerretDB .* refuses it|staged)/,
+  );
   assert.match(line('after up:'), /v3: 120;/);
   assert.match(line('after down'), /v1: 120;/);
   assert.deepEqual(json(line('after down'), 'first stored: '), {
@@ -41,5 +47,6 @@ test('mongoose-app: v1 documents, v3 reads them, migration up/down/up', () => {
     name: 'Ada1 Lovelace',
     schemaVersion: 1,
   });
+  assert.match(line('migrations down'), /002-people-email, 001-people-v3$/);
   assert.match(line('after up again'), /v3: 120;/);
 });

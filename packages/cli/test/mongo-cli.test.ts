@@ -2,10 +2,16 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { acquireMigrationLock, LEDGER_COLLECTION, MIGRATIONS_LOCK } from '@ballast/mongoose';
+import {
+  LEDGER_COLLECTION,
+  MIGRATIONS_LOCK,
+  mongoLockStore,
+  purgeMongoBackups,
+  unsetFieldWithBackup,
+} from '@ballast/mongoose';
 import { type MongoTestDatabase, mongoTestDatabase } from '@ballast/testkit';
 import mongoose, { type Connection } from 'mongoose';
 import { afterAll, beforeAll, test } from 'vitest';
@@ -52,22 +58,22 @@ afterAll(async () => {
 test('--help prints the usage; a wrong command or a missing URL is a usage error (2)', async () => {
   const help = await ballast('mongo', '--help');
   assert.equal(help.code, 0);
-  assert.match(help.stdout, /usage: ballast mongo <up\|down\|status>/);
+  assert.match(help.stdout, /usage: ballast mongo <up\|down\|status\|backups>/);
   const wrong = await ballast('mongo', 'sideways', '--url', mongo.url);
   assert.equal(wrong.code, 2);
-  assert.match(wrong.stderr, /expected one of up, down, status; got sideways/);
+  assert.match(wrong.stderr, /expected one of up, down, status, backups; got sideways/);
   const noUrl = await ballast('mongo', 'up', '--dir', dir);
   assert.equal(noUrl.code, 2);
   assert.match(noUrl.stderr, /no database: pass --url or set MONGO_URL/);
 });
 
 test('up applies, status lists, down reverts; a held lock fails with 1 and applies nothing', async () => {
-  const held = await acquireMigrationLock(conn, MIGRATIONS_LOCK, { owner: 'another-deploy' });
+  const other = await holdLock(conn);
   const locked = await ballast('mongo', 'up', '--url', mongo.url, '--dir', dir);
   assert.equal(locked.code, 1);
-  assert.match(locked.stderr, /held by another-deploy/);
+  assert.match(locked.stderr, new RegExp(`held by pid ${process.pid} on `));
   assert.equal(await conn.db!.collection('things').countDocuments(), 0);
-  await held.release();
+  await other.release();
 
   const up = await ballast('mongo', 'up', '--url', mongo.url, '--dir', dir);
   assert.equal(up.code, 0, up.stderr);
@@ -83,3 +89,37 @@ test('up applies, status lists, down reverts; a held lock fails with 1 and appli
   assert.equal(await conn.db!.collection(LEDGER_COLLECTION).countDocuments(), 0);
   assert.equal(await conn.db!.collection('things').countDocuments(), 0);
 });
+
+test('backups lists the Mongo backup catalog (--all: history too)', async () => {
+  const none = await ballast('mongo', 'backups', '--url', mongo.url);
+  assert.equal(none.code, 0, none.stderr);
+  assert.equal(none.stdout, 'no backups\n');
+  await conn.db!.collection('legacy').insertMany([{ old: 1 }, { old: 2 }]);
+  const b = await unsetFieldWithBackup(conn.db!, 'legacy', 'old', { migration: '007-contract' });
+  const listed = await ballast('mongo', 'backups', '--url', mongo.url);
+  assert.equal(
+    listed.stdout,
+    `${b._id}  ready  field  legacy.old  2 documents in ${b.backupCollection}  expires ${b.expiresAt.toISOString()}  (007-contract)\n`,
+  );
+  await purgeMongoBackups(conn.db!);
+  const json = await ballast('mongo', 'backups', '--url', mongo.url, '--all', '--json');
+  assert.deepEqual(
+    JSON.parse(json.stdout).map((r: { _id: number; status: string }) => [r._id, r.status]),
+    [[b._id, 'purged']],
+  );
+  assert.equal((await ballast('mongo', 'backups', '--url', mongo.url)).stdout, 'no backups\n');
+});
+
+/** Holds the migrations lock as another deploy would (this process's pid and host), until release(). */
+async function holdLock(connection: Connection) {
+  const store = mongoLockStore(connection.db!);
+  const request = {
+    name: MIGRATIONS_LOCK,
+    holder: 'other-deploy',
+    pid: process.pid,
+    host: hostname(),
+    ttlMs: 60_000,
+  };
+  assert.ok(await store.acquire(request));
+  return { release: () => store.release(request) };
+}

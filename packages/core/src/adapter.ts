@@ -40,6 +40,9 @@ export {
 export type {
   DialectRuntime,
   ErrorKind,
+  LockHolderRow,
+  LockRequest,
+  PreviousHolder,
 } from './dialects/runtime.js';
 export { runtimeOf } from './dialects/runtime-of.js';
 export {
@@ -80,6 +83,7 @@ export {
   renderBar,
   renderFinish,
   renderLine,
+  reportAs,
 } from './report/progress.js';
 export {
   BOOKKEEPING,
@@ -87,6 +91,7 @@ export {
   type Needs,
   requirePrivileges,
 } from './run/bookkeeping.js';
+export { type LeaseLockStore, withLeaseLock } from './run/lease-lock.js';
 export {
   notifyStep,
   observeSteps,

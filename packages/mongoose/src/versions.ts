@@ -83,6 +83,27 @@ const MAX_ROUNDS = 10;
 const WRITE_CHUNK = 50;
 
 /**
+ * An unordered bulk write in chunks of 50: FerretDB slows down more than linearly with the number
+ * of writes in one call (a few hundred stall it). Returns the summed matched/modified counts.
+ */
+export async function chunkedBulkWrite(
+  collection: mongo.Collection<Doc> | mongo.Collection,
+  ops: readonly mongo.AnyBulkWriteOperation[],
+  session?: mongo.ClientSession,
+): Promise<{ matchedCount: number; modifiedCount: number }> {
+  const sum = { matchedCount: 0, modifiedCount: 0 };
+  for (let i = 0; i < ops.length; i += WRITE_CHUNK) {
+    const result = await (collection as mongo.Collection).bulkWrite(ops.slice(i, i + WRITE_CHUNK), {
+      ordered: false,
+      ...(session ? { session } : {}),
+    });
+    sum.matchedCount += result.matchedCount;
+    sum.modifiedCount += result.modifiedCount;
+  }
+  return sum;
+}
+
+/**
  * Converts the given stored documents to version `to` with compare-and-set writes. A document
  * changed meanwhile is re-read and converted from what is stored now; one already at `to` is
  * left alone. Returns how many documents this call wrote.
@@ -107,13 +128,7 @@ export async function convertStored(
       );
     }
     const ops = pending.map((d) => casWrite(v.field, d, convert(v, d, to)));
-    let matched = 0;
-    // Chunked: FerretDB slows down more than linearly with the number of updates in one call.
-    for (let i = 0; i < ops.length; i += WRITE_CHUNK) {
-      const chunk = ops.slice(i, i + WRITE_CHUNK);
-      const result = await collection.bulkWrite(chunk, { ordered: false, ...(session ? { session } : {}) });
-      matched += result.matchedCount;
-    }
+    const { matchedCount: matched } = await chunkedBulkWrite(collection, ops, session);
     written += matched;
     if (matched === ops.length) break;
     // Some documents moved under us: read them again, keep those still to convert.

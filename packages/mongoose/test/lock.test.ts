@@ -1,14 +1,33 @@
+/**
+ * The Mongo migrator lock is core's lease lock (withLeaseLock) on a MongoDB store: a second
+ * holder is refused with core's LockedError naming the holder; a holder killed with kill -9 is
+ * taken over once its TTL expired, since MongoDB has no lock that ends with a connection.
+ */
 import assert from 'node:assert/strict';
-import { acquireMigrationLock, LOCKS_COLLECTION, MigrationLockedError } from '@ballast/mongoose';
+import { spawn } from 'node:child_process';
+import { hostname } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { LOCKS_COLLECTION, withMongoLock } from '@ballast/mongoose';
 import { type MongoTestDatabase, mongoTestDatabase } from '@ballast/testkit';
 import mongoose, { type Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, test } from 'vitest';
 
-describe('migration lock in MongoDB', () => {
+const CHILD = fileURLToPath(new URL('./fixtures/lock-child.ts', import.meta.url));
+
+/** A promise and the function that resolves it. */
+function gate(): { promise: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const promise = new Promise<void>((r) => {
+    open = r;
+  });
+  return { promise, open };
+}
+
+describe('migrator lock in MongoDB (core lease lock)', () => {
   let mongo: MongoTestDatabase;
   let connections: Connection[];
   beforeAll(async () => {
-    mongo = await mongoTestDatabase();
+    mongo = await mongoTestDatabase('lock');
     // Two independent connections stand for two migrator processes.
     connections = await Promise.all([1, 2].map(() => mongoose.createConnection(mongo.url).asPromise()));
   });
@@ -17,35 +36,85 @@ describe('migration lock in MongoDB', () => {
     await mongo.drop();
   });
 
-  test('of two migrators racing for the lock exactly one wins', async () => {
+  test('of two migrators racing for the lock exactly one runs; the other gets LockedError naming the holder', async () => {
+    const release = gate();
+    const entered: number[] = [];
     const results = await Promise.allSettled(
-      connections.map((c, i) => acquireMigrationLock(c, 'race', { owner: `migrator-${i}` })),
+      connections.map((c, i) =>
+        withMongoLock(c, 'race', async () => {
+          entered.push(i);
+          await release.promise;
+        }).finally(() => release.open()),
+      ),
     );
-    const won = results.filter((r) => r.status === 'fulfilled');
+    assert.equal(entered.length, 1);
     const lost = results.filter((r) => r.status === 'rejected');
-    assert.equal(won.length, 1);
     assert.equal(lost.length, 1);
     const error = (lost[0] as PromiseRejectedResult).reason;
-    assert.ok(error instanceof MigrationLockedError);
-    assert.match(error.message, /held by migrator-\d until/);
-    await (won[0] as PromiseFulfilledResult<{ release(): Promise<void> }>).value.release();
-    const again = await acquireMigrationLock(connections[1]!, 'race', { owner: 'later' });
-    await again.release();
+    assert.equal(error.name, 'LockedError');
+    assert.equal(error.holder.pid, process.pid);
+    assert.equal(error.holder.host, hostname());
+    assert.match(error.message, /migrator lock "race" is held by pid \d+ on .* since/);
+    assert.equal(
+      await connections[0]!.db!.collection(LOCKS_COLLECTION).countDocuments({ _id: 'race' as never }),
+      0,
+    );
+    // Released: the next run takes it at once; nested use under the same name just proceeds.
+    assert.equal(
+      await withMongoLock(connections[1]!, 'race', () =>
+        withMongoLock(connections[0]!, 'race', async () => 7),
+      ),
+      7,
+    );
   });
 
-  test('a crashed holder (no heartbeat) loses the lock when it expires', async () => {
-    const crashed = await acquireMigrationLock(connections[0]!, 'expiry', { owner: 'crashed', ttlMs: 200 });
-    await assert.rejects(
-      acquireMigrationLock(connections[1]!, 'expiry', { owner: 'next' }),
-      MigrationLockedError,
+  test('a holder killed with kill -9 is refused while its lease lives, then taken over when it expires', {
+    timeout: 60_000,
+  }, async () => {
+    const child = spawn(
+      process.execPath,
+      ['--conditions=ballast-source', '--import', 'tsx', CHILD, mongo.url, 'killed', '3000'],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
     );
-    await new Promise((r) => setTimeout(r, 300));
-    const next = await acquireMigrationLock(connections[1]!, 'expiry', { owner: 'next' });
-    await assert.rejects(crashed.heartbeat(), /was lost by crashed/);
-    await crashed.release(); // must not delete the new holder's lock
-    const doc = await connections[0]!.db!.collection(LOCKS_COLLECTION).findOne({ _id: 'expiry' as never });
-    assert.equal(doc?.owner, 'next');
-    await next.heartbeat();
-    await next.release();
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.setEncoding('utf8').on('data', (d: string) => d.includes('held') && resolve());
+      child.on('exit', (code) => reject(new Error(`lock child exited with ${code}`)));
+    });
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    await assert.rejects(
+      withMongoLock(connections[0]!, 'killed', async () => {}),
+      (e: Error & { holder?: { pid: number } }) => {
+        assert.equal(e.name, 'LockedError');
+        assert.equal(e.holder?.pid, child.pid);
+        assert.match(e.message, new RegExp(`held by pid ${child.pid} on `));
+        assert.match(e.message, /taken over when it expires by itself at .*\(TTL\)/);
+        return true;
+      },
+    );
+    const log: string[] = [];
+    const ran = await withMongoLock(connections[0]!, 'killed', async () => 'ran', {
+      waitMs: 30_000,
+      log: (l) => log.push(l),
+    });
+    assert.equal(ran, 'ran');
+    assert.deepEqual(log, [
+      `migrator lock "killed": taken over from pid ${child.pid} on ${hostname()}: its TTL expired`,
+    ]);
+  });
+
+  test('the holder heartbeats: a run longer than its TTL keeps the lock', { timeout: 30_000 }, async () => {
+    const release = gate();
+    // TTL 3 s, renewed every second: the margin keeps a slow FerretDB renewal from losing it.
+    const running = withMongoLock(connections[0]!, 'long', () => release.promise, { ttlMs: 3000 });
+    for (let i = 0; i < 2; i++) {
+      await new Promise((r) => setTimeout(r, 3000));
+      await assert.rejects(
+        withMongoLock(connections[1]!, 'long', async () => {}),
+        { name: 'LockedError' },
+      );
+    }
+    release.open();
+    await running;
   });
 });

@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  acquireMigrationLock,
   LEDGER_COLLECTION,
   MIGRATIONS_LOCK,
   MigrationFailedError,
-  MigrationLockedError,
   migrationsStatus,
+  mongoLockStore,
   runMigrations,
 } from '@ballast/mongoose';
 import { type MongoTestDatabase, mongoTestDatabase } from '@ballast/testkit';
@@ -119,10 +118,10 @@ describe('migration files, ledger and lock', () => {
       '001-only-up.mjs': `export async function up(ctx) { await ctx.db.collection('x').insertOne({ a: 1 }); }`,
     });
     dirs.push(dir);
-    const held = await acquireMigrationLock(conn, MIGRATIONS_LOCK, { owner: 'other-deploy' });
-    await assert.rejects(runMigrations(conn, { dir }), MigrationLockedError);
+    const other = await holdLock(conn);
+    await assert.rejects(runMigrations(conn, { dir }), { name: 'LockedError' });
     assert.equal(await conn.db!.collection('x').countDocuments(), 0);
-    await held.release();
+    await other.release();
     assert.deepEqual(await runMigrations(conn, { dir }), ['001-only-up']);
     await assert.rejects(
       runMigrations(conn, { dir, direction: 'down' }),
@@ -132,3 +131,17 @@ describe('migration files, ledger and lock', () => {
     await assert.rejects(runMigrations(conn, { dir, steps: 0 }), /steps/);
   });
 });
+
+/** Holds the migrations lock as another deploy would (this process's pid and host), until release(). */
+async function holdLock(connection: Connection) {
+  const store = mongoLockStore(connection.db!);
+  const request = {
+    name: MIGRATIONS_LOCK,
+    holder: 'other-deploy',
+    pid: process.pid,
+    host: hostname(),
+    ttlMs: 60_000,
+  };
+  assert.ok(await store.acquire(request));
+  return { release: () => store.release(request) };
+}

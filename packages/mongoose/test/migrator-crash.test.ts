@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { migrateCollection, migrationStatus } from '@ballast/mongoose';
 import { type MongoTestDatabase, mongoTestDatabase } from '@ballast/testkit';
 import mongoose, { type Connection } from 'mongoose';
 import { afterAll, beforeAll, test } from 'vitest';
+import { runAndKill } from './fixtures/kill.js';
 import { personModel, seedV1 } from './fixtures/people.js';
 
 const CHILD = fileURLToPath(new URL('./fixtures/migrate-child.ts', import.meta.url));
@@ -24,35 +24,6 @@ afterAll(async () => {
   await mongo.drop();
 });
 
-/** Starts the child, SIGKILLs it after `batches` batch lines plus `delayMs` (to land mid-batch). */
-function runAndKill(batches: number, delayMs: number): Promise<{ killed: boolean; seen: number }> {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=ballast-source', '--import', 'tsx', CHILD, mongo.url, 'people', String(BATCH)],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr.on('data', (d) => {
-    stderr += d;
-  });
-  return new Promise((resolve, reject) => {
-    let seen = 0;
-    let killed = false;
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      seen += chunk.split('\n').filter((l) => l.startsWith('batch ')).length;
-      if (!killed && seen >= batches) {
-        killed = true;
-        setTimeout(() => child.kill('SIGKILL'), delayMs);
-      }
-    });
-    child.on('exit', (code, signal) => {
-      if (signal === 'SIGKILL') resolve({ killed: true, seen });
-      else if (code === 0) resolve({ killed: false, seen });
-      else reject(new Error(`migrator child failed (${code}): ${stderr}`));
-    });
-  });
-}
-
 test(`kill -9 at ${TRIALS} random points, rerun: every document upgraded exactly once`, {
   timeout: 150_000,
 }, async () => {
@@ -61,7 +32,7 @@ test(`kill -9 at ${TRIALS} random points, rerun: every document upgraded exactly
   for (let trial = 0; trial < TRIALS; trial++) {
     const batches = 1 + Math.floor(Math.random() * 3);
     const delayMs = Math.floor(Math.random() * 60);
-    const { killed, seen } = await runAndKill(batches, delayMs);
+    const { killed, seen } = await runAndKill(CHILD, [mongo.url, 'people', String(BATCH)], batches, delayMs);
     points.push(`${batches} batches + ${delayMs} ms (saw ${seen})`);
     assert.ok(killed, `trial ${trial} should be killed before finishing: ${points.join('; ')}`);
   }

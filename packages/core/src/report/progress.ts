@@ -13,6 +13,8 @@ export interface ProgressEvent {
   readonly rate?: number;
   readonly etaSeconds?: number;
   readonly phase?: string;
+  /** What `done` counts, in finished lines; default rows (MongoDB: documents). */
+  readonly unit?: string;
 }
 
 export interface FinishEvent extends ProgressEvent {
@@ -28,15 +30,28 @@ export interface ProgressReporter {
 
 export const silentProgress: ProgressReporter = { update() {}, finish() {} };
 
-/** `reporter` with every event named `operation`: a backup copy or restore running on the batch loop says so. */
+/**
+ * `reporter` with every event named `operation`: a backup copy or restore running on the batch
+ * loop says so. With `unit` (e.g. documents), finished lines count that instead of rows.
+ */
 export function reportAs(
   operation: string,
   reporter: ProgressReporter | undefined,
+  unit?: string,
 ): ProgressReporter | undefined {
+  const named = <E extends ProgressEvent>(event: E): E => ({
+    ...event,
+    operation,
+    ...(unit ? { unit } : {}),
+  });
   return (
     reporter && {
-      update: (event) => reporter.update({ ...event, operation }),
-      finish: (event) => reporter.finish({ ...event, operation }),
+      update: (event) => reporter.update(named(event)),
+      finish: (event) =>
+        reporter.finish({
+          ...named(event),
+          ...(unit && event.message ? { message: event.message.replace(/\brows\b/g, unit) } : {}),
+        }),
     }
   );
 }
@@ -74,8 +89,8 @@ export function renderLine(event: ProgressEvent): string {
 
 /** What a finished operation did, in words (a restore says it restored, not "done 1/1"). */
 const FINISHED: Readonly<Record<string, (e: FinishEvent) => string>> = {
-  restore: (e) => `restored ${count(e.done)} rows of ${e.target} from its backup`,
-  backup: (e) => `backed up ${count(e.done)} rows of ${e.target}`,
+  restore: (e) => `restored ${count(e.done)} ${e.unit ?? 'rows'} of ${e.target} from its backup`,
+  backup: (e) => `backed up ${count(e.done)} ${e.unit ?? 'rows'} of ${e.target}`,
 };
 
 export function renderFinish(event: FinishEvent): string {

@@ -1,13 +1,10 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { Database } from '../db.js';
-import type { LockRequest, MigratorLockStore } from '../dialects/runtime.js';
+import type { MigratorLockStore } from '../dialects/runtime.js';
 import { runtimeOf } from '../dialects/runtime-of.js';
-import { LockedError, UnsupportedServerError } from '../errors.js';
+import { UnsupportedServerError } from '../errors.js';
 import { ensureTable } from './ensure-table.js';
+import { heldHere, type LeaseLockStore, lockRequest, runHolding, withLeaseLock } from './lease-lock.js';
 import { type MigratorLockOptions, RUN_DEFAULTS } from './options.js';
-import { sleep } from './retry.js';
 import { withSessionLock } from './session-lock.js';
 
 /**
@@ -20,10 +17,8 @@ import { withSessionLock } from './session-lock.js';
  * looking dead. A backend we cannot see (another server, a pool in between, a pid reused by a
  * session hidden from us) keeps the TTL rule. The SQL is the dialect's (runtime.migratorLock).
  * Where the server ties a lock to a session (MySQL/MariaDB GET_LOCK), session-lock.ts holds it instead.
+ * The waiting, heartbeat and takeover are lease-lock.ts's, shared with the MongoDB lock.
  */
-
-/** Renewal period; the dialect's "holder gone" test computes the same from the row. */
-const heartbeatMs = (ttlMs: number) => Math.max(100, Math.min(Math.floor(ttlMs / 3), 1000));
 
 /** The dialect's lock table, or a clear refusal where it has none yet. */
 function lockStore(db: Database): MigratorLockStore {
@@ -35,97 +30,33 @@ function lockStore(db: Database): MigratorLockStore {
   });
 }
 
-/** Names held by the current async call chain: a nested runPlan under the same lock just proceeds. */
-const held = new AsyncLocalStorage<ReadonlySet<string>>();
-
-const POLL_MS = 250;
-
 export async function withMigratorLock<T>(
   db: Database,
   name: string,
   fn: () => Promise<T>,
   options: MigratorLockOptions = {},
 ): Promise<T> {
-  const outer = held.getStore() ?? new Set<string>();
-  if (outer.has(name)) return fn();
-  const ttlMs = options.ttlMs ?? RUN_DEFAULTS.lock.ttlMs;
-  const waitMs = options.waitMs ?? RUN_DEFAULTS.lock.waitMs;
-  const request: LockRequest = { name, holder: randomUUID(), pid: process.pid, host: hostname(), ttlMs };
+  if (heldHere(name)) return fn();
   const sessionLock = runtimeOf(db).sessionLock;
   if (sessionLock) {
-    return withSessionLock(db, sessionLock, request, () => held.run(new Set([...outer, name]), fn), {
-      waitMs,
+    const request = lockRequest(name, options.ttlMs ?? RUN_DEFAULTS.lock.ttlMs);
+    return withSessionLock(db, sessionLock, request, () => runHolding(name, fn), {
+      waitMs: options.waitMs ?? RUN_DEFAULTS.lock.waitMs,
     });
   }
   const store = lockStore(db);
   await ensureTable(db, store.table, store.ddl, store.upgradeColumns);
-  await acquire(db, store, request, waitMs, options.log ?? (() => {}));
-  let lost = false;
-  let renewing = false; // with a busy pool, renewals wait for a session: never stack them
-  const heartbeat = setInterval(() => {
-    if (renewing) return;
-    renewing = true;
-    db.withSession((s) => store.renew(s, request))
-      .then((ours) => {
-        if (!ours) lost = true;
-      })
-      .catch(() => {})
-      .finally(() => {
-        renewing = false;
-      });
-  }, heartbeatMs(ttlMs));
-  heartbeat.unref();
-  try {
-    return await held.run(new Set([...outer, name]), fn);
-  } finally {
-    clearInterval(heartbeat);
-    await db.withSession((s) => store.release(s, request));
-    if (lost) process.emitWarning(`ballast: migrator lock "${name}" expired while held (heartbeat failed)`);
-  }
+  return withLeaseLock(leaseOf(db, store), name, fn, options);
 }
 
-async function acquire(
-  db: Database,
-  store: MigratorLockStore,
-  request: LockRequest,
-  waitMs: number,
-  log: (line: string) => void,
-): Promise<void> {
-  const { name } = request;
-  const deadline = Date.now() + waitMs;
-  for (;;) {
-    const got = await db.withSession((s) => store.acquire(s, request));
-    if (got) {
-      const p = got.previous;
-      if (p && !p.expired) {
-        log(
-          `migrator lock "${name}": taken over from pid ${p.pid ?? '?'} on ${p.host ?? '?'}: its backend ` +
-            `${p.backend_pid} is gone from ${store.sessionView ?? 'the server'} and it last renewed the lock at ${p.heartbeat_at}`,
-        );
-      } else if (p)
-        log(
-          `migrator lock "${name}": taken over from pid ${p.pid ?? '?'} on ${p.host ?? '?'}: its TTL expired`,
-        );
-      return;
-    }
-    if (Date.now() >= deadline) {
-      const row = await db.withSession((s) => store.holder(s, name));
-      if (!row) continue; // released between our two queries: try again
-      throw new LockedError(
-        `migrator lock "${name}" is held by pid ${row.pid ?? '?'} on ${row.host ?? '?'} since ${row.acquired_at.toISOString()}; waited ${waitMs} ms`,
-        name,
-        { pid: row.pid, host: row.host, since: row.acquired_at, expiresAt: row.expires_at },
-        {
-          where: 'ballast_locks',
-          hint:
-            `another migration is running. Wait for it, or raise waitMs. If that process is gone, its lock is ` +
-            (store.sessionView
-              ? `taken over as soon as its connection is gone from ${store.sessionView}, else it expires by itself at `
-              : 'taken over when it expires by itself at ') +
-            `${row.expires_at.toISOString()} (TTL); do not delete the row while it runs.`,
-        },
-      );
-    }
-    await sleep(Math.min(POLL_MS, Math.max(0, deadline - Date.now())));
-  }
+/** The dialect's lock table as a lease store: each call on a session of the pool. */
+function leaseOf(db: Database, store: MigratorLockStore): LeaseLockStore {
+  return {
+    where: store.table,
+    ...(store.sessionView ? { sessionView: store.sessionView } : {}),
+    acquire: (r) => db.withSession((s) => store.acquire(s, r)),
+    renew: (r) => db.withSession((s) => store.renew(s, r)),
+    release: (r) => db.withSession((s) => store.release(s, r)),
+    holder: (n) => db.withSession((s) => store.holder(s, n)),
+  };
 }

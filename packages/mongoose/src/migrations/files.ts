@@ -3,7 +3,10 @@ import { extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BallastError } from '@ballast/core';
 import type { Connection, mongo } from 'mongoose';
+import type { BackupHelpers } from '../backups/index.js';
+import type { IndexHelpers } from '../indexes/index.js';
 import type { migrateCollection } from '../migrator/migrate.js';
+import type { ValidatorHelpers } from '../validators.js';
 
 /** What `up` and `down` receive. */
 export interface MigrationContext {
@@ -11,6 +14,16 @@ export interface MigrationContext {
   readonly db: mongo.Db;
   /** The background migrator (batched, resumable): `ctx.migrateCollection(Model, options)`. */
   readonly migrateCollection: typeof migrateCollection;
+  /** Index changes: `ctx.indexes.create(collection, keys, options)`, `ctx.indexes.drop(collection, name, options)`. */
+  readonly indexes: IndexHelpers;
+  /** `$jsonSchema` validators: `ctx.validators.stage(collection, schema)`, `.promote(collection, { version })`, `.remove(collection)`. */
+  readonly validators: ValidatorHelpers;
+  /**
+   * Destructive changes with a backup first: `ctx.backups.unsetField(collection, field)`,
+   * `ctx.backups.dropCollection(collection)`; `ctx.backups.restore()` in `down` puts back what this
+   * migration backed up.
+   */
+  readonly backups: BackupHelpers;
 }
 
 export interface MigrationFile {

@@ -2,8 +2,11 @@ import { BallastError } from '@ballast/core';
 import { parseArgs } from '@ballast/core/adapter';
 import type { Connection } from 'mongoose';
 import { z } from 'zod';
-import { acquireMigrationLock } from '../lock.js';
+import { backupHelpers } from '../backups/index.js';
+import { indexHelpers } from '../indexes/index.js';
+import { withMongoLock } from '../lock.js';
 import { migrateCollection } from '../migrator/migrate.js';
+import { validatorHelpers } from '../validators.js';
 import { listMigrationFiles, loadMigration, type MigrationContext, type MigrationFile } from './files.js';
 import { ledger, record } from './ledger.js';
 
@@ -16,8 +19,10 @@ const optionsSchema = z.strictObject({
   direction: z.enum(['up', 'down']).default('up'),
   /** Down: how many applied migrations to revert, newest first. Default 1. */
   steps: z.number().int().positive().default(1),
-  /** Lock expiry without heartbeat; the runner heartbeats every third of it. Default 60 s. */
+  /** Lock expiry without heartbeat (a killed runner's lock is taken over after it). Default 60 s. */
   lockTtlMs: z.number().int().positive().default(60_000),
+  /** How long to wait for another runner's lock before LockedError. Default 0: refuse at once. */
+  lockWaitMs: z.number().int().nonnegative().default(0),
 });
 
 export type RunMigrationsOptions = z.input<typeof optionsSchema>;
@@ -76,68 +81,77 @@ export async function runMigrations(
   const o = parseArgs(optionsSchema, options, 'runMigrations options');
   await connection.asPromise();
   const db = connection.db!;
-  const lock = await acquireMigrationLock(connection, MIGRATIONS_LOCK, { ttlMs: o.lockTtlMs });
-  let lost: unknown;
-  const beat = setInterval(() => lock.heartbeat().catch((e) => (lost = e)), Math.floor(o.lockTtlMs / 3));
-  const ctx: MigrationContext = { connection, db, migrateCollection };
+  const ctx: Omit<MigrationContext, 'backups'> = {
+    connection,
+    db,
+    migrateCollection,
+    indexes: indexHelpers(db),
+    validators: validatorHelpers(db),
+  };
+  return withMongoLock(connection, MIGRATIONS_LOCK, () => runFiles(ctx, o), {
+    ttlMs: o.lockTtlMs,
+    waitMs: o.lockWaitMs,
+  });
+}
+
+async function runFiles(
+  ctx: Omit<MigrationContext, 'backups'>,
+  o: z.output<typeof optionsSchema>,
+): Promise<string[]> {
+  const { connection, db } = ctx;
   const ran: string[] = [];
-  try {
-    const status = await migrationsStatus(connection, o.dir);
-    const files = await listMigrationFiles(o.dir);
-    const fileOf = (v: string) => files.find((f) => f.version === v) as MigrationFile;
-    const todo =
-      o.direction === 'up'
-        ? status.filter((s) => !s.applied)
-        : status
-            .filter((s) => s.applied)
-            .reverse()
-            .slice(0, o.steps);
-    const modules = await Promise.all(todo.map((s) => loadMigration(fileOf(s.version))));
-    // Refuse a down that cannot finish before reverting anything.
-    const irreversible = todo.filter((_, i) => o.direction === 'down' && !modules[i]!.down);
-    if (irreversible.length > 0) {
-      throw new BallastError(
-        `cannot revert ${irreversible.map((s) => s.version).join(', ')}: no down() exported`,
-        {
-          where: o.dir,
-          hint: 'add down(ctx) to the migration, or restore from a backup',
-        },
-      );
-    }
-    for (const [i, s] of todo.entries()) {
-      if (lost) throw lost;
-      const started = performance.now();
-      try {
-        if (o.direction === 'up') await modules[i]!.up(ctx);
-        else await modules[i]!.down!(ctx);
-      } catch (error) {
-        if (o.direction === 'up') {
-          await record(db, {
-            _id: s.version,
-            applied_at: new Date(),
-            execution_time_ms: Math.round(performance.now() - started),
-            success: false,
-            error_message: (error as Error).message,
-          });
-        }
-        throw new MigrationFailedError(s.version, o.direction, error);
-      }
+  const status = await migrationsStatus(connection, o.dir);
+  const files = await listMigrationFiles(o.dir);
+  const fileOf = (v: string) => files.find((f) => f.version === v) as MigrationFile;
+  const todo =
+    o.direction === 'up'
+      ? status.filter((s) => !s.applied)
+      : status
+          .filter((s) => s.applied)
+          .reverse()
+          .slice(0, o.steps);
+  const modules = await Promise.all(todo.map((s) => loadMigration(fileOf(s.version))));
+  // Refuse a down that cannot finish before reverting anything.
+  const irreversible = todo.filter((_, i) => o.direction === 'down' && !modules[i]!.down);
+  if (irreversible.length > 0) {
+    throw new BallastError(
+      `cannot revert ${irreversible.map((s) => s.version).join(', ')}: no down() exported`,
+      {
+        where: o.dir,
+        hint: 'add down(ctx) to the migration, or restore from a backup',
+      },
+    );
+  }
+  for (const [i, s] of todo.entries()) {
+    const started = performance.now();
+    try {
+      const own: MigrationContext = { ...ctx, backups: backupHelpers(db, s.version) };
+      if (o.direction === 'up') await modules[i]!.up(own);
+      else await modules[i]!.down!(own);
+    } catch (error) {
       if (o.direction === 'up') {
         await record(db, {
           _id: s.version,
           applied_at: new Date(),
           execution_time_ms: Math.round(performance.now() - started),
-          success: true,
-          error_message: null,
+          success: false,
+          error_message: (error as Error).message,
         });
-      } else {
-        await ledger(db).deleteOne({ _id: s.version });
       }
-      ran.push(s.version);
+      throw new MigrationFailedError(s.version, o.direction, error);
     }
-    return ran;
-  } finally {
-    clearInterval(beat);
-    await lock.release();
+    if (o.direction === 'up') {
+      await record(db, {
+        _id: s.version,
+        applied_at: new Date(),
+        execution_time_ms: Math.round(performance.now() - started),
+        success: true,
+        error_message: null,
+      });
+    } else {
+      await ledger(db).deleteOne({ _id: s.version });
+    }
+    ran.push(s.version);
   }
+  return ran;
 }

@@ -9,7 +9,8 @@ export type CheckpointStatus = 'running' | 'done' | 'cancelled' | 'failed';
 export interface CheckpointDocument {
   _id: string;
   collection: string;
-  targetVersion: number;
+  /** The migrator's target version; null for a backup copy or restore (`backup:<id>`, `restore:<id>`). */
+  targetVersion: number | null;
   /** Last `_id` converted (Extended JSON), null before the first batch. */
   cursor: string | null;
   /** Largest `_id` when the job started (Extended JSON); later inserts are written by new code. */

@@ -1,40 +1,16 @@
-import { BACKFILL_DEFAULTS, type BackfillResult, type ProgressReporter } from '@ballast/core';
-import {
-  type BatchReport,
-  loopOptionsOf,
-  type PauseRecord,
-  parseArgs,
-  runBatchLoop,
-  type Throttle,
-} from '@ballast/core/adapter';
+import type { BackfillResult } from '@ballast/core';
+import { parseArgs } from '@ballast/core/adapter';
 import { z } from 'zod';
 import { VersionMismatchError } from '../errors.js';
 import { driverCollection, type ModelLike, versioningOf } from '../plugin.js';
 import type { Doc } from '../versions.js';
-import { mongoReplicaLagThrottle } from './replica-lag.js';
 import { mongoSource } from './source.js';
+import { loopTuningSchema, runMongoLoop } from './tuning.js';
 
-const fn = <T>() => z.custom<T>((v) => typeof v === 'function', 'must be a function');
-const positive = z.number().int().positive();
-
-const migrateOptionsSchema = z.strictObject({
+const migrateOptionsSchema = loopTuningSchema.extend({
   /** Version to bring every document to; default the code's version. Lower = down (downgrades). */
-  to: positive.optional(),
+  to: z.number().int().positive().optional(),
   job: z.string().min(1).optional(),
-  initialBatchSize: positive.default(BACKFILL_DEFAULTS.initialBatchSize),
-  minBatchSize: positive.default(BACKFILL_DEFAULTS.minBatchSize),
-  maxBatchSize: positive.default(BACKFILL_DEFAULTS.maxBatchSize),
-  targetBatchMs: z.number().positive().default(BACKFILL_DEFAULTS.targetBatchMs),
-  pauseMs: z.number().min(0).default(BACKFILL_DEFAULTS.pauseMs),
-  maxReplicaLagMs: z.number().min(0).default(BACKFILL_DEFAULTS.maxReplicaLagMs),
-  maxRetries: z.number().int().min(0).default(BACKFILL_DEFAULTS.maxRetries),
-  throttles: z.array(fn<Throttle>()).default([]),
-  progress: z
-    .custom<ProgressReporter>((v) => typeof (v as ProgressReporter)?.update === 'function')
-    .optional(),
-  onBatch: fn<(batch: BatchReport) => void>().optional(),
-  onPause: fn<(pause: PauseRecord) => void>().optional(),
-  signal: z.instanceof(AbortSignal).optional(),
   dryRun: z.boolean().default(false),
   restart: z.boolean().default(false),
 });
@@ -91,11 +67,11 @@ export async function migrateCollection(
   }
   await model.db.asPromise();
   const collection = driverCollection(model);
-  const throttles = [...o.throttles];
-  if (o.maxReplicaLagMs > 0) throttles.unshift(mongoReplicaLagThrottle(collection.db, o.maxReplicaLagMs));
-  const result = await runBatchLoop(
+  const result = await runMongoLoop(
+    collection.db,
     mongoSource(collection, v, to),
-    loopOptionsOf(o, o.job ?? `${name}:${v.field}=${to}`, throttles),
+    o.job ?? `${name}:${v.field}=${to}`,
+    o,
   );
   const newerDocuments = await collection.countDocuments({ [v.field]: { $gt: v.version } } as Doc);
   return { ...result, direction: to < v.version ? 'down' : 'up', to, newerDocuments };
