@@ -63,11 +63,16 @@ export async function withImpactGuard<T>(
   const [{ pid }] = (await jobSession.query<{ pid: number }>('select pg_backend_pid() as pid')) as [
     { pid: number },
   ];
-  let jobEnded = false;
+  // Set once the job ran out of patience for the connection, or ended: a connection the pool hands
+  // over after that goes straight back (holding it unused would starve the pool).
+  let givenUp = false;
   let monitor: (session: Session | undefined) => void = () => {};
   const gotMonitor = new Promise<Session | undefined>((resolve) => {
     monitor = resolve;
-    setTimeout(() => resolve(undefined), 1000).unref();
+    setTimeout(() => {
+      givenUp = true;
+      resolve(undefined);
+    }, 1000).unref();
   });
   let release: () => void = () => {};
   const held = new Promise<void>((resolve) => {
@@ -76,7 +81,7 @@ export async function withImpactGuard<T>(
   // The pooled session stays checked out until the job ends (released by `held`).
   const pooled = db
     .withSession(async (session) => {
-      if (jobEnded) return;
+      if (givenUp) return;
       monitor(session);
       await held;
     })
@@ -89,10 +94,10 @@ export async function withImpactGuard<T>(
     }
     return await fn(guardOn(session, pid, target, budgetMs));
   } finally {
-    jobEnded = true;
+    givenUp = true;
     release();
     // A request still queued in the pool gets its connection only once the job's is released:
-    // waiting for it here would wait for ourselves. It returns the connection at once (jobEnded).
+    // waiting for it here would wait for ourselves. It returns the connection at once (givenUp).
     if (session) await pooled;
   }
 }
