@@ -10,6 +10,9 @@ export const WORKER_ALIVE_SECONDS = 60;
  * checkpoints into the job's own row (rows, batches, status), so `ballast backfill status <job>`
  * shows the combined progress, rate and ETA. The job is done when every range is; cancelled when
  * a cancel was requested and no range runs any more; failed when no range runs and one failed.
+ * A cancelled job stays cancelled (only startDistributedBackfill starts it again): a range a
+ * worker took from the queue after the cancel must not make it look running. Returns the job's
+ * status, so that range stops too.
  */
 export async function syncJob(
   session: Session,
@@ -17,7 +20,7 @@ export async function syncJob(
   ranges: readonly string[],
   worker: string,
   range: number,
-): Promise<void> {
+): Promise<string | undefined> {
   await session.query(
     `with heartbeat as (
        insert into ${WORKERS_TABLE} (worker, job, range_index) values ($3, $1, $4)
@@ -40,9 +43,14 @@ export async function syncJob(
             error = case when s.status = 'failed' then s.error end,
             request = case when s.status in ('done', 'cancelled') then null else c.request end,
             paused_at = case when s.status in ('done', 'cancelled') then null else c.paused_at end
-       from s where c.job = $1 and c.status <> 'done'`,
+       from s where c.job = $1 and c.status not in ('done', 'cancelled')`,
     [job, ranges, worker, range],
   );
+  const [row] = await session.query<{ status: string }>(
+    `select status from ${CHECKPOINT_TABLE} where job = $1`,
+    [job],
+  );
+  return row?.status;
 }
 
 export interface BackfillWorkerStatus {

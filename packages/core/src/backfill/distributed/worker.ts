@@ -147,12 +147,17 @@ async function runRange(
  * The range's source, with pause/cancel read from the JOB's checkpoint (what `ballast backfill
  * pause <job>` writes), after reporting this worker alive and folding the ranges' progress.
  */
-function ofRange(source: BackfillSource, plan: DistributedRow, sync: () => Promise<void>): BackfillSource {
+function ofRange(
+  source: BackfillSource,
+  plan: DistributedRow,
+  sync: () => Promise<string | undefined>,
+): BackfillSource {
   const control = source.control;
   return {
     ...source,
     control: async (_range, paused) => {
-      await sync();
+      // Taken from the queue after the job was cancelled: stop at once, checkpoint kept.
+      if ((await sync()) === 'cancelled') return 'cancel';
       return control ? control(plan.job, paused) : undefined;
     },
   };
