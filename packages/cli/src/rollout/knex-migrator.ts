@@ -49,8 +49,16 @@ export function knexMigrator(dir: string): RolloutMigrator {
         // Only after our own runner died mid-migration (the rollout's claim rules out another).
         if (forceUnlock && (await knex.schema.hasTable('knex_migrations_lock')))
           await knex.migrate.forceFreeMigrationsLock(config);
-        const [, log] = (await knex.migrate.latest(config)) as [number, string[]];
-        return log.map((file) => basename(file));
+        // One migration per Knex batch (migrate.up), not migrate.latest: in a batch that holds a
+        // `transaction: false` migration, Knex commits each transactional migration and only then
+        // inserts its knex_migrations row, so a kill between the two ran it again on resume. Alone,
+        // a transactional migration and its row commit together; rollbackAfter undoes batch by batch.
+        const applied: string[] = [];
+        for (;;) {
+          const [, log] = (await knex.migrate.up(config)) as [number, string[]];
+          if (log.length === 0) return applied;
+          applied.push(...log.map((file) => basename(file)));
+        }
       }),
     rollbackAfter: (url, before) =>
       withKnex(url, async (knex) => {
