@@ -242,6 +242,15 @@ for (const server of pgServers()) {
 
 test('Ctrl-C during check drops the throwaway database', async () => {
   const db = await pgTestDatabase('check_sigint');
+  const conn = await db.connect();
+  const copies = async () =>
+    (
+      await conn.query<{ datname: string }>(
+        `select datname from pg_database where datname like 'ballast\\_check\\_%'`,
+      )
+    ).map((r) => r.datname);
+  // Copies an earlier test may still be dropping are not this run's.
+  const earlier = new Set(await copies());
   const child = spawn(
     process.execPath,
     ['--conditions=ballast-source', '--import', 'tsx', bin, 'check', history, '--database-url', db.url],
@@ -254,22 +263,22 @@ test('Ctrl-C during check drops the throwaway database', async () => {
       resolve(code);
     }),
   );
-  const conn = await db.connect();
   try {
-    const copies = () =>
-      conn.query<{ datname: string }>(
-        `select datname from pg_database where datname like 'ballast\\_check\\_%'`,
+    // Wait until this run's copy exists and a migration session works on it, then interrupt.
+    const sessionsOnNewCopy = async () => {
+      const rows = await conn.query<{ datname: string }>(
+        `select datname from pg_stat_activity where datname like 'ballast\\_check\\_%'`,
       );
-    // Wait until the copy exists and a migration session works on it, then interrupt.
-    while (
-      running &&
-      (await conn.query(`select 1 from pg_stat_activity where datname like 'ballast\\_check\\_%'`)).length < 2
-    )
-      await new Promise((r) => setTimeout(r, 50));
+      return rows.filter((r) => !earlier.has(r.datname)).length;
+    };
+    while (running && (await sessionsOnNewCopy()) < 2) await new Promise((r) => setTimeout(r, 50));
     assert.ok(running, 'check was still running when interrupted');
     child.kill('SIGINT');
     assert.equal(await exited, 130);
-    assert.deepEqual(await copies(), []);
+    assert.deepEqual(
+      (await copies()).filter((name) => !earlier.has(name)),
+      [],
+    );
   } finally {
     child.kill('SIGKILL');
     await conn.close();

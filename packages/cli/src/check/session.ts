@@ -48,8 +48,11 @@ export async function withCopy<T>(
   }
   if (pending.length === 0) return { pending };
   const copy = await openCopy(args.databaseUrl);
+  let interrupted: NodeJS.Signals | undefined;
+  const exitCode = (signal: NodeJS.Signals) => (signal === 'SIGINT' ? 130 : 143);
   const onSignal = (signal: NodeJS.Signals) => {
-    void copy.drop().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+    interrupted = signal;
+    void copy.drop().finally(() => process.exit(exitCode(signal)));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -76,5 +79,8 @@ export async function withCopy<T>(
     process.off('SIGTERM', onSignal);
     await tracer?.close().catch(() => {});
     await copy.drop();
+    // Dropping the copy under a running migration fails it: exit as the signal asks, not with
+    // that error's status (whichever of the two paths gets here first).
+    if (interrupted) process.exit(exitCode(interrupted));
   }
 }
