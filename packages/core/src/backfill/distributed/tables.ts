@@ -1,6 +1,7 @@
 import type { Session } from '../../db.js';
 import { createIfMissing, objectExists } from '../../run/ensure-table.js';
 import type { Cursor } from '../types.js';
+import type { DistributedBackfillOptions } from './options.js';
 
 /**
  * A distributed backfill's plan (spec, tuning, number of key ranges) and its global rate budget
@@ -60,18 +61,11 @@ export interface StoredSpec {
   readonly where?: string;
 }
 
-/** The batch-loop tuning every worker applies to every range of the job. */
-export interface StoredTuning {
-  readonly initialBatchSize?: number;
-  readonly minBatchSize?: number;
-  readonly maxBatchSize?: number;
-  readonly targetBatchMs?: number;
-  readonly pauseMs?: number;
-  readonly maxReplicaLagMs?: number;
-  readonly maxClientWaitMs?: number;
-  readonly lockTimeoutMs?: number;
-  readonly maxRetries?: number;
-}
+/** The batch-loop tuning every worker applies to every range of the job: the job's own options minus its plan. */
+export type StoredTuning = Omit<
+  DistributedBackfillOptions,
+  'job' | 'ranges' | 'rowsPerSecond' | 'leaseSeconds'
+>;
 
 export async function readDistributed(session: Session, job: string): Promise<DistributedRow | undefined> {
   if (!(await distributedTablesExist(session))) return undefined;
