@@ -1,4 +1,5 @@
 import type { Session } from '../db.js';
+import { requireTriggerCreation } from '../dialects/mysql/trigger-privilege.js';
 import { UnsafeOperationError } from '../errors.js';
 import type { CopyNames } from './names.js';
 
@@ -27,6 +28,7 @@ export async function storedColumns(session: Session, schema: string | undefined
  * Refuses, before anything is created, what the trigger-and-rename approach cannot carry:
  * - no primary key: the triggers and the chunks address rows by it (InnoDB's hidden row id is
  *   not reachable from SQL);
+ * - a role that may not create triggers (binary logging on, no SUPER);
  * - triggers of the application's own: they would stay on the old table after the swap;
  * - foreign keys pointing to the table: they follow the old table through the RENAME;
  * - foreign keys of the table: CREATE TABLE … LIKE does not copy them.
@@ -59,6 +61,7 @@ export async function readCopyTable(
       hint: 'add a primary key first (ALTER TABLE … ADD PRIMARY KEY, ALGORITHM=INPLACE on InnoDB): the triggers and the copy address rows by it',
     });
   }
+  await requireTriggerCreation(session, `online copy of ${where}`);
   const ours = new Set(Object.values(names.triggers));
   const triggers = await session.query<{ n: string }>(
     `select TRIGGER_NAME as n from information_schema.TRIGGERS
