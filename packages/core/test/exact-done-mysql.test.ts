@@ -286,18 +286,19 @@ const HOSTILE = 'h`o\'"s ?_%é';
 test('hostile names: compared as data, equal is already-done, different is refused', async (t) => {
   if (server.flavor !== 'mariadb') return t.skip('the foreign key plan is MariaDB only');
   const table = `t${HOSTILE}`;
-  const [col, idx, fk] = [`c${HOSTILE}`, `i${HOSTILE}`, `f${HOSTILE}`];
+  const [col, idx, fk, uq] = [`c${HOSTILE}`, `i${HOSTILE}`, `f${HOSTILE}`, `u${HOSTILE}`];
   await fx.sql(`drop table if exists ${q(table)}`);
   await fx.sql('drop table if exists p_hostile');
   await fx.sql(parentsNamed('p_hostile'));
   await fx.sql(
     `create table ${q(table)} (id int primary key, ${q(col)} int, other int, key ${q(idx)} (${q(col)}),
-       constraint ${q(fk)} foreign key (${q(col)}) references p_hostile (id))`,
+       unique key ${q(uq)} (${q(col)}), constraint ${q(fk)} foreign key (${q(col)}) references p_hostile (id))`,
   );
   const before = await showCreate(table);
   const equal = [
     planAddColumn({ table, column: col, type: 'int' }, server),
     planCreateIndex({ table, columns: [col], name: idx }, server),
+    planAddUnique({ table, columns: [col], name: uq }, server),
     planAddForeignKey(
       { table, columns: [col], references: { table: 'p_hostile', columns: ['id'] }, name: fk },
       server,
@@ -314,6 +315,7 @@ test('hostile names: compared as data, equal is already-done, different is refus
   const different = [
     planAddColumn({ table, column: col, type: 'bigint' }, server),
     planCreateIndex({ table, columns: ['other'], name: idx }, server),
+    planAddUnique({ table, columns: ['other'], name: uq }, server),
     planAddForeignKey(
       { table, columns: ['other'], references: { table: 'p_hostile', columns: ['id'] }, name: fk },
       server,
@@ -333,12 +335,17 @@ test('hostile names: compared as data, equal is already-done, different is refus
 test('names of 64 characters are compared whole; 65 are refused with IdentifierTooLongError, never cut', async (t) => {
   if (server.flavor !== 'mariadb') return t.skip('the foreign key plan is MariaDB only');
   // 64 characters, 128 bytes: MySQL's limit counts characters.
-  const [col, idx, fk] = ['c', 'i', 'f'].map((p) => p + 'é'.repeat(63)) as [string, string, string];
+  const [col, idx, fk, uq] = ['c', 'i', 'f', 'u'].map((p) => p + 'é'.repeat(63)) as [
+    string,
+    string,
+    string,
+    string,
+  ];
   await fx.sql('drop table if exists l64');
   await fx.sql('drop table if exists p_l64');
   await fx.sql(parentsNamed('p_l64'));
   await fx.sql(
-    `create table l64 (id int primary key, ${q(col)} int, other int, key ${q(idx)} (${q(col)}),
+    `create table l64 (id int primary key, ${q(col)} int, other int, key ${q(idx)} (${q(col)}), unique key ${q(uq)} (${q(col)}),
        constraint ${q(fk)} foreign key (${q(col)}) references p_l64 (id))`,
   );
   const before = await showCreate('l64');
@@ -350,6 +357,7 @@ test('names of 64 characters are compared whole; 65 are refused with IdentifierT
   for (const plan of [
     planAddColumn({ table: 'l64', column: col, type: 'int' }, server),
     planCreateIndex({ table: 'l64', columns: [col], name: idx }, server),
+    planAddUnique({ table: 'l64', columns: [col], name: uq }, server),
     fkOn(col, fk),
   ]) {
     const report = await runPlan(fx.db, plan, quiet);
@@ -361,6 +369,7 @@ test('names of 64 characters are compared whole; 65 are refused with IdentifierT
   for (const plan of [
     planAddColumn({ table: 'l64', column: col, type: 'text' }, server),
     planCreateIndex({ table: 'l64', columns: ['other'], name: idx }, server),
+    planAddUnique({ table: 'l64', columns: ['other'], name: uq }, server),
     fkOn('other', fk),
   ]) {
     await assert.rejects(runPlan(fx.db, plan, quiet), (e: Error) => e.name === 'ObjectConflictError');
@@ -368,6 +377,7 @@ test('names of 64 characters are compared whole; 65 are refused with IdentifierT
   for (const plan of [
     () => planAddColumn({ table: 'l64', column: `${col}x`, type: 'int' }, server),
     () => planCreateIndex({ table: 'l64', columns: ['other'], name: `${idx}x` }, server),
+    () => planAddUnique({ table: 'l64', columns: ['other'], name: `${uq}x` }, server),
     () => fkOn('other', `${fk}x`),
   ]) {
     assert.throws(plan, (e: Error & { limit?: number; length?: number }) => {
