@@ -56,6 +56,7 @@ export {
   postgresDatabaseFromUrl,
   type Session,
 } from './db.js';
+export { mysqlDatabaseFromUrl } from './dialects/mysql/database.js';
 export {
   type MysqlServerInfo,
   type PgCapabilities,
