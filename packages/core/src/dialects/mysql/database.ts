@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type mysql from 'mysql2/promise';
 import type { Database, Session } from '../../db.js';
 import { MissingDependencyError } from '../../errors.js';
+import { renderMysqlParams } from './params.js';
 
 /**
  * A Database over a `mysql2` pool for a `mysql://` or `mariadb://` URL, owned by the Database
@@ -32,12 +33,17 @@ export function mysqlDatabaseFromUrl(url: string, options: { max?: number } = {}
   };
 }
 
-/** `?` placeholders; rows for a SELECT, none for statements that return a result header. */
+/**
+ * `?` placeholders, rendered by core (renderMysqlParams), not by the driver, whose backslash
+ * escapes NO_BACKSLASH_ESCAPES would read differently; rows for a SELECT, none for statements
+ * that return a result header.
+ */
 function mysqlPoolSession(connection: mysql.PoolConnection): Session {
   return {
     dialect: 'mysql',
     query: async <T>(sql: string, params: readonly unknown[] = []) => {
-      const [result] = await connection.query(sql, [...params]);
+      const text = renderMysqlParams(sql, params, (value) => connection.escape(value));
+      const [result] = await connection.query(text);
       return (Array.isArray(result) ? result : []) as T[];
     },
   };
