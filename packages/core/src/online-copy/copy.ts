@@ -2,21 +2,33 @@ import { mysqlKeysetSource } from '../backfill/mysql/keyset.js';
 import type { BackfillSource } from '../backfill/types.js';
 import type { Database } from '../db.js';
 import { quoteIdent, quoteQualified } from '../dialects/quote.js';
+import { compareRange, RANGE_ALIAS } from './checksum.js';
 import type { CopyTable } from './preflight.js';
 
 /**
- * The copy on core's keyset batches: each batch share-locks its key range, then
+ * The copy on core's keyset batches. Each batch is one transaction: it share-locks its key range
+ * while finding the range's end (keyset.ts), runs
  * `INSERT IGNORE INTO shadow … SELECT … FROM table WHERE <key range> LOCK IN SHARE MODE`,
- * committed with its checkpoint. The shared locks
- * hold the batch's rows still while they are copied, so a row deleted meanwhile cannot be copied
- * after its trigger removed it; IGNORE leaves rows the triggers already wrote (newer) alone.
+ * compares the range in both tables (row count, and the values of the redefined columns), and
+ * advances its checkpoint.
+ * Every source row of the batch is share-locked before the first shadow row is written: the
+ * batch never waits on a writer while holding shadow rows a writer's trigger needs (the deadlock
+ * pt-online-schema-change's chunks hit, whose victim is the application's write), and no row of
+ * the range can change until the batch commits, so a row deleted meanwhile cannot be copied after
+ * its trigger removed it, and the comparison sees the range as the batch left it. IGNORE leaves
+ * rows the triggers already wrote (newer) alone.
  */
 export function copySource(
   db: Database,
   table: CopyTable,
   shadow: string,
   columns: readonly string[],
-  lockTimeoutMs: number,
+  options: {
+    readonly lockTimeoutMs: number;
+    /** The columns each batch compares (those the change redefined), or false for no comparison. */
+    readonly verify: readonly string[] | false;
+    readonly onCompared: (rows: number) => void;
+  },
 ): BackfillSource {
   const sql = quoteQualified('mysql', { schema: table.schema, name: table.name });
   const into = quoteQualified('mysql', { schema: table.schema, name: shadow });
@@ -29,18 +41,34 @@ export function copySource(
     columnTypes: new Map<string, string>(),
   };
   return mysqlKeysetSource(db, info, {
-    lockTimeoutMs,
+    lockTimeoutMs: options.lockTimeoutMs,
+    alias: RANGE_ALIAS,
+    shareLock: true,
     async write(session, range, params) {
-      // Every source row of the batch is share-locked before the first shadow row is written: the
-      // batch then never waits on a writer while holding shadow rows a writer's trigger needs (the
-      // deadlock pt-online-schema-change's chunks hit, whose victim is the application's write).
-      await session.query(`select count(*) from ${sql} where ${range} lock in share mode`, params);
       await session.query(
-        `insert ignore into ${into} (${list}) select ${list} from ${sql} where ${range} lock in share mode`,
+        `insert ignore into ${into} (${list}) select ${list} from ${sql} ${RANGE_ALIAS} where ${range} lock in share mode`,
         params,
       );
-      const [count] = await session.query<{ n: number }>('select row_count() as n');
-      return Number(count?.n ?? 0);
+      if (!options.verify) {
+        const [count] = await session.query<{ n: number }>('select row_count() as n');
+        return Number(count?.n ?? 0);
+      }
+      const n = table.key.length;
+      const from = params.length > n ? `after (${params.slice(0, n).join(', ')}) ` : 'from the first ';
+      const keys = `${from}up to (${params.slice(-n).join(', ')})`;
+      // row_count() of the INSERT, read in the comparison's own round trip.
+      const compared = await compareRange(
+        session,
+        table,
+        shadow,
+        options.verify,
+        range,
+        params,
+        keys,
+        'row_count()',
+      );
+      options.onCompared(compared.rows);
+      return Number(compared.also ?? 0);
     },
   });
 }

@@ -109,3 +109,26 @@ export async function readCopyTable(
     columns: await storedColumns(session, found.s, ref.table),
   };
 }
+
+/**
+ * The shared columns whose definition (type, character set, collation) the shadow changed: only
+ * their values can differ after the copy; an unchanged column gets the same bytes.
+ */
+export async function changedColumns(
+  session: Session,
+  schema: string,
+  table: string,
+  shadow: string,
+  columns: readonly string[],
+): Promise<string[]> {
+  const rows = await session.query<{ c: string; t: string; d: string }>(
+    `select COLUMN_NAME as c, TABLE_NAME as t,
+            concat_ws('/', COLUMN_TYPE, CHARACTER_SET_NAME, COLLATION_NAME) as d
+       from information_schema.COLUMNS where TABLE_SCHEMA = ? and TABLE_NAME in (?, ?)`,
+    [schema, table, shadow],
+  );
+  const of = (name: string) => new Map(rows.filter((r) => r.t === name).map((r) => [r.c, r.d]));
+  const before = of(table);
+  const after = of(shadow);
+  return columns.filter((c) => before.get(c) !== after.get(c));
+}
