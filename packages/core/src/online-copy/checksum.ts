@@ -20,9 +20,10 @@ export const RANGE_ALIAS = 's';
 /**
  * Compares a key range (`range`, on columns qualified by RANGE_ALIAS) of the table and its
  * shadow: the same number of rows, and every row of the table has a shadow row with its key
- * whose every column of `columns` is equal (`<=>`) as the server compares the old type with the new
- * one: INT 5 and BIGINT 5, DECIMAL 1.5 and 1.50, FLOAT and DOUBLE of the same value are equal;
- * a value the new type truncated, rounded or could not store is not. Returns the rows compared.
+ * whose every column of `columns` is equal (`<=>`) as the server compares the old type with the
+ * new one: INT 5 and BIGINT 5, DECIMAL 1.5 and 1.50, FLOAT and DOUBLE of the same value are
+ * equal; a value the new type truncated, rounded or could not store is not. With no `columns`,
+ * only the row counts. Returns the rows compared.
  */
 export async function compareRange(
   session: Session,
@@ -32,32 +33,38 @@ export async function compareRange(
   range: string,
   params: readonly unknown[],
   keys: string,
-  /** An expression selected with the counts (e.g. `row_count()` of the statement before). */
-  also = 'null',
-): Promise<{ readonly rows: number; readonly also: unknown }> {
+): Promise<number> {
   const q = (c: string) => quoteIdent('mysql', c);
-  const from = (name: string) => `${quoteQualified('mysql', { schema: table.schema, name })} ${RANGE_ALIAS}`;
+  const name = (n: string) => quoteQualified('mysql', { schema: table.schema, name: n });
+  const count = (n: string) => `(select count(*) from ${name(n)} ${RANGE_ALIAS} where ${range})`;
   const on = table.key.map((k) => `n.${q(k)} = ${RANGE_ALIAS}.${q(k)}`).join(' and ');
   const same = columns.map((c) => ` and ${RANGE_ALIAS}.${q(c)} <=> n.${q(c)}`).join('');
-  const [r] = await session.query<{ a: number; b: number; c: number; also: unknown }>(
-    `select ${also} as also, count(*) as a, coalesce(sum(n.${q(table.key[0]!)} is not null${same}), 0) as c,
-            (select count(*) from ${from(shadow)} where ${range}) as b
-       from ${from(table.name)} left join ${quoteQualified('mysql', { schema: table.schema, name: shadow })} n
-         on ${on}
-      where ${range}`,
-    [...params, ...params],
+  const [r] = await session.query<{ a: number; b: number; c: number }>(
+    columns.length === 0
+      ? `select ${count(table.name)} as a, ${count(shadow)} as b, ${count(table.name)} as c`
+      : `select count(*) as a, coalesce(sum(n.${q(table.key[0]!)} is not null${same}), 0) as c,
+                ${count(shadow)} as b
+           from ${name(table.name)} ${RANGE_ALIAS} left join ${name(shadow)} n on ${on}
+          where ${range}`,
+    columns.length === 0 ? [...params, ...params, ...params] : [...params, ...params],
   );
   const [a, b, c] = [Number(r?.a), Number(r?.b), Number(r?.c)];
-  if (a === b && b === c) return { rows: a, also: r?.also };
-  const where = `${table.schema}.${table.name}`;
-  throw new ChecksumMismatchError(
-    `online copy of ${where}: the shadow ${shadow} differs from the table for keys ${keys}: the table has ${a} rows, the shadow ${b}, and ${a - c} of the table's rows have no equal shadow row`,
+  if (a === b && b === c) return a;
+  throw mismatch(
+    table,
+    shadow,
+    `for keys ${keys}: the table has ${a} rows, the shadow ${b}, and ${a - c} of the table's rows have no equal shadow row`,
+  );
+}
+
+export const mismatch = (table: CopyTable, shadow: string, what: string) =>
+  new ChecksumMismatchError(
+    `online copy of ${table.schema}.${table.name}: the shadow ${shadow} differs from the table ${what}`,
     {
-      where,
+      where: `${table.schema}.${table.name}`,
       hint: 'nothing was swapped; the table is untouched. The new type does not hold some values as they were (truncated, rounded, out of range): fix the type or the data and rerun; pass verify: false only if that loss is wanted',
     },
   );
-}
 
 /**
  * `verify: 'full'`: after the copy, compares the whole table and its shadow chunk by chunk on
@@ -95,7 +102,7 @@ export async function verifyCopy(
         const upper = last ? keys.map((_, i) => last[`k${i}`]!) : undefined;
         const range = upper ? `${after} and ${cols} <= ${place()}` : after;
         const described = `${cursor ? `after (${cursor.join(', ')})` : 'from the first'} ${upper ? `up to (${upper.join(', ')})` : 'on'}`;
-        const compared = await compareRange(
+        rows += await compareRange(
           s,
           table,
           shadow,
@@ -104,7 +111,6 @@ export async function verifyCopy(
           [...(cursor ?? []), ...(upper ?? [])],
           described,
         );
-        rows += compared.rows;
         chunks += 1;
         if (!upper) return { chunks, rows };
         cursor = upper;

@@ -2,7 +2,7 @@ import { mysqlKeysetSource } from '../backfill/mysql/keyset.js';
 import type { BackfillSource } from '../backfill/types.js';
 import type { Database } from '../db.js';
 import { quoteIdent, quoteQualified } from '../dialects/quote.js';
-import { compareRange, RANGE_ALIAS } from './checksum.js';
+import { compareRange, mismatch, RANGE_ALIAS } from './checksum.js';
 import type { CopyTable } from './preflight.js';
 
 /**
@@ -25,7 +25,7 @@ export function copySource(
   columns: readonly string[],
   options: {
     readonly lockTimeoutMs: number;
-    /** The columns each batch compares (those the change redefined), or false for no comparison. */
+    /** The columns whose values each batch compares (preflight.ts columnsToCompare), or false: none. */
     readonly verify: readonly string[] | false;
     readonly onCompared: (rows: number) => void;
   },
@@ -49,26 +49,28 @@ export function copySource(
         `insert ignore into ${into} (${list}) select ${list} from ${sql} ${RANGE_ALIAS} where ${range} lock in share mode`,
         params,
       );
-      if (!options.verify) {
-        const [count] = await session.query<{ n: number }>('select row_count() as n');
-        return Number(count?.n ?? 0);
-      }
+      // Read before any statement that uses a table clears them.
+      const [w] = await session.query<{ n: number; x: number }>(
+        'select row_count() as n, @@warning_count as x',
+      );
+      const written = Number(w?.n ?? 0);
+      if (!options.verify) return written;
       const n = table.key.length;
       const from = params.length > n ? `after (${params.slice(0, n).join(', ')}) ` : 'from the first ';
       const keys = `${from}up to (${params.slice(-n).join(', ')})`;
-      // row_count() of the INSERT, read in the comparison's own round trip.
-      const compared = await compareRange(
-        session,
-        table,
-        shadow,
-        options.verify,
-        range,
-        params,
-        keys,
-        'row_count()',
-      );
-      options.onCompared(compared.rows);
-      return Number(compared.also ?? 0);
+      const rows = await compareRange(session, table, shadow, options.verify, range, params, keys);
+      // IGNORE turns each skipped duplicate (a row a trigger wrote first) into a warning, and also
+      // each value the new type truncated, rounded or could not store: those are the rest.
+      const converted = Number(w?.x ?? 0) - (rows - written);
+      if (converted > 0) {
+        throw mismatch(
+          table,
+          shadow,
+          `for keys ${keys}: ${converted} value(s) changed on the way in (truncated, rounded or out of range: the INSERT's warnings)`,
+        );
+      }
+      options.onCompared(rows);
+      return written;
     },
   });
 }

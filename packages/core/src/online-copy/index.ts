@@ -11,7 +11,7 @@ import type { Database, Session } from '../db.js';
 import { quoteQualified } from '../dialects/quote.js';
 import { requireDatabaseDialect } from '../dialects/server.js';
 import { displayName } from '../dialects/table-ref.js';
-import { UnsafeOperationError, WrongContextError } from '../errors.js';
+import { InvalidArgumentError, UnsafeOperationError, WrongContextError } from '../errors.js';
 import { requireFragment, sqlStep } from '../ops/shared.js';
 import { freezePlan, type SqlStep } from '../plan.js';
 import { withMigratorLock } from '../run/migrator-lock.js';
@@ -20,10 +20,15 @@ import { runPlan } from '../run/run-plan.js';
 import { ChecksumMismatchError, type ChecksumReport, verifyCopy } from './checksum.js';
 import { copySource } from './copy.js';
 import { copyNames, defaultCopyJob, oldTableName } from './names.js';
-import { changedColumns, readCopyTable, storedColumns } from './preflight.js';
+import { columnsToCompare, readCopyTable, storedColumns } from './preflight.js';
+import { type MysqlCredentials, runPtOnlineSchemaChange } from './pt-osc.js';
 import { dropTriggerSql, triggerStatements } from './triggers.js';
 
 export { ChecksumMismatchError } from './checksum.js';
+export { type MysqlCredentials, PtOnlineSchemaChangeError } from './pt-osc.js';
+
+/** Who copies: Ballast's own online copy, or pt-online-schema-change with its defaults. */
+export const COPY_VIA = ['ballast', 'pt-osc'] as const;
 
 export interface OnlineCopySpec {
   readonly table: string;
@@ -54,6 +59,13 @@ export interface OnlineCopyOptions
    * (it also covers rows the triggers rewrote later); false: no comparison.
    */
   readonly verify?: boolean | 'full';
+  /**
+   * 'pt-osc': delegate the copy to pt-online-schema-change (its defaults, `--no-drop-old-table`:
+   * the old table is kept and recorded as for Ballast's copy). Needs `credentials`. Default 'ballast'.
+   */
+  readonly via?: (typeof COPY_VIA)[number];
+  /** How pt-online-schema-change connects (`via: 'pt-osc'`); the adapter fills it from its connection. */
+  readonly credentials?: MysqlCredentials;
   /** The copy's batch loop tuning (batch sizes, pauses, extra throttles, onBatch, signal). */
   readonly copy?: Omit<LoopTuning, 'dryRun' | 'restart' | 'progress'> & {
     readonly throttles?: readonly Throttle[];
@@ -97,13 +109,49 @@ export async function onlineCopy(
   }
   const alter = spec.alter.map((c) => requireFragment(`online copy of ${where}`, 'ALTER clause', c));
   if (alter.length === 0) requireFragment(`online copy of ${where}`, 'ALTER clause', '');
-  const run = () => copyTable(db, ref, alter, options);
+  const via = options.via ?? 'ballast';
+  if (!COPY_VIA.includes(via) || (via === 'pt-osc' && !options.credentials)) {
+    throw new InvalidArgumentError([
+      {
+        argument: `online copy of ${where}: options.via`,
+        given: JSON.stringify(options.via),
+        allowed: `${COPY_VIA.map((v) => `'${v}'`).join(' or ')}; 'pt-osc' with options.credentials (the Knex helpers give them)`,
+      },
+    ]);
+  }
+  const run = () =>
+    via === 'pt-osc' ? delegate(db, ref, alter, options) : copyTable(db, ref, alter, options);
   return options.lock === false
     ? run()
     : withMigratorLock(db, options.lock?.name ?? RUN_DEFAULTS.lock.name, run, {
         ...(options.log ? { log: options.log } : {}),
         ...(options.lock ?? {}),
       });
+}
+
+async function delegate(
+  db: Database,
+  ref: { readonly table: string; readonly schema?: string },
+  alter: readonly string[],
+  options: OnlineCopyOptions,
+): Promise<OnlineCopyReport> {
+  const where = displayName(ref);
+  const kept = await runPtOnlineSchemaChange(db, ref, alter, {
+    credentials: options.credentials ?? {},
+    log: options.log ?? (() => {}),
+    progress: options.progress,
+    migration: options.migration ?? options.job ?? defaultCopyJob(where, alter),
+    retentionDays: options.retentionDays,
+    column: options.column,
+  });
+  return {
+    table: where,
+    backupTable: kept?.backupTable ?? '',
+    backupId: kept?.backupId ?? 0,
+    rowsCopied: 0,
+    resumed: false,
+    verified: null,
+  };
 }
 
 async function copyTable(
@@ -241,7 +289,7 @@ async function copyTable(
     lockTimeoutMs: tuning.lockTimeoutMs ?? BACKFILL_DEFAULTS.lockTimeoutMs,
     verify:
       options.verify !== false &&
-      (await db.withSession((s) => changedColumns(s, table.schema, table.name, names.shadow, columns))),
+      (await db.withSession((s) => columnsToCompare(s, table.schema, table.name, names.shadow, columns))),
     onCompared: (rows) => {
       compared = { chunks: compared.chunks + 1, rows: compared.rows + rows };
     },
