@@ -44,7 +44,7 @@ export function copySource(
     lockTimeoutMs: options.lockTimeoutMs,
     alias: RANGE_ALIAS,
     shareLock: true,
-    async write(session, range, params) {
+    async write(session, range, params, rows) {
       await session.query(
         `insert ignore into ${into} (${list}) select ${list} from ${sql} ${RANGE_ALIAS} where ${range} lock in share mode`,
         params,
@@ -58,7 +58,8 @@ export function copySource(
       const n = table.key.length;
       const from = params.length > n ? `after (${params.slice(0, n).join(', ')}) ` : 'from the first ';
       const keys = `${from}up to (${params.slice(-n).join(', ')})`;
-      const rows = await compareRange(session, table, shadow, options.verify, range, params, keys);
+      // The range is share-locked since its end was found: it holds `rows` rows of the table.
+      await compareRange(session, table, shadow, options.verify, range, params, keys, rows);
       // IGNORE turns each skipped duplicate (a row a trigger wrote first) into a warning, and also
       // each value the new type truncated, rounded or could not store: those are the rest.
       const converted = Number(w?.x ?? 0) - (rows - written);

@@ -301,6 +301,7 @@ async function copyTable(
       {
         ...tuning,
         initialBatchSize: tuning.initialBatchSize ?? COPY_DEFAULTS.initialBatchSize,
+        maxBatchSize: tuning.maxBatchSize ?? COPY_DEFAULTS.maxBatchSize,
         targetBatchMs: tuning.targetBatchMs ?? COPY_DEFAULTS.targetBatchMs,
         ...(options.progress ? { progress: options.progress } : {}),
         restart: fresh,
@@ -371,9 +372,10 @@ async function copyTable(
  * The copy's own batch defaults (the backfill's otherwise): each batch costs a few round trips
  * besides its rows, so batches aim at 250 ms (pt-online-schema-change's chunks at 500 ms), not
  * the backfill's 100 ms, which on a busy server leaves batches of a few hundred rows, mostly
- * round trips. A batch share-locks its rows for about that long: half of what pt-osc's chunks do.
+ * round trips. A batch share-locks its rows for about that long: half of what pt-osc's chunks do;
+ * at most 20 000 rows, so that a load spike during a grown batch does not hold them for a second.
  */
-const COPY_DEFAULTS = { initialBatchSize: 5000, targetBatchMs: 250 } as const;
+const COPY_DEFAULTS = { initialBatchSize: 5000, maxBatchSize: 20_000, targetBatchMs: 250 } as const;
 
 /** Server load and replica lag are looked at once a second (pt-online-schema-change's --check-interval). */
 const THROTTLE_CHECK_MS = 1000;

@@ -16,10 +16,15 @@ import {
 /**
  * Writes one batch: `range` is a condition on the primary key columns (unqualified, or
  * qualified by the source's `alias`) with its
- * `params`, covering exactly the batch's keys; returns the rows written. Runs inside the batch's
- * transaction, after the checkpoint row is locked.
+ * `params`, covering exactly the batch's keys (`rows` of them when the batch's end was found);
+ * returns the rows written. Runs inside the batch's transaction, after the checkpoint row is locked.
  */
-export type RangeWriter = (session: Session, range: string, params: readonly unknown[]) => Promise<number>;
+export type RangeWriter = (
+  session: Session,
+  range: string,
+  params: readonly unknown[],
+  rows: number,
+) => Promise<number>;
 
 /**
  * Keyset batches over an InnoDB table's primary key, up to the bound fixed when the job started;
@@ -158,7 +163,12 @@ export function mysqlKeysetSource(
     const lastKey = end ? keys.map((_, i) => end[`k${i}`]!) : upperKey;
     const bounds: unknown[] = [];
     const lower = cursor ? `${writeCols} > ${tuple(cursor, bounds)} and ` : '';
-    const changed = await options.write(session, `${lower}${writeCols} <= ${tuple(lastKey, bounds)}`, bounds);
+    const changed = await options.write(
+      session,
+      `${lower}${writeCols} <= ${tuple(lastKey, bounds)}`,
+      bounds,
+      rows,
+    );
     const done = !end || JSON.stringify(lastKey) === JSON.stringify(upperKey);
     return { rows, changed, cursor: lastKey, done };
   }
