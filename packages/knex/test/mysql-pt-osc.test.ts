@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listBackups, onlineCopy } from '@ballast/core';
-import { mysqlTestDatabase } from '@ballast/testkit';
+import { mysqlTestDatabase, pgTestDatabase } from '@ballast/testkit';
 import knexFactory from 'knex';
 import { afterEach, test } from 'vitest';
 import { knexDatabase } from '../src/database.js';
@@ -126,4 +126,26 @@ test('via is validated (a misspelling, pt-osc without credentials), and a missin
   } finally {
     process.env.PATH = path;
   }
+});
+
+test("via: 'pt-osc' on PostgreSQL is refused before anything is changed", async () => {
+  const db = await pgTestDatabase('ptoscpg');
+  const knex = knexFactory({ client: 'pg', connection: db.url, pool: { min: 0, max: 2 } });
+  cleanups.push(async () => {
+    await knex.destroy();
+    await db.drop();
+  });
+  await knex.raw('create table t (id int primary key, n int)');
+  const b = ballast(knex, { progress: false, log: () => {}, migration: 'adhoc-via' });
+  await assert.rejects(
+    b.changeColumnType('t', 'n', 'bigint', { via: 'pt-osc' }),
+    (e: Error) => e.name === 'UnsupportedServerError' && /is for MySQL\/MariaDB/.test(e.message),
+  );
+  const columns = await knex.raw<{ rows: { c: string }[] }>(
+    "select column_name as c from information_schema.columns where table_name = 't' order by 1",
+  );
+  assert.deepEqual(
+    columns.rows.map((r) => r.c),
+    ['id', 'n'],
+  );
 });
