@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { listBackups, onlineCopy, purgeBackups } from '@ballast/core';
+import { type Database, listBackups, onlineCopy, purgeBackups } from '@ballast/core';
 import { startTraffic, type Workload } from '@ballast/testkit';
 import { afterAll, beforeAll, test } from 'vitest';
 import { type MysqlFixture, mysqlFixture } from './support/mysql.js';
@@ -282,4 +282,36 @@ test('verification refuses a lossy change before the swap: DOUBLE → FLOAT (no 
   // Knowingly: verify false lets the rounding through.
   await onlineCopy(fx.db, { table: 'narrowed', alter: ['MODIFY `ratio` FLOAT NOT NULL'] }, { verify: false });
   assert.equal(await columnType('narrowed', 'ratio'), 'float');
+});
+
+test('READ COMMITTED sessions (no gap locks): a row inserted into a batch while it is verified is no false mismatch', async () => {
+  await fx.sql('create table gaps (id int primary key, n int not null) engine=InnoDB');
+  await fx.sql('insert into gaps select seq * 2, seq from seq_1_to_3000');
+  let inserted = false;
+  // Each session READ COMMITTED; right after the first batch's INSERT … SELECT, another client
+  // inserts an odd id into that batch's range (under REPEATABLE READ the gap lock would hold it).
+  const db: Database = {
+    dialect: 'mysql',
+    withSession: (fn) =>
+      fx.db.withSession(async (s) => {
+        await s.query('set session transaction isolation level read committed');
+        return fn({
+          dialect: 'mysql',
+          async query(sql, params) {
+            const rows = await s.query(sql, params);
+            if (!inserted && /^insert ignore into/i.test(sql)) {
+              inserted = true;
+              await fx.sql('insert into gaps (id, n) values (3, 7)');
+            }
+            return rows as never;
+          },
+        });
+      }),
+  };
+  const report = await onlineCopy(db, { table: 'gaps', alter: ['MODIFY `n` BIGINT NOT NULL'] });
+  assert.ok(inserted);
+  assert.equal(report.verified?.rows, 3001);
+  const [c] = await fx.sql<{ n: number; s: string }>('select count(*) as n, sum(n) as s from gaps');
+  assert.deepEqual([Number(c!.n), String(c!.s)], [3001, String((3000 * 3001) / 2 + 7)]);
+  assert.equal(await columnType('gaps', 'n'), 'bigint(20)');
 });

@@ -1,6 +1,6 @@
 import { mysqlKeysetSource } from '../backfill/mysql/keyset.js';
 import type { BackfillSource } from '../backfill/types.js';
-import type { Database } from '../db.js';
+import type { Database, Session } from '../db.js';
 import { quoteIdent, quoteQualified } from '../dialects/quote.js';
 import { compareRange, mismatch, RANGE_ALIAS } from './checksum.js';
 import type { CopyTable } from './preflight.js';
@@ -28,6 +28,12 @@ export function copySource(
     /** The columns whose values each batch compares (preflight.ts columnsToCompare), or false: none. */
     readonly verify: readonly string[] | false;
     readonly onCompared: (rows: number) => void;
+    /**
+     * The sessions take gap locks (REPEATABLE READ, SERIALIZABLE): no row can enter a batch's
+     * range until it commits, so the rows its lookup locked are the table's rows in the range.
+     * Under READ COMMITTED the table's rows are counted in the comparison's own statement.
+     */
+    readonly gapLocks: boolean;
   },
 ): BackfillSource {
   const sql = quoteQualified('mysql', { schema: table.schema, name: table.name });
@@ -59,10 +65,11 @@ export function copySource(
       const from = params.length > n ? `after (${params.slice(0, n).join(', ')}) ` : 'from the first ';
       const keys = `${from}up to (${params.slice(-n).join(', ')})`;
       // The range is share-locked since its end was found: it holds `rows` rows of the table.
-      await compareRange(session, table, shadow, options.verify, range, params, keys, rows);
+      const held = options.gapLocks ? rows : undefined;
+      const compared = await compareRange(session, table, shadow, options.verify, range, params, keys, held);
       // IGNORE turns each skipped duplicate (a row a trigger wrote first) into a warning, and also
       // each value the new type truncated, rounded or could not store: those are the rest.
-      const converted = Number(w?.x ?? 0) - (rows - written);
+      const converted = Number(w?.x ?? 0) - (compared - written);
       if (converted > 0) {
         throw mismatch(
           table,
@@ -70,8 +77,17 @@ export function copySource(
           `for keys ${keys}: ${converted} value(s) changed on the way in (truncated, rounded or out of range: the INSERT's warnings)`,
         );
       }
-      options.onCompared(rows);
+      options.onCompared(compared);
       return written;
     },
   });
+}
+
+/** Whether this session's transactions take gap locks (REPEATABLE READ or SERIALIZABLE). */
+export async function takesGapLocks(session: Session): Promise<boolean> {
+  // MySQL 8 and MariaDB 11.1+ name it transaction_isolation; MariaDB before 11.1, tx_isolation.
+  const [row] = await session
+    .query<{ i: string }>('select @@session.transaction_isolation as i')
+    .catch(() => session.query<{ i: string }>('select @@session.tx_isolation as i'));
+  return /^(REPEATABLE-READ|SERIALIZABLE)$/i.test(row?.i ?? '');
 }

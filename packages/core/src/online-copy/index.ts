@@ -18,7 +18,7 @@ import { withMigratorLock } from '../run/migrator-lock.js';
 import { RUN_DEFAULTS, type RunOptions } from '../run/options.js';
 import { runPlan } from '../run/run-plan.js';
 import { ChecksumMismatchError, type ChecksumReport, verifyCopy } from './checksum.js';
-import { copySource } from './copy.js';
+import { copySource, takesGapLocks } from './copy.js';
 import { copyNames, defaultCopyJob, oldTableName } from './names.js';
 import { columnsToCompare, readCopyTable, storedColumns } from './preflight.js';
 import { type MysqlCredentials, runPtOnlineSchemaChange } from './pt-osc.js';
@@ -287,6 +287,7 @@ async function copyTable(
   let compared = { chunks: 0, rows: 0 };
   const source = copySource(db, table, names.shadow, columns, {
     lockTimeoutMs: tuning.lockTimeoutMs ?? BACKFILL_DEFAULTS.lockTimeoutMs,
+    gapLocks: await db.withSession(takesGapLocks),
     verify:
       options.verify !== false &&
       (await db.withSession((s) => columnsToCompare(s, table.schema, table.name, names.shadow, columns))),
