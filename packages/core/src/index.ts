@@ -125,10 +125,13 @@ export {
 } from './online-copy/columns.js';
 export {
   ChecksumMismatchError,
+  COPY_VIA,
+  type MysqlCredentials,
   type OnlineCopyOptions,
   type OnlineCopyReport,
   type OnlineCopySpec,
   onlineCopy,
+  PtOnlineSchemaChangeError,
 } from './online-copy/index.js';
 export {
   type AddCheckInput,

@@ -2,6 +2,7 @@ import type { Session } from '../db.js';
 import { requireTriggerCreation } from '../dialects/mysql/trigger-privilege.js';
 import { UnsafeOperationError } from '../errors.js';
 import type { CopyNames } from './names.js';
+import { keepsEveryValue } from './widening.js';
 
 /** What the copy needs of the table, and the reasons it refuses one. */
 export interface CopyTable {
@@ -111,4 +112,39 @@ export async function readCopyTable(
     key: key.map((k) => k.c),
     columns: await storedColumns(session, found.s, ref.table),
   };
+}
+
+/**
+ * The shared columns whose values the copy must compare: those the shadow redefined (type,
+ * character set, collation), except a widening that keeps every value by the type rules alone
+ * (widening.ts). An unchanged column gets the same bytes.
+ */
+export async function columnsToCompare(
+  session: Session,
+  schema: string,
+  table: string,
+  shadow: string,
+  columns: readonly string[],
+): Promise<string[]> {
+  const rows = await session.query<{
+    c: string;
+    t: string;
+    type: string;
+    cs: string | null;
+    co: string | null;
+  }>(
+    `select COLUMN_NAME as c, TABLE_NAME as t, COLUMN_TYPE as type, CHARACTER_SET_NAME as cs,
+            COLLATION_NAME as co
+       from information_schema.COLUMNS where TABLE_SCHEMA = ? and TABLE_NAME in (?, ?)`,
+    [schema, table, shadow],
+  );
+  const of = (name: string) => new Map(rows.filter((r) => r.t === name).map((r) => [r.c, r]));
+  const before = of(table);
+  const after = of(shadow);
+  return columns.filter((c) => {
+    const [a, b] = [before.get(c), after.get(c)];
+    if (!a || !b) return true;
+    if (a.cs !== b.cs || a.co !== b.co) return true;
+    return a.type !== b.type && !keepsEveryValue(a.type, b.type);
+  });
 }
