@@ -35,6 +35,7 @@ const SAMPLES: Record<AlterClauseKind, string> = {
   'rename-column': 'RENAME COLUMN txt TO body',
   'drop-column': 'DROP COLUMN txt',
   'set-not-null': 'MODIFY COLUMN v INT NOT NULL',
+  'column-default': 'ALTER COLUMN v SET DEFAULT 7',
   'change-column-type': 'MODIFY COLUMN v BIGINT',
 };
 
@@ -116,7 +117,7 @@ test("the linter's online clauses come from the same facts: offered only where t
   const statements: [AlterClauseKind, string][] = [
     ...(Object.entries(SAMPLES) as [AlterClauseKind, string][])
       // Kinds the column helpers plan with and the linter does not classify yet.
-      .filter(([kind]) => !['rename-column', 'drop-column', 'set-not-null'].includes(kind))
+      .filter(([kind]) => !['rename-column', 'drop-column', 'set-not-null', 'column-default'].includes(kind))
       .map(([kind, clause]): [AlterClauseKind, string] => [kind, `ALTER TABLE t ${clause};`]),
     ['secondary-index', 'CREATE INDEX t_v2_idx ON t (v);'],
     // Before the facts table the linter suggested INPLACE/LOCK=NONE here, which the server refuses.

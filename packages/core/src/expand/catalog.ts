@@ -4,6 +4,7 @@ import { displayName, type TableRef } from '../dialects/table-ref.js';
 import { BallastError } from '../errors.js';
 import { ensureTable } from '../run/ensure-table.js';
 import type { OriginalObjects } from './facts.js';
+import { selectMysqlExpansions } from './mysql/catalog.js';
 
 /**
  * `ballast_expansions`: one row per expand/contract change. `expanded` rows are the ones still
@@ -146,6 +147,8 @@ export async function pendingContractions(
   db: Database,
   filter: Omit<ExpansionFilter, 'status'> = {},
 ): Promise<ExpansionRecord[]> {
+  if (db.dialect === 'mysql')
+    return db.withSession((s) => selectMysqlExpansions(s, { ...filter, status: 'expanded' }));
   requireDatabaseDialect(db, 'postgres', 'pendingContractions');
   return db.withSession((s) => selectExpansions(s, { ...filter, status: 'expanded' }));
 }
