@@ -11,7 +11,7 @@ import {
   type RunOptions,
   type RunReport,
   renameColumn,
-  renameColumnMysql,
+  requireNoMysqlExpansionOn,
   restoreBackup,
   setNotNullMysql,
   type TableRef,
@@ -148,8 +148,9 @@ export function expandContractHelpers(hooks: HelperHooks): ExpandContractHelpers
     retry: ctx.run.retry,
     progress: ctx.run.progress,
   });
-  // MySQL/MariaDB: core renames in place and changes a type by an online copy (no expand/contract).
-  const mysql = db.dialect === 'mysql';
+  // MySQL/MariaDB: a type change without expand options is an online copy; the rest is core's expand/contract.
+  const copies = (a: HelperArgs<'changeColumnType'>) =>
+    db.dialect === 'mysql' && !a.options?.newColumn && !a.options?.using && !a.options?.reverseUsing;
   const copyOptions = (c: { run: RunOptions; name?: string | undefined }) => {
     const { job, ...copy } = (c.run.backfill ?? {}) as { job?: string };
     return {
@@ -175,15 +176,13 @@ export function expandContractHelpers(hooks: HelperHooks): ExpandContractHelpers
       },
     },
     renameColumn: call('renameColumn', false, (c, a) =>
-      mysql
-        ? renameColumnMysql(db, { ...ref(a.table), from: a.from, to: a.to }, c.run)
-        : renameColumn(db, { ...ref(a.table), from: a.from, to: a.to }, c.run),
+      renameColumn(db, { ...ref(a.table), from: a.from, to: a.to }, c.run),
     ),
-    changeColumnType: call('changeColumnType', false, (c, a) =>
-      mysql
-        ? changeColumnTypeMysql(db, typeRequest(a), copyOptions(c))
-        : changeColumnType(db, typeRequest(a), c.run),
-    ),
+    changeColumnType: call('changeColumnType', false, async (c, a) => {
+      if (!copies(a)) return changeColumnType(db, typeRequest(a), c.run);
+      await requireNoMysqlExpansionOn(db, ref(a.table), `change type of ${a.column}`);
+      return changeColumnTypeMysql(db, typeRequest(a), copyOptions(c));
+    }),
     contract: call('contract', false, (c, a) =>
       contract(
         db,
@@ -214,12 +213,10 @@ export function expandContractHelpers(hooks: HelperHooks): ExpandContractHelpers
     ),
     reverse: {
       renameColumn: call('renameColumn', true, (c, a) =>
-        mysql
-          ? renameColumnMysql(db, { ...ref(a.table), from: a.from, to: a.to }, c.run, true)
-          : undoExpand(db, { ...ref(a.table), column: a.from }, c.run),
+        undoExpand(db, { ...ref(a.table), column: a.from }, c.run),
       ),
       changeColumnType: call('changeColumnType', true, (c, a) =>
-        mysql
+        copies(a)
           ? undoChangeColumnTypeMysql(db, { ...ref(a.table), column: a.column }, copyOptions(c))
           : undoExpand(db, { ...ref(a.table), column: a.column }, c.run),
       ),
