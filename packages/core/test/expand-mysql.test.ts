@@ -99,7 +99,7 @@ function writers(
 }
 
 test('renameColumn expands under 3 writers, old and new names both see every write; contract keeps every value; reverses restore', async () => {
-  const rows = 30_000;
+  const rows = 20_000;
   await fx.sql(
     "create table people (id int primary key, nick varchar(40) not null default 'anon', age int, key people_nick_idx (nick)) engine=InnoDB",
   );
@@ -249,6 +249,15 @@ test('changeColumnType with newColumn/using/reverseUsing expands on MySQL; conve
   assert.deepEqual(await columnsOf('prices'), ['id int(11) not null', 'price int(11)', 'sku varchar(10)']);
   assert.deepEqual(await triggersOf('prices'), []);
 
+  // A misspelt option is refused before any change.
+  await assert.rejects(
+    changeColumnType(
+      fx.db,
+      { table: 'prices', column: 'price', newType: 'BIGINT', ...options, reverseUsng: 'x' } as never,
+      quiet,
+    ),
+    (error: Error) => error.name === 'InvalidArgumentError' && /reverseUsng/.test(error.message),
+  );
   await changeColumnType(fx.db, { table: 'prices', column: 'price', newType: 'BIGINT', ...options }, quiet);
   assert.deepEqual(await fx.sql('select count(*) as n from prices where not (price_cents <=> price * 100)'), [
     { n: 0 },

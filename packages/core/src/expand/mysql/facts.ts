@@ -71,6 +71,11 @@ export async function readMysqlColumnFacts(
     [schema, ref.table],
   );
   const mine = stats.filter((s) => s.c === columnName);
+  const fks = await session.query<{ n: string }>(
+    `select CONSTRAINT_NAME as n from information_schema.KEY_COLUMN_USAGE
+      where ${IN_TABLE} and COLUMN_NAME = ? and REFERENCED_TABLE_NAME is not null`,
+    [schema, ref.table, columnName],
+  );
   const plain = (s: (typeof stats)[number]) => Number(s.k) === 1 && s.t === 'BTREE';
   return {
     schema,
@@ -79,7 +84,10 @@ export async function readMysqlColumnFacts(
     indexes: mine
       .filter(plain)
       .map((s) => ({ name: s.n, unique: Number(s.u) === 1, prefix: s.p === null ? null : Number(s.p) })),
-    notCopied: mine.filter((s) => !plain(s)).map((s) => `index ${s.n} (${s.t}, ${s.k} columns)`),
+    notCopied: [
+      ...mine.filter((s) => !plain(s)).map((s) => `index ${s.n} (${s.t}, ${s.k} columns)`),
+      ...fks.map((f) => `foreign key ${f.n}`),
+    ],
   };
 }
 
