@@ -295,6 +295,28 @@ test('changeColumnType with newColumn/using/reverseUsing expands on MySQL; conve
   ]);
 });
 
+test('a fill that meets a value the new type cannot hold takes the triggers and the new column away again', async () => {
+  await fx.sql('create table codes (id int primary key, code varchar(10)) engine=InnoDB');
+  await fx.sql("insert into codes select seq, if(seq = 700, 'x700', seq) from seq_1_to_1000");
+  await assert.rejects(
+    changeColumnType(fx.db, { table: 'codes', column: 'code', newType: 'INT', newColumn: 'code_int' }, quiet),
+    /Incorrect integer value/,
+  );
+  assert.deepEqual(await columnsOf('codes'), ['id int(11) not null', 'code varchar(10)']);
+  assert.deepEqual(await triggersOf('codes'), []);
+  assert.deepEqual(await pendingContractions(fx.db, { table: 'codes' }), []);
+  // Data fixed, the rerun starts over and completes.
+  await fx.sql("update codes set code = '700' where id = 700");
+  await changeColumnType(
+    fx.db,
+    { table: 'codes', column: 'code', newType: 'INT', newColumn: 'code_int' },
+    quiet,
+  );
+  assert.deepEqual(await fx.sql('select count(*) as n, sum(code_int) as s from codes'), [
+    { n: 1000, s: '500500' },
+  ]);
+});
+
 test('hostile and 64-byte names: quoted everywhere, trigger names fit', async () => {
   const table = 'we`ird "t" ☃';
   const from = 'x'.repeat(64);

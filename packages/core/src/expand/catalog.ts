@@ -147,8 +147,11 @@ export async function pendingContractions(
   db: Database,
   filter: Omit<ExpansionFilter, 'status'> = {},
 ): Promise<ExpansionRecord[]> {
-  if (db.dialect === 'mysql')
-    return db.withSession((s) => selectMysqlExpansions(s, { ...filter, status: 'expanded' }));
+  if (db.dialect === 'mysql') {
+    // The same record shape on both servers (MySQL's own fields are for its undo only).
+    const rows = await db.withSession((s) => selectMysqlExpansions(s, { ...filter, status: 'expanded' }));
+    return rows.map(({ oldDefinition: _d, oldIndexes: _i, ...e }) => e);
+  }
   requireDatabaseDialect(db, 'postgres', 'pendingContractions');
   return db.withSession((s) => selectExpansions(s, { ...filter, status: 'expanded' }));
 }

@@ -97,7 +97,11 @@ export async function contractMysql(
   const { retentionDays, batchSize, backupMigration, ignoreVerifyMismatches: _i, ...runOptions } = options;
   const id = idOf(e, 'contract');
   const sync = syncSpecOfMysql(refOf(e), { column: e.oldColumn, newColumn: e.newColumn });
-  const dropTriggers = () => run(db, e, 'contract', dropMysqlSyncSteps(sync, id), runOptions).then(() => {});
+  const done: RunReport['steps'][number][] = [];
+  const runSteps = async (steps: Step[]) => {
+    done.push(...(await run(db, e, 'contract', steps, runOptions)).steps);
+  };
+  const dropTriggers = () => runSteps(dropMysqlSyncSteps(sync, id));
   let backupId: number;
   if (inPlace.oldColumn) {
     const now = (await db.withSession((s) => readMysqlColumn(s, refOf(e), e.oldColumn)))!;
@@ -124,7 +128,7 @@ export async function contractMysql(
       .withSession((s) => readMysqlColumnFacts(s, refOf(e), e.oldColumn, 'contract'))
       .then((f) => f.indexes))
       steps.push(dropIndexStep(refOf(e), index.name, `${id}:drop-index:${index.name}`, server.capabilities));
-    if (steps.length > 0) await run(db, e, 'contract', steps, runOptions);
+    if (steps.length > 0) await runSteps(steps);
     const migration = backupMigration ?? options.migration;
     const backup = await dropColumnMysql(
       db,
@@ -159,7 +163,7 @@ export async function contractMysql(
   const report: RunReport = {
     operation: 'contract',
     target: `${displayName(refOf(e))}.${e.oldColumn} → ${e.newColumn}`,
-    steps: [],
+    steps: done,
     ms: performance.now() - t0,
   };
   return { report, expansion: e, backupId };
