@@ -14,9 +14,10 @@ import type { RunOptions, RunReport } from '../../run/options.js';
 import { runPlan } from '../../run/run-plan.js';
 import type { ContractOptions, ContractResult } from '../index.js';
 import { columnDefault, type MysqlExpansion, setMysqlExpansionStatus } from './catalog.js';
-import { findMysqlExpansion, requireNoPendingMysqlExpansion } from './expand.js';
+import { findMysqlExpansion } from './expand.js';
 import { readMysqlColumnFacts } from './facts.js';
 import { fillThroughTriggers, forgetFill } from './fill.js';
+import { requireNoPendingMysqlExpansion } from './guards.js';
 import { requireMysqlExpansionInPlace } from './in-place.js';
 import { addIndexStep, syncSpecOfMysql } from './plan-expand.js';
 import { createMysqlSyncSteps, dropMysqlSyncSteps } from './triggers.js';
@@ -102,6 +103,20 @@ export async function contractMysql(
     done.push(...(await run(db, e, 'contract', steps, runOptions)).steps);
   };
   const dropTriggers = () => runSteps(dropMysqlSyncSteps(sync, id));
+  const migration = backupMigration ?? options.migration;
+  const dropOld = () =>
+    dropColumnMysql(
+      db,
+      { ...refOf(e), column: e.oldColumn },
+      {
+        ...(migration ? { migration } : {}),
+        ...(retentionDays !== undefined ? { retentionDays } : {}),
+        ...(batchSize !== undefined ? { batchSize } : {}),
+        ...(options.progress ? { progress: options.progress } : {}),
+        run: runOptions,
+      },
+      { beforeDrop: dropTriggers },
+    );
   let backupId: number;
   if (inPlace.oldColumn) {
     const now = (await db.withSession((s) => readMysqlColumn(s, refOf(e), e.oldColumn)))!;
@@ -129,25 +144,16 @@ export async function contractMysql(
       .then((f) => f.indexes))
       steps.push(dropIndexStep(refOf(e), index.name, `${id}:drop-index:${index.name}`, server.capabilities));
     if (steps.length > 0) await runSteps(steps);
-    const migration = backupMigration ?? options.migration;
-    const backup = await dropColumnMysql(
-      db,
-      { ...refOf(e), column: e.oldColumn },
-      {
-        ...(migration ? { migration } : {}),
-        ...(retentionDays !== undefined ? { retentionDays } : {}),
-        ...(batchSize !== undefined ? { batchSize } : {}),
-        ...(options.progress ? { progress: options.progress } : {}),
-        run: runOptions,
-      },
-      { beforeDrop: dropTriggers },
-    );
-    backupId = backup.id;
+    backupId = (await dropOld()).id;
   } else {
-    // A rerun after the drop: the backup that drop made.
+    // A rerun after the drop: the backup that drop made (marked ready by dropColumn if the crash
+    // came between its drop and that mark).
     const found = await db.withSession((s) => selectMysqlBackups(s, { table: e.table, column: e.oldColumn }));
-    const last = found.filter((b) => b.sourceSchema === e.schema && b.status === 'ready').at(-1);
-    if (!last) {
+    const last = found
+      .filter((b) => b.sourceSchema === e.schema && (b.status === 'ready' || b.status === 'copying'))
+      .at(-1);
+    if (last?.status === 'copying') backupId = (await dropOld()).id;
+    else if (!last) {
       throw new BallastError(
         `contract ${displayName(refOf(e))}.${e.oldColumn}: the column is gone and no backup of it exists`,
         {
@@ -155,8 +161,7 @@ export async function contractMysql(
           hint: 'it was dropped outside Ballast; mark the expansion contracted by hand if that was intended',
         },
       );
-    }
-    backupId = last.id;
+    } else backupId = last.id;
   }
   await dropTriggers();
   await db.withSession((s) => setMysqlExpansionStatus(s, e.id, 'contracted', backupId));

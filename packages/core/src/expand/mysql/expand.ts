@@ -1,7 +1,7 @@
-import type { Database, Session } from '../../db.js';
+import type { Database } from '../../db.js';
 import { readMysqlServerInfo } from '../../dialects/mysql/server.js';
 import { displayName, type ResolvedTableRef, type TableRef } from '../../dialects/table-ref.js';
-import { BallastError, ObjectConflictError, UnsafeOperationError } from '../../errors.js';
+import { BallastError, UnsafeOperationError } from '../../errors.js';
 import { setNotNullMysql } from '../../online-copy/columns.js';
 import { defaultNewColumn } from '../../ops/change-column-type.js';
 import { dropIndexStep } from '../../ops/mysql/alter.js';
@@ -9,7 +9,7 @@ import { requireFragment, requireIdentifiers } from '../../ops/shared.js';
 import { freezePlan, type Plan } from '../../plan.js';
 import type { RunOptions, RunReport } from '../../run/options.js';
 import { runPlan } from '../../run/run-plan.js';
-import { EXPANSIONS_TABLE, type ExpansionKind } from '../catalog.js';
+import type { ExpansionKind } from '../catalog.js';
 import {
   columnDefault,
   deleteMysqlExpansion,
@@ -20,6 +20,7 @@ import {
 } from './catalog.js';
 import { readMysqlColumnFacts, requireMysqlExpandable } from './facts.js';
 import { fillJob, fillThroughTriggers, forgetFill } from './fill.js';
+import { requireNoPendingMysqlExpansion, requireNullPreservingMysql } from './guards.js';
 import { requireMysqlExpansionInPlace } from './in-place.js';
 import { planExpandMysql } from './plan-expand.js';
 import { mysqlSyncNames } from './triggers.js';
@@ -159,58 +160,6 @@ async function expandMysql(db: Database, input: ExpandRequest, options: RunOptio
   return { ...first, ms: performance.now() - t0 };
 }
 
-/** One pending expansion per column, as on PostgreSQL (../pending.ts): two would fight over its values. */
-export async function requireNoPendingMysqlExpansion(
-  s: Session,
-  ref: ResolvedTableRef,
-  names: { readonly column: string; readonly newColumn: string },
-  where: string,
-): Promise<void> {
-  const mine = [names.column, names.newColumn];
-  const e = (await selectMysqlExpansions(s, { ...ref, status: 'expanded' })).find(
-    (e) =>
-      (mine.includes(e.oldColumn) || mine.includes(e.newColumn)) &&
-      !(e.oldColumn === names.column && e.newColumn === names.newColumn),
-  );
-  if (!e) return;
-  const table = displayName(ref);
-  const other = `${e.kind} ${table}.${e.oldColumn} → ${e.newColumn} (expansion ${e.id}${e.migration ? `, migration ${e.migration}` : ''})`;
-  throw new ObjectConflictError(
-    `${where}: ${table}.${e.oldColumn} is already being expanded by ${other}, awaiting its contract; two open expansions of one column would fight over its values. Nothing was changed.`,
-    other,
-    `another open expansion ${table}.${names.column} → ${names.newColumn}`,
-    {
-      where: `${table}.${names.column}`,
-      hint: `finish the pending one first: contract it once no code uses ${e.oldColumn}, or undo its expand; pendingContractions(db, { table: '${e.table}' }) lists what is pending (${EXPANSIONS_TABLE}).`,
-    },
-  );
-}
-
-/**
- * NULL on one side means "not converted yet" to the backfill and the triggers, so a conversion
- * must keep NULL as NULL; each is evaluated once on a NULL (a SELECT, nothing written).
- */
-async function requireNullPreservingMysql(
-  s: Session,
-  conversions: readonly { option: string; expression: string; column: string }[],
-  where: string,
-): Promise<void> {
-  const q = (n: string) => `\`${n.replaceAll('`', '``')}\``;
-  for (const c of conversions) {
-    const [row] = await s.query<{ n: number }>(
-      `select (${c.expression}) is null as n from (select null as ${q(c.column)}) as ballast_row`,
-    );
-    if (Number(row?.n) === 1) continue;
-    throw new UnsafeOperationError(
-      `${where}: \`${c.option}\` (${c.expression}) turns NULL into a value; while expanded, NULL means "not converted yet"`,
-      {
-        where,
-        hint: 'keep NULL as NULL in the conversion; fill the NULL rows with a backfill before the expand (or after the contract) instead',
-      },
-    );
-  }
-}
-
 /**
  * Undoes an expand (the `down()` of the expanding migration): the record, the triggers and the
  * new column go, after checking the table still is the expanded one.
@@ -273,24 +222,6 @@ export async function findMysqlExpansion(
     where: `${displayName(ref)}.${column}`,
     hint: 'pendingContractions(db) lists the expansions awaiting contract; pass the old or the new column name',
   });
-}
-
-/**
- * An online copy of a table with an open expansion would refuse it for its sync triggers ("triggers
- * of its own"), and could not carry them over: said plainly, before the copy starts.
- */
-export async function requireNoMysqlExpansionOn(db: Database, ref: TableRef, what: string): Promise<void> {
-  const [e] = await db.withSession((s) =>
-    selectMysqlExpansions(s, { table: ref.table, schema: ref.schema, status: 'expanded' }),
-  );
-  if (!e) return;
-  throw new UnsafeOperationError(
-    `${what}: ${displayName(ref)} has an open expansion (${e.kind} ${e.oldColumn} → ${e.newColumn}, expansion ${e.id}) whose sync triggers an online copy cannot carry over. Nothing was changed.`,
-    {
-      where: displayName(ref),
-      hint: `contract it (or undo its expand) first, or change this column by expand/contract too (changeColumnType with newColumn)`,
-    },
-  );
 }
 
 /** The fill's checkpoint: the Knex helper's per-call job when given, else per journal key. */
