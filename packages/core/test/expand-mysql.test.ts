@@ -219,6 +219,9 @@ test('renameColumn expands under 3 writers, old and new names both see every wri
   assert.deepEqual(await triggersOf('people'), []);
   await check('nick');
   assert.deepEqual(await pendingContractions(fx.db), []);
+  // Expanded again after the undo: filled again, from the first row.
+  await renameColumn(fx.db, { table: 'people', from: 'nick', to: 'handle' }, quiet);
+  await check('handle');
 });
 
 test('changeColumnType with newColumn/using/reverseUsing expands on MySQL; conversions keep NULL; refusals change nothing', async () => {

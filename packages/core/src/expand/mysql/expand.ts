@@ -130,6 +130,9 @@ async function expandMysql(db: Database, input: ExpandRequest, options: RunOptio
     await forgetFill(db, job).catch(() => {});
     throw error;
   }
+  // Filled: a later expand of the same names (after a contract or an undo) must fill again. A
+  // rerun of this one only rescans: filled rows no longer match.
+  await forgetFill(db, job);
   await runPlan(db, planned.indexes, run);
   // NOT NULL last, refused while a row holds NULL (the old column allowed none: only a
   // conversion giving NULL can leave one); an in-place rebuild, reads and writes continue.
@@ -192,10 +195,7 @@ export async function undoExpandMysql(
     }),
     run,
   );
-  const report = await runPlan(db, reversedPlan(planned.attach), run);
-  // A later expand of the same names fills again (a Knex re-apply has its own journal key anyway).
-  await forgetFill(db, fillJob(planned.id, {})).catch(() => {});
-  return report;
+  return runPlan(db, reversedPlan(planned.attach), run);
 }
 
 export const reversedPlan = (plan: Plan): Plan =>
