@@ -13,7 +13,9 @@ import { setFlagsFromString } from 'node:v8';
 setFlagsFromString('--liftoff-only');
 
 // `ballast lint` runs from the esbuild bundle of main.ts (build-lint-bundle.mjs): one file instead of
-// the ~150 modules of its lint path; every other command keeps tsc's modules.
-const entry = process.argv[2] === 'lint' ? './lint-bundle.js' : './main.js';
+// the ~150 modules of its lint path; every other command keeps tsc's modules. (From the sources,
+// under tsx, there is no bundle: main.ts.)
+const bundled = process.argv[2] === 'lint' && import.meta.url.endsWith('.js');
+const entry = bundled ? './lint-bundle.js' : './main.js';
 const { runCli } = (await import(entry)) as typeof import('./main.js');
 process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });
