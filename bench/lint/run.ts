@@ -30,7 +30,23 @@ interface Reported {
   rule: string;
 }
 
-function run(tool: Tool, files: readonly string[], c: Pick<Case, 'pgVersion' | 'inTransaction' | 'mysql'>) {
+/** Schema texts → the file each is written to, for `--schema`. */
+const schemaFiles = new Map<string, string>();
+function schemaFile(text: string): string {
+  let file = schemaFiles.get(text);
+  if (!file) {
+    file = join(SCHEMA_DIR, `schema-${schemaFiles.size}.sql`);
+    writeFileSync(file, text);
+    schemaFiles.set(text, file);
+  }
+  return file;
+}
+
+function run(
+  tool: Tool,
+  files: readonly string[],
+  c: Pick<Case, 'pgVersion' | 'inTransaction' | 'mysql' | 'schema'>,
+) {
   const version = c.pgVersion ?? 15;
   const args =
     tool === 'ballast'
@@ -40,6 +56,8 @@ function run(tool: Tool, files: readonly string[], c: Pick<Case, 'pgVersion' | '
           'json',
           ...(c.mysql ? ['--mysql-version', c.mysql] : ['--pg-version', String(version)]),
           ...(c.inTransaction ? ['--assume-in-transaction'] : []),
+          // squawk has no way to be told the tables: it reads the file alone.
+          ...(c.schema ? ['--schema', schemaFile(c.schema)] : []),
         ]
       : [
           '--reporter',
@@ -94,7 +112,7 @@ function score(tool: Tool, cases: readonly Case[], dir: string) {
   for (const c of cases) {
     // squawk knows PostgreSQL only: MySQL/MariaDB cases are scored for ballast alone.
     if (tool === 'squawk' && c.mysql) continue;
-    const key = `${c.mysql ?? c.pgVersion ?? 15}/${c.inTransaction ?? false}`;
+    const key = `${c.mysql ?? c.pgVersion ?? 15}/${c.inTransaction ?? false}/${c.schema ?? ''}`;
     groups.set(key, [...(groups.get(key) ?? []), c]);
   }
   let tp = 0;
@@ -245,6 +263,8 @@ function speedSection(t: ReturnType<typeof speed>): string[] {
 const cases = corpus();
 const dir = mkdtempSync(join(tmpdir(), 'ballast-bench-lint-'));
 const CPU_FILE = join(dir, 'cpu.txt');
+const SCHEMA_DIR = join(dir, 'schemas');
+mkdirSync(SCHEMA_DIR);
 try {
   for (const c of cases) writeFileSync(join(dir, `${c.name}.sql`), c.sql);
   const many = join(dir, 'thousand');

@@ -12,6 +12,7 @@ import {
   loadLintFixes,
   loadPgParser,
   parseMysqlVersion,
+  readSchema,
   renderFixedFile,
 } from '@ballast/core/lint';
 import type { CapturedSql } from './knex-capture.js';
@@ -46,9 +47,17 @@ export async function runLint(argv: readonly string[], io: Io): Promise<number> 
   // core/translate (every planner, zod) costs more than the whole lint of a file: findings carry
   // their fix text only when --fix asks for the rewrite.
   if (args.fix) await loadLintFixes();
+  const mysql = parseMysqlVersion(args.mysqlVersion);
+  if (args.schema && args.dialect === 'postgres') await loadPgParser();
+  const schema = args.schema ? readSchemaFile(args.schema, { dialect: args.dialect, mysql }) : undefined;
+  if (schema === null) {
+    io.stderr.write(`ballast lint: --schema ${args.schema}: no such file\n`);
+    return 2;
+  }
   const base: Partial<LintOptions> = {
     pgVersion: args.pgVersion,
-    mysql: parseMysqlVersion(args.mysqlVersion),
+    mysql,
+    ...(schema ? { knownColumns: schema } : {}),
   };
   const knexFiles = inputs.filter((i) => i.kind === 'knex').map((i) => i.path);
   // Loaded only for --knex: knex and a database driver are not needed to lint SQL files.
@@ -86,6 +95,17 @@ export async function runLint(argv: readonly string[], io: Io): Promise<number> 
   }
   io.stdout.write(formatReport(args.format, reports, { color: args.format === 'text' && isTty(io.stdout) }));
   return reports.some((r) => r.findings.some((f) => f.severity === 'error')) ? 1 : 0;
+}
+
+/** The --schema file's columns; null when it cannot be read. */
+function readSchemaFile(path: string, options: Partial<LintOptions>) {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+  return readSchema(text, options);
 }
 
 const isTty = (stream: unknown) => Boolean((stream as { isTTY?: boolean }).isTTY);
