@@ -154,7 +154,7 @@ test("the linter's online clauses come from the same facts: offered only where t
 
 test('set-not-null with a NULL row: the server keeps INPLACE, LOCK=NONE and refuses the data, not the algorithm', async () => {
   await freshTable();
-  await conn.query('INSERT INTO t VALUES (4, NULL, NULL)');
+  await conn.query('INSERT INTO t (id, v, txt) VALUES (4, NULL, NULL)');
   await assert.rejects(
     conn.query(`ALTER TABLE t ${SAMPLES['set-not-null']}, ALGORITHM=INPLACE, LOCK=NONE`),
     (e: Error & { errno?: number }) => {
