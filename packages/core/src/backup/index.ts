@@ -66,6 +66,13 @@ export async function restoreBackup(
       await (mysql ? selectMysqlBackups : selectBackups)(s, { ...which, includeHistory: false })
     ).filter((b) => which.column !== undefined || b.kind === 'table');
     const newest = found[found.length - 1];
+    // A rerun after this very restore finished (kill -9 before the caller recorded it): already done.
+    const restored = newest
+      ? undefined
+      : (await (mysql ? selectMysqlBackups : selectBackups)(s, { ...which, includeHistory: true }))
+          .filter((b) => which.column !== undefined || b.kind === 'table')
+          .at(-1);
+    if (restored?.status === 'restored' && which.migration !== undefined) return restored;
     if (!newest) {
       const what = which.column ? `${which.table}.${which.column}` : which.table;
       throw new BallastError(
@@ -78,6 +85,8 @@ export async function restoreBackup(
     }
     return newest;
   });
+  // Only found by a selector with its migration: this very restore, rerun after it finished.
+  if (backup.status === 'restored' && typeof which !== 'number') return backup;
   if (backup.status === 'ready' && db.dialect === 'mysql') return restoreMysqlBackup(db, backup, options);
   if (backup.status !== 'ready') {
     throw new BallastError(

@@ -36,7 +36,8 @@ const q = (name: string) => quoteIdent('mysql', name);
  * `ballast_dropped_<table>_<column>_<stamp>` in keyset batches (the application no longer writes
  * it: confirmUnused), then the column is dropped with the algorithm the facts table gives
  * (`drop-column`: INSTANT on MariaDB 10.4+ / MySQL 8.0.29+, else INPLACE; INPLACE when an index covers it). The catalog row keeps
- * the column's definition for the restore. A rerun resumes the copy, or only marks it ready.
+ * the column's definition for the restore. A rerun resumes the copy, or only marks it ready, or
+ * (the drop done, its backup ready) returns that backup.
  */
 export async function dropColumnMysql(
   db: Database,
@@ -48,12 +49,14 @@ export async function dropColumnMysql(
   const target = `${displayName(ref)}.${ref.column}`;
   const schema = ref.schema ?? (await db.withSession(currentDatabase));
   const source = { schema, table: ref.table };
-  const pending = (
+  const mine = (
     await db.withSession((s) => selectMysqlBackups(s, { table: ref.table, column: ref.column }))
-  )
-    .filter((b) => b.status === 'copying' && b.migration === (options.migration ?? null))
-    .at(-1);
+  ).filter((b) => b.migration === (options.migration ?? null));
+  const pending = mine.filter((b) => b.status === 'copying').at(-1);
   const column = await db.withSession((s) => readMysqlColumn(s, source, ref.column));
+  // A rerun after this very drop finished (kill -9 before the caller recorded it): already done.
+  const finished = mine.at(-1);
+  if (!column && !pending && finished?.status === 'ready') return finished;
   if (!column && !pending) {
     throw new ColumnNotFoundError(`drop column ${target}: no such column`, {
       where: target,
