@@ -193,7 +193,16 @@ function planAddColumnMysql(input: AddColumnInput, server: MysqlServerInfo, type
   const table = quoteTable('mysql', input);
   const column = quoteIdent('mysql', input.column);
   const step = (id: string, description: string, sql: string) =>
-    sqlStep({ id, description, lock: 'METADATA EXCLUSIVE', transactional: true, timeout: 'ddl', sql });
+    sqlStep({
+      id,
+      description,
+      lock: 'METADATA EXCLUSIVE',
+      // So the runner waits out a long transaction on the table instead of queueing clients behind it.
+      relations: relationsOf(input),
+      transactional: true,
+      timeout: 'ddl',
+      sql,
+    });
   return freezePlan({
     operation: 'add-column',
     target,
