@@ -11,7 +11,10 @@
  * table size (default 50k).
  */
 import assert from 'node:assert/strict';
-import { connect } from '@ballast/testkit';
+import { planAddForeignKey, readServerInfo, runPlan } from '@ballast/core';
+import { freezePlan } from '@ballast/core/adapter';
+import { connect, mysqlTestDatabase } from '@ballast/testkit';
+import knexFactory from 'knex';
 import { afterAll, beforeAll, test } from 'vitest';
 import { HELPER_CASES } from '../../../bench/mysql-helpers/cases.js';
 import {
@@ -21,6 +24,7 @@ import {
   ensureMetadataLockInfo,
   runCase,
 } from '../../../bench/mysql-helpers/run-case.js';
+import { knexDatabase } from '../src/database.js';
 
 const ROWS = Number(process.env.BALLAST_MYSQL_LOAD_ROWS ?? 50_000);
 const TEMPLATE = 'helpers_load_template';
@@ -91,3 +95,39 @@ for (const helperCase of HELPER_CASES) {
     assert.ok(run.schemaAsAsked, `schema not as asked: ${explain(run)}`);
   });
 }
+
+// The bench showed clients waiting as long as addForeignKey's orphan check scanned the table.
+test("addForeignKey's orphan check reads a snapshot: a writer's row lock does not stop it, so it stops no writer", async () => {
+  const db = await mysqlTestDatabase('fkcheck');
+  const knex = knexFactory({ client: 'mysql2', connection: db.url, pool: { min: 0, max: 2 } });
+  const writer = await db.connect();
+  try {
+    await writer.query('create table parents (id int primary key) engine=InnoDB');
+    await writer.query('create table kids (id int primary key, parent_id int, v int) engine=InnoDB');
+    await writer.query('insert into parents values (1), (2)');
+    await writer.query('insert into kids values (1, 1, 0), (2, 2, 0), (3, null, 0)');
+    const database = knexDatabase(knex);
+    const server = await database.withSession(readServerInfo);
+    const check = planAddForeignKey(
+      { table: 'kids', columns: ['parent_id'], references: { table: 'parents', columns: ['id'] } },
+      server,
+    ).steps[0]!;
+    await writer.query('start transaction');
+    await writer.query('update kids set v = v + 1 where id = 2');
+    // A locking read would wait for row 2 until lock_wait_timeout, then fail (one attempt).
+    const report = await runPlan(
+      database,
+      freezePlan({ operation: 'check', target: 'kids', steps: [check], reverse: [], notes: [] }),
+      { lock: false, retry: { maxAttempts: 1 }, log: () => {} },
+    );
+    assert.deepEqual(
+      report.steps.map((s) => s.status),
+      ['applied'],
+    );
+  } finally {
+    await writer.query('rollback').catch(() => {});
+    await writer.close();
+    await knex.destroy();
+    await db.drop();
+  }
+});
