@@ -6,7 +6,7 @@
  *   node --conditions=ballast-source --import tsx bench/mysql-helpers/run.ts [--rows 1000000]
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -35,6 +35,13 @@ const modes = flags.modes!.split(',') as Mode[];
 
 const runDir = createRunDir();
 const server = await startLocalMariaDb(runDir);
+const serverLogTail = () => {
+  try {
+    return readFileSync(join(runDir.path, 'mariadb.log'), 'utf8').slice(-3000);
+  } catch {
+    return `(no server log in ${runDir.path})`;
+  }
+};
 const runs: CaseRun[] = [];
 const loadBefore = execFileSync('uptime').toString().trim();
 try {
@@ -45,7 +52,16 @@ try {
   log(`template: ${rows} rows in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   for (const helperCase of cases)
     for (const mode of modes) {
-      const run = await runCase(helperCase, mode, { serverUrl: server.url, template, rows, clients, holdMs });
+      const run = await runCase(helperCase, mode, {
+        serverUrl: server.url,
+        template,
+        rows,
+        clients,
+        holdMs,
+      }).catch((error: Error) => {
+        log(`${helperCase.helper} ${mode}: ${error.stack}\n${serverLogTail()}`);
+        throw error;
+      });
       const { helper, outcome, schemaAsAsked, measure } = run;
       log(`${helper} ${mode}: ${outcome}, schema as asked ${schemaAsAsked}, ${JSON.stringify(measure)}`);
       if (flags.verbose || outcome.startsWith('failed')) for (const line of run.log) log(`  ${line}`);

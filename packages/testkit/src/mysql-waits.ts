@@ -34,18 +34,21 @@ export async function watchMysqlLockWaits(
   const list = sessions.map(Number).join(', ');
   const sightings: LockWaitSighting[] = [];
   let stopping = false;
+  let failure: unknown;
   const poll = async (everyMs: number, sql: string) => {
     const conn = await connect(url);
     try {
-      while (!stopping) {
+      while (!stopping && failure === undefined) {
         const rows = await conn.query<{ session: number; state: string; query: string | null }>(sql);
         const at = nowMs();
         for (const r of rows)
           sightings.push({ session: Number(r.session), state: r.state, query: r.query, at });
         await new Promise((r) => setTimeout(r, everyMs));
       }
+    } catch (error) {
+      failure = error; // reported by stop(), not as an unhandled rejection mid-run
     } finally {
-      await conn.close();
+      await conn.close().catch(() => {});
     }
   };
   const everyMs = options.everyMs ?? 5;
@@ -76,6 +79,7 @@ export async function watchMysqlLockWaits(
     stop: async () => {
       stopping = true;
       await Promise.all(loops);
+      if (failure !== undefined) throw failure;
       return sightings;
     },
   };
