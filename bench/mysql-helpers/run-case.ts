@@ -11,6 +11,7 @@ import {
   type LockWaitSighting,
   nowMs,
   quoteIdent,
+  type TrafficReport,
   watchMysqlLockWaits,
 } from '@ballast/testkit';
 import knexFactory from 'knex';
@@ -72,7 +73,11 @@ export interface CaseRun {
   readonly outcome: string;
   readonly error?: Error;
   readonly schemaAsAsked: boolean;
+  /** The statement or helper alone (measure.durationMs also covers the reader's hold). */
+  readonly migrationMs: number;
   readonly measure: LoadMeasure;
+  /** The 3 slowest client queries that overlapped the change: what waited. */
+  readonly slowest: readonly { readonly kind: string; readonly latencyMs: number; readonly code?: string }[];
   /** Clients seen waiting on a lock while the change ran. */
   readonly clientWaits: readonly LockWaitSighting[];
   /**
@@ -85,6 +90,8 @@ export interface CaseRun {
   readonly statementWaits: readonly LockWaitSighting[];
   readonly log: readonly string[];
 }
+
+const markAt = (report: TrafficReport, label: string) => report.marks.find((m) => m.label === label)!.at;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -126,8 +133,9 @@ export async function runCase(helperCase: HelperCase, mode: Mode, options: CaseO
   let sightings: readonly LockWaitSighting[] = [];
   let clients: readonly number[] = [];
   let heldUntil = Number.POSITIVE_INFINITY;
+  let migrationMs = 0;
   try {
-    const { measure } = await underLoad(
+    const { measure, report } = await underLoad(
       {
         url,
         table: 'accounts',
@@ -150,6 +158,7 @@ export async function runCase(helperCase: HelperCase, mode: Mode, options: CaseO
           heldUntil = nowMs();
           await release();
         })();
+        const started = nowMs();
         try {
           if (mode === 'naive') await statement.query(helperCase.naive);
           else
@@ -163,6 +172,7 @@ export async function runCase(helperCase: HelperCase, mode: Mode, options: CaseO
               ? `refused: ${error.name}`
               : `failed: ${error.message.split('\n')[0]}`;
         } finally {
+          migrationMs = Math.round(nowMs() - started);
           await released;
           sightings = await watch.stop();
         }
@@ -177,7 +187,17 @@ export async function runCase(helperCase: HelperCase, mode: Mode, options: CaseO
       ...(error ? { error } : {}),
       // A refusal is as asked when nothing changed.
       schemaAsAsked: outcome.startsWith('refused') ? !applied : outcome === 'done' && applied,
+      migrationMs,
       measure,
+      slowest: report.queries
+        .filter((q) => q.end >= markAt(report, 'start') && q.start <= markAt(report, 'end'))
+        .sort((a, b) => b.latencyMs - a.latencyMs)
+        .slice(0, 3)
+        .map((q) => ({
+          kind: q.kind,
+          latencyMs: Math.round(q.latencyMs),
+          ...(q.code ? { code: q.code } : {}),
+        })),
       clientWaits: sightings.filter((s) => clients.includes(s.session)),
       clientWaitsWhileHeld: sightings.filter((s) => clients.includes(s.session) && s.at < heldUntil),
       statementWaits: sightings.filter((s) => s.session === statement.sessionId),

@@ -85,7 +85,9 @@ const results = runs.map((r) => ({
   mode: r.mode,
   outcome: r.outcome,
   schemaAsAsked: r.schemaAsAsked,
+  migrationMs: r.migrationMs,
   ...r.measure,
+  slowest: r.slowest,
   clientsSeenWaiting: new Set(r.clientWaits.map((w) => w.session)).size,
   clientsSeenWaitingWhileHeld: new Set(r.clientWaitsWhileHeld.map((w) => w.session)).size,
   lockWaitStates: [...new Set(r.clientWaits.map((w) => w.state))],
@@ -94,7 +96,7 @@ const outDir = join(root, 'bench', 'results');
 mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, 'mysql-helpers.json'), `${JSON.stringify({ ...meta, results }, null, 2)}\n`);
 const cell = (r: (typeof results)[number]) =>
-  `| ${r.helper} | ${r.mode} | ${r.outcome} | ${r.schemaAsAsked ? 'yes' : 'no'} | ${r.errors} | ${r.maxWaitMs} ms | ${r.p99Ms} ms | ${(r.durationMs / 1000).toFixed(1)} s | ${r.clientsSeenWaitingWhileHeld} / ${r.clientsSeenWaiting}${r.lockWaitStates.length ? ` (${r.lockWaitStates.join(', ')})` : ''} |`;
+  `| ${r.helper} | ${r.mode} | ${r.outcome} | ${r.schemaAsAsked ? 'yes' : 'no'} | ${r.errors} | ${r.maxWaitMs} ms | ${r.p99Ms} ms | ${(r.migrationMs / 1000).toFixed(1)} s | ${r.clientsSeenWaitingWhileHeld} / ${r.clientsSeenWaiting}${r.lockWaitStates.length ? ` (${r.lockWaitStates.join(', ')})` : ''} |`;
 const lines = [
   '# MySQL/MariaDB: every Knex helper under load, beside the naive statement',
   '',
@@ -106,7 +108,8 @@ const lines = [
   '(its metadata lock stays taken), as an analytics query or a forgotten transaction would. Naive: the',
   'statement a developer would write (plain `ALTER` without `ALGORITHM`/`LOCK`, one `UPDATE` for backfill).',
   'Ballast: `ballast(knex).<helper>` through a real Knex `mysql2` instance, defaults (METADATA_LOCK_INFO installed).',
-  'Max wait / p99: client queries that overlapped the change. Clients seen waiting: distinct clients the',
+  'Migration: the statement or the helper alone. Max wait / p99: client queries that overlapped the change',
+  'and the reader (from the start until both ended). Clients seen waiting: distinct clients the',
   'processlist sampler (every 5 ms) saw waiting on a metadata lock (naive mode also: an InnoDB row lock, every',
   '150 ms) while the reader held the table / during the whole change. After the reader, every DDL still takes',
   'the exclusive metadata lock for a moment (INSTANT too), and clients arriving then wait that moment.',
