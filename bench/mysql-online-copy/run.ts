@@ -8,6 +8,7 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -100,6 +101,9 @@ async function runMode(server: RunningServer, mode: string): Promise<Result> {
   return result;
 }
 
+const loadAtStart = loadavg()
+  .map((n) => n.toFixed(2))
+  .join(', ');
 const runDir = createRunDir();
 const server = await startLocalMariaDb(runDir);
 try {
@@ -107,13 +111,31 @@ try {
   for (const mode of flags.modes!.split(',')) results.push(await runMode(server, mode));
   const outDir = join(root, 'bench', 'results');
   mkdirSync(outDir, { recursive: true });
-  const meta = { server: server.version, rows, clients: Number(flags.clients), at: new Date().toISOString() };
-  writeFileSync(join(outDir, 'mysql-online-copy.json'), `${JSON.stringify({ ...meta, results }, null, 2)}\n`);
+  // The machine is shared: its load says how much the absolute times mean; the ratio is what compares.
+  const load = loadavg()
+    .map((n) => n.toFixed(2))
+    .join(', ');
+  const meta = {
+    server: server.version,
+    rows,
+    clients: Number(flags.clients),
+    at: new Date().toISOString(),
+    loadAverage: load,
+    loadAtStart,
+  };
+  const ran = (mode: string) => results.find((r) => r.mode === mode && r.ran);
+  const [pt, ours] = [ran('pt-osc'), ran('ballast')];
+  const ratio = pt && ours ? (ours.durationMs ?? 0) / (pt.durationMs ?? 1) : undefined;
+  writeFileSync(
+    join(outDir, 'mysql-online-copy.json'),
+    `${JSON.stringify({ ...meta, ballastOverPtOsc: ratio, results }, null, 2)}\n`,
+  );
   const lines = [
     '# MySQL/MariaDB online copy: INT → BIGINT under load',
     '',
     `${meta.server}, ${rows.toLocaleString('en-US')} rows, ${meta.clients} clients (reads, inserts, updates), ${meta.at}.`,
     '`pnpm bench:mysql-online-copy` (see bench/mysql-online-copy/run.ts). Max wait: the slowest client query that overlapped the change.',
+    `Machine load average (1, 5, 15 min) at the start: ${meta.loadAtStart}; at the end: ${meta.loadAverage} (a shared 2-core machine: compare the ways within one run).`,
     '',
     '| way | duration | client errors | max client wait | p99 | note |',
     '| --- | ---: | ---: | ---: | ---: | --- |',
@@ -123,6 +145,12 @@ try {
         : `| ${r.mode} | – | – | – | – | not run: ${r.note} |`,
     ),
     '',
+    ...(ratio !== undefined
+      ? [
+          `Ballast / pt-osc duration in this run: ${ratio.toFixed(2)}×; max client wait ${ours?.maxWaitMs} ms against ${pt?.maxWaitMs} ms.`,
+          '',
+        ]
+      : []),
   ];
   writeFileSync(join(outDir, 'mysql-online-copy.md'), lines.join('\n'));
   process.stdout.write(lines.join('\n'));

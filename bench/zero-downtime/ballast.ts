@@ -39,6 +39,7 @@ const NEEDS: Record<ScenarioId, readonly string[]> = {
   'set-not-null': ['runPlan', 'planSetNotNull'],
   backfill: ['runBackfill'],
   'change-type': ['changeColumnType', 'contract'],
+  'add-computed-column': ['changeColumnType'],
   'long-transaction': ['runPlan', 'planAddColumn'],
 };
 
@@ -112,6 +113,29 @@ const RUNS: Partial<Record<ScenarioId, BallastRun>> = {
       await changeColumnType(db, { table: TABLE, column: 'amount', newType: 'bigint' }, options);
       ctx.event('phase: contract');
       await contract(db, { table: TABLE, column: 'amount' }, options);
+    }),
+  // The expand of a type change into a new column: sync trigger both ways (writers of `amount`
+  // keep amount_cents right), batched backfill, then NOT NULL without a long lock. No contract:
+  // `amount` stays, as in pgroll's add_column.
+  'add-computed-column': (ctx) =>
+    withDatabase(ctx.url, async (db) => {
+      const c = (name: string) => quoteIdent('postgres', name);
+      await changeColumnType(
+        db,
+        {
+          table: TABLE,
+          column: 'amount',
+          newType: 'bigint',
+          newColumn: 'amount_cents',
+          using: `${c('amount')} * 100`,
+          reverseUsing: `(${c('amount_cents')} / 100)::int`,
+        },
+        {
+          lockTimeoutMs: ctx.lockTimeoutMs,
+          waitForConflictingLocks: ctx.waitForConflictingLocks,
+          log: (line: string) => ctx.event(line),
+        },
+      );
     }),
   'long-transaction': planned((server) =>
     planAddColumn({ table: TABLE, column: 'note', type: 'text' }, server),

@@ -4,7 +4,7 @@
  */
 import type { Measurement } from './measure.js';
 
-const COLORS: Record<string, string> = {
+export const COLORS: Record<string, string> = {
   idle: '#888888',
   naive: '#d62728',
   'ballast-no-wait': '#ff7f0e',
@@ -79,7 +79,11 @@ function panel(scenario: string, rows: readonly Measurement[], top: number): str
 }
 
 export function renderChart(results: readonly Measurement[]): string {
-  const scenarios = [...new Set(results.map((m) => m.scenario))];
+  // With --sizes, one panel per scenario and size.
+  const sized = new Set(results.map((m) => m.rows)).size > 1;
+  const panelOf = (m: Measurement) =>
+    sized ? `${m.scenario} · ${m.rows.toLocaleString('en-US')} rows` : m.scenario;
+  const scenarios = [...new Set(results.map(panelOf))];
   // Only the modes measured, each entry as wide as its name.
   const shown = Object.entries(COLORS).filter(([mode]) => results.some((m) => m.mode === mode));
   let at = M.left;
@@ -104,7 +108,7 @@ export function renderChart(results: readonly Measurement[]): string {
     ...scenarios.map((s, i) =>
       panel(
         s,
-        results.filter((m) => m.scenario === s),
+        results.filter((m) => panelOf(m) === s),
         legendH + i * PANEL_H,
       ),
     ),

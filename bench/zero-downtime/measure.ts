@@ -51,7 +51,9 @@ export interface Measurement {
   readonly tps?: number;
   readonly duration_s?: number;
   readonly max_lock_wait_ms?: number;
-  /** Backfill only: rows changed per second of migration. */
+  /** Successful transactions slower than 50 ms: the tail the application feels. */
+  readonly over_50ms?: number;
+  /** Scenarios that fill every row (backfill, add-computed-column): rows per second of migration. */
   readonly rows_per_s?: number;
   /** For the chart: [ms since traffic start, longest wait of an in-flight transaction] per 100 ms. */
   readonly series?: readonly (readonly [number, number])[];
@@ -193,7 +195,8 @@ export async function measure(
       tps: round(latencies.length / settings.durationS),
       duration_s: migrationMs === undefined ? 0 : Math.round(migrationMs) / 1000,
       max_lock_wait_ms: Math.round(maxLockWaitMs),
-      ...(scenario.id === 'backfill' && migrationMs
+      over_50ms: latencies.filter((ms) => ms > 50).length,
+      ...(scenario.fillsRows && mode !== 'idle' && migrationMs
         ? { rows_per_s: Math.round(rows / (migrationMs / 1000)) }
         : {}),
       series: longestWaitPer100ms(result, traffic.startedAt),

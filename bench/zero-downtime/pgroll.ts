@@ -66,6 +66,15 @@ const OPERATIONS: Record<ScenarioId, readonly unknown[] | { unavailable: string 
       alter_column: { table: TABLE, column: 'amount', type: 'bigint', up: 'amount', down: 'amount' },
     },
   ],
+  'add-computed-column': [
+    {
+      add_column: {
+        table: TABLE,
+        up: 'amount * 100',
+        column: { name: 'amount_cents', type: 'bigint', nullable: false },
+      },
+    },
+  ],
   'long-transaction': [
     { add_column: { table: TABLE, column: { name: 'note', type: 'text', nullable: true } } },
   ],

@@ -5,7 +5,7 @@
  * See bench/zero-downtime/README.md for the flags.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -16,10 +16,12 @@ import { databaseUrl, type Measurement, type Mode, measure, type Settings } from
 import { runStatements } from './pg-client.js';
 import { renderMarkdown, toJson } from './report.js';
 import { SCENARIOS, TABLE } from './scenarios.js';
+import { renderSizesChart } from './sizes-chart.js';
 
 const { values: flags } = parseArgs({
   options: {
     rows: { type: 'string', default: '500000' },
+    sizes: { type: 'string' },
     'backfill-rows': { type: 'string', default: '1000000' },
     clients: { type: 'string', default: '4' },
     duration: { type: 'string', default: '10' },
@@ -97,28 +99,41 @@ try {
     readerHoldMs: longHoldMs,
     durationS: Math.max(Number(flags.duration), Math.ceil(base.warmupS + longHoldMs / 1000 + 3)),
   };
-  for (const scenario of scenarios) {
-    const rows = Number(scenario.big ? flags['backfill-rows'] : flags.rows);
-    const settings: Settings = {
-      ...base,
-      durationS: Number(scenario.big || scenario.long ? flags['backfill-duration'] : flags.duration),
-      ...(scenario.longReader ? longReader : {}),
-    };
-    log(`${scenario.id}: building ${rows.toLocaleString('en-US')} rows`);
-    const template = await buildTemplate(server.url, scenario.id, rows, scenario.setup);
-    for (const mode of modes) {
-      const m = await measure(server.url, template, scenario, mode, rows, settings, workDir);
-      log(
-        m.available
-          ? `${scenario.id} ${mode}: p50 ${m.p50_ms} p99 ${m.p99_ms} max ${m.max_ms} ms, ${m.errors} errors, ${m.tps} tps, migration ${m.duration_s} s, lock wait ${m.max_lock_wait_ms} ms${m.note ? ` (${m.note})` : ''}`
-          : `${scenario.id} ${mode}: not available (${m.note})`,
-      );
-      results.push(m);
+  // --sizes runs every scenario at each table size (rows and backfill rows alike); the traffic of
+  // the scenarios that fill every row lasts in proportion to the size (--backfill-duration is per 1M).
+  const sizes = flags.sizes?.split(',').map(Number);
+  if (sizes?.some((n) => !Number.isInteger(n) || n <= 0))
+    throw new Error(`--sizes: expected positive row counts such as 100000,1000000, got ${flags.sizes}`);
+  const loadBefore = loadavg();
+  for (const size of sizes ?? [undefined])
+    for (const scenario of scenarios) {
+      const rows = size ?? Number(scenario.big ? flags['backfill-rows'] : flags.rows);
+      const longS = Number(flags['backfill-duration']);
+      const settings: Settings = {
+        ...base,
+        durationS:
+          scenario.big || scenario.long
+            ? size === undefined
+              ? longS
+              : Math.max(Number(flags.duration), Math.ceil((longS * size) / 1_000_000))
+            : Number(flags.duration),
+        ...(scenario.longReader ? longReader : {}),
+      };
+      log(`${scenario.id}: building ${rows.toLocaleString('en-US')} rows`);
+      const template = await buildTemplate(server.url, scenario.id, rows, scenario.setup);
+      for (const mode of modes) {
+        const m = await measure(server.url, template, scenario, mode, rows, settings, workDir);
+        log(
+          m.available
+            ? `${scenario.id} ${mode}: p50 ${m.p50_ms} p99 ${m.p99_ms} max ${m.max_ms} ms, ${m.errors} errors, ${m.tps} tps, migration ${m.duration_s} s, lock wait ${m.max_lock_wait_ms} ms${m.note ? ` (${m.note})` : ''}`
+            : `${scenario.id} ${mode}: not available (${m.note})`,
+        );
+        results.push(m);
+      }
+      await runStatements(server.url, [
+        `drop database if exists ${quoteIdent('postgres', template)} with (force)`,
+      ]);
     }
-    await runStatements(server.url, [
-      `drop database if exists ${quoteIdent('postgres', template)} with (force)`,
-    ]);
-  }
   mkdirSync(outDir, { recursive: true });
   const meta = {
     server: `${server.source} ${server.version}`.trim(),
@@ -133,11 +148,18 @@ try {
       backfillDurationS: Number(flags['backfill-duration']),
     },
     date: new Date(),
+    // The machine is shared: the 1-minute load average before and after the run, for the reader to judge.
+    load: {
+      before: loadBefore.map((l) => Math.round(l * 100) / 100),
+      after: loadavg().map((l) => Math.round(l * 100) / 100),
+    },
+    ...(sizes ? { sizes } : {}),
   };
   const name = flags.name!;
   writeFileSync(join(outDir, `${name}.json`), toJson(results));
   writeFileSync(join(outDir, `${name}.md`), renderMarkdown(results, { ...meta, name }));
   writeFileSync(join(outDir, `${name}.svg`), renderChart(results));
+  if (sizes && sizes.length > 1) writeFileSync(join(outDir, `${name}-sizes.svg`), renderSizesChart(results));
   log(`wrote ${join(outDir, `${name}.{md,json,svg}`)}`);
   rmSync(workDir, { recursive: true, force: true });
   await stopServer(0);

@@ -16,6 +16,7 @@ export type ScenarioId =
   | 'set-not-null'
   | 'backfill'
   | 'change-type'
+  | 'add-computed-column'
   | 'long-transaction';
 
 export interface Scenario {
@@ -36,6 +37,8 @@ export interface Scenario {
    * move it to the new column between them).
    */
   readonly appAvoidsAmount?: boolean;
+  /** True when the migration writes every row: its throughput (rows/s) is reported. */
+  readonly fillsRows?: boolean;
   /** True when the reader holds its transaction for --long-reader-hold (10 s) instead of --reader-hold. */
   readonly longReader?: boolean;
 }
@@ -77,6 +80,7 @@ export const SCENARIOS: readonly Scenario[] = [
     id: 'backfill',
     title: 'backfill rows',
     big: true,
+    fillsRows: true,
     setup: [`alter table ${t} add column ${q('amount_cents')} bigint`],
     naive: `update ${t} set ${q('amount_cents')} = ${q('amount')} * 100`,
   },
@@ -87,6 +91,17 @@ export const SCENARIOS: readonly Scenario[] = [
     naive: `alter table ${t} alter column ${q('amount')} type bigint`,
     long: true,
     appAvoidsAmount: true,
+  },
+  {
+    // The new column is computed from another and must stay right for writers that do not know it
+    // (the running release): pgroll's add_column with `up`, Ballast's expand with `using`. The
+    // naive form is a stored generated column: one statement, a table rewrite under ACCESS EXCLUSIVE.
+    id: 'add-computed-column',
+    title: 'add a NOT NULL column computed from another (+ backfill)',
+    setup: [],
+    naive: `alter table ${t} add column ${q('amount_cents')} bigint not null generated always as (${q('amount')} * 100) stored`,
+    long: true,
+    fillsRows: true,
   },
   {
     // A catalog-only change that needs ACCESS EXCLUSIVE for an instant, behind a 10 s read

@@ -301,7 +301,7 @@ async function expectLintFinding(dir: string): Promise<void> {
 test('the installed `ballast` bin lints a SQL file: exit 1 with a finding on a blocking CREATE INDEX', () =>
   expectLintFinding(project));
 
-test('without pg installed: `ballast lint` runs, and postgresDatabaseFromUrl says to install pg', async () => {
+test('without pg or mysql2 installed: `ballast lint` runs, and the database commands say what to install', async () => {
   const bare = join(tmp, 'lint-only');
   await npmInstall(bare, [tarball('core'), tarball('cli')]);
   assert.ok(!existsSync(join(bare, 'node_modules/pg')), 'pg is an optional peer: npm did not install it');
@@ -322,6 +322,17 @@ test('without pg installed: `ballast lint` runs, and postgresDatabaseFromUrl say
   const status = await run(bin, ['status', '--database-url', 'postgres://localhost/x'], bare);
   assert.equal(status.code, 1, shown(status));
   assert.match(status.stderr, /^ballast status: .*the package `pg` is not installed.*\n.*npm install pg/s);
+  const backups = await run(
+    bin,
+    ['backups', 'list', '--database-url', 'mysql://root:hunter2secret@localhost/x'],
+    bare,
+  );
+  assert.equal(backups.code, 1, shown(backups));
+  assert.match(
+    backups.stderr,
+    /^ballast backups list: .*the package `mysql2` is not installed.*\n.*npm install mysql2/s,
+  );
+  assert.doesNotMatch(backups.stderr, /hunter2secret/);
   const mongo = await run(bin, ['mongo', 'status', '--url', 'mongodb://localhost/x'], bare);
   assert.equal(mongo.code, 1, shown(mongo));
   assert.match(

@@ -111,3 +111,43 @@ test('the long-transaction scenario runs naive, ballast-no-wait and ballast side
     rmSync(out, { recursive: true, force: true });
   }
 });
+
+test('--sizes runs a scenario at each table size: the size table, the goals and the size chart are written', () => {
+  const out = bench([
+    ...['--sizes', '2000,8000', '--duration', '4', '--backfill-duration', '4', '--reader-hold', '800'],
+    ...[
+      '--clients',
+      '2',
+      '--scenarios',
+      'add-computed-column',
+      '--modes',
+      'naive,ballast',
+      '--name',
+      'sizes',
+    ],
+  ]);
+  try {
+    const rows = JSON.parse(readFileSync(join(out, 'sizes.json'), 'utf8')) as Record<string, unknown>[];
+    assert.deepEqual(
+      rows.map((r) => `${r.rows}/${r.mode}`),
+      ['2000/naive', '2000/ballast', '8000/naive', '8000/ballast'],
+    );
+    for (const row of rows) {
+      assert.equal(row.available, true, JSON.stringify(row));
+      assert.equal(row.note, undefined, JSON.stringify(row));
+      // Every row was filled: the computed column's throughput is reported for both modes.
+      assert.ok((row.rows_per_s as number) > 0, JSON.stringify(row));
+      assert.equal(typeof row.over_50ms, 'number');
+    }
+    for (const row of rows.filter((r) => r.mode === 'ballast'))
+      assert.equal(row.errors, 0, JSON.stringify(row));
+    const markdown = readFileSync(join(out, 'sizes.md'), 'utf8');
+    assert.match(markdown, /## Max client wait \(ms\) by table size/);
+    assert.match(markdown, /\| add-computed-column \| ballast \| [\d.,]+ \| [\d.,]+ \|/);
+    assert.match(markdown, /## Goals/);
+    assert.match(markdown, /Machine load/);
+    assert.match(readFileSync(join(out, 'sizes-sizes.svg'), 'utf8'), /8000 rows: max/);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});

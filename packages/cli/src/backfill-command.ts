@@ -45,6 +45,8 @@ export function runBackfillCommand(argv: readonly string[], io: Io): Promise<num
       name: action && ACTIONS.includes(action) ? `backfill ${action}` : 'backfill',
       usage: BACKFILL_USAGE,
       check,
+      mysql:
+        'pause, resume and cancel are requests stored on PostgreSQL checkpoints, and workers run PostgreSQL distributed backfills; ballast status lists MySQL/MariaDB backfills',
       options: WORKER_OPTIONS,
       poolSize: workerPoolSize,
       run: (db, args, out) => run(db, args, out),

@@ -7,7 +7,7 @@ import {
   purgeBackups,
   restoreBackup,
 } from '@ballast/core';
-import { DB_OPTIONS_HELP, type DbArgs, runDbCommand } from './db-command.js';
+import { type DbArgs, runDbCommand, SQL_DB_OPTIONS_HELP } from './db-command.js';
 import { didYouMean } from './did-you-mean.js';
 import { bytes, count, json, table, when } from './format.js';
 import type { Io } from './io.js';
@@ -24,7 +24,7 @@ export const BACKUPS_USAGE = `usage: ballast backups <list|restore|purge> [optio
 options:
   --all                  list: also restored and purged backups
   --expired              purge: every expired backup
-${DB_OPTIONS_HELP}
+${SQL_DB_OPTIONS_HELP}
 
 Exit status 0 on success, 1 when a backup is unknown or cannot be restored, 2 on usage errors.
 `;
@@ -40,6 +40,7 @@ export function runBackups(argv: readonly string[], io: Io): Promise<number> {
       usage: BACKUPS_USAGE,
       options: { all: { type: 'boolean' }, expired: { type: 'boolean' } },
       check: (args) => void parse(args),
+      mysql: true,
       run,
     },
     argv,

@@ -4,7 +4,7 @@
  * masked message with an exit code (1 failure, 2 usage).
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { BallastError, type Database } from '@ballast/core';
+import { BallastError, type Database, type Dialect } from '@ballast/core';
 import { docPath } from '@ballast/core/adapter';
 import { didYouMean } from './did-you-mean.js';
 import type { Io } from './io.js';
@@ -13,9 +13,16 @@ import { maskSecrets } from './mask.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
-export const DB_OPTIONS_HELP = `  --database-url URL   PostgreSQL connection URL (default: $DATABASE_URL)
-  --json               print the result as JSON
+const DB_OPTIONS_REST = `  --json               print the result as JSON
   -h, --help           this help`;
+
+export const DB_OPTIONS_HELP = `  --database-url URL   PostgreSQL connection URL (default: $DATABASE_URL)
+${DB_OPTIONS_REST}`;
+
+/** For the commands that also run on MySQL/MariaDB (`mysql: true`). */
+export const SQL_DB_OPTIONS_HELP = `  --database-url URL   postgres://, mysql:// or mariadb:// connection URL (default: $DATABASE_URL);
+                       MySQL/MariaDB need the package mysql2 installed
+${DB_OPTIONS_REST}`;
 
 const COMMON = {
   'database-url': { type: 'string' },
@@ -56,22 +63,30 @@ export function parseOptions(
   }
 }
 
-/** The URL to use, checked: PostgreSQL only for now. */
-export function databaseUrl(args: DbArgs, command: string): string {
+/**
+ * The URL to use and its server family. A MySQL/MariaDB URL is refused (with `mysql`'s reason)
+ * by the commands that do not run there.
+ */
+export function databaseUrl(
+  args: DbArgs,
+  command: string,
+  mysql: DbCommand['mysql'] = undefined,
+): { url: string; dialect: Dialect } {
   const url = (args.values['database-url'] as string | undefined) ?? process.env.DATABASE_URL;
   if (!url) throw new UsageError('no database: pass --database-url or set DATABASE_URL');
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
-  if (scheme === 'postgres' || scheme === 'postgresql') return url;
+  if (scheme === 'postgres' || scheme === 'postgresql') return { url, dialect: 'postgres' };
+  if ((scheme === 'mysql' || scheme === 'mariadb') && mysql === true) return { url, dialect: 'mysql' };
   if (scheme === 'mysql' || scheme === 'mariadb')
     throw new UsageError(
-      `ballast ${command} supports PostgreSQL only for now; ${scheme}:// is not supported yet`,
+      `runs on PostgreSQL only, not on ${scheme}://: ${mysql ?? 'no MySQL/MariaDB implementation yet'}`,
     );
   if (scheme === 'mongodb' || scheme === 'mongodb+srv')
     throw new UsageError(
-      `ballast ${command} supports PostgreSQL only; for MongoDB use ballast mongo status --url <url>`,
+      `ballast ${command} supports PostgreSQL${mysql === true ? ' and MySQL/MariaDB' : ''} only; for MongoDB use ballast mongo status --url <url>`,
     );
   throw new UsageError(
-    `--database-url: expected a postgres:// or postgresql:// URL, got ${maskSecrets(url)}`,
+    `--database-url: expected a postgres:// or postgresql:// URL${mysql === true ? ' (or mysql://, mariadb://)' : ''}, got ${maskSecrets(url)}`,
   );
 }
 
@@ -83,13 +98,18 @@ export interface DbCommand {
   /** Checks positionals before connecting (throw UsageError). */
   readonly check?: (args: DbArgs) => void;
   readonly run: (db: Database, args: DbArgs, io: Io) => Promise<number>;
+  /**
+   * MySQL/MariaDB URLs: `true` where the command runs there, else why it does not (the
+   * message a mysql:// URL gets).
+   */
+  readonly mysql?: true | string;
   /** Connections the command may hold at once (default 2). */
   readonly poolSize?: (args: DbArgs) => number;
 }
 
 export async function runDbCommand(command: DbCommand, argv: readonly string[], io: Io): Promise<number> {
   let args: ReturnType<typeof parseDbArgs>;
-  let url: string;
+  let target: { url: string; dialect: Dialect };
   try {
     args = parseDbArgs(argv, command.options);
     if (args.help) {
@@ -97,7 +117,7 @@ export async function runDbCommand(command: DbCommand, argv: readonly string[], 
       return 0;
     }
     command.check?.(args);
-    url = databaseUrl(args, command.name);
+    target = databaseUrl(args, command.name, command.mysql);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     io.stderr.write(`ballast ${command.name}: ${maskSecrets(error.message)}\n${command.usage}`);
@@ -105,11 +125,12 @@ export async function runDbCommand(command: DbCommand, argv: readonly string[], 
   }
   let db: Database | undefined;
   try {
-    const { postgresDatabaseFromUrl } = await import('@ballast/core');
-    db = postgresDatabaseFromUrl(url, { max: command.poolSize?.(args) ?? 2 });
+    const { mysqlDatabaseFromUrl, postgresDatabaseFromUrl } = await import('@ballast/core');
+    const open = target.dialect === 'mysql' ? mysqlDatabaseFromUrl : postgresDatabaseFromUrl;
+    db = open(target.url, { max: command.poolSize?.(args) ?? 2 });
     return await command.run(db, args, io);
   } catch (error) {
-    io.stderr.write(`ballast ${command.name}: ${maskSecrets(describe(error), url)}\n`);
+    io.stderr.write(`ballast ${command.name}: ${maskSecrets(describe(error), target.url)}\n`);
     return 1;
   } finally {
     await db?.close?.().catch(() => {});
@@ -125,10 +146,12 @@ function describe(error: unknown): string {
   const hint =
     e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND'
       ? '\n  → check the host and port of --database-url / DATABASE_URL'
-      : e.code === '28P01' || e.code === '28000'
+      : e.code === '28P01' || e.code === '28000' || e.code === 'ER_ACCESS_DENIED_ERROR'
         ? '\n  → check the user and password of --database-url / DATABASE_URL'
-        : e.code === '42501'
-          ? `\n  → grant this role SELECT on Ballast's tables (${docPath('privileges.md')})`
-          : '';
+        : e.code === 'ER_BAD_DB_ERROR' || e.code === '3D000'
+          ? '\n  → check the database name at the end of --database-url / DATABASE_URL'
+          : e.code === '42501'
+            ? `\n  → grant this role SELECT on Ballast's tables (${docPath('privileges.md')})`
+            : '';
   return `${e.message ?? String(error)}${code}${hint}`;
 }

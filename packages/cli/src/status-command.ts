@@ -1,22 +1,23 @@
 /** `ballast status`: Ballast's view of a database (read-only). */
 import { docPath } from '@ballast/core/adapter';
 import { backfillRows } from './backfill-view.js';
-import { DB_OPTIONS_HELP, runDbCommand } from './db-command.js';
+import { runDbCommand, SQL_DB_OPTIONS_HELP } from './db-command.js';
 import { bytes, count, json, table, when } from './format.js';
 import type { Io } from './io.js';
 import { UsageError } from './lint-args.js';
 import { readStatus, type StatusReport } from './status-read.js';
+import { readMysqlStatus } from './status-read-mysql.js';
 
 export const STATUS_USAGE = `usage: ballast status [options]
 
-Ballast's view of a PostgreSQL database: the migrator lock holder, migrations with failed or
-unfinished steps, backfill jobs, expansions waiting for their contract, Prisma contract
-migrations that ballast-prisma migrate deploy refused as too early, and backups. Read-only:
-it creates nothing, and needs only SELECT on Ballast's tables and USAGE on the schema
-ballast_backup (${docPath('privileges.md')}).
+Ballast's view of a PostgreSQL, MySQL or MariaDB database: the migrator lock holder,
+migrations with failed or unfinished steps, backfill jobs, expansions waiting for their
+contract, Prisma contract migrations that ballast-prisma migrate deploy refused as too early
+(PostgreSQL), and backups. Read-only: it creates nothing, and needs only SELECT on Ballast's
+tables and USAGE on the schema ballast_backup (${docPath('privileges.md')}).
 
 options:
-${DB_OPTIONS_HELP}
+${SQL_DB_OPTIONS_HELP}
 
 Exit status 0 on success, 1 when the database cannot be read, 2 on usage errors.
 `;
@@ -26,11 +27,12 @@ export const runStatus = (argv: readonly string[], io: Io) =>
     {
       name: 'status',
       usage: STATUS_USAGE,
+      mysql: true,
       check: (args) => {
         if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${args.positionals[0]}`);
       },
       async run(db, args, out) {
-        const report = await readStatus(db);
+        const report = await (db.dialect === 'mysql' ? readMysqlStatus(db) : readStatus(db));
         out.stdout.write(args.json ? json(report) : renderStatus(report));
         return 0;
       },
@@ -71,17 +73,19 @@ export function renderStatus(r: StatusReport): string {
   );
   out.push(r.backfills.length === 0 ? 'backfills: none\n' : `backfills:\n${backfillRows(r.backfills)}`);
   out.push(
-    r.expansions.length === 0
-      ? 'expansions waiting for their contract: none\n'
-      : `expansions waiting for their contract:\n${table(
-          r.expansions.map((e) => [
-            `${e.schema}.${e.table}`,
-            `${e.oldColumn} → ${e.newColumn}`,
-            e.kind,
-            `expanded ${when(e.createdAt)}`,
-            e.migration ?? '',
-          ]),
-        )}`,
+    r.expansions === null
+      ? 'expansions waiting for their contract: not recorded on MySQL/MariaDB\n'
+      : r.expansions.length === 0
+        ? 'expansions waiting for their contract: none\n'
+        : `expansions waiting for their contract:\n${table(
+            r.expansions.map((e) => [
+              `${e.schema}.${e.table}`,
+              `${e.oldColumn} → ${e.newColumn}`,
+              e.kind,
+              `expanded ${when(e.createdAt)}`,
+              e.migration ?? '',
+            ]),
+          )}`,
   );
   if (r.prismaContracts.length > 0)
     out.push(

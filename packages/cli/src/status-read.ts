@@ -21,7 +21,8 @@ export interface LockHolder {
   readonly pid: number | null;
   readonly host: string | null;
   readonly since: Date;
-  readonly expiresAt: Date;
+  /** Null on MySQL/MariaDB: the lock lives as long as its holder's session (GET_LOCK), no TTL. */
+  readonly expiresAt: Date | null;
   /** From pg_stat_activity, when the holder's backend is visible. */
   readonly applicationName: string | null;
 }
@@ -47,7 +48,8 @@ export interface StatusReport {
   readonly locks: readonly LockHolder[];
   readonly journal: { readonly migrations: number; readonly unfinished: readonly JournalProblem[] };
   readonly backfills: readonly BackfillView[];
-  readonly expansions: readonly ExpansionRecord[];
+  /** Null where expansions are not read (MySQL/MariaDB, until expand/contract records them there). */
+  readonly expansions: readonly ExpansionRecord[] | null;
   /** `ballast-prisma migrate deploy` refused these `-- ballast:phase contract` migrations (too early). */
   readonly prismaContracts: readonly PrismaContract[];
   readonly backups: readonly BackupRecord[];
@@ -62,7 +64,7 @@ export interface PrismaContract {
   readonly notBefore: Date | null;
 }
 
-const TABLES = [
+export const TABLES = [
   'ballast_locks',
   'ballast_journal',
   'ballast_backfill_checkpoints',
@@ -141,7 +143,8 @@ async function lockHolders(s: Session): Promise<LockHolder[]> {
   }));
 }
 
-async function journalProblems(s: Session): Promise<StatusReport['journal']> {
+/** The journal's failed or unfinished migrations (plain SQL both dialects read). */
+export async function journalProblems(s: Session): Promise<StatusReport['journal']> {
   const rows = await s.query<{
     migration: string;
     step_id: string;
@@ -173,12 +176,17 @@ export async function backfillViews(
 ): Promise<BackfillView[]> {
   if (jobs.length === 0) return [];
   const estimates = await db.withSession((s) =>
-    s.query<{ target: string; rows: number }>(
-      `select n.nspname || '.' || c.relname as target, greatest(c.reltuples, 0)::float8 as rows
+    db.dialect === 'mysql'
+      ? mysqlRowEstimates(
+          s,
+          jobs.map((j) => j.target),
+        )
+      : s.query<{ target: string; rows: number }>(
+          `select n.nspname || '.' || c.relname as target, greatest(c.reltuples, 0)::float8 as rows
          from pg_class c join pg_namespace n on n.oid = c.relnamespace
         where n.nspname || '.' || c.relname = any($1::text[])`,
-      [jobs.map((j) => j.target)],
-    ),
+          [jobs.map((j) => j.target)],
+        ),
   );
   const rowsOf = new Map(estimates.map((e) => [e.target, Number(e.rows)]));
   return jobs.map((job) => {
@@ -190,4 +198,19 @@ export async function backfillViews(
       RUNNING.has(job.state) && rate && estimatedRows !== null ? (estimatedRows - job.rowsDone) / rate : null;
     return { ...job, estimatedRows, rate, etaSeconds };
   });
+}
+
+/** InnoDB's row estimates (information_schema.TABLES.TABLE_ROWS) of MySQL backfill targets. */
+async function mysqlRowEstimates(s: Session, targets: readonly string[]) {
+  const found: { target: string; rows: number }[] = [];
+  for (const target of new Set(targets)) {
+    const [row] = await s.query<{ n: number | null }>(
+      `select TABLE_ROWS as n from information_schema.TABLES
+        where (TABLE_SCHEMA = database() and TABLE_NAME = ?) or concat(TABLE_SCHEMA, '.', TABLE_NAME) = ?
+        order by TABLE_SCHEMA = database() desc limit 1`,
+      [target, target],
+    );
+    if (row && row.n !== null) found.push({ target, rows: Number(row.n) });
+  }
+  return found;
 }

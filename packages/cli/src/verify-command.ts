@@ -43,6 +43,8 @@ export const runVerify = (argv: readonly string[], io: Io) =>
     {
       name: 'verify',
       usage: VERIFY_USAGE,
+      mysql:
+        'shadow verification reads the expansions recorded by PostgreSQL expand/contract (ballast_expansions)',
       options: {
         schema: { type: 'string' },
         'max-keys': { type: 'string' },

@@ -44,13 +44,16 @@ test('unknown command or option: stderr, exit 2, with a suggestion', async () =>
   );
 });
 
-test('no URL, or a MySQL / MongoDB URL: a usage error that says what is supported', async () => {
+test('no URL, a MySQL URL for a PostgreSQL-only command, or a MongoDB URL: a usage error that says what is supported', async () => {
   const none = await ballastProcess(['status'], { DATABASE_URL: '' });
   assert.equal(none.code, 2);
   assert.match(none.stderr, /no database: pass --database-url or set DATABASE_URL/);
-  const mysql = await ballast('status', '--database-url', 'mysql://root:pw@localhost/app');
+  const mysql = await ballast('verify', 't', 'a', 'b', '--database-url', 'mysql://root:pw@localhost/app');
   assert.equal(mysql.code, 2);
-  assert.match(mysql.stderr, /supports PostgreSQL only for now; mysql:\/\/ is not supported yet/);
+  assert.match(
+    mysql.stderr,
+    /^ballast verify: runs on PostgreSQL only, not on mysql:\/\/: shadow verification/,
+  );
   const mongo = await ballast('backfill', 'list', '--database-url', 'mongodb://localhost/app');
   assert.equal(mongo.code, 2);
   assert.match(mongo.stderr, /for MongoDB use ballast mongo status/);

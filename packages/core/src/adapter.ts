@@ -18,6 +18,7 @@ export {
   type ThrottleAdvice,
 } from './backfill/index.js';
 export { pgSession } from './db.js';
+export { renderMysqlParams } from './dialects/mysql/params.js';
 export type { CatalogProbe } from './dialects/postgres/catalog.js';
 export {
   conflictingLocks,

@@ -3,7 +3,7 @@ import type { TableRef } from './dialects/table-ref.js';
 /**
  * What a step's object must look like if it already exists. A step's `done` probe only asks
  * whether an object of that name is there; before any step runs, the runner compares each
- * step's expectation with the catalog (dialects/postgres/compare), so an object that merely shares the
+ * step's expectation with the catalog (dialects/postgres/compare, dialects/mysql/compare), so an object that merely shares the
  * name stops the run with ObjectConflictError instead of counting as "already done".
  * SQL fragments here (types, defaults, expressions) are compared after the server has parsed
  * them, never as text.

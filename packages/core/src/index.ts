@@ -56,6 +56,7 @@ export {
   postgresDatabaseFromUrl,
   type Session,
 } from './db.js';
+export { mysqlDatabaseFromUrl } from './dialects/mysql/database.js';
 export {
   type MysqlServerInfo,
   type PgCapabilities,
@@ -124,10 +125,13 @@ export {
 } from './online-copy/columns.js';
 export {
   ChecksumMismatchError,
+  COPY_VIA,
+  type MysqlCredentials,
   type OnlineCopyOptions,
   type OnlineCopyReport,
   type OnlineCopySpec,
   onlineCopy,
+  PtOnlineSchemaChangeError,
 } from './online-copy/index.js';
 export {
   type AddCheckInput,

@@ -38,7 +38,7 @@ interface StepBase {
   readonly transactional: boolean;
   readonly timeout: TimeoutPolicy;
   /**
-   * A query whose first row's first column is true when the step's effect is already in place,
+   * A query whose first row's first column is true (1 on MySQL) when the step's effect is already in place,
    * so a rerun skips it (idempotence even without a journal entry).
    */
   readonly done?: { readonly sql: string; readonly params?: readonly unknown[] };

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { listBackups, onlineCopy, purgeBackups } from '@ballast/core';
+import { type Database, listBackups, onlineCopy, purgeBackups } from '@ballast/core';
 import { startTraffic, type Workload } from '@ballast/testkit';
 import { afterAll, beforeAll, test } from 'vitest';
 import { type MysqlFixture, mysqlFixture } from './support/mysql.js';
@@ -237,4 +237,81 @@ test('a backup name already taken in the same second (up → down → up) gets a
   const report = await onlineCopy(fx.db, { table: 'twice', alter: ['MODIFY `n` BIGINT NOT NULL'] });
   assert.match(report.backupTable, /^_twice_1_old_\d{14}$/);
   assert.equal(await columnType('twice', 'n'), 'bigint(20)');
+});
+
+/** `id`, a DECIMAL(10,2), a DOUBLE and a VARCHAR(8), with values that print differently per type. */
+async function createMeasures(table: string): Promise<void> {
+  await fx.sql(
+    `create table \`${table}\` (id int primary key, price decimal(10,2) not null, ratio double not null, code varchar(8) not null) engine=InnoDB`,
+  );
+  await fx.sql(
+    `insert into \`${table}\` select seq, seq + 0.5, seq / 10, concat('c', seq) from seq_1_to_3000`,
+  );
+}
+
+test('verification compares values as the new type holds them: DECIMAL(10,2) → (10,4) passes (1.50 = 1.5000), not as text', async () => {
+  await createMeasures('widened');
+  for (const verify of [true, 'full'] as const) {
+    const report = await onlineCopy(
+      fx.db,
+      { table: 'widened', alter: [`MODIFY \`price\` DECIMAL(${verify === true ? 10 : 14},4) NOT NULL`] },
+      { verify },
+    );
+    assert.equal(report.verified?.rows, 3000, JSON.stringify(report));
+  }
+  assert.equal(await columnType('widened', 'price'), 'decimal(14,4)');
+  const [s] = await fx.sql<{ s: string }>('select cast(sum(price) as char) as s from widened');
+  assert.equal(s!.s, '4503000.0000');
+});
+
+test('verification refuses a lossy change before the swap: DOUBLE → FLOAT (no warning), VARCHAR(8) → (3) (truncated)', async () => {
+  await createMeasures('narrowed');
+  for (const clause of ['MODIFY `ratio` FLOAT NOT NULL', 'MODIFY `code` VARCHAR(3) NOT NULL']) {
+    await assert.rejects(
+      onlineCopy(fx.db, { table: 'narrowed', alter: [clause] }),
+      (e: Error) =>
+        e.name === 'ChecksumMismatchError' &&
+        /differs from the table for keys from the first/.test(e.message),
+    );
+    // Nothing swapped: the table keeps its types and values; a rerun of the copy finds its shadow.
+    assert.equal(await columnType('narrowed', 'ratio'), 'double');
+    assert.equal(await columnType('narrowed', 'code'), 'varchar(8)');
+    await fx.sql('drop table `_narrowed_new`');
+    for (const t of await triggersOn()) await fx.sql(`drop trigger \`${t}\``);
+  }
+  // Knowingly: verify false lets the rounding through.
+  await onlineCopy(fx.db, { table: 'narrowed', alter: ['MODIFY `ratio` FLOAT NOT NULL'] }, { verify: false });
+  assert.equal(await columnType('narrowed', 'ratio'), 'float');
+});
+
+test('READ COMMITTED sessions (no gap locks): a row inserted into a batch while it is verified is no false mismatch', async () => {
+  await fx.sql('create table gaps (id int primary key, n int not null) engine=InnoDB');
+  await fx.sql('insert into gaps select seq * 2, seq from seq_1_to_3000');
+  let inserted = false;
+  // Each session READ COMMITTED; right after the first batch's INSERT … SELECT, another client
+  // inserts an odd id into that batch's range (under REPEATABLE READ the gap lock would hold it).
+  const db: Database = {
+    dialect: 'mysql',
+    withSession: (fn) =>
+      fx.db.withSession(async (s) => {
+        await s.query('set session transaction isolation level read committed');
+        return fn({
+          dialect: 'mysql',
+          async query(sql, params) {
+            const rows = await s.query(sql, params);
+            if (!inserted && /^insert ignore into/i.test(sql)) {
+              inserted = true;
+              await fx.sql('insert into gaps (id, n) values (3, 7)');
+            }
+            return rows as never;
+          },
+        });
+      }),
+  };
+  const report = await onlineCopy(db, { table: 'gaps', alter: ['MODIFY `n` BIGINT NOT NULL'] });
+  assert.ok(inserted);
+  assert.equal(report.verified?.rows, 3001);
+  const [c] = await fx.sql<{ n: number; s: string }>('select count(*) as n, sum(n) as s from gaps');
+  assert.deepEqual([Number(c!.n), String(c!.s)], [3001, String((3000 * 3001) / 2 + 7)]);
+  assert.equal(await columnType('gaps', 'n'), 'bigint(20)');
 });

@@ -1,4 +1,4 @@
-import { type ColumnDefault, InvalidArgumentError } from '@ballast/core';
+import { COPY_VIA, type ColumnDefault, InvalidArgumentError } from '@ballast/core';
 import { parseCall, schemas } from '@ballast/core/adapter';
 import type { Knex } from 'knex';
 import { z } from 'zod';
@@ -103,6 +103,8 @@ export const changeColumnTypeOptions = z.strictObject({
   reverseUsing: fragment.optional(),
   /** The new column's name while both exist. Default `<column>_new`. */
   newColumn: name.optional(),
+  /** MySQL/MariaDB: who copies the table, `'ballast'` (default) or `'pt-osc'` (pt-online-schema-change). */
+  via: z.enum(COPY_VIA).optional(),
 });
 
 /** The confirmation itself is judged by core, whose refusal says what to deploy first. */

@@ -24,7 +24,7 @@ import type { Knex } from 'knex';
 import { type HelperArgs, parseBallastArgs, parseHelperArgs } from './arguments.js';
 import { type CallSite, userCallSites } from './call-site.js';
 import { resolveColumnSpec } from './column-spec.js';
-import { knexDatabase } from './database.js';
+import { knexDatabase, knexMysqlCredentials } from './database.js';
 import { expandContractHelpers } from './expand-contract.js';
 import { alreadyAppliedError, describeCall, explainWrongContext, irreversibleError } from './messages.js';
 import { type MigrationContext, resolveMigrationContext } from './migration-context.js';
@@ -145,6 +145,7 @@ export function ballast(knex: Knex, given: BallastOptions = {}): Ballast {
   const expandContract = expandContractHelpers({
     db,
     ref,
+    mysqlCredentials: () => knexMysqlCredentials(knex),
     async begin(call, sites) {
       context ??= resolveMigrationContext(knex, db, sites.length > 0 ? sites : createdAt, options);
       const ctx = await context;

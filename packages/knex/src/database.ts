@@ -1,4 +1,10 @@
-import { type Database, type Dialect, type Session, UnsupportedServerError } from '@ballast/core';
+import {
+  type Database,
+  type Dialect,
+  type MysqlCredentials,
+  type Session,
+  UnsupportedServerError,
+} from '@ballast/core';
 import { pgSession } from '@ballast/core/adapter';
 import type { Knex } from 'knex';
 import { type KnexMysqlConnection, mysqlSession } from './mysql-session.js';
@@ -80,4 +86,27 @@ function knexDialect(knex: Knex): Dialect {
     where: 'knexDatabase',
     hint: 'use a PostgreSQL (client: "pg") or MySQL/MariaDB (client: "mysql2") Knex instance',
   });
+}
+
+/**
+ * How the Knex instance's MySQL/MariaDB connections connect (for pt-online-schema-change), read
+ * from a connection of its pool: the settings the driver resolved, whatever form the Knex config
+ * gave them in (object, URL, function).
+ */
+export async function knexMysqlCredentials(knex: Knex): Promise<MysqlCredentials> {
+  const client = knex.client as Knex.Client;
+  const connection = (await client.acquireConnection()) as { config?: Record<string, unknown> };
+  try {
+    const c = connection.config ?? {};
+    const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+    return {
+      host: text(c.host),
+      port: typeof c.port === 'number' ? c.port : undefined,
+      socketPath: text(c.socketPath),
+      user: text(c.user),
+      password: text(c.password),
+    };
+  } finally {
+    await client.releaseConnection(connection);
+  }
 }

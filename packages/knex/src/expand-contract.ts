@@ -8,6 +8,7 @@ import {
   type Database,
   dropColumnWithBackup,
   dropTableWithBackup,
+  type MysqlCredentials,
   type RunOptions,
   type RunReport,
   renameColumn,
@@ -15,6 +16,7 @@ import {
   restoreBackup,
   setNotNullMysql,
   type TableRef,
+  UnsupportedServerError,
   undoChangeColumnTypeMysql,
   undoContract,
   undoExpand,
@@ -89,6 +91,8 @@ export interface ContractOptions {
 export interface HelperHooks {
   readonly db: Database;
   ref(table: TableArg): TableRef;
+  /** MySQL/MariaDB: how the connections connect, for pt-online-schema-change (`via: 'pt-osc'`). */
+  mysqlCredentials?: () => Promise<MysqlCredentials>;
   /** Run options for this call, and the migration file name the backups are recorded under. */
   begin(
     call: string,
@@ -131,12 +135,25 @@ export function expandContractHelpers(hooks: HelperHooks): ExpandContractHelpers
           throw error instanceof WrongContextError ? explainWrongContext(error, shown, sites[0]) : error;
         });
     };
-  const typeRequest = (a: HelperArgs<'changeColumnType'>): ChangeColumnTypeRequest => ({
-    ...ref(a.table),
-    column: a.column,
-    newType: a.newType,
-    ...a.options,
-  });
+  const typeRequest = (a: HelperArgs<'changeColumnType'>): ChangeColumnTypeRequest => {
+    const { via: _via, ...options } = a.options ?? {};
+    return { ...ref(a.table), column: a.column, newType: a.newType, ...options };
+  };
+  // `via: 'pt-osc'` hands the copy to pt-online-schema-change, connected as Knex is.
+  const viaOptions = async (a: HelperArgs<'changeColumnType'>) => {
+    const via = a.options?.via;
+    if (via !== 'pt-osc') return {};
+    if (!mysql || !hooks.mysqlCredentials) {
+      throw new UnsupportedServerError(
+        `changeColumnType ${a.table}.${a.column}: via: 'pt-osc' is for MySQL/MariaDB (pt-online-schema-change)`,
+        {
+          where: `${a.table}.${a.column}`,
+          hint: 'leave out via on PostgreSQL: the type change runs as expand/contract there',
+        },
+      );
+    }
+    return { via, credentials: await hooks.mysqlCredentials() };
+  };
   // restoreBackup takes backup options only; the drops also take the runner's.
   const backupOptions = (
     ctx: { run: RunOptions; name?: string | undefined },
@@ -179,11 +196,12 @@ export function expandContractHelpers(hooks: HelperHooks): ExpandContractHelpers
         ? renameColumnMysql(db, { ...ref(a.table), from: a.from, to: a.to }, c.run)
         : renameColumn(db, { ...ref(a.table), from: a.from, to: a.to }, c.run),
     ),
-    changeColumnType: call('changeColumnType', false, (c, a) =>
-      mysql
-        ? changeColumnTypeMysql(db, typeRequest(a), copyOptions(c))
-        : changeColumnType(db, typeRequest(a), c.run),
-    ),
+    changeColumnType: call('changeColumnType', false, async (c, a) => {
+      const via = await viaOptions(a);
+      return mysql
+        ? changeColumnTypeMysql(db, typeRequest(a), { ...copyOptions(c), ...via })
+        : changeColumnType(db, typeRequest(a), c.run);
+    }),
     contract: call('contract', false, (c, a) =>
       contract(
         db,
@@ -218,11 +236,16 @@ export function expandContractHelpers(hooks: HelperHooks): ExpandContractHelpers
           ? renameColumnMysql(db, { ...ref(a.table), from: a.from, to: a.to }, c.run, true)
           : undoExpand(db, { ...ref(a.table), column: a.from }, c.run),
       ),
-      changeColumnType: call('changeColumnType', true, (c, a) =>
-        mysql
-          ? undoChangeColumnTypeMysql(db, { ...ref(a.table), column: a.column }, copyOptions(c))
-          : undoExpand(db, { ...ref(a.table), column: a.column }, c.run),
-      ),
+      changeColumnType: call('changeColumnType', true, async (c, a) => {
+        const via = await viaOptions(a);
+        return mysql
+          ? undoChangeColumnTypeMysql(
+              db,
+              { ...ref(a.table), column: a.column },
+              { ...copyOptions(c), ...via },
+            )
+          : undoExpand(db, { ...ref(a.table), column: a.column }, c.run);
+      }),
       contract: call('contract', true, (c, a) =>
         undoContract(db, { ...ref(a.table), column: a.column }, c.run),
       ),

@@ -25,7 +25,11 @@ export async function mysqlServerVersion(url: string): Promise<string> {
   }
 }
 
-/** A throwaway MariaDB from the machine's `mariadbd` (apt: mariadb-server), utf8mb4, no binlog. */
+/**
+ * A throwaway MariaDB from the machine's `mariadbd` (apt: mariadb-server), utf8mb4, with the binary
+ * log on (ROW format) like a production primary: CREATE TRIGGER then needs SUPER or
+ * log_bin_trust_function_creators, as it will for our users.
+ */
 export async function startLocalMariaDb(runDir: RunDir): Promise<RunningServer> {
   for (const cmd of ['mariadbd', 'mariadb-install-db']) {
     if (!commandExists(cmd) && !commandExists(`/usr/sbin/${cmd}`)) {
@@ -60,7 +64,9 @@ export async function startLocalMariaDb(runDir: RunDir): Promise<RunningServer> 
       `--pid-file=${join(dataDir, 'mysqld.pid')}`,
       '--character-set-server=utf8mb4',
       '--collation-server=utf8mb4_unicode_ci',
-      '--skip-log-bin',
+      '--log-bin=mariadb-bin',
+      '--binlog-format=ROW',
+      '--sync-binlog=0',
       '--skip-name-resolve',
       '--innodb-flush-log-at-trx-commit=0',
       '--innodb-buffer-pool-size=256M',

@@ -73,6 +73,10 @@ export function parseCheckArgs(argv: readonly string[], command: 'plan' | 'check
   } catch {
     throw new UsageError('--database-url is not a URL (postgres://user:password@host:port/database)');
   }
+  if (/^(mysql|mariadb):/i.test(databaseUrl))
+    throw new UsageError(
+      `runs on PostgreSQL only, not on ${databaseUrl.split(':')[0]}://: ${command} copies the database with pg_dump and measures PostgreSQL locks`,
+    );
   const sampleRows = Number(v['sample-rows'] ?? 1000);
   if (!Number.isInteger(sampleRows) || sampleRows < 0)
     throw new UsageError(`--sample-rows ${v['sample-rows']}: use a whole number >= 0`);

@@ -7,6 +7,7 @@ import { silentProgress } from '../report/progress.js';
 import { BACKFILL_DEFAULTS } from './defaults.js';
 import { type LoopOptions, runBatchLoop } from './loop.js';
 import { mysqlSource } from './mysql/source.js';
+import { mysqlReplicaLagThrottle } from './mysql/throttles.js';
 import {
   type BackfillJobStatus,
   type ControlRequest,
@@ -64,12 +65,13 @@ export async function runBackfill(
   const o = { ...BACKFILL_DEFAULTS, ...definedOnly(options) };
   const job = options.job ?? defaultJobName(spec, options);
   if (db.dialect === 'mysql') {
-    // No replica-lag throttle there yet: the caller's `throttles` and `pauseMs` pace it.
     const source = await mysqlSource(db, {
       ...sourceSpec(checked, options),
       lockTimeoutMs: o.lockTimeoutMs,
     });
-    return runBatchLoop(source, loopOptionsOf(options, job, options.throttles ?? []));
+    const throttles: Throttle[] = [...(options.throttles ?? [])];
+    if (o.maxReplicaLagMs > 0) throttles.unshift(mysqlReplicaLagThrottle(db, o.maxReplicaLagMs));
+    return runBatchLoop(source, loopOptionsOf(options, job, throttles));
   }
   const source = await postgresSource(db, {
     ...sourceSpec(checked, options),

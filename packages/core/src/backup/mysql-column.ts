@@ -3,7 +3,7 @@ import { loopOptionsOf } from '../backfill/index.js';
 import { runBatchLoop } from '../backfill/loop.js';
 import { readMysqlTable } from '../backfill/mysql/catalog.js';
 import { mysqlKeysetSource } from '../backfill/mysql/keyset.js';
-import type { Database } from '../db.js';
+import type { Database, Session } from '../db.js';
 import { onlineClauses, plannedAlgorithm } from '../dialects/mysql/capabilities.js';
 import { readMysqlServerInfo } from '../dialects/mysql/server.js';
 import { quoteIdent } from '../dialects/quote.js';
@@ -35,7 +35,7 @@ const q = (name: string) => quoteIdent('mysql', name);
  * dropColumn on MySQL/MariaDB: the column's values, keyed by primary key, are copied into
  * `ballast_dropped_<table>_<column>_<stamp>` in keyset batches (the application no longer writes
  * it: confirmUnused), then the column is dropped with the algorithm the facts table gives
- * (`drop-column`: INSTANT on MariaDB 10.4+ / MySQL 8.0.29+, else INPLACE). The catalog row keeps
+ * (`drop-column`: INSTANT on MariaDB 10.4+ / MySQL 8.0.29+, else INPLACE; INPLACE when an index covers it). The catalog row keeps
  * the column's definition for the restore. A rerun resumes the copy, or only marks it ready.
  */
 export async function dropColumnMysql(
@@ -112,7 +112,12 @@ export async function dropColumnMysql(
       ),
     );
     const server = await db.withSession(readMysqlServerInfo);
-    const algorithm = plannedAlgorithm(server.capabilities, 'drop-column', target);
+    const indexed = await db.withSession((s) => columnIsIndexed(s, schema, ref.table, ref.column));
+    const algorithm = plannedAlgorithm(
+      server.capabilities,
+      indexed ? 'drop-indexed-column' : 'drop-column',
+      target,
+    );
     await runOneStep(
       db,
       mysqlDdlStep(
@@ -203,4 +208,19 @@ export async function restoreMysqlColumn(
     ),
     run,
   );
+}
+
+/** Whether an index covers the column (then DROP COLUMN changes the index: no INSTANT). */
+async function columnIsIndexed(
+  session: Session,
+  schema: string | undefined,
+  table: string,
+  column: string,
+): Promise<boolean> {
+  const rows = await session.query(
+    `select 1 from information_schema.STATISTICS
+      where TABLE_SCHEMA = coalesce(?, database()) and TABLE_NAME = ? and COLUMN_NAME = ? limit 1`,
+    [schema ?? null, table, column],
+  );
+  return rows.length > 0;
 }

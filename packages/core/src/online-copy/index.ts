@@ -11,19 +11,24 @@ import type { Database, Session } from '../db.js';
 import { quoteQualified } from '../dialects/quote.js';
 import { requireDatabaseDialect } from '../dialects/server.js';
 import { displayName } from '../dialects/table-ref.js';
-import { UnsafeOperationError, WrongContextError } from '../errors.js';
+import { InvalidArgumentError, UnsafeOperationError, WrongContextError } from '../errors.js';
 import { requireFragment, sqlStep } from '../ops/shared.js';
 import { freezePlan, type SqlStep } from '../plan.js';
 import { withMigratorLock } from '../run/migrator-lock.js';
 import { RUN_DEFAULTS, type RunOptions } from '../run/options.js';
 import { runPlan } from '../run/run-plan.js';
-import { type ChecksumReport, verifyCopy } from './checksum.js';
-import { copySource } from './copy.js';
+import { ChecksumMismatchError, type ChecksumReport, verifyCopy } from './checksum.js';
+import { copySource, takesGapLocks } from './copy.js';
 import { copyNames, defaultCopyJob, oldTableName } from './names.js';
-import { readCopyTable, storedColumns } from './preflight.js';
+import { columnsToCompare, readCopyTable, storedColumns } from './preflight.js';
+import { type MysqlCredentials, runPtOnlineSchemaChange } from './pt-osc.js';
 import { dropTriggerSql, triggerStatements } from './triggers.js';
 
 export { ChecksumMismatchError } from './checksum.js';
+export { type MysqlCredentials, PtOnlineSchemaChangeError } from './pt-osc.js';
+
+/** Who copies: Ballast's own online copy, or pt-online-schema-change with its defaults. */
+export const COPY_VIA = ['ballast', 'pt-osc'] as const;
 
 export interface OnlineCopySpec {
   readonly table: string;
@@ -46,8 +51,21 @@ export interface OnlineCopyOptions
   readonly maxReplicaLagMs?: number;
   /** The column the change is about, recorded on the backup (its definition before the change). */
   readonly column?: { readonly name: string; readonly definition: string };
-  /** Compare table and shadow chunk by chunk before the swap. Default true. */
-  readonly verify?: boolean;
+  /**
+   * Compare table and shadow before the swap, value by value as the server compares the old type
+   * with the new one. true (default): each batch compares its range inside its own transaction,
+   * right after copying it (row count, and the values of the columns the change redefined);
+   * 'full': that, and a second pass comparing every column of both whole tables after the copy
+   * (it also covers rows the triggers rewrote later); false: no comparison.
+   */
+  readonly verify?: boolean | 'full';
+  /**
+   * 'pt-osc': delegate the copy to pt-online-schema-change (its defaults, `--no-drop-old-table`:
+   * the old table is kept and recorded as for Ballast's copy). Needs `credentials`. Default 'ballast'.
+   */
+  readonly via?: (typeof COPY_VIA)[number];
+  /** How pt-online-schema-change connects (`via: 'pt-osc'`); the adapter fills it from its connection. */
+  readonly credentials?: MysqlCredentials;
   /** The copy's batch loop tuning (batch sizes, pauses, extra throttles, onBatch, signal). */
   readonly copy?: Omit<LoopTuning, 'dryRun' | 'restart' | 'progress'> & {
     readonly throttles?: readonly Throttle[];
@@ -91,13 +109,49 @@ export async function onlineCopy(
   }
   const alter = spec.alter.map((c) => requireFragment(`online copy of ${where}`, 'ALTER clause', c));
   if (alter.length === 0) requireFragment(`online copy of ${where}`, 'ALTER clause', '');
-  const run = () => copyTable(db, ref, alter, options);
+  const via = options.via ?? 'ballast';
+  if (!COPY_VIA.includes(via) || (via === 'pt-osc' && !options.credentials)) {
+    throw new InvalidArgumentError([
+      {
+        argument: `online copy of ${where}: options.via`,
+        given: JSON.stringify(options.via),
+        allowed: `${COPY_VIA.map((v) => `'${v}'`).join(' or ')}; 'pt-osc' with options.credentials (the Knex helpers give them)`,
+      },
+    ]);
+  }
+  const run = () =>
+    via === 'pt-osc' ? delegate(db, ref, alter, options) : copyTable(db, ref, alter, options);
   return options.lock === false
     ? run()
     : withMigratorLock(db, options.lock?.name ?? RUN_DEFAULTS.lock.name, run, {
         ...(options.log ? { log: options.log } : {}),
         ...(options.lock ?? {}),
       });
+}
+
+async function delegate(
+  db: Database,
+  ref: { readonly table: string; readonly schema?: string },
+  alter: readonly string[],
+  options: OnlineCopyOptions,
+): Promise<OnlineCopyReport> {
+  const where = displayName(ref);
+  const kept = await runPtOnlineSchemaChange(db, ref, alter, {
+    credentials: options.credentials ?? {},
+    log: options.log ?? (() => {}),
+    progress: options.progress,
+    migration: options.migration ?? options.job ?? defaultCopyJob(where, alter),
+    retentionDays: options.retentionDays,
+    column: options.column,
+  });
+  return {
+    table: where,
+    backupTable: kept?.backupTable ?? '',
+    backupId: kept?.backupId ?? 0,
+    rowsCopied: 0,
+    resumed: false,
+    verified: null,
+  };
 }
 
 async function copyTable(
@@ -225,31 +279,57 @@ async function copyTable(
 
   const tuning = options.copy ?? {};
   const throttles: Throttle[] = [...(tuning.throttles ?? [])];
-  throttles.unshift(threadsRunningThrottle(db, options.maxThreadsRunning ?? 25));
-  const maxLag = options.maxReplicaLagMs ?? BACKFILL_DEFAULTS.maxReplicaLagMs;
-  if (maxLag > 0) throttles.unshift(mysqlReplicaLagThrottle(db, maxLag));
-  const source = copySource(
-    db,
-    table,
-    names.shadow,
-    columns,
-    tuning.lockTimeoutMs ?? BACKFILL_DEFAULTS.lockTimeoutMs,
+  throttles.unshift(
+    atMostEvery(THROTTLE_CHECK_MS, threadsRunningThrottle(db, options.maxThreadsRunning ?? 25)),
   );
+  const maxLag = options.maxReplicaLagMs ?? BACKFILL_DEFAULTS.maxReplicaLagMs;
+  if (maxLag > 0) throttles.unshift(atMostEvery(THROTTLE_CHECK_MS, mysqlReplicaLagThrottle(db, maxLag)));
+  let compared = { chunks: 0, rows: 0 };
+  const source = copySource(db, table, names.shadow, columns, {
+    lockTimeoutMs: tuning.lockTimeoutMs ?? BACKFILL_DEFAULTS.lockTimeoutMs,
+    gapLocks: await db.withSession(takesGapLocks),
+    verify:
+      options.verify !== false &&
+      (await db.withSession((s) => columnsToCompare(s, table.schema, table.name, names.shadow, columns))),
+    onCompared: (rows) => {
+      compared = { chunks: compared.chunks + 1, rows: compared.rows + rows };
+    },
+  });
+  const t0 = performance.now();
   const copied = await runBatchLoop(
     source,
     loopOptionsOf(
-      { ...tuning, ...(options.progress ? { progress: options.progress } : {}), restart: fresh },
+      {
+        ...tuning,
+        initialBatchSize: tuning.initialBatchSize ?? COPY_DEFAULTS.initialBatchSize,
+        maxBatchSize: tuning.maxBatchSize ?? COPY_DEFAULTS.maxBatchSize,
+        targetBatchMs: tuning.targetBatchMs ?? COPY_DEFAULTS.targetBatchMs,
+        ...(options.progress ? { progress: options.progress } : {}),
+        restart: fresh,
+      },
       job,
       throttles,
     ),
-  );
+  ).catch((error: unknown) => {
+    // A batch's comparison failed: that is the error to show, not the loop's wrapper.
+    const cause = (error as { cause?: unknown }).cause;
+    throw cause instanceof ChecksumMismatchError ? cause : error;
+  });
   if (copied.status === 'cancelled') {
     throw new UnsafeOperationError(`online copy of ${where}: cancelled after ${copied.rowsDone} rows`, {
       where,
       hint: `the shadow ${names.shadow} and its triggers stay: rerun with job ${JSON.stringify(job)} to resume`,
     });
   }
-  const verified = options.verify === false ? null : await verifyCopy(db, table, names.shadow, columns);
+  log(
+    `online copy of ${where}: ${copied.rowsDone} rows in ${copied.batches} batches, ${Math.round(performance.now() - t0)} ms`,
+  );
+  const verified =
+    options.verify === false
+      ? null
+      : options.verify === 'full'
+        ? await verifyCopy(db, table, names.shadow, columns)
+        : compared;
 
   const at = new Date();
   const backupTable =
@@ -286,6 +366,29 @@ async function copyTable(
     rowsCopied: copied.rowsChanged,
     resumed: copied.resumed || !fresh,
     verified,
+  };
+}
+
+/**
+ * The copy's own batch defaults (the backfill's otherwise): each batch costs a few round trips
+ * besides its rows, so batches aim at 250 ms (pt-online-schema-change's chunks at 500 ms), not
+ * the backfill's 100 ms, which on a busy server leaves batches of a few hundred rows, mostly
+ * round trips. A batch share-locks its rows for about that long: half of what pt-osc's chunks do;
+ * at most 20 000 rows, so that a load spike during a grown batch does not hold them for a second.
+ */
+const COPY_DEFAULTS = { initialBatchSize: 5000, maxBatchSize: 20_000, targetBatchMs: 250 } as const;
+
+/** Server load and replica lag are looked at once a second (pt-online-schema-change's --check-interval). */
+const THROTTLE_CHECK_MS = 1000;
+
+/** A throttle asked again only `ms` after it last let the copy go (each asking is a round trip). */
+function atMostEvery(ms: number, throttle: Throttle): Throttle {
+  let clearUntil = 0;
+  return async (context) => {
+    if (performance.now() < clearUntil) return undefined;
+    const advice = await throttle(context);
+    if (!advice) clearUntil = performance.now() + ms;
+    return advice;
   };
 }
 

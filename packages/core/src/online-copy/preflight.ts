@@ -1,6 +1,8 @@
 import type { Session } from '../db.js';
+import { requireTriggerCreation } from '../dialects/mysql/trigger-privilege.js';
 import { UnsafeOperationError } from '../errors.js';
 import type { CopyNames } from './names.js';
+import { keepsEveryValue } from './widening.js';
 
 /** What the copy needs of the table, and the reasons it refuses one. */
 export interface CopyTable {
@@ -27,6 +29,7 @@ export async function storedColumns(session: Session, schema: string | undefined
  * Refuses, before anything is created, what the trigger-and-rename approach cannot carry:
  * - no primary key: the triggers and the chunks address rows by it (InnoDB's hidden row id is
  *   not reachable from SQL);
+ * - a role that may not create triggers (binary logging on, no SUPER);
  * - triggers of the application's own: they would stay on the old table after the swap;
  * - foreign keys pointing to the table: they follow the old table through the RENAME;
  * - foreign keys of the table: CREATE TABLE … LIKE does not copy them.
@@ -59,6 +62,7 @@ export async function readCopyTable(
       hint: 'add a primary key first (ALTER TABLE … ADD PRIMARY KEY, ALGORITHM=INPLACE on InnoDB): the triggers and the copy address rows by it',
     });
   }
+  await requireTriggerCreation(session, `online copy of ${where}`);
   const ours = new Set(Object.values(names.triggers));
   const triggers = await session.query<{ n: string }>(
     `select TRIGGER_NAME as n from information_schema.TRIGGERS
@@ -108,4 +112,39 @@ export async function readCopyTable(
     key: key.map((k) => k.c),
     columns: await storedColumns(session, found.s, ref.table),
   };
+}
+
+/**
+ * The shared columns whose values the copy must compare: those the shadow redefined (type,
+ * character set, collation), except a widening that keeps every value by the type rules alone
+ * (widening.ts). An unchanged column gets the same bytes.
+ */
+export async function columnsToCompare(
+  session: Session,
+  schema: string,
+  table: string,
+  shadow: string,
+  columns: readonly string[],
+): Promise<string[]> {
+  const rows = await session.query<{
+    c: string;
+    t: string;
+    type: string;
+    cs: string | null;
+    co: string | null;
+  }>(
+    `select COLUMN_NAME as c, TABLE_NAME as t, COLUMN_TYPE as type, CHARACTER_SET_NAME as cs,
+            COLLATION_NAME as co
+       from information_schema.COLUMNS where TABLE_SCHEMA = ? and TABLE_NAME in (?, ?)`,
+    [schema, table, shadow],
+  );
+  const of = (name: string) => new Map(rows.filter((r) => r.t === name).map((r) => [r.c, r]));
+  const before = of(table);
+  const after = of(shadow);
+  return columns.filter((c) => {
+    const [a, b] = [before.get(c), after.get(c)];
+    if (!a || !b) return true;
+    if (a.cs !== b.cs || a.co !== b.co) return true;
+    return a.type !== b.type && !keepsEveryValue(a.type, b.type);
+  });
 }

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { onlineClauses, plannedAlgorithm } from '../dialects/mysql/capabilities.js';
+import { mysqlColumnExists, mysqlColumnMissing } from '../dialects/mysql/compare/probes.js';
 import {
   columnExists,
   columnHasDefault,
@@ -10,7 +11,7 @@ import { quoteIdent, quoteLiteral, quoteTable } from '../dialects/quote.js';
 import type { MysqlServerInfo, ServerInfo } from '../dialects/server.js';
 import { UnsafeOperationError } from '../errors.js';
 import type { ColumnExpectation } from '../expect.js';
-import { freezePlan, type Plan, type Step } from '../plan.js';
+import { freezePlan, type Plan, type SqlStep, type Step } from '../plan.js';
 import { addColumnInput } from '../validate/ops.js';
 import { parseArgs } from '../validate/parse.js';
 import { backfillStep } from './backfill.js';
@@ -51,8 +52,6 @@ export function planAddColumn(args: AddColumnInput, server: ServerInfo): Plan {
   const input = parseArgs(addColumnInput, args, 'planAddColumn input');
   const target = `${displayName(input)}.${input.column}`;
   const id = `add-column:${target}`;
-  const t = qtable(input);
-  const c = qi(input.column);
   const type = requireFragment(target, 'column type', input.type);
   const defaultSql = input.default === undefined ? undefined : renderDefault(target, input.default);
   const isNullDefault = defaultSql === undefined || defaultSql === 'NULL';
@@ -68,6 +67,9 @@ export function planAddColumn(args: AddColumnInput, server: ServerInfo): Plan {
     );
   }
   if (server.dialect === 'mysql') return planAddColumnMysql(input, server, type);
+  // Quoted for PostgreSQL only after the MySQL branch: the name limits differ (63 bytes, 64 characters).
+  const t = qtable(input);
+  const c = qi(input.column);
   const volatility =
     input.volatile !== undefined
       ? { volatile: input.volatile, reason: 'declared by the caller' }
@@ -185,14 +187,19 @@ function planAddColumnMysql(input: AddColumnInput, server: MysqlServerInfo, type
       },
     );
   }
-  const defaultSql = !d
-    ? ''
-    : ` DEFAULT ${'sql' in d ? d.sql : typeof d.value === 'string' ? quoteLiteral('mysql', d.value) : renderDefault(target, d)}`;
+  const given = !d
+    ? null
+    : 'sql' in d
+      ? d.sql
+      : typeof d.value === 'string'
+        ? quoteLiteral('mysql', d.value)
+        : renderDefault(target, d);
+  const defaultSql = given === null ? '' : ` DEFAULT ${given}`;
   const algorithm = plannedAlgorithm(server.capabilities, 'add-column', target);
   const instant = algorithm === 'INSTANT';
   const table = quoteTable('mysql', input);
   const column = quoteIdent('mysql', input.column);
-  const step = (id: string, description: string, sql: string) =>
+  const step = (id: string, description: string, sql: string, more: Pick<SqlStep, 'done' | 'expects'>) =>
     sqlStep({
       id,
       description,
@@ -202,7 +209,17 @@ function planAddColumnMysql(input: AddColumnInput, server: MysqlServerInfo, type
       transactional: true,
       timeout: 'ddl',
       sql,
+      ...more,
     });
+  const expects: ColumnExpectation = {
+    kind: 'column',
+    table: input.table,
+    schema: input.schema,
+    column: input.column,
+    type,
+    default: given === null || given === 'NULL' ? null : given,
+    notNull: input.notNull === true,
+  };
   return freezePlan({
     operation: 'add-column',
     target,
@@ -211,6 +228,7 @@ function planAddColumnMysql(input: AddColumnInput, server: MysqlServerInfo, type
         `add-column:${target}:add`,
         `add column ${target} ${instant ? 'INSTANT: catalog-only' : 'in place, reads and writes continue'}`,
         `ALTER TABLE ${table} ADD COLUMN ${column} ${type}${defaultSql}${input.notNull ? ' NOT NULL' : ''}, ${onlineClauses(algorithm)}`,
+        { done: mysqlColumnExists(input, input.column), expects },
       ),
     ],
     reverse: [
@@ -218,6 +236,7 @@ function planAddColumnMysql(input: AddColumnInput, server: MysqlServerInfo, type
         `add-column:${target}:drop`,
         `drop column ${target}`,
         `ALTER TABLE ${table} DROP COLUMN ${column}`,
+        { done: mysqlColumnMissing(input, input.column) },
       ),
     ],
     notes: [],

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { mysqlIndexExists } from '../dialects/mysql/compare/probes.js';
 import type { ServerInfo } from '../dialects/server.js';
 import { UnsupportedServerError } from '../errors.js';
 import { freezePlan, type Plan } from '../plan.js';
@@ -68,6 +69,15 @@ function planCreateIndexMysql(input: CreateIndexInput, caps: Caps): Plan {
         table: input,
         clause: `ADD ${input.unique ? 'UNIQUE ' : ''}INDEX ${myIdent(name)} (${myColumns(input.columns)})`,
         timeout: 'long',
+        done: mysqlIndexExists(input, name),
+        expects: {
+          kind: 'index',
+          table: input.table,
+          schema: input.schema,
+          name,
+          columns: input.columns,
+          unique: input.unique === true,
+        },
       }),
     ],
     reverse: [dropIndexStep(input, name, `${id}:drop-index`, caps)],

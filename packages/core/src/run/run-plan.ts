@@ -133,7 +133,9 @@ async function isDone(db: Database, step: Step): Promise<boolean> {
   if (!step.done) return false;
   const done = step.done;
   const [row] = await db.withSession((s) => s.query<Record<string, unknown>>(done.sql, done.params ?? []));
-  return row !== undefined && Object.values(row)[0] === true;
+  const value = row === undefined ? undefined : Object.values(row)[0];
+  // MySQL/MariaDB have no boolean type: their probes answer 1.
+  return value === true || value === 1;
 }
 
 async function runSqlStepWithRetries(db: Database, step: SqlStep, options: RunOptions): Promise<number> {

@@ -16,10 +16,15 @@ import {
 /**
  * Writes one batch: `range` is a condition on the primary key columns (unqualified, or
  * qualified by the source's `alias`) with its
- * `params`, covering exactly the batch's keys; returns the rows written. Runs inside the batch's
- * transaction, after the checkpoint row is locked.
+ * `params`, covering exactly the batch's keys (`rows` of them when the batch's end was found);
+ * returns the rows written. Runs inside the batch's transaction, after the checkpoint row is locked.
  */
-export type RangeWriter = (session: Session, range: string, params: readonly unknown[]) => Promise<number>;
+export type RangeWriter = (
+  session: Session,
+  range: string,
+  params: readonly unknown[],
+  rows: number,
+) => Promise<number>;
 
 /**
  * Keyset batches over an InnoDB table's primary key, up to the bound fixed when the job started;
@@ -35,6 +40,8 @@ export function mysqlKeysetSource(
     readonly write: RangeWriter;
     /** Qualifies the key columns of the writer's range (for a write that joins another table). */
     readonly alias?: string;
+    /** Share-lock each batch's rows while finding its end (a copy that reads them, never writes them). */
+    readonly shareLock?: boolean;
   },
 ): BackfillSource {
   const keys = info.key.map((k) => quoteIdent('mysql', k));
@@ -122,8 +129,10 @@ export function mysqlKeysetSource(
   }
 
   /**
-   * The batch's keys (a consistent read: no locks), then one write of the range up to the last
-   * of them, which locks exactly those rows (and rows inserted into the range since).
+   * The batch's last key, found by skipping `limit - 1` keys in the index (no keys are sent to
+   * the client), then one write of the range up to it, which locks exactly those rows (and rows
+   * inserted into the range since). With `shareLock` the search itself share-locks the range, so
+   * the writer starts with every row of its batch held still.
    */
   async function writeBatch(
     session: Session,
@@ -135,18 +144,33 @@ export function mysqlKeysetSource(
     const after = cursor ? `${cols} > ${tuple(cursor, params)} and ` : '';
     const range = `${after}${cols} <= ${tuple(upperKey, params)}`;
     const text = keys.map((k, i) => `cast(${k} as char) as k${i}`).join(', ');
-    const found = await session.query<Record<string, string>>(
-      `select ${text} from ${info.sql} where ${range} order by ${keys.join(', ')} limit ?`,
-      [...params, limit],
+    const [end] = await session.query<Record<string, string>>(
+      `select ${text} from ${info.sql} where ${range} order by ${keys.join(', ')} limit 1 offset ?${
+        options.shareLock ? ' lock in share mode' : ''
+      }`,
+      [...params, limit - 1],
     );
-    const last = found.at(-1);
-    if (!last) return { rows: 0, changed: 0, cursor, done: true };
-    const lastKey = keys.map((_, i) => last[`k${i}`]!);
+    // Fewer than `limit` keys left: the last batch, up to the bound.
+    let rows = limit;
+    if (!end) {
+      const [left] = await session.query<{ n: number }>(
+        `select count(*) as n from ${info.sql} where ${range}`,
+        params,
+      );
+      rows = Number(left?.n ?? 0);
+      if (rows === 0) return { rows: 0, changed: 0, cursor, done: true };
+    }
+    const lastKey = end ? keys.map((_, i) => end[`k${i}`]!) : upperKey;
     const bounds: unknown[] = [];
     const lower = cursor ? `${writeCols} > ${tuple(cursor, bounds)} and ` : '';
-    const changed = await options.write(session, `${lower}${writeCols} <= ${tuple(lastKey, bounds)}`, bounds);
-    const done = found.length < limit || JSON.stringify(lastKey) === JSON.stringify(upperKey);
-    return { rows: found.length, changed, cursor: lastKey, done };
+    const changed = await options.write(
+      session,
+      `${lower}${writeCols} <= ${tuple(lastKey, bounds)}`,
+      bounds,
+      rows,
+    );
+    const done = !end || JSON.stringify(lastKey) === JSON.stringify(upperKey);
+    return { rows, changed, cursor: lastKey, done };
   }
 }
 

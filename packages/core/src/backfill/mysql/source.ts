@@ -1,9 +1,9 @@
 import type { Database } from '../../db.js';
 import { quoteIdent } from '../../dialects/quote.js';
 import { requireTableColumn } from '../../dialects/table-ref.js';
-import { UnsupportedServerError } from '../../errors.js';
 import type { BackfillSource, RowTransform } from '../types.js';
 import { readMysqlTable } from './catalog.js';
+import { applyMysqlJsTransform } from './js-batch.js';
 import { mysqlKeysetSource } from './keyset.js';
 
 export interface MysqlSourceSpec {
@@ -22,15 +22,6 @@ export interface MysqlSourceSpec {
  * expressions), committed with the checkpoint.
  */
 export async function mysqlSource(db: Database, spec: MysqlSourceSpec): Promise<BackfillSource> {
-  if (spec.transform) {
-    throw new UnsupportedServerError(
-      `backfill of ${spec.table}: JS transforms are not supported on MySQL/MariaDB yet`,
-      {
-        where: spec.table,
-        hint: 'write the change as SQL expressions (`set`), which run inside the server',
-      },
-    );
-  }
   const info = await db.withSession((s) =>
     readMysqlTable(s, { name: spec.table, ...(spec.schema ? { schema: spec.schema } : {}) }),
   );
@@ -38,9 +29,11 @@ export async function mysqlSource(db: Database, spec: MysqlSourceSpec): Promise<
   const assignments = Object.entries(spec.set)
     .map(([column, sql]) => `${quoteIdent('mysql', column)} = (${sql})`)
     .join(', ');
+  const transform = spec.transform;
   return mysqlKeysetSource(db, info, {
     lockTimeoutMs: spec.lockTimeoutMs,
     async write(session, range, params) {
+      if (transform) return applyMysqlJsTransform(session, info, range, params, spec.where, transform);
       await session.query(
         `update ${info.sql} set ${assignments} where ${range}${spec.where ? ` and (${spec.where})` : ''}`,
         params,

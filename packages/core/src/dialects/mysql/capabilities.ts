@@ -65,6 +65,12 @@ export const MYSQL_ONLINE_DDL = {
     inplaceLockNone: ALWAYS,
     otherwise: 'a table rebuild',
   },
+  /** DROP COLUMN of a column some index covers: the index changes too, which INSTANT cannot do. */
+  'drop-indexed-column': {
+    instant: NEVER,
+    inplaceLockNone: ALWAYS,
+    otherwise: 'a table rebuild',
+  },
   /** MODIFY a column, same type, NULL → NOT NULL: a rebuild in place (strict sql_mode). */
   'set-not-null': {
     instant: NEVER,

@@ -1,6 +1,7 @@
 import type { DialectRuntime } from '../runtime.js';
 import { formatMysqlBlocker, mysqlBlockerQuery, mysqlBlockersOf } from './blockers.js';
 import { mysqlBookkeeping } from './bookkeeping.js';
+import { findMysqlConflict } from './compare/index.js';
 import { classifyMysqlError, mysqlErrorCode } from './errors.js';
 import { mysqlConflictingHolders } from './locks.js';
 import { mysqlSessionLock } from './migrator-lock.js';
@@ -9,7 +10,7 @@ import { applyMysqlStepSettings } from './session.js';
 
 /**
  * MySQL and MariaDB, as far as the runner needs them today. Not yet here (MySQL support, issue
- * #11): the pre-run comparison of existing objects, privilege checks, and index build progress.
+ * #11): privilege checks and index build progress.
  * The lock-wait probe before a step needs MariaDB's METADATA_LOCK_INFO plugin (locks.ts).
  */
 export const mysqlRuntime = Object.freeze<DialectRuntime>({
@@ -30,6 +31,8 @@ export const mysqlRuntime = Object.freeze<DialectRuntime>({
     const holders = await mysqlConflictingHolders(session, relations, mode);
     return holders.map((h) => ({ ...h, query: mysqlBlockerQuery(h.query) }));
   },
+  // Temporary tables and information_schema reads commit nothing: no savepoint is needed.
+  findConflict: (session, expects) => findMysqlConflict(session, expects),
   ddlCommitsTransaction: true,
   bookkeeping: mysqlBookkeeping,
   sessionLock: mysqlSessionLock,

@@ -1,3 +1,4 @@
+import { mysqlForeignKeyExists, mysqlForeignKeyMissing } from '../../dialects/mysql/compare/probes.js';
 import type { MysqlServerInfo } from '../../dialects/mysql/server.js';
 import { quoteLiteral } from '../../dialects/quote.js';
 import { UnsupportedServerError } from '../../errors.js';
@@ -30,10 +31,9 @@ export function planAddForeignKeyMysql(
     );
   }
   const where = `${displayName(input)}.${name}`;
-  const actions = [
-    input.onDelete ? ` ON DELETE ${referentialAction(where, input.onDelete)}` : '',
-    input.onUpdate ? ` ON UPDATE ${referentialAction(where, input.onUpdate)}` : '',
-  ].join('');
+  const onDelete = input.onDelete ? referentialAction(where, input.onDelete) : undefined;
+  const onUpdate = input.onUpdate ? referentialAction(where, input.onUpdate) : undefined;
+  const actions = `${onDelete ? ` ON DELETE ${onDelete}` : ''}${onUpdate ? ` ON UPDATE ${onUpdate}` : ''}`;
   const id = `add-foreign-key:${displayName(input)}.${name}`;
   const drop = onlineAlterStep({
     kind: 'foreign-key',
@@ -43,6 +43,7 @@ export function planAddForeignKeyMysql(
     table: input,
     clause: `DROP FOREIGN KEY ${myIdent(name)}`,
     timeout: 'ddl',
+    done: mysqlForeignKeyMissing(input, name),
   });
   return freezePlan({
     operation: 'add-foreign-key',
@@ -60,6 +61,17 @@ export function planAddForeignKeyMysql(
         clause: `ADD CONSTRAINT ${myIdent(name)} FOREIGN KEY (${myColumns(input.columns)}) REFERENCES ${myTable(input.references)} (${myColumns(input.references.columns)})${actions}`,
         timeout: 'long',
         undoOnFailure: undoWith(drop),
+        done: mysqlForeignKeyExists(input, name),
+        expects: {
+          kind: 'foreign-key',
+          table: input.table,
+          schema: input.schema,
+          name,
+          columns: input.columns,
+          references: input.references,
+          onDelete: onDelete?.toLowerCase() ?? 'no action',
+          onUpdate: onUpdate?.toLowerCase() ?? 'no action',
+        },
       }),
       orphanCheckStep(input, name, `${id}:recheck`, 'again: rows written before the key existed'),
     ],

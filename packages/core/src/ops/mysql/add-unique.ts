@@ -1,3 +1,4 @@
+import { mysqlIndexExists } from '../../dialects/mysql/compare/probes.js';
 import { freezePlan, type Plan } from '../../plan.js';
 import type { AddUniqueInput } from '../add-unique.js';
 import { defaultName, displayName } from '../shared.js';
@@ -23,6 +24,8 @@ export function planAddUniqueMysql(input: AddUniqueInput, caps: Caps): Plan {
         table: input,
         clause: `ADD CONSTRAINT ${myIdent(name)} UNIQUE (${myColumns(input.columns)})`,
         timeout: 'long',
+        done: mysqlIndexExists(input, name),
+        expects: { kind: 'unique', table: input.table, schema: input.schema, name, columns: input.columns },
       }),
     ],
     reverse: [dropIndexStep(input, name, `${id}:drop`, caps)],

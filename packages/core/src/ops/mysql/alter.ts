@@ -4,8 +4,10 @@ import {
   onlineClauses,
   plannedAlgorithm,
 } from '../../dialects/mysql/capabilities.js';
+import { mysqlIndexMissing } from '../../dialects/mysql/compare/probes.js';
 import { quoteIdent, quoteTable } from '../../dialects/quote.js';
 import type { TableRef } from '../../dialects/table-ref.js';
+import type { Expectation } from '../../expect.js';
 import type { LockMode, SqlStep, TimeoutPolicy, UndoSpec } from '../../plan.js';
 import { displayName, relationsOf, sqlStep } from '../shared.js';
 
@@ -40,6 +42,9 @@ export function onlineAlterStep(step: {
   readonly lock?: LockMode;
   readonly relations?: readonly TableRef[];
   readonly undoOnFailure?: UndoSpec;
+  /** Whether its effect is in place, and the object as asked (compared before the run: expect.ts). */
+  readonly done?: SqlStep['done'];
+  readonly expects?: Expectation;
 }): SqlStep {
   return sqlStep({
     id: step.id,
@@ -55,6 +60,8 @@ export function onlineAlterStep(step: {
         : plannedAlgorithm(step.caps, step.kind, `${displayName(step.table)}: ${step.clause}`),
     )}`,
     ...(step.undoOnFailure ? { undoOnFailure: step.undoOnFailure } : {}),
+    ...(step.done ? { done: step.done } : {}),
+    ...(step.expects ? { expects: step.expects } : {}),
   });
 }
 
@@ -68,4 +75,5 @@ export const dropIndexStep = (table: TableRef, name: string, id: string, caps: C
     table,
     clause: `DROP INDEX ${myIdent(name)}`,
     timeout: 'ddl',
+    done: mysqlIndexMissing(table, name),
   });
