@@ -106,6 +106,7 @@ export {
   undoContract,
   undoExpand,
 } from './expand/index.js';
+export { requireNoMysqlExpansionOn } from './expand/mysql/guards.js';
 export {
   VerificationMismatchError,
   type VerifyOptions,

@@ -12,7 +12,7 @@ import {
   type RunOptions,
   type RunReport,
   renameColumn,
-  renameColumnMysql,
+  requireNoMysqlExpansionOn,
   restoreBackup,
   setNotNullMysql,
   type TableRef,
@@ -165,8 +165,20 @@ export function expandContractHelpers(hooks: HelperHooks): ExpandContractHelpers
     retry: ctx.run.retry,
     progress: ctx.run.progress,
   });
-  // MySQL/MariaDB: core renames in place and changes a type by an online copy (no expand/contract).
-  const mysql = db.dialect === 'mysql';
+  // MySQL/MariaDB: a type change without expand options is an online copy; the rest is core's expand/contract.
+  // pt-osc is an online copy: it cannot carry an expand's new column and conversions.
+  const refuseViaWithExpand = (a: HelperArgs<'changeColumnType'>) => {
+    if (a.options?.via !== 'pt-osc') return;
+    throw new UnsupportedServerError(
+      `changeColumnType ${a.table}.${a.column}: via: 'pt-osc' runs an online copy, which cannot be combined with newColumn, using or reverseUsing (expand/contract)`,
+      {
+        where: `${a.table}.${a.column}`,
+        hint: 'leave out via for expand/contract, or leave out newColumn/using/reverseUsing to copy the table with pt-online-schema-change',
+      },
+    );
+  };
+  const copies = (a: HelperArgs<'changeColumnType'>) =>
+    db.dialect === 'mysql' && !a.options?.newColumn && !a.options?.using && !a.options?.reverseUsing;
   const copyOptions = (c: { run: RunOptions; name?: string | undefined }) => {
     const { job, ...copy } = (c.run.backfill ?? {}) as { job?: string };
     return {
@@ -192,15 +204,16 @@ export function expandContractHelpers(hooks: HelperHooks): ExpandContractHelpers
       },
     },
     renameColumn: call('renameColumn', false, (c, a) =>
-      mysql
-        ? renameColumnMysql(db, { ...ref(a.table), from: a.from, to: a.to }, c.run)
-        : renameColumn(db, { ...ref(a.table), from: a.from, to: a.to }, c.run),
+      renameColumn(db, { ...ref(a.table), from: a.from, to: a.to }, c.run),
     ),
     changeColumnType: call('changeColumnType', false, async (c, a) => {
       const via = await viaOptions(a);
-      return mysql
-        ? changeColumnTypeMysql(db, typeRequest(a), { ...copyOptions(c), ...via })
-        : changeColumnType(db, typeRequest(a), c.run);
+      if (!copies(a)) {
+        refuseViaWithExpand(a);
+        return changeColumnType(db, typeRequest(a), c.run);
+      }
+      await requireNoMysqlExpansionOn(db, ref(a.table), `change type of ${a.column}`);
+      return changeColumnTypeMysql(db, typeRequest(a), { ...copyOptions(c), ...via });
     }),
     contract: call('contract', false, (c, a) =>
       contract(
@@ -232,19 +245,19 @@ export function expandContractHelpers(hooks: HelperHooks): ExpandContractHelpers
     ),
     reverse: {
       renameColumn: call('renameColumn', true, (c, a) =>
-        mysql
-          ? renameColumnMysql(db, { ...ref(a.table), from: a.from, to: a.to }, c.run, true)
-          : undoExpand(db, { ...ref(a.table), column: a.from }, c.run),
+        undoExpand(db, { ...ref(a.table), column: a.from }, c.run),
       ),
       changeColumnType: call('changeColumnType', true, async (c, a) => {
         const via = await viaOptions(a);
-        return mysql
-          ? undoChangeColumnTypeMysql(
-              db,
-              { ...ref(a.table), column: a.column },
-              { ...copyOptions(c), ...via },
-            )
-          : undoExpand(db, { ...ref(a.table), column: a.column }, c.run);
+        if (!copies(a)) {
+          refuseViaWithExpand(a);
+          return undoExpand(db, { ...ref(a.table), column: a.column }, c.run);
+        }
+        return undoChangeColumnTypeMysql(
+          db,
+          { ...ref(a.table), column: a.column },
+          { ...copyOptions(c), ...via },
+        );
       }),
       contract: call('contract', true, (c, a) =>
         undoContract(db, { ...ref(a.table), column: a.column }, c.run),

@@ -42,6 +42,8 @@ export async function dropColumnMysql(
   db: Database,
   ref: TableRef & { readonly column: string },
   options: DropWithBackupOptions,
+  /** contract: the sync triggers go once the values are kept, just before the drop. */
+  hooks: { readonly beforeDrop?: () => Promise<void> } = {},
 ): Promise<BackupRecord> {
   const target = `${displayName(ref)}.${ref.column}`;
   const schema = ref.schema ?? (await db.withSession(currentDatabase));
@@ -118,6 +120,7 @@ export async function dropColumnMysql(
       indexed ? 'drop-indexed-column' : 'drop-column',
       target,
     );
+    await hooks.beforeDrop?.();
     await runOneStep(
       db,
       mysqlDdlStep(

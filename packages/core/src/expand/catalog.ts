@@ -4,6 +4,7 @@ import { displayName, type TableRef } from '../dialects/table-ref.js';
 import { BallastError } from '../errors.js';
 import { ensureTable } from '../run/ensure-table.js';
 import type { OriginalObjects } from './facts.js';
+import { selectMysqlExpansions } from './mysql/catalog.js';
 
 /**
  * `ballast_expansions`: one row per expand/contract change. `expanded` rows are the ones still
@@ -146,6 +147,11 @@ export async function pendingContractions(
   db: Database,
   filter: Omit<ExpansionFilter, 'status'> = {},
 ): Promise<ExpansionRecord[]> {
+  if (db.dialect === 'mysql') {
+    // The same record shape on both servers (MySQL's own fields are for its undo only).
+    const rows = await db.withSession((s) => selectMysqlExpansions(s, { ...filter, status: 'expanded' }));
+    return rows.map(({ oldDefinition: _d, oldIndexes: _i, ...e }) => e);
+  }
   requireDatabaseDialect(db, 'postgres', 'pendingContractions');
   return db.withSession((s) => selectExpansions(s, { ...filter, status: 'expanded' }));
 }

@@ -16,6 +16,8 @@ import { runPlan } from '../run/run-plan.js';
 import { type ExpansionRecord, ensureExpansionsTable, findExpansion } from './catalog.js';
 import { planContract } from './contract.js';
 import { readColumnFacts } from './facts.js';
+import { contractMysql, undoContractMysql } from './mysql/contract.js';
+import { changeColumnTypeMysqlExpand, renameColumnMysqlExpand, undoExpandMysql } from './mysql/expand.js';
 import { requireNewColumnFree } from './new-column.js';
 import { requireNullPreserving } from './null-preserving.js';
 import { requireNoPendingExpansion } from './pending.js';
@@ -105,6 +107,7 @@ export async function renameColumn(
   options: ExpandOptions = {},
 ): Promise<RunReport> {
   parseCall('renameColumn', callArgs.renameColumn, [db, input, options]);
+  if (db.dialect === 'mysql') return renameColumnMysqlExpand(db, input, options);
   requireDatabaseDialect(db, 'postgres', 'renameColumn');
   await requireExpandBookkeeping(db, options, `rename ${displayName(input)}.${input.from}`);
   await ensureExpansionsTable(db);
@@ -128,6 +131,7 @@ export async function changeColumnType(
   options: ExpandOptions = {},
 ): Promise<RunReport> {
   parseCall('changeColumnType', callArgs.changeColumnType, [db, input, options]);
+  if (db.dialect === 'mysql') return changeColumnTypeMysqlExpand(db, input, options);
   requireDatabaseDialect(db, 'postgres', 'changeColumnType');
   await requireExpandBookkeeping(db, options, `change type of ${displayName(input)}.${input.column}`);
   await ensureExpansionsTable(db);
@@ -187,6 +191,7 @@ export async function undoExpand(
   options: ExpandOptions = {},
 ) {
   parseCall('undoExpand', callArgs.undoExpand, [db, ref, options]);
+  if (db.dialect === 'mysql') return undoExpandMysql(db, ref, options);
   requireDatabaseDialect(db, 'postgres', 'undoExpand');
   await requireExpandBookkeeping(db, options, `undo expand of ${displayName(ref)}.${ref.column}`);
   const e = await findExpansion(db, ref, ref.column, 'expanded');
@@ -238,6 +243,7 @@ export async function contract(
   options: ContractOptions = {},
 ): Promise<ContractResult> {
   parseCall('contract', callArgs.contract, [db, ref, options]);
+  if (db.dialect === 'mysql') return contractMysql(db, ref, options);
   requireDatabaseDialect(db, 'postgres', 'contract');
   await requireExpandBookkeeping(db, options, `contract ${displayName(ref)}.${ref.column}`, true);
   const expansion = await findExpansion(db, ref, ref.column, 'expanded');
@@ -289,6 +295,7 @@ export async function undoContract(
   options: ContractOptions = {},
 ): Promise<RunReport> {
   parseCall('undoContract', callArgs.undoContract, [db, ref, options]);
+  if (db.dialect === 'mysql') return undoContractMysql(db, ref, options);
   requireDatabaseDialect(db, 'postgres', 'undoContract');
   await requireExpandBookkeeping(db, options, `undo contract of ${displayName(ref)}.${ref.column}`, true);
   const e = await findExpansion(db, ref, ref.column, 'contracted');

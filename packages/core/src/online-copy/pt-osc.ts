@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import { readMysqlTable } from '../backfill/mysql/catalog.js';
 import { insertMysqlTableBackup, setMysqlBackupStatus } from '../backup/mysql-catalog.js';
 import type { Database } from '../db.js';
+import { requireTriggerCreation } from '../dialects/mysql/trigger-privilege.js';
 import { displayName } from '../dialects/table-ref.js';
 import { BallastError, InvalidArgumentError, MissingDependencyError } from '../errors.js';
 import type { ProgressReporter } from '../report/progress.js';
@@ -60,6 +61,8 @@ export async function runPtOnlineSchemaChange(
     });
   }
   const info = await db.withSession((s) => readMysqlTable(s, { name: ref.table, schema: ref.schema }));
+  // pt-osc creates triggers too: the same up-front refusal as Ballast's own copy.
+  await db.withSession((s) => requireTriggerCreation(s, `online copy of ${where} via pt-osc`));
   const [current] = await db.withSession((s) => s.query<{ d: string }>('select database() as d'));
   const schema = ref.schema ?? current?.d ?? '';
   for (const [what, value] of [

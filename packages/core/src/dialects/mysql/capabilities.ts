@@ -77,6 +77,12 @@ export const MYSQL_ONLINE_DDL = {
     inplaceLockNone: ALWAYS,
     otherwise: 'ALGORITHM=COPY',
   },
+  /** ALTER COLUMN c SET DEFAULT / DROP DEFAULT: metadata only. */
+  'column-default': {
+    instant: { mysql: [8, 0, 12], mariadb: [10, 3, 2] },
+    inplaceLockNone: ALWAYS,
+    otherwise: 'a table rebuild',
+  },
   /** MODIFY/CHANGE a column to another data type. */
   'change-column-type': {
     instant: NEVER,
