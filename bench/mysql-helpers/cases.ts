@@ -13,6 +13,10 @@ export interface HelperCase {
   readonly table: string;
   /** Run on the fresh copy before the traffic starts. */
   readonly prepare?: readonly string[];
+  /** Then, ballast mode: a helper the case needs first (contract's expand). */
+  readonly expand?: (b: Ballast) => Promise<unknown>;
+  /** Then, naive mode: what a developer without Ballast would have done instead of `expand`. */
+  readonly naivePrepare?: readonly string[];
   readonly naive: string;
   /**
    * Who queues behind the naive statement while the reader holds the table: the clients, or only
@@ -137,6 +141,17 @@ export const HELPER_CASES: readonly HelperCase[] = [
     naive: 'ALTER TABLE accounts RENAME COLUMN note TO label',
     ballast: (b) => b.renameColumn('accounts', 'note', 'label'),
     asAsked: async (conn) => (await column(conn, 'accounts', 'label'))?.type === 'varchar(40)',
+  },
+  {
+    helper: 'contract',
+    table: 'accounts',
+    expand: (b) => b.renameColumn('accounts', 'note', 'label'),
+    naivePrepare: ['ALTER TABLE accounts ADD COLUMN label varchar(40)', 'UPDATE accounts SET label = note'],
+    naive: 'ALTER TABLE accounts DROP COLUMN note',
+    ballast: (b) => b.contract('accounts', 'note'),
+    asAsked: async (conn) =>
+      (await column(conn, 'accounts', 'note')) === undefined &&
+      (await column(conn, 'accounts', 'label'))?.type === 'varchar(40)',
   },
   {
     helper: 'changeColumnType',

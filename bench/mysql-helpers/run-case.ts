@@ -128,6 +128,8 @@ export async function runCase(helperCase: HelperCase, mode: Mode, options: CaseO
   const knex = knexFactory({ client: 'mysql2', connection: url, pool: { min: 0, max: 4 } });
   const statement = await connect(url);
   const log: string[] = [];
+  const helpers = (migration: string) =>
+    ballast(knex, { progress: false, log: (line) => log.push(line), migration });
   let outcome = 'done';
   let error: Error | undefined;
   let sightings: readonly LockWaitSighting[] = [];
@@ -135,6 +137,8 @@ export async function runCase(helperCase: HelperCase, mode: Mode, options: CaseO
   let heldUntil = Number.POSITIVE_INFINITY;
   let migrationMs = 0;
   try {
+    if (mode === 'naive') for (const sql of helperCase.naivePrepare ?? []) await statement.query(sql);
+    else await helperCase.expand?.(helpers(`${name}_expand`));
     const { measure, report } = await underLoad(
       {
         url,
@@ -161,10 +165,7 @@ export async function runCase(helperCase: HelperCase, mode: Mode, options: CaseO
         const started = nowMs();
         try {
           if (mode === 'naive') await statement.query(helperCase.naive);
-          else
-            await helperCase.ballast(
-              ballast(knex, { progress: false, log: (line) => log.push(line), migration: name }),
-            );
+          else await helperCase.ballast(helpers(name));
         } catch (e) {
           error = e as Error;
           outcome =
