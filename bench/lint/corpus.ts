@@ -16,6 +16,8 @@ export interface Case {
   readonly inTransaction?: boolean;
   /** MySQL/MariaDB version (`--mysql-version`): squawk, PostgreSQL only, is not run on these. */
   readonly mysql?: string;
+  /** The tables before the file runs, given to ballast as `--schema` (the server-checked cases' fixture). */
+  readonly schema?: string;
 }
 
 const EXTRA: Case[] = [
@@ -140,10 +142,11 @@ export function corpus(): Case[] {
       ...(e.options.transaction === 'wrapped' ? { inTransaction: true } : {}),
     }));
   // The server-checked cases carry their fixture and facts; the scorer needs only the SQL and labels.
-  const checked = serverCorpus().map(({ name, sql, expected, pgVersion, inTransaction, mysql }) => ({
+  const checked = serverCorpus().map(({ name, sql, expected, pgVersion, inTransaction, mysql, schema }) => ({
     name,
     sql,
     expected,
+    ...(schema ? { schema } : {}),
     ...(pgVersion ? { pgVersion } : {}),
     ...(inTransaction ? { inTransaction } : {}),
     ...(mysql ? { mysql } : {}),

@@ -30,7 +30,23 @@ interface Reported {
   rule: string;
 }
 
-function run(tool: Tool, files: readonly string[], c: Pick<Case, 'pgVersion' | 'inTransaction' | 'mysql'>) {
+/** Schema texts → the file each is written to, for `--schema`. */
+const schemaFiles = new Map<string, string>();
+function schemaFile(text: string): string {
+  let file = schemaFiles.get(text);
+  if (!file) {
+    file = join(SCHEMA_DIR, `schema-${schemaFiles.size}.sql`);
+    writeFileSync(file, text);
+    schemaFiles.set(text, file);
+  }
+  return file;
+}
+
+function run(
+  tool: Tool,
+  files: readonly string[],
+  c: Pick<Case, 'pgVersion' | 'inTransaction' | 'mysql' | 'schema'>,
+) {
   const version = c.pgVersion ?? 15;
   const args =
     tool === 'ballast'
@@ -40,6 +56,8 @@ function run(tool: Tool, files: readonly string[], c: Pick<Case, 'pgVersion' | '
           'json',
           ...(c.mysql ? ['--mysql-version', c.mysql] : ['--pg-version', String(version)]),
           ...(c.inTransaction ? ['--assume-in-transaction'] : []),
+          // squawk has no way to be told the tables: it reads the file alone.
+          ...(c.schema ? ['--schema', schemaFile(c.schema)] : []),
         ]
       : [
           '--reporter',
@@ -47,18 +65,26 @@ function run(tool: Tool, files: readonly string[], c: Pick<Case, 'pgVersion' | '
           `--pg-version=${version}.0`,
           ...(c.inTransaction ? ['--assume-in-transaction'] : []),
         ];
-  const command = tool === 'ballast' ? process.execPath : squawkBin;
-  // CPU seconds (user+sys) next to wall time: the benchmark machine may be shared.
-  const timed = existsSync(TIME) ? [TIME, '-f', '%U %S', '-o', CPU_FILE, command] : [command];
+  const command = tool === 'ballast' ? [process.execPath, ballastBin] : [squawkBin];
+  const { ms, cpuMs, r } = timed([...command, ...args, ...files]);
+  if (r.status !== 0 && r.status !== 1) throw new Error(`${tool} failed (${r.status}): ${r.stderr}`);
+  const reported: Reported[] =
+    tool === 'ballast'
+      ? JSON.parse(r.stdout).files.flatMap((f: { path: string; findings: { rule: string }[] }) =>
+          f.findings.map((x) => ({ file: f.path, rule: x.rule })),
+        )
+      : JSON.parse(r.stdout || '[]').map((x: { file: string; rule_name: string }) => ({
+          file: x.file,
+          rule: x.rule_name,
+        }));
+  return { ms, cpuMs, reported };
+}
+
+/** One process, wall and CPU (user+sys, from /usr/bin/time): the benchmark machine may be shared. */
+function timed(argv: readonly string[]) {
+  const command = existsSync(TIME) ? [TIME, '-f', '%U %S', '-o', CPU_FILE, ...argv] : [...argv];
   const started = performance.now();
-  const r = spawnSync(
-    timed[0]!,
-    [...timed.slice(1), ...(tool === 'ballast' ? [ballastBin] : []), ...args, ...files],
-    {
-      encoding: 'utf8',
-      maxBuffer: 256 * 1024 * 1024,
-    },
-  );
+  const r = spawnSync(command[0]!, command.slice(1), { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   const ms = performance.now() - started;
   const cpuMs = existsSync(CPU_FILE)
     ? Math.round(
@@ -71,17 +97,7 @@ function run(tool: Tool, files: readonly string[], c: Pick<Case, 'pgVersion' | '
           .reduce((a, b) => a + b, 0) * 1000,
       )
     : undefined;
-  if (r.status !== 0 && r.status !== 1) throw new Error(`${tool} failed (${r.status}): ${r.stderr}`);
-  const reported: Reported[] =
-    tool === 'ballast'
-      ? JSON.parse(r.stdout).files.flatMap((f: { path: string; findings: { rule: string }[] }) =>
-          f.findings.map((x) => ({ file: f.path, rule: x.rule })),
-        )
-      : JSON.parse(r.stdout || '[]').map((x: { file: string; rule_name: string }) => ({
-          file: x.file,
-          rule: x.rule_name,
-        }));
-  return { ms, cpuMs, reported };
+  return { ms, cpuMs, r };
 }
 
 function categoriesOf(tool: Tool, rule: string): readonly string[] {
@@ -96,7 +112,7 @@ function score(tool: Tool, cases: readonly Case[], dir: string) {
   for (const c of cases) {
     // squawk knows PostgreSQL only: MySQL/MariaDB cases are scored for ballast alone.
     if (tool === 'squawk' && c.mysql) continue;
-    const key = `${c.mysql ?? c.pgVersion ?? 15}/${c.inTransaction ?? false}`;
+    const key = `${c.mysql ?? c.pgVersion ?? 15}/${c.inTransaction ?? false}/${c.schema ?? ''}`;
     groups.set(key, [...(groups.get(key) ?? []), c]);
   }
   let tp = 0;
@@ -143,7 +159,8 @@ function score(tool: Tool, cases: readonly Case[], dir: string) {
   };
 }
 
-function timeThousand(tool: Tool, cases: readonly Case[], dir: string) {
+/** 1,000 generated files (the plain PostgreSQL cases, repeated) for one invocation. */
+function thousandFiles(cases: readonly Case[], dir: string): string[] {
   const plain = cases.filter((c) => !c.pgVersion && !c.inTransaction && !c.mysql);
   const files: string[] = [];
   for (let i = 0; i < 1000; i++) {
@@ -152,38 +169,102 @@ function timeThousand(tool: Tool, cases: readonly Case[], dir: string) {
     writeFileSync(file, `-- generated ${i}\n${c.sql}`);
     files.push(file);
   }
-  const runs = [0, 1, 2].map(() => run(tool, files, {}));
-  return {
-    files: files.length,
-    runsMs: runs.map((r) => Math.round(r.ms)),
-    medianMs: median(runs.map((r) => r.ms)),
-    medianCpuMs: runs.every((r) => r.cpuMs !== undefined) ? median(runs.map((r) => r.cpuMs!)) : undefined,
-  };
+  return files;
 }
 
 const median = (xs: number[]) => Math.round([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!);
 
-/** One invocation on one file, five times: what an editor or a pre-commit hook pays per file. */
-function timeSingle(tool: Tool, file: string) {
-  const runs = [0, 1, 2, 3, 4].map(() => run(tool, [file], {}));
-  return {
-    medianMs: median(runs.map((r) => r.ms)),
-    medianCpuMs: runs.every((r) => r.cpuMs !== undefined) ? median(runs.map((r) => r.cpuMs!)) : undefined,
-  };
+const RUNS = 10;
+interface Timing {
+  readonly medianMs: number;
+  readonly medianCpuMs: number | undefined;
+  readonly runsMs: readonly number[];
 }
 
-function nodeFloorMs(): number {
-  const runs = [0, 1, 2, 3, 4].map(() => {
-    const started = performance.now();
-    spawnSync(process.execPath, ['-e', '0']);
-    return performance.now() - started;
+/**
+ * Every measured command RUNS times, interleaved (one run of each, then again), so a burst of load
+ * from other processes hits all of them alike; medians of wall and CPU time.
+ */
+function timeAll<K extends string>(commands: Record<K, readonly string[]>): Record<K, Timing> {
+  const runs = Object.fromEntries(
+    Object.keys(commands).map((k) => [k, [] as { ms: number; cpuMs?: number }[]]),
+  );
+  for (let i = 0; i < RUNS; i++) {
+    for (const [name, argv] of Object.entries<readonly string[]>(commands)) {
+      const { ms, cpuMs, r } = timed(argv);
+      if (r.status !== 0 && r.status !== 1) throw new Error(`${name} failed (${r.status}): ${r.stderr}`);
+      runs[name]!.push({ ms, cpuMs });
+    }
+  }
+  const out = {} as Record<K, Timing>;
+  for (const name of Object.keys(commands) as K[]) {
+    const rs = runs[name]!;
+    out[name] = {
+      medianMs: median(rs.map((r) => r.ms)),
+      medianCpuMs: rs.every((r) => r.cpuMs !== undefined) ? median(rs.map((r) => r.cpuMs!)) : undefined,
+      runsMs: rs.map((r) => Math.round(r.ms)),
+    };
+  }
+  return out;
+}
+
+/**
+ * What an editor or a pre-commit hook pays per file (one invocation on one file: clean, with
+ * findings, and for ballast a MySQL file), and one invocation on 1,000 files; `node -e 0` is the
+ * floor any Node command pays on this machine.
+ */
+function speed(dir: string, files: readonly string[]) {
+  const clean = join(dir, 'safe-add-nullable.sql');
+  const findings = join(dir, 'rails-style-add-reference.sql');
+  const mysql = join(dir, 'speed-mysql.sql');
+  writeFileSync(mysql, 'ALTER TABLE users ADD COLUMN nickname varchar(40), ALGORITHM=INSTANT;\n');
+  const ballast = [process.execPath, ballastBin, 'lint'];
+  const loadBefore = loadavg();
+  const t = timeAll({
+    node: [process.execPath, '-e', '0'],
+    ballastClean: [...ballast, clean],
+    ballastFindings: [...ballast, findings],
+    ballastMysql: [...ballast, '--mysql-version', '8.0', mysql],
+    squawkClean: [squawkBin, clean],
+    squawkFindings: [squawkBin, findings],
+    ballastThousand: [...ballast, '--format', 'json', ...files],
+    squawkThousand: [squawkBin, '--reporter', 'json', ...files],
   });
-  return median(runs);
+  return { runs: RUNS, loadAverage: { before: loadBefore, after: loadavg() }, ...t };
+}
+
+/** The speed table: medians, and ballast's cost above node's own start. */
+function speedSection(t: ReturnType<typeof speed>): string[] {
+  const ms = (x: Timing | undefined, cpu = false) => {
+    const v = x === undefined ? undefined : cpu ? x.medianCpuMs : x.medianMs;
+    return v === undefined ? '' : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v} ms`;
+  };
+  const row = (name: string, ...cells: (Timing | undefined)[]) =>
+    `| ${name} | ${[0, 1, 2].flatMap((i) => [ms(cells[i]), ms(cells[i], true)]).join(' | ')} |`;
+  const above = (x: Timing) =>
+    `${x.medianMs - t.node.medianMs} ms wall, ${(x.medianCpuMs ?? 0) - (t.node.medianCpuMs ?? 0)} ms CPU`;
+  const load = (l: number[]) => l.map((x) => x.toFixed(1)).join(' / ');
+  return [
+    '## Speed',
+    '',
+    `Medians of ${t.runs} runs of each command, interleaved (one run of each, then the next round), so load from other processes falls on all alike. Load average ${load(t.loadAverage.before)} before and ${load(t.loadAverage.after)} after, on ${cpus} cores: wall time suffers on a shared machine, CPU (user+sys) much less.`,
+    '',
+    '| command | single clean file: wall | CPU | single file with findings: wall | CPU | 1,000 files, one invocation: wall | CPU |',
+    '|---|---|---|---|---|---|---|',
+    row('`node -e 0`', t.node),
+    row('ballast (PostgreSQL)', t.ballastClean, t.ballastFindings, t.ballastThousand),
+    row('ballast (one MySQL file)', t.ballastMysql),
+    row('squawk', t.squawkClean, t.squawkFindings, t.squawkThousand),
+    '',
+    `Goal ≤ 100 ms per single-file run: \`node -e 0\` alone takes ${ms(t.node)} wall (${ms(t.node, true)} CPU) here. ballast above it: clean file ${above(t.ballastClean)}; with findings ${above(t.ballastFindings)}; MySQL file ${above(t.ballastMysql)}. Goal ≤ 1 s for 1,000 files in one invocation: ${ms(t.ballastThousand)} wall, ${ms(t.ballastThousand, true)} CPU.`,
+  ];
 }
 
 const cases = corpus();
 const dir = mkdtempSync(join(tmpdir(), 'ballast-bench-lint-'));
 const CPU_FILE = join(dir, 'cpu.txt');
+const SCHEMA_DIR = join(dir, 'schemas');
+mkdirSync(SCHEMA_DIR);
 try {
   for (const c of cases) writeFileSync(join(dir, `${c.name}.sql`), c.sql);
   const many = join(dir, 'thousand');
@@ -192,20 +273,14 @@ try {
   const results = Object.fromEntries(
     tools.map((tool) => [
       tool,
-      {
-        ...score(
-          tool,
-          cases.filter((c) => !c.mysql),
-          dir,
-        ),
-        thousandFiles: timeThousand(tool, cases, many),
-        singleFile: {
-          clean: timeSingle(tool, join(dir, 'safe-add-nullable.sql')),
-          withPlannedFix: timeSingle(tool, join(dir, 'rails-style-add-reference.sql')),
-        },
-      },
+      score(
+        tool,
+        cases.filter((c) => !c.mysql),
+        dir,
+      ),
     ]),
   );
+  const timing = speed(dir, thousandFiles(cases, many));
   // MySQL/MariaDB: ballast alone (squawk has no MySQL mode).
   const mysqlScore = score(
     'ballast',
@@ -217,7 +292,6 @@ try {
     date: new Date().toISOString(),
     node: process.version,
     loadAverage: loadavg(),
-    nodeStartMs: nodeFloorMs(),
     squawk: squawkVersion,
     corpus: {
       files: cases.length,
@@ -228,6 +302,7 @@ try {
     },
     results,
     mysql: mysqlScore,
+    speed: timing,
   };
   mkdirSync(join(root, 'bench/results'), { recursive: true });
   writeFileSync(join(root, 'bench/results/lint.json'), `${JSON.stringify(summary, null, 2)}\n`);
@@ -235,30 +310,21 @@ try {
   const md = [
     `# ballast lint vs ${squawkVersion}`,
     '',
-    `Corpus: ${summary.corpus.files} files (${summary.corpus.files - summary.corpus.mysql} PostgreSQL, ${summary.corpus.mysql} MySQL/MariaDB; ${summary.corpus.unsafe} unsafe, ${summary.corpus.expectedDetections} expected detections). ${summary.corpus.serverChecked} PostgreSQL cases (bench/lint/server-corpus.ts) have their verdict checked on PostgreSQL 15/18, facts in bench/lint/server-facts.json (packages/core/test/lint-corpus-facts.test.ts). squawk is scored on the PostgreSQL files only. Generated by \`pnpm bench:lint\` on ${summary.date}, Node ${process.version}.`,
+    `Corpus: ${summary.corpus.files} files (${summary.corpus.files - summary.corpus.mysql} PostgreSQL, ${summary.corpus.mysql} MySQL/MariaDB; ${summary.corpus.unsafe} unsafe, ${summary.corpus.expectedDetections} expected detections). ${summary.corpus.serverChecked} PostgreSQL cases (bench/lint/server-corpus.ts) have their verdict checked on PostgreSQL 15/18, facts in bench/lint/server-facts.json (packages/core/test/lint-corpus-facts.test.ts). squawk is scored on the PostgreSQL files only. ballast gets the server-checked cases' fixture tables as \`--schema\` (as a user gives a schema dump); squawk has no such input. Generated by \`pnpm bench:lint\` on ${summary.date}, Node ${process.version}.`,
     '',
     `Machine load average while measuring: ${loadavg()
       .map((l) => l.toFixed(1))
       .join(' / ')} on ${cpus} cores (wall time suffers on a shared machine; CPU time less so).`,
     '',
-    '| tool | recall | precision | TP | FP | FN | 1,000 files: wall (median of 3) | 1,000 files: CPU user+sys |',
-    '|---|---|---|---|---|---|---|---|',
+    '| tool | recall | precision | TP | FP | FN |',
+    '|---|---|---|---|---|---|',
     ...tools.map((t) => {
       const r = results[t]!;
-      const cpu = r.thousandFiles.medianCpuMs;
-      return `| ${t} | ${pct(r.recall)} | ${pct(r.precision)} | ${r.truePositives} | ${r.falsePositives} | ${r.falseNegatives} | ${(r.thousandFiles.medianMs / 1000).toFixed(2)} s | ${cpu === undefined ? 'n/a' : `${(cpu / 1000).toFixed(2)} s`} |`;
+      return `| ${t} | ${pct(r.recall)} | ${pct(r.precision)} | ${r.truePositives} | ${r.falsePositives} | ${r.falseNegatives} |`;
     }),
-    `| ballast, MySQL/MariaDB files | ${pct(mysqlScore.recall)} | ${pct(mysqlScore.precision)} | ${mysqlScore.truePositives} | ${mysqlScore.falsePositives} | ${mysqlScore.falseNegatives} | | |`,
+    `| ballast, MySQL/MariaDB files | ${pct(mysqlScore.recall)} | ${pct(mysqlScore.precision)} | ${mysqlScore.truePositives} | ${mysqlScore.falsePositives} | ${mysqlScore.falseNegatives} |`,
     '',
-    `Single-file invocation (median of 5; \`node -e 0\` takes ${summary.nodeStartMs} ms here):`,
-    '',
-    '| tool | clean file: wall | clean file: CPU | file with a planned fix: wall | …: CPU |',
-    '|---|---|---|---|---|',
-    ...tools.map((t) => {
-      const { clean, withPlannedFix: fix } = results[t]!.singleFile;
-      const ms = (x: number | undefined) => (x === undefined ? 'n/a' : `${x} ms`);
-      return `| ${t} | ${ms(clean.medianMs)} | ${ms(clean.medianCpuMs)} | ${ms(fix.medianMs)} | ${ms(fix.medianCpuMs)} |`;
-    }),
+    ...speedSection(timing),
     '',
     '## ballast on MySQL/MariaDB: missed and false alarms',
     '',

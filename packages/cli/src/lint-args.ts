@@ -19,6 +19,9 @@ options:
   --dialect postgres|mysql    SQL dialect (default postgres; mysql when --mysql-version is given)
   --pg-version N              PostgreSQL major version the migrations run on (default 15)
   --mysql-version V           e.g. 8.0.36, mysql-8.4, mariadb-10.11 (flavor and version)
+  --schema FILE               the schema before the migrations run (pg_dump --schema-only,
+                              mysqldump --no-data, or the CREATE TABLEs of earlier migrations):
+                              type changes are judged against the columns' real types
   --assume-in-transaction     the runner wraps each file in one transaction (Knex default);
                               Prisma migration.sql files are treated so automatically
   --knex                      also lint Knex migration files (.js/.ts/.mjs/.cjs) by running them
@@ -44,6 +47,7 @@ export interface LintArgs {
   readonly pgVersion: number;
   readonly mysqlVersion: string;
   readonly assumeInTransaction: boolean;
+  readonly schema: string | undefined;
   readonly knex: boolean;
   readonly databaseUrl: string | undefined;
   readonly fix: boolean;
@@ -81,6 +85,7 @@ export function parseLintArgs(argv: readonly string[]): LintArgs {
     pgVersion,
     mysqlVersion: v['mysql-version'] ?? 'mysql-8.0.36',
     assumeInTransaction: v['assume-in-transaction'] ?? false,
+    schema: v.schema,
     knex: v.knex ?? false,
     databaseUrl: v['database-url'] ?? process.env.BALLAST_LINT_DATABASE_URL,
     fix: v.fix ?? false,
@@ -98,6 +103,7 @@ function parse(argv: readonly string[]) {
       'pg-version': { type: 'string' },
       'mysql-version': { type: 'string' },
       'assume-in-transaction': { type: 'boolean' },
+      schema: { type: 'string' },
       knex: { type: 'boolean' },
       'database-url': { type: 'string' },
       fix: { type: 'boolean' },

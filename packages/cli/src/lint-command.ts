@@ -8,11 +8,11 @@ import {
   followUpMigrationDir,
   formatReport,
   type LintOptions,
-  lintSql as lintFindings,
+  lintSql,
   loadLintFixes,
   loadPgParser,
   parseMysqlVersion,
-  RULES_BY_ID,
+  readSchema,
   renderFixedFile,
 } from '@ballast/core/lint';
 import type { CapturedSql } from './knex-capture.js';
@@ -44,10 +44,20 @@ export async function runLint(argv: readonly string[], io: Io): Promise<number> 
   }
   if (skippedKnex.length) io.stderr.write(knexHint(skippedKnex, args.paths));
   if (inputs.some((i) => (i.dialect ?? args.dialect) === 'postgres')) await loadPgParser();
+  // core/translate (every planner, zod) costs more than the whole lint of a file: findings carry
+  // their fix text only when --fix asks for the rewrite.
   if (args.fix) await loadLintFixes();
+  const mysql = parseMysqlVersion(args.mysqlVersion);
+  if (args.schema && args.dialect === 'postgres') await loadPgParser();
+  const schema = args.schema ? readSchemaFile(args.schema, { dialect: args.dialect, mysql }) : undefined;
+  if (schema === null) {
+    io.stderr.write(`ballast lint: --schema ${args.schema}: no such file\n`);
+    return 2;
+  }
   const base: Partial<LintOptions> = {
     pgVersion: args.pgVersion,
-    mysql: parseMysqlVersion(args.mysqlVersion),
+    mysql,
+    ...(schema ? { knownColumns: schema } : {}),
   };
   const knexFiles = inputs.filter((i) => i.kind === 'knex').map((i) => i.path);
   // Loaded only for --knex: knex and a database driver are not needed to lint SQL files.
@@ -71,13 +81,13 @@ export async function runLint(argv: readonly string[], io: Io): Promise<number> 
       continue;
     }
     const text = readFileSync(input.path, 'utf8');
-    let result = await lintSql(text, options);
+    let result = lintSql(text, options);
     // Only files with a statement to replace are rewritten: a lone text fix (lock_timeout) would
     // change the checksum of every migration already applied (Prisma, Flyway) for a warning.
     const fixed = args.fix && result.fixes.size > 0 ? renderFixedFile(result, text) : undefined;
     if (fixed) {
       writeFileSync(input.path, fixed.text);
-      result = await lintSql(fixed.text, options);
+      result = lintSql(fixed.text, options);
       io.stderr.write(fixSummary(input.path, fixed.resolved, result.parsed.statements.length));
       writeOutside(input, fixed.outside, io);
     }
@@ -85,6 +95,17 @@ export async function runLint(argv: readonly string[], io: Io): Promise<number> 
   }
   io.stdout.write(formatReport(args.format, reports, { color: args.format === 'text' && isTty(io.stdout) }));
   return reports.some((r) => r.findings.some((f) => f.severity === 'error')) ? 1 : 0;
+}
+
+/** The --schema file's columns; null when it cannot be read. */
+function readSchemaFile(path: string, options: Partial<LintOptions>) {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+  return readSchema(text, options);
 }
 
 const isTty = (stream: unknown) => Boolean((stream as { isTTY?: boolean }).isTTY);
@@ -131,21 +152,9 @@ function knexHint(files: readonly string[], paths: readonly string[]): string {
   return `ballast lint: skipped ${plural(files.length, 'Knex migration file')} (${list}): they are linted by running them on a throwaway database:\n  ballast lint --knex ${paths.join(' ')}   (with --database-url URL, or BALLAST_LINT_DATABASE_URL or DATABASE_URL set)\n`;
 }
 
-/**
- * Findings first; core/translate (the heaviest part of the linter) is loaded only when a finding
- * has a planned fix to show, so clean files and files with other findings never load it.
- */
-async function lintSql(text: string, options: Partial<LintOptions>) {
-  const result = lintFindings(text, options);
-  if (result.fixes.size > 0 || !result.findings.some((f) => RULES_BY_ID.get(f.rule)?.fix === 'planned'))
-    return result;
-  await loadLintFixes();
-  return lintFindings(text, options);
-}
-
 /** Findings of captured Knex SQL; fix text once loadLintFixes() ran (runLint does for --knex). */
 export function lintKnex(input: LintInput, captured: CapturedSql, options: Partial<LintOptions>): FileReport {
-  const result = lintFindings(captured.sql, {
+  const result = lintSql(captured.sql, {
     ...options,
     transaction: captured.transaction ? 'wrapped' : 'none',
   });

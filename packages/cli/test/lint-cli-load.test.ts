@@ -15,10 +15,10 @@ import { test } from 'vitest';
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const main = join(root, 'packages/cli/src/main.ts');
 
-test('ballast lint file.sql loads neither pg nor zod (core root stays unloaded)', () => {
+/** Runs `ballast lint file` (sources) in a fresh process: its exit status and which heavy packages it loaded. */
+function lintLoads(sql: string): { status: number; loaded: string[] } {
   const file = join(mkdtempSync(join(tmpdir(), 'ballast-lint-load-')), 'a.sql');
-  // A finding without a planned fix: a planned fix loads core/translate (and zod) to show its steps.
-  writeFileSync(file, 'DROP TABLE t;\n');
+  writeFileSync(file, sql);
   const code = `import { createRequire } from 'node:module';
 const { runCli } = await import(${JSON.stringify(main)});
 const quiet = { write: () => true };
@@ -33,5 +33,14 @@ console.log(JSON.stringify({ status, loaded }));`;
     { cwd: root, encoding: 'utf8' },
   );
   assert.equal(r.status, 0, r.stderr);
-  assert.deepEqual(JSON.parse(r.stdout.trim().split('\n').pop()!), { status: 1, loaded: ['libpg-query'] });
+  return JSON.parse(r.stdout.trim().split('\n').pop()!);
+}
+
+test('ballast lint file.sql loads neither pg nor zod (core root stays unloaded)', () => {
+  assert.deepEqual(lintLoads('DROP TABLE t;\n'), { status: 1, loaded: ['libpg-query'] });
+});
+
+test('a finding with a planned fix does not load core/translate without --fix', () => {
+  // core/translate (planners, zod) costs more than the lint itself; the fix text is for --fix.
+  assert.deepEqual(lintLoads('CREATE INDEX i ON t (a);\n'), { status: 1, loaded: ['libpg-query'] });
 });

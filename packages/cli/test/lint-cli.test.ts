@@ -192,3 +192,18 @@ test('--knex on a file that is no migration: exit 2 with what to do, no stack tr
   );
   assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
 });
+
+test('--schema judges a type change against the column the schema declares', () => {
+  const schema = write('schema/schema.sql', 'CREATE TABLE users (id bigint PRIMARY KEY, email text);\n');
+  const change = write(
+    'schema/change.sql',
+    "SET lock_timeout = '1s';\nALTER TABLE users ALTER COLUMN email TYPE varchar(20);\n",
+  );
+  assert.equal(ballast('lint', change).code, 0);
+  const linted = ballast('lint', '--schema', schema, change);
+  assert.equal(linted.code, 1, linted.stderr);
+  assert.match(linted.stdout, /ban-type-change-that-rewrites-table/);
+  const missing = ballast('lint', '--schema', join(dir, 'nope.sql'), change);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /--schema .*nope\.sql: no such file/);
+});

@@ -12,7 +12,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { mysqlTestDatabase, SERVER_ENV, type SqlConnection, type TestDatabase } from '@ballast/testkit';
 import { afterAll, beforeAll, describe, test } from 'vitest';
-import { type ServerCase, serverCorpus } from '../../../bench/lint/server-corpus.js';
+import { MY_PRE, type ServerCase, serverCorpus } from '../../../bench/lint/server-corpus.js';
 
 const FACTS_FILE = fileURLToPath(new URL('../../../bench/lint/server-facts.json', import.meta.url));
 const RECORD = process.env.BALLAST_RECORD_CORPUS_FACTS === '1';
@@ -24,13 +24,7 @@ interface MariadbFacts {
   readonly error?: string;
 }
 
-const FIXTURE = [
-  'DROP TABLE IF EXISTS orders, users, people, t2',
-  'CREATE TABLE users (id INT PRIMARY KEY, n INT, email VARCHAR(100), KEY users_n (n)) ENGINE=InnoDB DEFAULT CHARSET=latin1',
-  "INSERT INTO users SELECT seq, seq, CONCAT('u', seq) FROM seq_1_to_500",
-  'CREATE TABLE orders (id INT PRIMARY KEY, user_id INT) ENGINE=InnoDB',
-  'INSERT INTO orders SELECT seq, seq FROM seq_1_to_500',
-];
+const FIXTURE = MY_PRE;
 const REBUILDS = new Set([
   'mysql-copy',
   'mysql-fk-copy',

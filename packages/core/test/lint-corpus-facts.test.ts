@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { lintSql, loadPgParser, parseMysqlVersion } from '@ballast/core/lint';
+import { lintSql, loadPgParser, parseMysqlVersion, readSchema } from '@ballast/core/lint';
 import { pgServers, pgTestDatabase, type SqlConnection, type TestDatabase } from '@ballast/testkit';
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import { BALLAST, UNSCORED } from '../../../bench/lint/categories.js';
@@ -98,7 +98,9 @@ function categories(c: ServerCase): string[] {
   const options = c.mysql
     ? { dialect: 'mysql' as const, mysql: parseMysqlVersion(c.mysql) }
     : { pgVersion: c.pgVersion ?? 15, ...(c.inTransaction ? { transaction: 'wrapped' as const } : {}) };
-  const rules = lintSql(c.sql, options).findings.map((f) => f.rule);
+  // The fixture's tables, as the bench gives them with --schema.
+  const knownColumns = c.schema ? readSchema(c.schema, options) : undefined;
+  const rules = lintSql(c.sql, { ...options, knownColumns }).findings.map((f) => f.rule);
   return [...new Set(rules.filter((r) => !UNSCORED.has(r)).map((r) => BALLAST[r] ?? `unmapped:${r}`))].sort();
 }
 

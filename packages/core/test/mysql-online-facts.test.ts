@@ -37,6 +37,7 @@ const SAMPLES: Record<AlterClauseKind, string> = {
   'drop-indexed-column': 'DROP COLUMN w',
   'set-not-null': 'MODIFY COLUMN v INT NOT NULL',
   'column-default': 'ALTER COLUMN v SET DEFAULT 7',
+  'add-check': 'ADD CONSTRAINT t_v_pos CHECK (v > 0)',
   'change-column-type': 'MODIFY COLUMN v BIGINT',
 };
 
@@ -149,4 +150,21 @@ test("the linter's online clauses come from the same facts: offered only where t
     assert.match(online?.sql ?? '', new RegExp(`ALGORITHM=${algorithm}`), sql);
     await conn.query(online!.sql);
   }
+});
+
+test('set-not-null with a NULL row: the server keeps INPLACE, LOCK=NONE and refuses the data, not the algorithm', async () => {
+  await freshTable();
+  await conn.query('INSERT INTO t (id, v, txt) VALUES (4, NULL, NULL)');
+  await assert.rejects(
+    conn.query(`ALTER TABLE t ${SAMPLES['set-not-null']}, ALGORITHM=INPLACE, LOCK=NONE`),
+    (e: Error & { errno?: number }) => {
+      // Strict sql_mode: the rebuild stops at the NULL (1138/1265/1048), the table is unchanged.
+      assert.ok(e.errno !== 1845 && e.errno !== 1846, `refused as an algorithm: ${e.message}`);
+      return true;
+    },
+  );
+  const [row] = await conn.query<{ IS_NULLABLE: string }>(
+    "SELECT IS_NULLABLE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 't' AND COLUMN_NAME = 'v'",
+  );
+  assert.equal(row?.IS_NULLABLE, 'YES');
 });

@@ -143,7 +143,7 @@ export function expandContractHelpers(hooks: HelperHooks): ExpandContractHelpers
   const viaOptions = async (a: HelperArgs<'changeColumnType'>) => {
     const via = a.options?.via;
     if (via !== 'pt-osc') return {};
-    if (!mysql || !hooks.mysqlCredentials) {
+    if (db.dialect !== 'mysql' || !hooks.mysqlCredentials) {
       throw new UnsupportedServerError(
         `changeColumnType ${a.table}.${a.column}: via: 'pt-osc' is for MySQL/MariaDB (pt-online-schema-change)`,
         {
@@ -165,7 +165,6 @@ export function expandContractHelpers(hooks: HelperHooks): ExpandContractHelpers
     retry: ctx.run.retry,
     progress: ctx.run.progress,
   });
-  // MySQL/MariaDB: a type change without expand options is an online copy; the rest is core's expand/contract.
   // pt-osc is an online copy: it cannot carry an expand's new column and conversions.
   const refuseViaWithExpand = (a: HelperArgs<'changeColumnType'>) => {
     if (a.options?.via !== 'pt-osc') return;
@@ -177,6 +176,7 @@ export function expandContractHelpers(hooks: HelperHooks): ExpandContractHelpers
       },
     );
   };
+  // MySQL/MariaDB: a type change without expand options is an online copy; the rest is core's expand/contract.
   const copies = (a: HelperArgs<'changeColumnType'>) =>
     db.dialect === 'mysql' && !a.options?.newColumn && !a.options?.using && !a.options?.reverseUsing;
   const copyOptions = (c: { run: RunOptions; name?: string | undefined }) => {

@@ -100,6 +100,11 @@ test('via is validated (a misspelling, pt-osc without credentials), and a missin
     b.changeColumnType('accounts', 'balance', 'BIGINT', { via: 'ptosc' } as never),
     (e: Error) => e.name === 'InvalidArgumentError' && /via/.test(e.message),
   );
+  // pt-osc copies the table: it cannot carry an expand's new column, so the pair is refused, not one of them ignored.
+  await assert.rejects(
+    b.changeColumnType('accounts', 'balance', 'BIGINT', { via: 'pt-osc', newColumn: 'balance_big' }),
+    (e: Error) => e.name === 'UnsupportedServerError' && /cannot be combined with newColumn/.test(e.message),
+  );
   const credentials = { host: url.hostname, port: Number(url.port), user: url.username || 'root' };
   const core = { dialect: 'mysql' as const, withSession: knexDatabase(knex).withSession };
   await assert.rejects(

@@ -5,9 +5,10 @@ import mongoose, { type Connection } from 'mongoose';
 import { afterAll, beforeAll, test } from 'vitest';
 import { type Person, personModel, seedV1 } from './fixtures/people.js';
 
-// The acceptance asks for 100k documents; FerretDB here applies a few dozen updates a second,
-// so CI uses fewer. BALLAST_MONGO_ACCEPTANCE_DOCS=100000 runs the full size.
-const DOCS = Number(process.env.BALLAST_MONGO_ACCEPTANCE_DOCS ?? 600);
+// The acceptance asks for 100k documents. FerretDB here scans the collection for every update and
+// keyset batch (docs/testing.md), so the time grows with the square of the size: CI uses 1,200
+// (about 80 s here). BALLAST_MONGO_ACCEPTANCE_DOCS=100000 runs the full size (on MongoDB).
+const DOCS = Number(process.env.BALLAST_MONGO_ACCEPTANCE_DOCS ?? 1200);
 const CLIENTS = 4;
 
 let mongo: MongoTestDatabase;
@@ -62,7 +63,7 @@ async function runClient(conn: Connection, index: number, stop: () => boolean): 
   return client;
 }
 
-/** FerretDB applies an update as read-modify-write without isolation (see docs/testing.md). */
+/** FerretDB v1 applies an update as a read and a separate write, on every backend (docs/testing.md). */
 async function isFerretDb(conn: Connection): Promise<boolean> {
   const info = await conn.db!.admin().command({ buildInfo: 1 });
   return info.ferretdbVersion !== undefined;

@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { startPreferred } from './containers.js';
+import { startLocalPostgres } from './postgres.js';
 import { commandExists, freePort, type RunDir, spawnServer, stopProcess, waitFor } from './processes.js';
 import type { RunningServer } from './running-server.js';
 
@@ -28,7 +29,11 @@ export function findFerretDb(): string | undefined {
   return commandExists('ferretdb') ? 'ferretdb' : undefined;
 }
 
-/** FerretDB with its SQLite backend: a real wire-protocol server with no other service behind it. */
+/**
+ * FerretDB on its PostgreSQL backend, over a throwaway cluster of its own: a real wire-protocol
+ * server. Not SQLite: that backend pushes no numeric `_id` nor multi-field filter down to SQL, so
+ * each update decodes the whole collection in Go (10-20x slower, see docs/testing.md).
+ */
 export async function startLocalFerretDb(runDir: RunDir): Promise<RunningServer> {
   const bin = findFerretDb();
   if (!bin) {
@@ -38,13 +43,14 @@ export async function startLocalFerretDb(runDir: RunDir): Promise<RunningServer>
   }
   const dataDir = join(runDir.path, `ferretdb-${Date.now().toString(36)}`);
   mkdirSync(dataDir, { recursive: true });
+  const backend = await startLocalPostgres(runDir);
   const [port, debugPort] = [await freePort(), await freePort()];
   const proc = spawnServer(
     'ferretdb',
     bin,
     [
-      '--handler=sqlite',
-      `--sqlite-url=file:${dataDir}/`,
+      '--handler=postgresql',
+      `--postgresql-url=${ferretBackendUrl(backend.url)}`,
       `--state-dir=${dataDir}`,
       `--listen-addr=127.0.0.1:${port}`,
       `--debug-addr=127.0.0.1:${debugPort}`,
@@ -56,13 +62,30 @@ export async function startLocalFerretDb(runDir: RunDir): Promise<RunningServer>
   const url = `mongodb://127.0.0.1:${port}/`;
   const version = await waitFor(`FerretDB on port ${port}`, () => mongoServerVersion(url), {
     logFile: proc.logFile,
+  }).catch(async (error: unknown) => {
+    await backend.stop();
+    throw error;
   });
   return {
     url,
-    source: 'local FerretDB (SQLite backend)',
+    source: `local FerretDB (PostgreSQL backend: ${backend.source})`,
     version,
-    stop: () => stopProcess(proc, 'SIGTERM'),
+    stop: async () => {
+      await stopProcess(proc, 'SIGTERM');
+      await backend.stop();
+    },
   };
+}
+
+/**
+ * FerretDB v1 keeps a command's query cursors open until the command ends, one pooled connection
+ * per update of a bulkWrite plus one to write (handler/msg_update.go): with its default
+ * pool_max_conns=50 a bulkWrite of 50 updates waits forever. startLocalPostgres allows 300.
+ */
+function ferretBackendUrl(pgUrl: string): string {
+  const url = new URL(pgUrl);
+  url.searchParams.set('pool_max_conns', '250');
+  return url.toString();
 }
 
 export function startMongo(runDir: RunDir): Promise<RunningServer> {

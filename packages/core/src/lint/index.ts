@@ -14,6 +14,7 @@ export { lintSql, loadLintFixes } from './lazy.js';
 export { DEFAULT_OPTIONS, lintOptions, parseMysqlVersion, parsePgVersion } from './options.js';
 export { loadPgParser } from './parse.js';
 export { RULES, RULES_BY_ID } from './rules/index.js';
+export { type ColumnFact, type KnownColumns, readSchema } from './schema-columns.js';
 export type {
   FileReport,
   Finding,

@@ -24,6 +24,7 @@ export function alterClauseKind(e: MysqlAst): AlterClauseKind | undefined {
   if ((e.action === 'add' || e.action === 'drop') && e.resource === 'index') {
     return FULLTEXT_OR_SPATIAL.test(e.keyword ?? '') ? 'fulltext-or-spatial-index' : 'secondary-index';
   }
+  if (e.action === 'add' && /^check$/i.test(e.create_definitions?.constraint_type ?? '')) return 'add-check';
   if (e.action === 'add' && /unique/i.test(e.create_definitions?.constraint_type ?? ''))
     return 'secondary-index';
   return undefined;

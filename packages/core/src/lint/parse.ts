@@ -22,6 +22,7 @@ export interface Parsed<S> {
   readonly failures: readonly ParseFailure[];
 }
 
+const requireCjs = createRequire(import.meta.url);
 type PgQuery = typeof import('libpg-query');
 let pgReady: Promise<void> | undefined;
 let pgQuery: PgQuery | undefined;
@@ -30,7 +31,10 @@ let pgQuery: PgQuery | undefined;
  * running a command that lints nothing, never pays for PostgreSQL's parser.
  */
 export function loadPgParser(): Promise<void> {
-  pgReady ??= import('libpg-query').then(async (mod) => {
+  // require, not import(): its main is CommonJS, and through the ESM loader (cjs-module-lexer over
+  // it and @pgsql/types) it cost ≈40 ms more CPU per run (bench/lint).
+  pgReady ??= Promise.resolve().then(async () => {
+    const mod = requireCjs('libpg-query') as PgQuery;
     await mod.loadModule();
     pgQuery = mod;
   });
@@ -124,7 +128,6 @@ function parsePostgresPieces(source: SourceText, text: string): Parsed<PgStateme
 }
 
 type SqlParser = { astify(sql: string, opts: { database: string }): unknown };
-const requireCjs = createRequire(import.meta.url);
 const grammars = new Map<string, SqlParser>();
 /** One grammar per dialect, loaded on first use: the full node-sql-parser build loads ~20 grammars. */
 function mysqlGrammar(database: 'MySQL' | 'MariaDB'): SqlParser {

@@ -2,7 +2,9 @@
  * The linter's vocabulary: a parsed statement, the context every rule sees, what a rule reports.
  * Rules are pure functions of (context, statement); nothing here touches a database.
  */
+
 import type { Node as PgNode } from 'libpg-query';
+import type { KnownColumns } from './schema-columns.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 export type LintDialect = 'postgres' | 'mysql';
@@ -28,6 +30,8 @@ export interface LintOptions {
   readonly transaction: 'none' | 'wrapped' | 'implicit';
   /** Convenience: transaction !== 'none'. */
   readonly assumeInTransaction: boolean;
+  /** The columns before the file runs (`--schema`, readSchema): type changes are judged against them. */
+  readonly knownColumns?: KnownColumns;
 }
 
 interface StatementBase {

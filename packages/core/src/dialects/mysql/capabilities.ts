@@ -83,6 +83,15 @@ export const MYSQL_ONLINE_DDL = {
     inplaceLockNone: ALWAYS,
     otherwise: 'a table rebuild',
   },
+  /**
+   * ADD CONSTRAINT … CHECK, where CHECK is enforced (checksEnforced): every row is checked in a copy
+   * of the table; MariaDB 10.11 answers INPLACE and INSTANT with "Try ALGORITHM=COPY".
+   */
+  'add-check': {
+    instant: NEVER,
+    inplaceLockNone: NEVER,
+    otherwise: 'by copying the table (ALGORITHM=COPY), which blocks writes for the whole copy',
+  },
   /** MODIFY/CHANGE a column to another data type. */
   'change-column-type': {
     instant: NEVER,
@@ -122,6 +131,15 @@ const has = (since: Since, caps: Pick<MysqlCapabilities, 'flavor' | 'version'>) 
   const min = since[caps.flavor];
   return min !== null && atLeast(caps.version, min);
 };
+
+/**
+ * CHECK constraints are enforced from MySQL 8.0.16 and MariaDB 10.2.1; before, they are parsed and
+ * ignored, so ADD CHECK changes nothing (and checks nothing).
+ */
+const CHECK_ENFORCED: Since = { mysql: [8, 0, 16], mariadb: [10, 2, 1] };
+
+export const checksEnforced = (caps: Pick<MysqlCapabilities, 'flavor' | 'version'>): boolean =>
+  has(CHECK_ENFORCED, caps);
 
 /**
  * The best online algorithm for ALTER clauses run together (the weakest of theirs: one ALTER has

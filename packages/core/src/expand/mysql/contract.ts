@@ -4,6 +4,7 @@ import { dropColumnMysql } from '../../backup/mysql-column.js';
 import type { Database } from '../../db.js';
 import type { MysqlServerInfo } from '../../dialects/mysql/server.js';
 import { readMysqlServerInfo } from '../../dialects/mysql/server.js';
+import { requireTriggerCreation } from '../../dialects/mysql/trigger-privilege.js';
 import { quoteIdent } from '../../dialects/quote.js';
 import { displayName, type ResolvedTableRef } from '../../dialects/table-ref.js';
 import { BallastError } from '../../errors.js';
@@ -197,6 +198,7 @@ export async function undoContractMysql(
   }
   await db.withSession(async (s) => {
     await requireMysqlExpansionInPlace(s, e, 'undo contract');
+    await requireTriggerCreation(s, where);
     await requireNoPendingMysqlExpansion(s, refOf(e), { column: e.oldColumn, newColumn: e.newColumn }, where);
   });
   const {

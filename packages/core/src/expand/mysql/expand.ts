@@ -1,5 +1,6 @@
 import type { Database } from '../../db.js';
 import { readMysqlServerInfo } from '../../dialects/mysql/server.js';
+import { requireTriggerCreation } from '../../dialects/mysql/trigger-privilege.js';
 import { displayName, type ResolvedTableRef, type TableRef } from '../../dialects/table-ref.js';
 import { BallastError, UnsafeOperationError } from '../../errors.js';
 import { setNotNullMysql } from '../../online-copy/columns.js';
@@ -102,6 +103,7 @@ async function expandMysql(db: Database, input: ExpandRequest, options: RunOptio
     const facts = await readMysqlColumnFacts(s, input, input.column, where);
     const ref: ResolvedTableRef = { table: input.table, schema: facts.schema };
     await requireNoPendingMysqlExpansion(s, ref, input, where);
+    await requireTriggerCreation(s, where);
     const names = mysqlSyncNames(ref.table, input.column);
     await requireMysqlExpandable(s, ref, { ...input, insertTrigger: names.insertTrigger }, where);
     await requireNullPreservingMysql(

@@ -1,5 +1,6 @@
 import {
   type AlterClauseKind,
+  checksEnforced,
   type MysqlCapabilities,
   mysqlCapabilities,
   onlineAlgorithm,
@@ -19,6 +20,11 @@ const ADVICE: Partial<Record<AlterClauseKind, (e: MysqlAst) => Reason>> = {
   'add-stored-generated-column': () => ({
     what: 'ADD a STORED generated column',
     alternative: 'add it VIRTUAL (ALGORITHM=INSTANT) and index it if needed.',
+  }),
+  'add-check': () => ({
+    what: 'ADD a CHECK constraint',
+    alternative:
+      'enforce the rule in the application or a trigger first, and add the CHECK with an online schema change tool.',
   }),
   'add-auto-increment-column': () => ({
     what: 'ADD an AUTO_INCREMENT column',
@@ -44,6 +50,8 @@ function copyReasons(expr: readonly MysqlAst[], caps: MysqlCapabilities): Reason
       });
     }
     const kind = alterClauseKind(e);
+    // A CHECK the server does not enforce (MySQL before 8.0.16) is parsed and ignored: no copy.
+    if (kind === 'add-check' && !checksEnforced(caps)) continue;
     // Which clauses have no online form on this server: the facts table (dialects/mysql/capabilities.ts).
     if (kind && kind in ADVICE && !onlineAlgorithm(caps, [kind])) out.push(ADVICE[kind]!(e));
     if (e.resource === 'engine' && String(e.engine).toUpperCase() !== 'INNODB') {
