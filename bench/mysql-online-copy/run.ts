@@ -12,15 +12,15 @@ import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { changeColumnTypeMysql, type Database } from '@ballast/core';
+import { changeColumnTypeMysql } from '@ballast/core';
 import {
   connect,
   createRunDir,
   createTrafficTable,
   type RunningServer,
   startLocalMariaDb,
-  startTraffic,
 } from '@ballast/testkit';
+import { databaseOf, freshDatabase, type LoadMeasure, underLoad } from '../mysql-load.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -33,29 +33,11 @@ const rows = Number(flags.rows);
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
-interface Result {
+interface Result extends Partial<LoadMeasure> {
   readonly mode: string;
   readonly ran: boolean;
   readonly note: string;
-  readonly durationMs?: number;
-  readonly errors?: number;
-  readonly firstErrors?: readonly string[];
-  readonly maxWaitMs?: number;
-  readonly p99Ms?: number;
-  readonly queries?: number;
 }
-
-const databaseOf = (url: string): Database => ({
-  dialect: 'mysql',
-  async withSession(fn) {
-    const conn = await connect(url);
-    try {
-      return await fn(conn);
-    } finally {
-      await conn.close();
-    }
-  },
-});
 
 function ptOsc(server: URL, database: string): Promise<string> {
   const dsn = `h=${server.hostname},P=${server.port},u=${server.username || 'root'},D=${database},t=accounts`;
@@ -86,59 +68,35 @@ async function runMode(server: RunningServer, mode: string): Promise<Result> {
       return { mode, ran: false, note: missing };
     }
   }
-  const name = `bench_${mode.replace(/\W/g, '_')}`;
-  const admin = await connect(server.url);
-  await admin.query(`drop database if exists \`${name}\``);
-  await admin.query(`create database \`${name}\``);
-  await admin.close();
-  const url = new URL(server.url);
-  url.pathname = `/${name}`;
-  await createTrafficTable(url.toString(), 'accounts', rows);
+  const url = await freshDatabase(server.url, `bench_${mode.replace(/\W/g, '_')}`);
+  await createTrafficTable(url, 'accounts', rows);
   log(`${mode}: ${rows} rows ready, starting ${flags.clients} clients`);
-  const traffic = await startTraffic({
-    url: url.toString(),
-    table: 'accounts',
-    rows,
-    clients: Number(flags.clients),
-  });
-  await new Promise((r) => setTimeout(r, 1000));
-  const start = traffic.mark('start');
-  let note = '';
-  try {
-    if (mode === 'naive') {
-      const conn = await connect(url.toString());
-      await conn.query('ALTER TABLE accounts MODIFY amount BIGINT NOT NULL DEFAULT 0');
-      await conn.close();
-      note = 'ALTER TABLE … MODIFY (the server picks ALGORITHM=COPY: writes wait for the copy)';
-    } else if (mode === 'pt-osc') {
-      await ptOsc(new URL(server.url), name);
-      note = 'pt-online-schema-change --execute, defaults';
-    } else {
-      await changeColumnTypeMysql(
-        databaseOf(url.toString()),
-        { table: 'accounts', column: 'amount', newType: 'BIGINT' },
-        { log: () => {} },
-      );
-      note = 'changeColumnTypeMysql (onlineCopy), defaults';
-    }
-  } catch (error) {
-    note = `failed: ${(error as Error).message.split('\n')[0]}`;
-  }
-  const end = traffic.mark('end');
-  await new Promise((r) => setTimeout(r, 1000));
-  const report = await traffic.stop();
-  const during = report.between(start, end);
-  const result: Result = {
-    mode,
-    ran: true,
-    note,
-    durationMs: Math.round(end - start),
-    errors: report.errors.length,
-    firstErrors: report.errors.slice(0, 3).map((e) => `${e.code ?? ''} ${e.error}`),
-    maxWaitMs: Math.round(during.max),
-    p99Ms: Math.round(during.p99 * 10) / 10,
-    queries: report.queries.length,
-  };
+  const { value: note, measure } = await underLoad(
+    { url, table: 'accounts', rows, clients: Number(flags.clients) },
+    async () => {
+      try {
+        if (mode === 'naive') {
+          const conn = await connect(url);
+          await conn.query('ALTER TABLE accounts MODIFY amount BIGINT NOT NULL DEFAULT 0');
+          await conn.close();
+          return 'ALTER TABLE … MODIFY (the server picks ALGORITHM=COPY: writes wait for the copy)';
+        }
+        if (mode === 'pt-osc') {
+          await ptOsc(new URL(server.url), new URL(url).pathname.slice(1));
+          return 'pt-online-schema-change --execute, defaults';
+        }
+        await changeColumnTypeMysql(
+          databaseOf(url),
+          { table: 'accounts', column: 'amount', newType: 'BIGINT' },
+          { log: () => {} },
+        );
+        return 'changeColumnTypeMysql (onlineCopy), defaults';
+      } catch (error) {
+        return `failed: ${(error as Error).message.split('\n')[0]}`;
+      }
+    },
+  );
+  const result: Result = { mode, ran: true, note, ...measure };
   log(`${mode}: ${JSON.stringify(result)}`);
   return result;
 }

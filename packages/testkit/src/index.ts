@@ -11,6 +11,7 @@ export { type DocExample, type DocExampleOptions, docExamples, RULE_DOCS_DIR } f
 export { HOSTILE_VALUES } from './hostile.js';
 export { mysqlServerVersion, startLocalMariaDb, startMariaDb } from './mariadb.js';
 export { mongoServerVersion, startLocalFerretDb, startMongo } from './mongo.js';
+export { type LockWaitSighting, type LockWaitWatch, watchMysqlLockWaits } from './mysql-waits.js';
 export {
   findPgBinaries,
   pgServerVersion,

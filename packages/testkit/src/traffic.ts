@@ -62,6 +62,8 @@ export interface Traffic {
   mark(label: string): number;
   /** Queries completed so far (for waiting until traffic is warm). */
   completed(): number;
+  /** Server-side ids of the clients' connections (to find them in the server's session list). */
+  readonly sessionIds: readonly number[];
   /** Stops the clients after their in-flight query ends and returns everything they saw. */
   stop(): Promise<TrafficReport>;
 }
@@ -200,6 +202,7 @@ export async function startTraffic(options: TrafficOptions): Promise<Traffic> {
       return at;
     },
     completed: () => records.length,
+    sessionIds: connections.map((c) => c.sessionId),
     stop: async () => {
       stopping = true;
       await Promise.all(loops);

@@ -204,6 +204,8 @@ function planAddColumnMysql(input: AddColumnInput, server: MysqlServerInfo, type
       id,
       description,
       lock: 'METADATA EXCLUSIVE',
+      // So the runner waits out a long transaction on the table instead of queueing clients behind it.
+      relations: relationsOf(input),
       transactional: true,
       timeout: 'ddl',
       sql,

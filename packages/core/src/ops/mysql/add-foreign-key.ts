@@ -85,7 +85,9 @@ export function planAddForeignKeyMysql(
 
 /**
  * Fails (SQLSTATE 45000) when a row of the referencing table has all its key columns set and no
- * referenced row: MariaDB runs this compound statement as one step.
+ * referenced row: MariaDB runs this compound statement as one step. The scan is a `SELECT … INTO`:
+ * InnoDB reads a plain SELECT from a snapshot, whereas a subquery in `IF` is a locking read that
+ * takes a shared lock on every row it passes, and the application's updates wait for the scan.
  */
 function orphanCheckStep(input: AddForeignKeyInput, name: string, id: string, when: string): SqlStep {
   const set = input.columns.map((c) => `c.${myIdent(c)} IS NOT NULL`).join(' AND ');
@@ -99,6 +101,6 @@ function orphanCheckStep(input: AddForeignKeyInput, name: string, id: string, wh
     lock: 'none',
     transactional: true,
     timeout: 'long',
-    sql: `BEGIN NOT ATOMIC IF EXISTS (SELECT 1 FROM ${myTable(input)} c WHERE ${set} AND NOT EXISTS (SELECT 1 FROM ${myTable(input.references)} p WHERE ${match})) THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = ${quoteLiteral('mysql', [...message].slice(0, 128).join(''))}; END IF; END`,
+    sql: `BEGIN NOT ATOMIC DECLARE orphan INT DEFAULT 0; SELECT EXISTS (SELECT 1 FROM ${myTable(input)} c WHERE ${set} AND NOT EXISTS (SELECT 1 FROM ${myTable(input.references)} p WHERE ${match})) INTO orphan; IF orphan THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = ${quoteLiteral('mysql', [...message].slice(0, 128).join(''))}; END IF; END`,
   });
 }
