@@ -71,7 +71,10 @@ export async function runBackfill(
     });
     const throttles: Throttle[] = [...(options.throttles ?? [])];
     if (o.maxReplicaLagMs > 0) throttles.unshift(mysqlReplicaLagThrottle(db, o.maxReplicaLagMs));
-    return runBatchLoop(source, loopOptionsOf(options, job, throttles));
+    // InnoDB keeps a batch's row locks to its commit and MySQL has no impact guard yet: shorter
+    // batches bound how long an application write can wait on one (bench/results/mysql-helpers.md).
+    const tuning = { targetBatchMs: MYSQL_TARGET_BATCH_MS, ...definedOnly(options) };
+    return runBatchLoop(source, loopOptionsOf(tuning, job, throttles));
   }
   const source = await postgresSource(db, {
     ...sourceSpec(checked, options),
@@ -84,6 +87,9 @@ export async function runBackfill(
     throttles.unshift(replicaLagThrottle(db, o.maxReplicaLagMs, source.replicaLagMs));
   return runBatchLoop(source, loopOptionsOf(options, job, throttles));
 }
+
+/** The MySQL/MariaDB backfill's batch target unless the caller sets one (PostgreSQL: 100 ms, guarded). */
+export const MYSQL_TARGET_BATCH_MS = 50;
 
 /** What every store's source takes from the spec and options. */
 const sourceSpec = (spec: BackfillSpec, options: BackfillOptions) => ({
