@@ -22,9 +22,10 @@ const inList = (n: number) => Array.from({ length: n }, () => '?').join(', ');
  * Who blocks connection `id`:
  * - waiting for a row lock: the transactions INNODB_LOCK_WAITS names (MariaDB, MySQL 5.7);
  * - waiting for a metadata lock (every DDL queues there first): with MariaDB's METADATA_LOCK_INFO
- *   plugin loaded, the sessions holding a metadata lock on a table ours holds one on; without it
- *   the server does not say, so every other session with an open transaction is named (a
- *   transaction keeps its metadata locks until it ends, even when idle).
+ *   plugin loaded, the sessions holding a metadata lock on a table ours holds one on; on MySQL 8,
+ *   the holders performance_schema.metadata_locks gives; without either the server does not say,
+ *   so every other session with an open transaction is named (a transaction keeps its metadata
+ *   locks until it ends, even when idle).
  */
 export async function mysqlBlockersOf(session: Session, id: number): Promise<Blocker[]> {
   const [me] = await session.query<{ state: string | null }>(
@@ -78,6 +79,23 @@ async function metadataLockHolders(session: Session, id: number): Promise<number
     );
     return rows.map((r) => Number(r.id));
   }
+  // MySQL 8: the holders of what this connection waits for, from performance_schema.
+  const exact = await session
+    .query<{ id: number }>(
+      `select distinct h.PROCESSLIST_ID as id
+         from performance_schema.metadata_locks w
+         join performance_schema.threads wt on wt.THREAD_ID = w.OWNER_THREAD_ID
+         join performance_schema.metadata_locks g
+           on g.OBJECT_TYPE = w.OBJECT_TYPE and g.OBJECT_SCHEMA = w.OBJECT_SCHEMA
+          and g.OBJECT_NAME = w.OBJECT_NAME and g.LOCK_STATUS = 'GRANTED'
+         join performance_schema.threads h on h.THREAD_ID = g.OWNER_THREAD_ID
+        where wt.PROCESSLIST_ID = ? and w.LOCK_STATUS = 'PENDING' and w.OBJECT_TYPE = 'TABLE'
+          and h.PROCESSLIST_ID <> ?`,
+      [id, id],
+    )
+    .catch(() => []);
+  if (exact.length > 0) return exact.map((r) => Number(r.id));
+  // Neither source: every open transaction is a suspect (the processlist state says which).
   const rows = await session.query<{ id: number }>(
     'select trx_mysql_thread_id as id from information_schema.INNODB_TRX where trx_mysql_thread_id <> ?',
     [id],

@@ -23,15 +23,17 @@ export async function hasMetadataLockInfo(session: Session): Promise<boolean> {
 /**
  * Sessions holding a metadata lock on one of `relations`. Every DDL step ends with an exclusive
  * metadata lock (INPLACE and INSTANT too), which conflicts with any metadata lock, and an open
- * transaction keeps the ones it took until it ends. Only knowable with METADATA_LOCK_INFO: without
- * it there are no holders to wait for, and the step relies on lock_wait_timeout and retries.
+ * transaction keeps the ones it took until it ends. Knowable with MariaDB's METADATA_LOCK_INFO, or
+ * MySQL 8's performance_schema.metadata_locks (on by default there); with neither there are no
+ * holders to wait for, and the step relies on lock_wait_timeout and retries.
  */
 export async function mysqlConflictingHolders(
   session: Session,
   relations: readonly TableRef[],
   mode: LockMode,
 ): Promise<LockHolder[]> {
-  if (mode === 'none' || relations.length === 0 || !(await hasMetadataLockInfo(session))) return [];
+  if (mode === 'none' || relations.length === 0) return [];
+  if (!(await hasMetadataLockInfo(session))) return performanceSchemaHolders(session, relations);
   const rows = await session.query<LockHolder>(
     `select m.THREAD_ID as pid, concat(m.THREAD_ID, ':', coalesce(t.trx_id, '')) as vxid,
             ${SESSION_STATE} as state, round(${SESSION_AGE_SECONDS} * 1000) as ageMs,
@@ -44,5 +46,33 @@ export async function mysqlConflictingHolders(
       group by m.THREAD_ID, t.trx_id, p.COMMAND, p.STATE, t.trx_started, p.TIME, p.INFO`,
     relations.flatMap((r) => [r.schema ?? null, r.table]),
   );
+  return rows.map((h) => ({ ...h, pid: Number(h.pid), ageMs: h.ageMs === null ? null : Number(h.ageMs) }));
+}
+
+/**
+ * MySQL 8: granted metadata locks on `relations` from performance_schema (threads map its thread
+ * ids to connection ids). Where performance_schema is off or lacks the table (MariaDB's default),
+ * nobody is reported, as before.
+ */
+async function performanceSchemaHolders(
+  session: Session,
+  relations: readonly TableRef[],
+): Promise<LockHolder[]> {
+  const rows = await session
+    .query<LockHolder>(
+      `select th.PROCESSLIST_ID as pid, concat(th.PROCESSLIST_ID, ':', coalesce(t.trx_id, '')) as vxid,
+              ${SESSION_STATE} as state, round(${SESSION_AGE_SECONDS} * 1000) as ageMs,
+              p.INFO as query, group_concat(distinct m.LOCK_TYPE) as mode
+         from performance_schema.metadata_locks m
+         join performance_schema.threads th on th.THREAD_ID = m.OWNER_THREAD_ID
+         join information_schema.PROCESSLIST p on p.ID = th.PROCESSLIST_ID
+         left join information_schema.INNODB_TRX t on t.trx_mysql_thread_id = th.PROCESSLIST_ID
+        where m.OBJECT_TYPE = 'TABLE' and m.LOCK_STATUS = 'GRANTED'
+          and th.PROCESSLIST_ID <> connection_id()
+          and (m.OBJECT_SCHEMA, m.OBJECT_NAME) in (${relations.map(() => '(coalesce(?, database()), ?)').join(', ')})
+        group by th.PROCESSLIST_ID, t.trx_id, p.COMMAND, p.STATE, t.trx_started, p.TIME, p.INFO`,
+      relations.flatMap((r) => [r.schema ?? null, r.table]),
+    )
+    .catch(() => []);
   return rows.map((h) => ({ ...h, pid: Number(h.pid), ageMs: h.ageMs === null ? null : Number(h.ageMs) }));
 }
