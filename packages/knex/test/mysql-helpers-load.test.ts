@@ -96,6 +96,24 @@ for (const helperCase of HELPER_CASES) {
   });
 }
 
+// MariaDB's default: no METADATA_LOCK_INFO, so nobody can say who holds the table. The runner then
+// waits out every long open transaction instead of queueing behind it for lock_wait_timeout.
+test('without METADATA_LOCK_INFO a helper still waits for the reader without queueing clients', async () => {
+  const admin = await connect(serverUrl);
+  try {
+    await admin.query("uninstall soname 'metadata_lock_info'");
+    const helperCase = HELPER_CASES.find((c) => c.helper === 'safeAddColumn')!;
+    const run = await runCase(helperCase, 'ballast', options());
+    assert.equal(run.outcome, 'done', explain(run));
+    assert.equal(run.measure.errors, 0, explain(run));
+    assert.deepEqual(onMetadataLock(run.clientWaitsWhileHeld), [], explain(run));
+    assert.ok(run.schemaAsAsked, explain(run));
+  } finally {
+    await admin.query("install soname 'metadata_lock_info'").catch(() => {});
+    await admin.close();
+  }
+});
+
 // The bench showed clients waiting as long as addForeignKey's orphan check scanned the table.
 test("addForeignKey's orphan check reads a snapshot: a writer's row lock does not stop it, so it stops no writer", async () => {
   const db = await mysqlTestDatabase('fkcheck');

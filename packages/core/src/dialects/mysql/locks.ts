@@ -24,8 +24,8 @@ export async function hasMetadataLockInfo(session: Session): Promise<boolean> {
  * Sessions holding a metadata lock on one of `relations`. Every DDL step ends with an exclusive
  * metadata lock (INPLACE and INSTANT too), which conflicts with any metadata lock, and an open
  * transaction keeps the ones it took until it ends. Knowable with MariaDB's METADATA_LOCK_INFO, or
- * MySQL 8's performance_schema.metadata_locks (on by default there); with neither there are no
- * holders to wait for, and the step relies on lock_wait_timeout and retries.
+ * MySQL 8's performance_schema.metadata_locks (on by default there); with neither, every other
+ * open transaction is a suspect (openTransactionSuspects).
  */
 export async function mysqlConflictingHolders(
   session: Session,
@@ -33,7 +33,15 @@ export async function mysqlConflictingHolders(
   mode: LockMode,
 ): Promise<LockHolder[]> {
   if (mode === 'none' || relations.length === 0) return [];
-  if (!(await hasMetadataLockInfo(session))) return performanceSchemaHolders(session, relations);
+  if (!(await hasMetadataLockInfo(session))) {
+    const [server] = await session.query<{ ps: number; v: string }>(
+      'select @@global.performance_schema as ps, version() as v',
+    );
+    // MySQL 8 instruments metadata locks by default; MariaDB does not, even with performance_schema on.
+    if (Number(server?.ps) && !/mariadb/i.test(server?.v ?? ''))
+      return performanceSchemaHolders(session, relations);
+    return openTransactionSuspects(session);
+  }
   const rows = await session.query<LockHolder>(
     `select m.THREAD_ID as pid, concat(m.THREAD_ID, ':', coalesce(t.trx_id, '')) as vxid,
             ${SESSION_STATE} as state, round(${SESSION_AGE_SECONDS} * 1000) as ageMs,
@@ -74,5 +82,24 @@ async function performanceSchemaHolders(
       relations.flatMap((r) => [r.schema ?? null, r.table]),
     )
     .catch(() => []);
+  return rows.map((h) => ({ ...h, pid: Number(h.pid), ageMs: h.ageMs === null ? null : Number(h.ageMs) }));
+}
+
+/**
+ * Neither METADATA_LOCK_INFO nor performance_schema (MariaDB's default): which tables a transaction
+ * holds is unknowable, so every other open InnoDB transaction is a suspect. The runner waits out
+ * only the long ones (run/lock-wait.ts), without queueing: a forgotten transaction on another
+ * table delays the step (named in the log, up to the wait's deadline), where asking for the lock
+ * would have made every client queue behind it for lock_wait_timeout (whole seconds on MySQL).
+ */
+async function openTransactionSuspects(session: Session): Promise<LockHolder[]> {
+  const rows = await session.query<LockHolder>(
+    `select p.ID as pid, concat(p.ID, ':', t.trx_id) as vxid, ${SESSION_STATE} as state,
+            round(${SESSION_AGE_SECONDS} * 1000) as ageMs, p.INFO as query,
+            'a metadata lock, maybe (install METADATA_LOCK_INFO to know)' as mode
+       from information_schema.INNODB_TRX t
+       join information_schema.PROCESSLIST p on p.ID = t.trx_mysql_thread_id
+      where p.ID <> connection_id()`,
+  );
   return rows.map((h) => ({ ...h, pid: Number(h.pid), ageMs: h.ageMs === null ? null : Number(h.ageMs) }));
 }
