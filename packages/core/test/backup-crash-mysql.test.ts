@@ -11,7 +11,7 @@ import { afterAll, beforeAll, test } from 'vitest';
 import { type MysqlFixture, mysqlFixture } from './support/mysql.js';
 
 const CHILD = fileURLToPath(new URL('./fixtures/mysql-drop-child.ts', import.meta.url));
-const ROWS = 10_000;
+const ROWS = 5000;
 
 let fx: MysqlFixture;
 beforeAll(async () => {

@@ -8,7 +8,7 @@
  * the processlist; the reader ends only once it was seen), no client waits on a metadata lock
  * while the reader holds the table during the helper (it waits without queueing), no client query
  * fails, and information_schema shows the schema asked for. BALLAST_MYSQL_LOAD_ROWS sets the
- * table size (default 50k).
+ * table size (default 20k).
  */
 import assert from 'node:assert/strict';
 import { planAddForeignKey, readServerInfo, runPlan } from '@ballast/core';
@@ -26,7 +26,7 @@ import {
 } from '../../../bench/mysql-helpers/run-case.js';
 import { knexDatabase } from '../src/database.js';
 
-const ROWS = Number(process.env.BALLAST_MYSQL_LOAD_ROWS ?? 50_000);
+const ROWS = Number(process.env.BALLAST_MYSQL_LOAD_ROWS ?? 20_000);
 const TEMPLATE = 'helpers_load_template';
 
 let serverUrl: string;
