@@ -61,6 +61,10 @@ export function pgSession(client: pg.ClientBase): Session {
 
 export function postgresDatabaseFromUrl(url: string, options: { max?: number } = {}): Database {
   const pool = new (loadPg().Pool)({ connectionString: url, max: options.max ?? 4 });
+  // An idle connection the server ends (an admin's pg_terminate_backend, a restart, DROP DATABASE
+  // … WITH (FORCE)) is an 'error' event of the pool: unheard, it kills the process. The pool has
+  // already discarded that client and the next session opens a new one.
+  pool.on('error', () => {});
   return { ...postgresDatabase(pool), close: () => pool.end() };
 }
 

@@ -303,10 +303,12 @@ test('runPlan on MariaDB: a blocked step retries on 1205 naming the blocker, the
   const app = await openWriter('r');
   const { lines, log } = logLines();
   try {
+    // The timed attempts themselves (the wait without queueing would spend the budget first).
     const error = await runPlan(fx.db, plan, {
       lock: false,
       log,
       lockTimeoutMs: 1000,
+      waitForConflictingLocks: false,
       retry: { maxAttempts: 2, baseDelayMs: 0 },
     }).catch((e: unknown) => e);
     assert.ok(error instanceof LockTimeoutError, String(error));
