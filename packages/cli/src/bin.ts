@@ -16,6 +16,13 @@ setFlagsFromString('--liftoff-only');
 // the ~150 modules of its lint path; every other command keeps tsc's modules. (From the sources,
 // under tsx, there is no bundle: main.ts.)
 const bundled = process.argv[2] === 'lint' && import.meta.url.endsWith('.js');
+// PostgreSQL (the default dialect) is parsed by libpg-query, whose module starts loading and compiling
+// its WASM when required (async, on V8's background threads): required now, that overlaps the
+// bundle's loading instead of following it. core/lint/parse.ts requires the same instance later
+// (both resolve from this directory). A MySQL run (`--dialect mysql`, `--mysql-version`) skips it.
+if (bundled && !process.argv.slice(3).some((a) => a.includes('mysql') || a === '--help' || a === '-h')) {
+  nodeModule.createRequire(import.meta.url)('libpg-query');
+}
 const entry = bundled ? './lint-bundle.js' : './main.js';
 const { runCli } = (await import(entry)) as typeof import('./main.js');
 process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });

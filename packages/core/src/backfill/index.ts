@@ -61,7 +61,7 @@ export async function runBackfill(
     ]);
   }
   // The same fragment checks as planBackfill: a direct call must not skip them.
-  const checked = { ...spec, ...checkedBackfillSql(spec, { setRequired: false }) };
+  const checked = { ...spec, ...checkedBackfillSql(spec, { setRequired: false, dialect: db.dialect }) };
   const o = { ...BACKFILL_DEFAULTS, ...definedOnly(options) };
   const job = options.job ?? defaultJobName(spec, options);
   if (db.dialect === 'mysql') {

@@ -69,8 +69,9 @@ export interface ExpansionRecord {
   readonly contractedAt: Date | null;
 }
 
-interface Row {
-  id: string;
+/** A `ballast_expansions` row as both servers return it (ids as string or number by driver). */
+export interface ExpansionRow {
+  id: string | number;
   kind: ExpansionKind;
   status: 'expanded' | 'contracted';
   table_schema: string;
@@ -85,13 +86,14 @@ interface Row {
   sync_function: string;
   sync_trigger: string;
   migration: string | null;
-  backup_id: string | null;
+  backup_id: string | number | null;
   old_objects?: OriginalObjects | null;
   created_at: Date;
   contracted_at: Date | null;
 }
 
-const toRecord = (r: Row): ExpansionRecord => ({
+/** The one row → record mapping; MySQL's catalog adds its own columns to it. */
+export const expansionFromRow = (r: ExpansionRow): ExpansionRecord => ({
   id: Number(r.id),
   kind: r.kind,
   status: r.status,
@@ -132,14 +134,14 @@ export async function selectExpansions(
   filter: ExpansionFilter = {},
 ): Promise<ExpansionRecord[]> {
   if (!(await tableExists(session))) return [];
-  const rows = await session.query<Row>(
+  const rows = await session.query<ExpansionRow>(
     `select * from ${EXPANSIONS_TABLE}
       where ($1::text is null or table_name = $1) and ($2::text is null or $2 in (old_column, new_column))
         and ($3::text is null or status = $3)
       order by id`,
     [filter.table ?? null, filter.column ?? null, filter.status ?? null],
   );
-  return rows.map(toRecord);
+  return rows.map(expansionFromRow);
 }
 
 /** Expansions still awaiting their contract (e.g. for a pre-deploy check). */

@@ -4,7 +4,7 @@ import type { Database, Session } from '../db.js';
 import { readServerInfo, requireDatabaseDialect } from '../dialects/server.js';
 import { BallastError } from '../errors.js';
 import {
-  type ChangeColumnTypeInput,
+  type ChangeColumnTypeRequest,
   defaultNewColumn,
   planChangeColumnType,
 } from '../ops/change-column-type.js';
@@ -122,7 +122,7 @@ export async function renameColumn(
   return runPlan(db, plan, options);
 }
 
-export type ChangeColumnTypeRequest = Omit<ChangeColumnTypeInput, 'facts' | 'migration'>;
+export type { ChangeColumnTypeRequest };
 
 /** Expand phase of a type change: `<column>_new` of the new type, in sync both ways, filled, indexed. */
 export async function changeColumnType(

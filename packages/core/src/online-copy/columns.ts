@@ -12,6 +12,7 @@ import {
   UnsafeOperationError,
   UnsupportedServerError,
 } from '../errors.js';
+import type { ChangeColumnTypeRequest } from '../ops/change-column-type.js';
 import { planRenameColumnMysql } from '../ops/mysql/rename-column.js';
 import { relationsOf, sqlStep } from '../ops/shared.js';
 import { freezePlan } from '../plan.js';
@@ -112,13 +113,7 @@ const asRunReport = (operation: string, target: string, ms: number, copy?: Onlin
  */
 export async function changeColumnTypeMysql(
   db: Database,
-  input: TableRef & {
-    readonly column: string;
-    readonly newType: string;
-    readonly using?: string | undefined;
-    readonly reverseUsing?: string | undefined;
-    readonly newColumn?: string | undefined;
-  },
+  input: ChangeColumnTypeRequest,
   options: OnlineCopyOptions = {},
 ): Promise<RunReport> {
   const t0 = performance.now();

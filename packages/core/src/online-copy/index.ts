@@ -107,8 +107,8 @@ export async function onlineCopy(
       hint: 'its batches and DDL commit on their own: run the migration outside a transaction (Knex: `export const config = { transaction: false }`)',
     });
   }
-  const alter = spec.alter.map((c) => requireFragment(`online copy of ${where}`, 'ALTER clause', c));
-  if (alter.length === 0) requireFragment(`online copy of ${where}`, 'ALTER clause', '');
+  const alter = spec.alter.map((c) => requireFragment(`online copy of ${where}`, 'ALTER clause', c, 'mysql'));
+  if (alter.length === 0) requireFragment(`online copy of ${where}`, 'ALTER clause', '', 'mysql');
   const via = options.via ?? 'ballast';
   if (!COPY_VIA.includes(via) || (via === 'pt-osc' && !options.credentials)) {
     throw new InvalidArgumentError([

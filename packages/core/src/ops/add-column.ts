@@ -10,6 +10,7 @@ import {
 import { quoteIdent, quoteLiteral, quoteTable } from '../dialects/quote.js';
 import type { MysqlServerInfo, ServerInfo } from '../dialects/server.js';
 import { UnsafeOperationError } from '../errors.js';
+import type { Dialect } from '../db.js';
 import type { ColumnExpectation } from '../expect.js';
 import { freezePlan, type Plan, type SqlStep, type Step } from '../plan.js';
 import { addColumnInput } from '../validate/ops.js';
@@ -28,8 +29,8 @@ export type ColumnDefault =
 /** Checked at run time by `addColumnInput` (validate/ops.ts), from which this type comes. */
 export type AddColumnInput = z.input<typeof addColumnInput>;
 
-export function renderDefault(where: string, value: ColumnDefault): string {
-  if ('sql' in value) return requireFragment(where, 'default expression', value.sql);
+export function renderDefault(where: string, value: ColumnDefault, dialect: Dialect = 'postgres'): string {
+  if ('sql' in value) return requireFragment(where, 'default expression', value.sql, dialect);
   const v = value.value;
   if (v === null) return 'NULL';
   if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
@@ -38,7 +39,7 @@ export function renderDefault(where: string, value: ColumnDefault): string {
       throw new UnsafeOperationError(`${where}: default ${v} is not a finite number`, { where });
     return String(v);
   }
-  return quoteLiteral('postgres', v);
+  return quoteLiteral(dialect, v);
 }
 
 /**
@@ -52,8 +53,9 @@ export function planAddColumn(args: AddColumnInput, server: ServerInfo): Plan {
   const input = parseArgs(addColumnInput, args, 'planAddColumn input');
   const target = `${displayName(input)}.${input.column}`;
   const id = `add-column:${target}`;
-  const type = requireFragment(target, 'column type', input.type);
-  const defaultSql = input.default === undefined ? undefined : renderDefault(target, input.default);
+  const type = requireFragment(target, 'column type', input.type, server.dialect);
+  const defaultSql =
+    input.default === undefined ? undefined : renderDefault(target, input.default, server.dialect);
   const isNullDefault = defaultSql === undefined || defaultSql === 'NULL';
   if (input.notNull && isNullDefault) {
     throw new UnsafeOperationError(
@@ -187,13 +189,7 @@ function planAddColumnMysql(input: AddColumnInput, server: MysqlServerInfo, type
       },
     );
   }
-  const given = !d
-    ? null
-    : 'sql' in d
-      ? d.sql
-      : typeof d.value === 'string'
-        ? quoteLiteral('mysql', d.value)
-        : renderDefault(target, d);
+  const given = d ? renderDefault(target, d, 'mysql') : null;
   const defaultSql = given === null ? '' : ` DEFAULT ${given}`;
   const algorithm = plannedAlgorithm(server.capabilities, 'add-column', target);
   const instant = algorithm === 'INSTANT';

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { Dialect } from '../db.js';
 import type { CatalogProbe } from '../dialects/postgres/catalog.js';
 import type { ServerInfo } from '../dialects/server.js';
 import { type BackfillStep, freezePlan, type LockMode, type Plan } from '../plan.js';
@@ -17,10 +18,16 @@ export type BackfillInput = z.input<typeof backfillInput>;
 export function backfillStep(
   input: BackfillInput,
   id: string,
-  details: { readonly description?: string; readonly done?: CatalogProbe; readonly lock?: LockMode } = {},
+  details: {
+    readonly description?: string;
+    readonly done?: CatalogProbe;
+    readonly lock?: LockMode;
+    /** Whose quoting the SET and WHERE fragments are checked by. Default postgres. */
+    readonly dialect?: Dialect;
+  } = {},
 ): BackfillStep {
   const target = `${displayName(input)}(${Object.keys(input.set).join(', ')})`;
-  const { set, where } = checkedBackfillSql(input, { setRequired: true });
+  const { set, where } = checkedBackfillSql(input, { setRequired: true, dialect: details.dialect ?? 'postgres' });
   return {
     kind: 'backfill',
     id,
@@ -47,14 +54,14 @@ export function backfillStep(
  */
 export function checkedBackfillSql(
   spec: Pick<BackfillInput, 'table' | 'schema' | 'set' | 'where'>,
-  options: { readonly setRequired: boolean },
+  options: { readonly setRequired: boolean; readonly dialect: Dialect },
 ): { set: Record<string, string>; where: string | undefined } {
   const target = `${displayName(spec)}(${Object.keys(spec.set).join(', ')})`;
   if (options.setRequired) requireIdentifiers(target, 'column to set', Object.keys(spec.set));
   const set = Object.fromEntries(
-    Object.entries(spec.set).map(([column, sql]) => [column, requireFragment(target, 'SET expression', sql)]),
+    Object.entries(spec.set).map(([column, sql]) => [column, requireFragment(target, 'SET expression', sql, options.dialect)]),
   );
-  const where = spec.where === undefined ? undefined : requireFragment(target, 'WHERE condition', spec.where);
+  const where = spec.where === undefined ? undefined : requireFragment(target, 'WHERE condition', spec.where, options.dialect);
   return { set, where };
 }
 
@@ -74,7 +81,7 @@ export function planBackfill(args: BackfillInput, server: ServerInfo): Plan {
       backfillStep(
         input,
         `backfill:${target}`,
-        server.dialect === 'mysql' ? { lock: 'METADATA SHARED' } : {},
+        server.dialect === 'mysql' ? { lock: 'METADATA SHARED', dialect: 'mysql' } : {},
       ),
     ],
     reverse: [],

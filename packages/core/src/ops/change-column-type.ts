@@ -9,6 +9,9 @@ import { displayName, fitName, qi, requireFragment } from './shared.js';
 /** Checked at run time by `changeColumnTypeInput` (validate/ops.ts), from which this type comes. */
 export type ChangeColumnTypeInput = z.input<typeof changeColumnTypeInput>;
 
+/** What a caller asks for (the runner supplies the facts and the migration name). */
+export type ChangeColumnTypeRequest = Omit<ChangeColumnTypeInput, 'facts' | 'migration'>;
+
 /** `<column>_new`; for long names cut with a hash (a plain cut of a 63-byte name is the name itself). */
 export const defaultNewColumn = (column: string) => fitName(column, '_new');
 

@@ -44,7 +44,7 @@ export async function startDistributedBackfill(
 ): Promise<DistributedBackfillStart> {
   parseCall('startDistributedBackfill', distributedArgs, [db, spec, options]);
   requireDatabaseDialect(db, 'postgres', 'startDistributedBackfill');
-  const checked = { ...spec, ...checkedBackfillSql(spec, { setRequired: true }) };
+  const checked = { ...spec, ...checkedBackfillSql(spec, { setRequired: true, dialect: 'postgres' }) };
   // Not runBackfill's default name: the same spec run in one process is another job.
   const job = options.job ?? `${defaultJobName(checked)}@workers`;
   const settings = { ...QUEUE_DEFAULTS, leaseSeconds: options.leaseSeconds ?? QUEUE_DEFAULTS.leaseSeconds };

@@ -11,7 +11,7 @@
 
 export interface StatementBreak {
   /** What was found outside quotes. */
-  readonly found: 'a semicolon' | 'a -- comment' | 'a /* comment' | 'an unterminated quote';
+  readonly found: 'a semicolon' | 'a -- comment' | 'a /* comment' | 'a # comment' | 'an unterminated quote';
   /** 0-based offset in the fragment. */
   readonly offset: number;
 }

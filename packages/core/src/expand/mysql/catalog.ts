@@ -4,8 +4,9 @@ import { objectExists } from '../../run/ensure-table.js';
 import {
   EXPANSIONS_TABLE,
   type ExpansionFilter,
-  type ExpansionKind,
   type ExpansionRecord,
+  type ExpansionRow,
+  expansionFromRow,
 } from '../catalog.js';
 
 /**
@@ -58,51 +59,15 @@ export interface MysqlExpansion extends ExpansionRecord {
   readonly oldIndexes: readonly MysqlColumnIndex[];
 }
 
-interface Row {
-  id: number;
-  kind: ExpansionKind;
-  status: 'expanded' | 'contracted';
-  table_schema: string;
-  table_name: string;
-  old_column: string;
-  new_column: string;
-  old_type: string;
-  new_type: string;
-  old_default: string | null;
-  forward_sql: string | null;
-  backward_sql: string | null;
-  sync_function: string;
-  sync_trigger: string;
-  migration: string | null;
-  backup_id: number | null;
+interface Row extends ExpansionRow {
   old_definition: string;
   old_indexes: string;
-  created_at: Date;
-  contracted_at: Date | null;
 }
 
 const toRecord = (r: Row): MysqlExpansion => ({
-  id: Number(r.id),
-  kind: r.kind,
-  status: r.status,
-  schema: r.table_schema,
-  table: r.table_name,
-  oldColumn: r.old_column,
-  newColumn: r.new_column,
-  oldType: r.old_type,
-  newType: r.new_type,
-  oldDefault: r.old_default,
-  forward: r.forward_sql,
-  backward: r.backward_sql,
-  syncFunction: r.sync_function,
-  syncTrigger: r.sync_trigger,
-  migration: r.migration,
-  backupId: r.backup_id === null ? null : Number(r.backup_id),
-  oldObjects: null,
+  ...expansionFromRow(r),
   oldDefinition: r.old_definition,
   oldIndexes: JSON.parse(r.old_indexes) as MysqlColumnIndex[],
-  createdAt: r.created_at,
-  contractedAt: r.contracted_at,
 });
 
 /** The expansions of the current database (or `schema`), oldest first. */

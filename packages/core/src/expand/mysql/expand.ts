@@ -4,7 +4,7 @@ import { requireTriggerCreation } from '../../dialects/mysql/trigger-privilege.j
 import { displayName, type ResolvedTableRef, type TableRef } from '../../dialects/table-ref.js';
 import { BallastError, UnsafeOperationError } from '../../errors.js';
 import { setNotNullMysql } from '../../online-copy/columns.js';
-import { defaultNewColumn } from '../../ops/change-column-type.js';
+import { type ChangeColumnTypeRequest, defaultNewColumn } from '../../ops/change-column-type.js';
 import { dropIndexStep } from '../../ops/mysql/alter.js';
 import { requireFragment, requireIdentifiers } from '../../ops/shared.js';
 import { freezePlan, type Plan } from '../../plan.js';
@@ -59,13 +59,7 @@ export const renameColumnMysqlExpand = (
 
 export const changeColumnTypeMysqlExpand = (
   db: Database,
-  input: TableRef & {
-    readonly column: string;
-    readonly newType: string;
-    readonly using?: string | undefined;
-    readonly reverseUsing?: string | undefined;
-    readonly newColumn?: string | undefined;
-  },
+  input: ChangeColumnTypeRequest,
   options: RunOptions,
 ) =>
   expandMysql(
@@ -93,10 +87,10 @@ async function expandMysql(db: Database, input: ExpandRequest, options: RunOptio
       hint: 'pass another `to` / `newColumn`',
     });
   }
-  const forward = input.forward === undefined ? undefined : requireFragment(where, 'using', input.forward);
+  const forward = input.forward === undefined ? undefined : requireFragment(where, 'using', input.forward, 'mysql');
   const backward =
-    input.backward === undefined ? undefined : requireFragment(where, 'reverseUsing', input.backward);
-  const newType = input.newType === undefined ? undefined : requireFragment(where, 'type', input.newType);
+    input.backward === undefined ? undefined : requireFragment(where, 'reverseUsing', input.backward, 'mysql');
+  const newType = input.newType === undefined ? undefined : requireFragment(where, 'type', input.newType, 'mysql');
   const server = await db.withSession(readMysqlServerInfo);
   const { facts, ref } = await db.withSession(async (s) => {
     await ensureMysqlExpansions(s);
