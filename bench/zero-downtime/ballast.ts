@@ -93,10 +93,18 @@ const RUNS: Partial<Record<ScenarioId, BallastRun>> = {
   'set-not-null': planned((server) => planSetNotNull({ table: TABLE, column: 'account_id' }, server)),
   backfill: (ctx) =>
     withDatabase(ctx.url, async (db) => {
-      await runBackfill(
+      const sizes: number[] = [];
+      const times: number[] = [];
+      const r = await runBackfill(
         db,
         { table: TABLE, set: { amount_cents: `${quoteIdent('postgres', 'amount')} * 100` } },
-        { lockTimeoutMs: ctx.lockTimeoutMs },
+        { lockTimeoutMs: ctx.lockTimeoutMs, onBatch: (b) => (sizes.push(b.rows), times.push(b.ms)) },
+      );
+      // How the pacing behaved, for reading the throughput: yields are batches the impact guard cancelled.
+      const median = [...sizes].sort((a, b) => a - b)[Math.floor(sizes.length / 2)] ?? 0;
+      const inBatches = times.reduce((a, b) => a + b, 0) / 1000;
+      process.stderr.write(
+        `    ballast: backfill ${r.batches} batches (median ${median} rows), ${r.yields} yields, ${r.retries} retries, ${inBatches.toFixed(1)} s in batches\n`,
       );
     }),
   // Both migrations of a real type change, back to back: expand (amount_new bigint, sync trigger,

@@ -4,7 +4,7 @@
  * naive ALTER queues behind it and every client queues behind the ALTER), then the migration in
  * the given mode. Every mode gets the same traffic, the same reader at the same instant.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { quoteIdent } from '@ballast/core/adapter';
 import { percentile } from '@ballast/testkit';
@@ -120,7 +120,9 @@ export async function measure(
     `create database ${quoteIdent('postgres', db)} template ${quoteIdent('postgres', template)}`,
   ]);
   const url = databaseUrl(serverUrl, db);
-  const dir = join(workDir, `${scenario.id}-${mode}`);
+  // One directory per run: pgbench's log files of another size must not be read as this run's.
+  const dir = join(workDir, `${scenario.id}-${rows}-${mode}`);
+  rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   try {
     const pgroll = mode === 'pgroll' ? pgrollFor(scenario.id, url, settings.lockTimeoutMs, dir) : undefined;

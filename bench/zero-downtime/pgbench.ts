@@ -121,7 +121,7 @@ export function runPgbench(options: PgbenchOptions): {
     child.once('error', reject);
     child.once('exit', (code) => {
       try {
-        resolve(readResult(options, prefix, stdout, stderr, code));
+        resolve(readResult(options, prefix, stdout, stderr, code, startedAt));
       } catch (error) {
         reject(error);
       }
@@ -136,6 +136,7 @@ function readResult(
   stdout: string,
   stderr: string,
   exitCode: number | null,
+  startedAt: number,
 ): PgbenchResult {
   const dir = options.dir;
   const base = prefix.slice(dir.length + 1);
@@ -157,6 +158,14 @@ function readResult(
     }
   }
   samples.sort((a, b) => a.endMs - b.endMs);
+  // A log line older than this run is another run's (a reused directory): its latencies would be
+  // counted as this run's. One second of slack for the clocks' resolution.
+  const stale = samples.find((s) => s.endMs < startedAt - 1000);
+  if (stale) {
+    throw new Error(
+      `pgbench log in ${dir} holds a transaction from before this run (${new Date(stale.endMs).toISOString()}): give each run its own directory`,
+    );
+  }
   const errorLines = stderr.split('\n').filter((l) => /error|abort|fatal/i.test(l));
   const abortedClients = errorLines.filter((l) => /client \d+ (script \d+ )?aborted/.test(l)).length;
   const failed = samples.filter((s) => s.failed).length;
