@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import {
   type Database,
+  mysqlDatabaseFromUrl,
   planAddColumn,
   planBackfill,
   readServerInfo,
@@ -58,30 +59,40 @@ const REFUSED: readonly { readonly set: string; readonly found: string; readonly
 describe('accepted on MySQL: one expression, whatever its backticks and strings contain', () => {
   for (const [label, mode] of [
     ['server default', '@@global.sql_mode'],
-    ['NO_BACKSLASH_ESCAPES,ANSI_QUOTES', "concat_ws(',', @@global.sql_mode, 'NO_BACKSLASH_ESCAPES,ANSI_QUOTES')"],
+    [
+      'NO_BACKSLASH_ESCAPES,ANSI_QUOTES',
+      "concat_ws(',', @@global.sql_mode, 'NO_BACKSLASH_ESCAPES,ANSI_QUOTES')",
+    ],
   ] as const) {
-    // Every session Ballast opens runs in this sql_mode.
+    // Every session Ballast opens runs in this sql_mode (core's own MySQL sessions: their values
+    // are rendered by renderMysqlParams, right under both modes).
+    let pooled: Database | undefined;
     const db: Database = {
       dialect: 'mysql',
-      async withSession(fn) {
-        const conn = await fx.connect();
-        try {
-          await conn.query(`set session sql_mode = ${mode}`);
-          return await fn(conn);
-        } finally {
-          await conn.close();
-        }
-      },
+      withSession: (fn) =>
+        (pooled ??= mysqlDatabaseFromUrl(fx.test.url)).withSession(async (s) => {
+          await s.query(`set session sql_mode = ${mode}`);
+          try {
+            return await fn(s);
+          } finally {
+            await s.query('set session sql_mode = @@global.sql_mode');
+          }
+        }),
     };
+    afterAll(() => pooled?.close?.());
     ACCEPTED.forEach(({ set, row1 }, i) => {
       test(`${set} (sql_mode: ${label})`, async () => {
         await fx.sql('update f set v = null');
-        await runBackfill(db, { table: 'f', set: { v: set } }, {
-          job: `f-${i}-${label}`,
-          initialBatchSize: 1,
-          minBatchSize: 1,
-          maxBatchSize: 1,
-        });
+        await runBackfill(
+          db,
+          { table: 'f', set: { v: set } },
+          {
+            job: `f-${i}-${label}`,
+            initialBatchSize: 1,
+            minBatchSize: 1,
+            maxBatchSize: 1,
+          },
+        );
         const rows = await fx.sql<{ id: number; v: string }>('select id, v from f order by id');
         assert.equal(rows[0]!.v, row1);
         assert.ok(rows[1]!.v !== null, 'the second batch ran too');

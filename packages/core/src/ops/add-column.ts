@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { Dialect } from '../db.js';
 import { onlineClauses, plannedAlgorithm } from '../dialects/mysql/capabilities.js';
 import { mysqlColumnExists, mysqlColumnMissing } from '../dialects/mysql/compare/probes.js';
 import {
@@ -10,7 +11,6 @@ import {
 import { quoteIdent, quoteLiteral, quoteTable } from '../dialects/quote.js';
 import type { MysqlServerInfo, ServerInfo } from '../dialects/server.js';
 import { UnsafeOperationError } from '../errors.js';
-import type { Dialect } from '../db.js';
 import type { ColumnExpectation } from '../expect.js';
 import { freezePlan, type Plan, type SqlStep, type Step } from '../plan.js';
 import { addColumnInput } from '../validate/ops.js';

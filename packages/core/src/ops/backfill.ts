@@ -27,7 +27,10 @@ export function backfillStep(
   } = {},
 ): BackfillStep {
   const target = `${displayName(input)}(${Object.keys(input.set).join(', ')})`;
-  const { set, where } = checkedBackfillSql(input, { setRequired: true, dialect: details.dialect ?? 'postgres' });
+  const { set, where } = checkedBackfillSql(input, {
+    setRequired: true,
+    dialect: details.dialect ?? 'postgres',
+  });
   return {
     kind: 'backfill',
     id,
@@ -59,9 +62,15 @@ export function checkedBackfillSql(
   const target = `${displayName(spec)}(${Object.keys(spec.set).join(', ')})`;
   if (options.setRequired) requireIdentifiers(target, 'column to set', Object.keys(spec.set));
   const set = Object.fromEntries(
-    Object.entries(spec.set).map(([column, sql]) => [column, requireFragment(target, 'SET expression', sql, options.dialect)]),
+    Object.entries(spec.set).map(([column, sql]) => [
+      column,
+      requireFragment(target, 'SET expression', sql, options.dialect),
+    ]),
   );
-  const where = spec.where === undefined ? undefined : requireFragment(target, 'WHERE condition', spec.where, options.dialect);
+  const where =
+    spec.where === undefined
+      ? undefined
+      : requireFragment(target, 'WHERE condition', spec.where, options.dialect);
   return { set, where };
 }
 

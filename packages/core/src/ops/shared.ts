@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
+import type { Dialect } from '../db.js';
 import { findMysqlStatementBreak } from '../dialects/mysql/scan.js';
 import { findStatementBreak } from '../dialects/postgres/scan.js';
 import { displayName, type TableRef, tableRef } from '../dialects/table-ref.js';
 import { UnsafeOperationError } from '../errors.js';
-import type { Dialect } from '../db.js';
 import type { Requirement, SqlStep } from '../plan.js';
 
 /** Shared by the planners in ops/: step construction, default names, input checks. */
@@ -71,7 +71,12 @@ export function requireIdentifiers(where: string, what: string, names: readonly 
  * turn it into several statements or hide text from us: `;` and comments outside quotes (inside
  * string literals, quoted identifiers and dollar quotes they are just characters).
  */
-export function requireFragment(where: string, what: string, sql: string, dialect: Dialect = 'postgres'): string {
+export function requireFragment(
+  where: string,
+  what: string,
+  sql: string,
+  dialect: Dialect = 'postgres',
+): string {
   const text = sql.trim();
   if (text.length === 0) throw new UnsafeOperationError(`${where}: empty ${what}`, { where });
   // Each server's own quoting: a MySQL fragment read as PostgreSQL would let `#` comments through.

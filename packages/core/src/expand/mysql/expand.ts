@@ -87,10 +87,14 @@ async function expandMysql(db: Database, input: ExpandRequest, options: RunOptio
       hint: 'pass another `to` / `newColumn`',
     });
   }
-  const forward = input.forward === undefined ? undefined : requireFragment(where, 'using', input.forward, 'mysql');
+  const forward =
+    input.forward === undefined ? undefined : requireFragment(where, 'using', input.forward, 'mysql');
   const backward =
-    input.backward === undefined ? undefined : requireFragment(where, 'reverseUsing', input.backward, 'mysql');
-  const newType = input.newType === undefined ? undefined : requireFragment(where, 'type', input.newType, 'mysql');
+    input.backward === undefined
+      ? undefined
+      : requireFragment(where, 'reverseUsing', input.backward, 'mysql');
+  const newType =
+    input.newType === undefined ? undefined : requireFragment(where, 'type', input.newType, 'mysql');
   const server = await db.withSession(readMysqlServerInfo);
   const { facts, ref } = await db.withSession(async (s) => {
     await ensureMysqlExpansions(s);
