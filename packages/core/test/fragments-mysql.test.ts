@@ -69,15 +69,17 @@ describe('accepted on MySQL: one expression, whatever its backticks and strings 
     let pooled: Database | undefined;
     const db: Database = {
       dialect: 'mysql',
-      withSession: (fn) =>
-        (pooled ??= mysqlDatabaseFromUrl(fx.test.url)).withSession(async (s) => {
+      withSession: (fn) => {
+        pooled ??= mysqlDatabaseFromUrl(fx.test.url);
+        return pooled.withSession(async (s) => {
           await s.query(`set session sql_mode = ${mode}`);
           try {
             return await fn(s);
           } finally {
             await s.query('set session sql_mode = @@global.sql_mode');
           }
-        }),
+        });
+      },
     };
     afterAll(() => pooled?.close?.());
     ACCEPTED.forEach(({ set, row1 }, i) => {
