@@ -98,7 +98,13 @@ const RUNS: Partial<Record<ScenarioId, BallastRun>> = {
       const r = await runBackfill(
         db,
         { table: TABLE, set: { amount_cents: `${quoteIdent('postgres', 'amount')} * 100` } },
-        { lockTimeoutMs: ctx.lockTimeoutMs, onBatch: (b) => (sizes.push(b.rows), times.push(b.ms)) },
+        {
+          lockTimeoutMs: ctx.lockTimeoutMs,
+          onBatch: (b) => {
+            sizes.push(b.rows);
+            times.push(b.ms);
+          },
+        },
       );
       // How the pacing behaved, for reading the throughput: yields are batches the impact guard cancelled.
       const median = [...sizes].sort((a, b) => a - b)[Math.floor(sizes.length / 2)] ?? 0;
