@@ -108,7 +108,9 @@ export function lintText(
       const kept = (ownFindings.get(renamed) ?? []).filter((f) => !isRenameFinding(f));
       if (plan) translations.set(renamed, plan.translate(rename, kept, text));
     }
-    const translated = plan?.translate(statement, own, text);
+    // SQL inside a procedure body or a string has no text of its own to replace.
+    const embedded = statement.dialect === 'mysql' && statement.embedded !== undefined;
+    const translated = embedded ? undefined : plan?.translate(statement, own, text);
     if (translated) translations.set(statement.index, translated);
     const fix = translated?.status === 'planned' ? plan?.fix(translated, ctx) : undefined;
     if (fix) fixes.set(statement.index, fix);
