@@ -70,6 +70,11 @@ export const SQUAWK: Record<string, readonly string[]> = {
   'transaction-nesting': ['nested-transaction'],
   'adding-enum-value': ['enum-value-in-transaction'],
   'require-concurrent-reindex': ['reindex-not-concurrent'],
+  // squawk's own ids for operations ballast names differently (unmapped, each hit was scored as a
+  // false alarm and the operation as missed).
+  'require-concurrent-partition-detach': ['detach-partition-not-concurrent'],
+  'ban-alter-domain-with-add-constraint': ['domain-constraint-validation'],
+  'prefer-repack': ['vacuum-full', 'cluster'],
 };
 
 /** Not scored: style and session-setting advice, on both sides. */
@@ -77,6 +82,7 @@ export const UNSCORED = new Set([
   'prefer-bigint-over-int',
   'prefer-text-over-varchar',
   'prefer-timestamptz',
+  'prefer-timestamp-tz',
   'ban-char-type',
   'require-lock-timeout',
   'prefer-robust-stmts',

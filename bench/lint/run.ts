@@ -8,156 +8,17 @@
  * Needs the CLI built (`pnpm build`): it runs packages/cli/dist/bin.js like `pnpm exec ballast`.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 
 const cpus = availableParallelism();
 
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { BALLAST, SQUAWK, UNSCORED } from './categories.js';
 import { type Case, corpus } from './corpus.js';
+import { type BenchDirs, ballastBin, root, score, scoreRow, squawkBin, type Tool, timed } from './score.js';
+import { scoreUnseen, unseenDetails, unseenTable } from './unseen.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const TIME = '/usr/bin/time';
-const ballastBin = join(root, 'packages/cli/dist/bin.js');
-const squawkBin = join(root, 'node_modules/.bin/squawk');
 if (!existsSync(ballastBin)) throw new Error('packages/cli/dist/bin.js is missing: run `pnpm build` first');
-
-type Tool = 'ballast' | 'squawk';
-interface Reported {
-  file: string;
-  rule: string;
-}
-
-/** Schema texts → the file each is written to, for `--schema`. */
-const schemaFiles = new Map<string, string>();
-function schemaFile(text: string): string {
-  let file = schemaFiles.get(text);
-  if (!file) {
-    file = join(SCHEMA_DIR, `schema-${schemaFiles.size}.sql`);
-    writeFileSync(file, text);
-    schemaFiles.set(text, file);
-  }
-  return file;
-}
-
-function run(
-  tool: Tool,
-  files: readonly string[],
-  c: Pick<Case, 'pgVersion' | 'inTransaction' | 'mysql' | 'schema'>,
-) {
-  const version = c.pgVersion ?? 15;
-  const args =
-    tool === 'ballast'
-      ? [
-          'lint',
-          '--format',
-          'json',
-          ...(c.mysql ? ['--mysql-version', c.mysql] : ['--pg-version', String(version)]),
-          ...(c.inTransaction ? ['--assume-in-transaction'] : []),
-          // squawk has no way to be told the tables: it reads the file alone.
-          ...(c.schema ? ['--schema', schemaFile(c.schema)] : []),
-        ]
-      : [
-          '--reporter',
-          'json',
-          `--pg-version=${version}.0`,
-          ...(c.inTransaction ? ['--assume-in-transaction'] : []),
-        ];
-  const command = tool === 'ballast' ? [process.execPath, ballastBin] : [squawkBin];
-  const { ms, cpuMs, r } = timed([...command, ...args, ...files]);
-  if (r.status !== 0 && r.status !== 1) throw new Error(`${tool} failed (${r.status}): ${r.stderr}`);
-  const reported: Reported[] =
-    tool === 'ballast'
-      ? JSON.parse(r.stdout).files.flatMap((f: { path: string; findings: { rule: string }[] }) =>
-          f.findings.map((x) => ({ file: f.path, rule: x.rule })),
-        )
-      : JSON.parse(r.stdout || '[]').map((x: { file: string; rule_name: string }) => ({
-          file: x.file,
-          rule: x.rule_name,
-        }));
-  return { ms, cpuMs, reported };
-}
-
-/** One process, wall and CPU (user+sys, from /usr/bin/time): the benchmark machine may be shared. */
-function timed(argv: readonly string[]) {
-  const command = existsSync(TIME) ? [TIME, '-f', '%U %S', '-o', CPU_FILE, ...argv] : [...argv];
-  const started = performance.now();
-  const r = spawnSync(command[0]!, command.slice(1), { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-  const ms = performance.now() - started;
-  const cpuMs = existsSync(CPU_FILE)
-    ? Math.round(
-        readFileSync(CPU_FILE, 'utf8')
-          .trim()
-          .split('\n')
-          .pop()!
-          .split(' ')
-          .map(Number)
-          .reduce((a, b) => a + b, 0) * 1000,
-      )
-    : undefined;
-  return { ms, cpuMs, r };
-}
-
-function categoriesOf(tool: Tool, rule: string): readonly string[] {
-  if (UNSCORED.has(rule)) return [];
-  const mapped = tool === 'ballast' ? (BALLAST[rule] ? [BALLAST[rule]!] : undefined) : SQUAWK[rule];
-  // A rule outside the map reports something no label expects: it counts as a false positive.
-  return mapped ?? [`unmapped:${rule}`];
-}
-
-function score(tool: Tool, cases: readonly Case[], dir: string) {
-  const groups = new Map<string, Case[]>();
-  for (const c of cases) {
-    // squawk knows PostgreSQL only: MySQL/MariaDB cases are scored for ballast alone.
-    if (tool === 'squawk' && c.mysql) continue;
-    const key = `${c.mysql ?? c.pgVersion ?? 15}/${c.inTransaction ?? false}/${c.schema ?? ''}`;
-    groups.set(key, [...(groups.get(key) ?? []), c]);
-  }
-  let tp = 0;
-  let fp = 0;
-  let fn = 0;
-  const misses: string[] = [];
-  const falseAlarms: string[] = [];
-  for (const group of groups.values()) {
-    const files = group.map((c) => join(dir, `${c.name}.sql`));
-    const { reported } = run(tool, files, group[0]!);
-    group.forEach((c, i) => {
-      const got = new Set(
-        reported.filter((r) => r.file === files[i]).flatMap((r) => categoriesOf(tool, r.rule)),
-      );
-      const expected = new Set(c.expected);
-      // A multi-operation rule (squawk's constraint-missing-not-valid) counts once, for what was expected.
-      for (const e of expected) {
-        if (got.has(e)) tp++;
-        else {
-          fn++;
-          misses.push(`${c.name}: ${e}`);
-        }
-      }
-      const spurious = [...got].filter((g) => !expected.has(g));
-      const covered = (g: string) =>
-        tool === 'squawk' &&
-        Object.values(SQUAWK).some(
-          (cats) => cats.includes(g) && cats.some((x) => expected.has(x) && got.has(x)),
-        );
-      for (const g of spurious.filter((g) => !covered(g))) {
-        fp++;
-        falseAlarms.push(`${c.name}: ${g}`);
-      }
-    });
-  }
-  return {
-    truePositives: tp,
-    falsePositives: fp,
-    falseNegatives: fn,
-    recall: tp / (tp + fn),
-    precision: tp / (tp + fp || 1),
-    misses,
-    falseAlarms,
-  };
-}
 
 /** 1,000 generated files (the plain PostgreSQL cases, repeated) for one invocation. */
 function thousandFiles(cases: readonly Case[], dir: string): string[] {
@@ -191,7 +52,7 @@ function timeAll<K extends string>(commands: Record<K, readonly string[]>): Reco
   );
   for (let i = 0; i < RUNS; i++) {
     for (const [name, argv] of Object.entries<readonly string[]>(commands)) {
-      const { ms, cpuMs, r } = timed(argv);
+      const { ms, cpuMs, r } = timed(argv, CPU_FILE);
       if (r.status !== 0 && r.status !== 1) throw new Error(`${name} failed (${r.status}): ${r.stderr}`);
       runs[name]!.push({ ms, cpuMs });
     }
@@ -263,8 +124,8 @@ function speedSection(t: ReturnType<typeof speed>): string[] {
 const cases = corpus();
 const dir = mkdtempSync(join(tmpdir(), 'ballast-bench-lint-'));
 const CPU_FILE = join(dir, 'cpu.txt');
-const SCHEMA_DIR = join(dir, 'schemas');
-mkdirSync(SCHEMA_DIR);
+const dirs: BenchDirs = { dir, schemaDir: join(dir, 'schemas'), cpuFile: CPU_FILE };
+mkdirSync(dirs.schemaDir);
 try {
   for (const c of cases) writeFileSync(join(dir, `${c.name}.sql`), c.sql);
   const many = join(dir, 'thousand');
@@ -274,19 +135,21 @@ try {
     tools.map((tool) => [
       tool,
       score(
+        dirs,
         tool,
         cases.filter((c) => !c.mysql),
-        dir,
       ),
     ]),
   );
   const timing = speed(dir, thousandFiles(cases, many));
   // MySQL/MariaDB: ballast alone (squawk has no MySQL mode).
   const mysqlScore = score(
+    dirs,
     'ballast',
     cases.filter((c) => c.mysql),
-    dir,
   );
+  // Migrations written by others, scored apart from the corpus the rules were tuned on.
+  const unseen = scoreUnseen(dirs);
   const squawkVersion = spawnSync(squawkBin, ['--version'], { encoding: 'utf8' }).stdout.trim();
   const summary = {
     date: new Date().toISOString(),
@@ -302,11 +165,11 @@ try {
     },
     results,
     mysql: mysqlScore,
+    unseen,
     speed: timing,
   };
   mkdirSync(join(root, 'bench/results'), { recursive: true });
   writeFileSync(join(root, 'bench/results/lint.json'), `${JSON.stringify(summary, null, 2)}\n`);
-  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   const md = [
     `# ballast lint vs ${squawkVersion}`,
     '',
@@ -318,11 +181,10 @@ try {
     '',
     '| tool | recall | precision | TP | FP | FN |',
     '|---|---|---|---|---|---|',
-    ...tools.map((t) => {
-      const r = results[t]!;
-      return `| ${t} | ${pct(r.recall)} | ${pct(r.precision)} | ${r.truePositives} | ${r.falsePositives} | ${r.falseNegatives} |`;
-    }),
-    `| ballast, MySQL/MariaDB files | ${pct(mysqlScore.recall)} | ${pct(mysqlScore.precision)} | ${mysqlScore.truePositives} | ${mysqlScore.falsePositives} | ${mysqlScore.falseNegatives} |`,
+    ...tools.map((t) => scoreRow(t, results[t]!)),
+    scoreRow('ballast, MySQL/MariaDB files', mysqlScore),
+    '',
+    ...unseenTable(unseen),
     '',
     ...speedSection(timing),
     '',
@@ -345,6 +207,8 @@ try {
       ...(results[t]!.falseAlarms.length ? results[t]!.falseAlarms.map((m) => `- ${m}`) : ['- none']),
       '',
     ]),
+    ...unseenDetails(unseen),
+    '',
   ].join('\n');
   writeFileSync(join(root, 'bench/results/lint.md'), md);
   process.stdout.write(`${md}\n`);

@@ -174,3 +174,46 @@ test('help never points to a ballast command other than lint (the only one there
     }
   }
 });
+
+test('statement classes found on migrations written by others (bench/lint/unseen)', () => {
+  const lock = "SET lock_timeout = '1s';\n";
+  // ALTER DOMAIN … SET NOT NULL checks every column of the domain, as ADD CONSTRAINT does.
+  assert.deepEqual(rulesAt(`${lock}ALTER DOMAIN email_address SET NOT NULL;`), [
+    '2:1 require-not-valid-domain-constraint',
+  ]);
+  assert.deepEqual(rulesAt(`${lock}ALTER DOMAIN email_address DROP NOT NULL;`), []);
+  // Alembic's offline SQL updates its bookkeeping row in every file: not a data change.
+  const alembic = "UPDATE alembic_version SET version_num='b' WHERE alembic_version.version_num = 'a';";
+  assert.deepEqual(rulesAt(`${lock}${alembic}`), []);
+  assert.deepEqual(rulesAt(`${lock}UPDATE accounts SET tier = 'b' WHERE tier = 'a';`), [
+    '2:1 require-batched-data-change',
+  ]);
+  // goose / sql-migrate / dbmate files: only the part above the down marker runs when migrating.
+  const goose =
+    '-- +goose Up\nCREATE INDEX i ON t (a);\n-- +goose Down\nDROP TABLE t;\nALTER TABLE u DROP COLUMN c;';
+  assert.deepEqual(
+    rulesAt(goose).filter((r) => !r.includes('lock-timeout')),
+    ['2:1 require-concurrent-index-creation'],
+  );
+  const dbmate =
+    '-- migrate:up\nALTER TABLE u ADD COLUMN c bigint;\n-- migrate:down\nALTER TABLE u DROP COLUMN c;';
+  assert.deepEqual(rulesAt(`${lock}${dbmate}`), []);
+  // MySQL/MariaDB accept a NOT NULL column without a default, and every INSERT that omits it fails.
+  const mysql = (sql: string) =>
+    lintSql(`SET SESSION lock_wait_timeout = 1;\n${sql}`, { dialect: 'mysql' })
+      .findings.filter((f) => f.rule !== 'require-online-ddl-clauses')
+      .map((f) => `${f.line}:${f.column} ${f.rule}`);
+  assert.deepEqual(mysql('ALTER TABLE cluster_metadata ADD data BLOB NOT NULL;'), [
+    '2:1 require-default-for-not-null-column',
+  ]);
+  for (const safe of [
+    "ALTER TABLE cluster_metadata ADD data_encoding VARCHAR(16) NOT NULL DEFAULT 'Proto3';",
+    'ALTER TABLE cluster_metadata ADD note TEXT NULL;',
+    'CREATE TABLE t (id INT);\nALTER TABLE t ADD c INT NOT NULL;',
+  ])
+    assert.deepEqual(
+      mysql(safe).filter((r) => r.endsWith('require-default-for-not-null-column')),
+      [],
+      safe,
+    );
+});

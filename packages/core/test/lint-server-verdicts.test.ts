@@ -134,6 +134,13 @@ ALTER TABLE orders VALIDATE CONSTRAINT orders_user_fk;`,
     facts: { scanned: ['pay'], locks: ['pay:ShareLock'] },
   },
   {
+    name: 'ALTER DOMAIN … SET NOT NULL scans the tables using the domain under a SHARE lock too',
+    pre: `create domain amount as int;\ncreate table pay (id int, a amount);\ninsert into pay select g, g from generate_series(1, 100) g;`,
+    sql: 'ALTER DOMAIN amount SET NOT NULL;',
+    rules: ['require-not-valid-domain-constraint'],
+    facts: { scanned: ['pay'], locks: ['pay:ShareLock'] },
+  },
+  {
     name: 'ALTER DOMAIN … ADD CONSTRAINT … NOT VALID checks no existing row',
     pre: `create domain amount as int;\ncreate table pay (id int, a amount);\ninsert into pay select g, g from generate_series(1, 100) g;`,
     sql: 'ALTER DOMAIN amount ADD CONSTRAINT amount_positive CHECK (VALUE > 0) NOT VALID;',

@@ -48,3 +48,8 @@ test('an explicit COMMIT in a runner-wrapped file ends the runner transaction', 
     ['1 ban-nested-transaction', '2 ban-concurrent-index-in-transaction'],
   );
 });
+
+test("a BEGIN inside the file's own open BEGIN nests, as one inside the runner's does", () => {
+  assert.deepEqual(rules('BEGIN;\nBEGIN;\nSELECT 1;\nCOMMIT;'), ['2 ban-nested-transaction']);
+  assert.deepEqual(rules('BEGIN;\nSELECT 1;\nCOMMIT;\nBEGIN;\nSELECT 2;\nCOMMIT;'), []);
+});

@@ -13,6 +13,7 @@ import { type Parsed, parseMysql, parsePostgres } from './parse.js';
 import { RULES, RULES_BY_ID } from './rules/index.js';
 import { suppressionsAbove } from './suppress.js';
 import type { Finding, LintOptions, RuleReport, Statement } from './types.js';
+import { upPart } from './up-part.js';
 
 export interface LintResult {
   readonly findings: readonly Finding[];
@@ -40,8 +41,9 @@ export function lintText(
 ): LintResult {
   const options = lintOptions(partial);
   const plan = planner?.(options);
+  const up = upPart(text);
   const parsed: Parsed<Statement> =
-    options.dialect === 'postgres' ? parsePostgres(text) : parseMysql(text, options.mysql);
+    options.dialect === 'postgres' ? parsePostgres(up) : parseMysql(up, options.mysql);
   const findings: Finding[] = parsed.failures.map((f) => ({
     rule: 'unparseable-sql',
     severity: 'error',
@@ -108,7 +110,9 @@ export function lintText(
       const kept = (ownFindings.get(renamed) ?? []).filter((f) => !isRenameFinding(f));
       if (plan) translations.set(renamed, plan.translate(rename, kept, text));
     }
-    const translated = plan?.translate(statement, own, text);
+    // SQL inside a procedure body or a string has no text of its own to replace.
+    const embedded = statement.dialect === 'mysql' && statement.embedded !== undefined;
+    const translated = embedded ? undefined : plan?.translate(statement, own, text);
     if (translated) translations.set(statement.index, translated);
     const fix = translated?.status === 'planned' ? plan?.fix(translated, ctx) : undefined;
     if (fix) fixes.set(statement.index, fix);

@@ -16,9 +16,9 @@ export const MESSAGES = {
       `Add the column without the default, set the default for new rows, then backfill existing rows in batches (the Knex helper b.safeAddColumn, or @ballast/core planAddColumn + runPlan, runs this whole sequence):\n  ALTER TABLE ${p.table} ADD COLUMN ${p.column} ${p.type};\n  ALTER TABLE ${p.table} ALTER COLUMN ${p.column} SET DEFAULT ${p.default};\n  -- backfill in batches (Knex: b.backfill; @ballast/core: runBackfill): UPDATE ${p.table} SET ${p.column} = ${p.default} WHERE id BETWEEN $1 AND $2 AND ${p.column} IS NULL;`,
   },
   'require-default-for-not-null-column': {
-    message: (p) =>
-      `Adding NOT NULL column ${p.column} to ${p.table} without a default fails as soon as the table has rows, and blocks it while it tries.`,
+    message: (p) => `Adding NOT NULL column ${p.column} to ${p.table} without a default ${p.consequence}.`,
     help: (p) =>
+      p.help ??
       `Add the column as nullable (or with a constant default), backfill it in batches, then enforce NOT NULL through a validated CHECK:\n  ALTER TABLE ${p.table} ADD COLUMN ${p.column} ${p.type};\n  -- backfill ${p.column} in batches\n  ALTER TABLE ${p.table} ADD CONSTRAINT ${p.column}_not_null CHECK (${p.column} IS NOT NULL) NOT VALID;\n  ALTER TABLE ${p.table} VALIDATE CONSTRAINT ${p.column}_not_null;\n  ALTER TABLE ${p.table} ALTER COLUMN ${p.column} SET NOT NULL;`,
   },
   'require-check-constraint-before-set-not-null': {
@@ -157,9 +157,9 @@ export const MESSAGES = {
   },
   'require-not-valid-domain-constraint': {
     message: (p) =>
-      `Adding constraint ${p.constraint} to domain ${p.domain} checks every column of every table that uses the domain, holding a lock that blocks writes to them until done.`,
+      `${p.what} checks every column of every table that uses the domain, holding a lock that blocks writes to them until done.`,
     help: (p) =>
-      `Add it NOT VALID (new values are checked at once), fix existing rows, then validate in a later transaction:\n  ALTER DOMAIN ${p.domain} ADD CONSTRAINT ${p.constraint} ... NOT VALID;\n  ALTER DOMAIN ${p.domain} VALIDATE CONSTRAINT ${p.constraint};`,
+      `Add it as a NOT VALID check (new values are checked at once), fix existing rows, then validate in a later transaction${p.what?.startsWith('SET NOT NULL') ? ' (a domain NOT NULL has no NOT VALID form: the check does the same work)' : ''}:\n  ALTER DOMAIN ${p.domain} ADD CONSTRAINT ${p.constraint} ${p.definition} NOT VALID;\n  ALTER DOMAIN ${p.domain} VALIDATE CONSTRAINT ${p.constraint};`,
   },
   'require-concurrent-detach-partition': {
     message: (p) =>
@@ -232,7 +232,8 @@ export const MESSAGES = {
   },
   'ban-nested-transaction': {
     message: (p) => `${p.what} inside a migration that ${p.runner} already wraps in a transaction ${p.why}.`,
-    help: () =>
+    help: (p) =>
+      p.remedy ??
       `Remove the explicit BEGIN/COMMIT: the migration tool already runs the file in one transaction.`,
   },
   'require-validate-in-separate-transaction': {

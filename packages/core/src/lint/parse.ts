@@ -7,6 +7,8 @@
 import { createRequire } from 'node:module';
 import { WrongContextError } from '../errors.js';
 import { parseAlterByClause } from './mysql-clauses.js';
+import { type EmbeddedSql, embeddedSql, embeddingUses } from './mysql-embedded.js';
+import { recognizeMysql, withoutGuards } from './mysql-recognize.js';
 import { SourceText, splitMysqlStatements } from './source.js';
 import type { MysqlServer, MysqlStatement, PgStatement } from './types.js';
 
@@ -142,34 +144,6 @@ function mysqlGrammar(database: 'MySQL' | 'MariaDB'): SqlParser {
   return parser;
 }
 
-/** Statements node-sql-parser's grammars miss but that matter for safety. */
-function recognizeMysql(sql: string): object | undefined {
-  const name = '(`[^`]+`|[\\w$.]+)';
-  const optimize = new RegExp(
-    `^optimize\\s+(?:no_write_to_binlog\\s+|local\\s+)?tables?\\s+${name}`,
-    'i',
-  ).exec(sql);
-  if (optimize) return { type: 'optimize', table: unquoteMysql(optimize[1]!) };
-  // Read-only maintenance: nothing to check, but it must not be reported as unreadable.
-  const harmless = /^(analyze|check|checksum)\s+(?:no_write_to_binlog\s+|local\s+)?tables?\s/i.exec(sql);
-  if (harmless) return { type: harmless[1]!.toLowerCase() };
-  const convert = new RegExp(
-    `^alter\\s+table\\s+${name}\\s+convert\\s+to\\s+(?:character\\s+set|charset)\\s+(\\w+)`,
-    'i',
-  ).exec(sql);
-  if (convert) {
-    return {
-      type: 'alter',
-      table: [{ table: unquoteMysql(convert[1]!) }],
-      expr: [{ action: 'convert', charset: convert[2] }],
-    };
-  }
-  return undefined;
-}
-
-const unquoteMysql = (name: string) =>
-  name.startsWith('`') ? name.slice(1, -1).replaceAll('``', '`') : name;
-
 export function parseMysql(text: string, server: MysqlServer): Parsed<MysqlStatement> {
   const source = new SourceText(text);
   const statements: MysqlStatement[] = [];
@@ -177,10 +151,26 @@ export function parseMysql(text: string, server: MysqlServer): Parsed<MysqlState
   // Try the grammar of the server first, then the other one: each misses a few statements.
   const order: Array<'MySQL' | 'MariaDB'> =
     server.flavor === 'mariadb' ? ['MariaDB', 'MySQL'] : ['MySQL', 'MariaDB'];
-  for (const range of splitMysqlStatements(text)) {
-    const offset = source.skipTrivia(range.start, true);
-    if (offset >= range.end) continue;
-    const sql = text.slice(offset, range.end).trim();
+  const astify = (sql: string) => {
+    for (const database of order) {
+      try {
+        const parsed = mysqlGrammar(database).astify(sql, { database });
+        return Array.isArray(parsed) ? parsed[0] : parsed;
+      } catch {}
+    }
+    return undefined;
+  };
+  const ranges = splitMysqlStatements(text)
+    .map((r) => ({ ...r, start: source.skipTrivia(r.start, true) }))
+    .filter((r) => r.start < r.end);
+  const uses = embeddingUses(ranges.map((r) => text.slice(r.start, r.end)));
+  const pieces = ranges.flatMap(
+    (r): Array<{ offset: number; sql: string; embedded?: EmbeddedSql['embedded'] }> => [
+      { offset: r.start, sql: text.slice(r.start, r.end).trim() },
+      ...embeddedSql(text, r.start, r.end, uses),
+    ],
+  );
+  for (const { offset, sql, embedded } of pieces) {
     let ast: unknown;
     let firstError: { message: string; location?: { start: { offset: number } } } | undefined;
     for (const database of order) {
@@ -192,16 +182,15 @@ export function parseMysql(text: string, server: MysqlServer): Parsed<MysqlState
         firstError ??= err as typeof firstError;
       }
     }
-    ast ??= recognizeMysql(sql);
-    ast ??= parseAlterByClause(sql, (one) => {
-      for (const database of order) {
-        try {
-          const parsed = mysqlGrammar(database).astify(one, { database });
-          return Array.isArray(parsed) ? parsed[0] : parsed;
-        } catch {}
-      }
-      return undefined;
-    });
+    if (ast === undefined) {
+      // Without MariaDB's guards and index hints, then what the grammars lack.
+      const plain = withoutGuards(sql);
+      if (plain !== sql) ast = astify(plain);
+      ast ??= recognizeMysql(plain) ?? parseAlterByClause(plain, astify);
+    }
+    // A string that does not parse is a piece of a statement built at run time (CONCAT('ALTER
+    // TABLE ', @t, …)): nothing to lint, and no false finding.
+    if (ast === undefined && embedded === 'prepared') continue;
     if (ast === undefined) {
       const at = offset + (firstError?.location?.start.offset ?? 0);
       const message = (firstError?.message ?? 'unrecognised statement').split('\n')[0]!;
@@ -217,6 +206,7 @@ export function parseMysql(text: string, server: MysqlServer): Parsed<MysqlState
       ast,
       sql,
       offset,
+      ...(embedded ? { embedded } : {}),
       ...source.position(offset),
     });
   }

@@ -61,14 +61,38 @@ export class SourceText {
 }
 
 /**
- * Splits MySQL text on top-level semicolons, respecting quotes, backticks and comments
- * (node-sql-parser parses one statement at a time more reliably than a whole file, and a
- * failure then points at its own statement). Returns [start, end) ranges, trivia included.
+ * A stored routine (or MariaDB's anonymous `BEGIN NOT ATOMIC`): its BEGIN … END body holds
+ * semicolons that do not end the statement.
+ */
+const ROUTINE =
+  /^create\s+(?:or\s+replace\s+)?(?:definer\s*=\s*(?:`[^`]*`|'[^']*'|[^\s@]+)(?:\s*@\s*(?:`[^`]*`|'[^']*'|\S+))?\s+)?(?:aggregate\s+)?(?:procedure|function|trigger|event)\b|^begin\s+not\s+atomic\b/i;
+
+const LEADING_TRIVIA = /^(?:\s|--[^\n]*(?:\n|$)|#[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*/;
+
+/** `text` without its leading whitespace and comments. */
+export const withoutLeadingTrivia = (text: string) => text.replace(LEADING_TRIVIA, '');
+
+export const isMysqlRoutine = (sql: string) => ROUTINE.test(withoutLeadingTrivia(sql));
+
+/** END that closes IF/LOOP/WHILE/REPEAT, not a BEGIN or CASE. */
+const END_OF_CONTROL = /^\s+(?:if|loop|while|repeat)\b/i;
+
+/**
+ * Splits MySQL text into statements, respecting quotes, backticks and comments (node-sql-parser
+ * parses one statement at a time more reliably than a whole file, and a failure then points at
+ * its own statement). As the mysql client does, a `DELIMITER x` line changes what ends a
+ * statement; with the default `;`, a stored routine's BEGIN … END body stays in its CREATE
+ * statement (what golang-migrate and other multi-statement runners send). Returns
+ * [start, end) ranges, trivia included.
  */
 export function splitMysqlStatements(text: string): Array<{ start: number; end: number }> {
   const out: Array<{ start: number; end: number }> = [];
   let start = 0;
   let i = 0;
+  let delimiter = ';';
+  // BEGIN/CASE … END nesting, counted for routine bodies only.
+  let depth = 0;
+  let previousWord = '';
   while (i < text.length) {
     const c = text[i]!;
     if (c === "'" || c === '"' || c === '`') {
@@ -81,13 +105,47 @@ export function splitMysqlStatements(text: string): Array<{ start: number; end: 
     } else if (c === '/' && text[i + 1] === '*') {
       const end = text.indexOf('*/', i + 2);
       i = end === -1 ? text.length : end + 2;
-    } else if (c === ';') {
+    } else if (
+      /[dD]/.test(c) &&
+      atLineStart(text, i) &&
+      /^delimiter[ \t]+\S/i.test(text.slice(i, i + 12)) &&
+      withoutLeadingTrivia(text.slice(start, i)) === ''
+    ) {
+      // A mysql client directive where a statement would start (not a column named delimiter).
+      const nl = text.indexOf('\n', i);
+      const lineEnd = nl === -1 ? text.length : nl;
       out.push({ start, end: i });
-      start = ++i;
+      delimiter = text.slice(i, lineEnd).trim().split(/\s+/)[1]!;
+      start = i = lineEnd;
+      depth = 0;
+    } else if (
+      text.startsWith(delimiter, i) &&
+      (delimiter !== ';' || depth <= 0 || !isMysqlRoutine(text.slice(start, i)))
+    ) {
+      out.push({ start, end: i });
+      i += delimiter.length;
+      start = i;
+      depth = 0;
+      previousWord = '';
+    } else if (/[A-Za-z_]/.test(c) && (i === 0 || !/[\w$]/.test(text[i - 1]!))) {
+      let j = i;
+      // `END$$`: a word ends where the delimiter starts.
+      while (j < text.length && /[\w$]/.test(text[j]!) && !text.startsWith(delimiter, j)) j++;
+      const word = text.slice(i, j).toUpperCase();
+      if (word === 'BEGIN' || (word === 'CASE' && previousWord !== 'END')) depth++;
+      else if (word === 'END' && !END_OF_CONTROL.test(text.slice(j, j + 10))) depth--;
+      previousWord = word;
+      i = j;
     } else i++;
   }
   out.push({ start, end: text.length });
   return out;
+}
+
+function atLineStart(text: string, i: number): boolean {
+  let j = i - 1;
+  while (j >= 0 && (text[j] === ' ' || text[j] === '\t')) j--;
+  return j < 0 || text[j] === '\n';
 }
 
 /**

@@ -58,6 +58,11 @@ export interface MysqlStatement extends StatementBase {
   readonly dialect: 'mysql';
   // biome-ignore lint/suspicious/noExplicitAny: node-sql-parser ASTs are loosely typed JSON
   readonly ast: any;
+  /**
+   * Run by another statement of the file: a procedure body's statement (at its CALL) or a string
+   * it PREPAREs and EXECUTEs (mysql-embedded.ts). Linted, never rewritten by a fix.
+   */
+  readonly embedded?: 'routine' | 'prepared';
 }
 
 export type Statement = PgStatement | MysqlStatement;

@@ -7,6 +7,27 @@ const example = (verb: string, table: string) =>
     ? `UPDATE ${table} SET ... WHERE id >= $1 AND id < $1 + 10000;  -- repeat per range, commit each`
     : `DELETE FROM ${table} WHERE id >= $1 AND id < $1 + 10000;  -- repeat per range, commit each`;
 
+/**
+ * Migration tools' own bookkeeping, which their generated SQL updates in every file (Alembic's
+ * `UPDATE alembic_version SET version_num = …`): one row per migration, not a data change.
+ */
+const BOOKKEEPING = new Set([
+  'alembic_version',
+  'schema_migrations',
+  'ar_internal_metadata',
+  'django_migrations',
+  '_prisma_migrations',
+  'knex_migrations',
+  'knex_migrations_lock',
+  'flyway_schema_history',
+  'databasechangelog',
+  'databasechangeloglock',
+  '__diesel_schema_migrations',
+  'goose_db_version',
+  'gorp_migrations',
+  '__efmigrationshistory',
+]);
+
 /** strong_migrations "backfilling data" (no squawk equivalent). */
 export default defineRule({
   id: 'require-batched-data-change',
@@ -34,7 +55,7 @@ export default defineRule({
       raw = String((Array.isArray(ref) ? ref[0] : ref)?.table ?? '?');
       table = mysqlTable(ref);
     }
-    if (ctx.isNewTable(raw)) return undefined;
+    if (ctx.isNewTable(raw) || BOOKKEEPING.has(raw.split('.').pop()!.toLowerCase())) return undefined;
     return report('require-batched-data-change', {
       verb,
       table,

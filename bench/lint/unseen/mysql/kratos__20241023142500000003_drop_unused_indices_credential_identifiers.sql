@@ -1,0 +1,6 @@
+-- source: github:ory/kratos@b86338da04a0 persistence/sql/migrations/sql/20241023142500000003_drop_unused_indices_credential_identifiers.mysql.up.sql
+CREATE INDEX identity_credential_identifiers_identity_credential_id_idx ON identity_credential_identifiers (identity_credential_id ASC);
+
+DROP INDEX identity_credential_identifiers_nid_id_idx ON identity_credential_identifiers;
+DROP INDEX identity_credential_identifiers_id_nid_idx ON identity_credential_identifiers;
+DROP INDEX identity_credential_identifiers_nid_identity_credential_id_idx ON identity_credential_identifiers;

@@ -1,0 +1,3 @@
+-- source: github:ory/kratos@b86338da04a0 persistence/sql/migrations/sql/20260114175904000000_drop_identity_credentials_nid_idx.mysql.up.sql
+-- DROP INDEX identity_credentials_nid_idx ON identity_credentials;
+-- can't drop because "needed in a foreign key constraint"

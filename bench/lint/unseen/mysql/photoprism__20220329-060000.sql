@@ -1,0 +1,21 @@
+-- source: github:photoprism/photoprism@382ffa89927f internal/entity/migrate/mysql/20220329-060000.sql
+ALTER TABLE albums MODIFY album_caption VARCHAR(1024);
+ALTER TABLE albums MODIFY album_description VARCHAR(2048);
+ALTER TABLE albums MODIFY album_notes VARCHAR(1024);
+ALTER TABLE cameras MODIFY camera_description VARCHAR(2048);
+ALTER TABLE cameras MODIFY camera_notes VARCHAR(1024);
+ALTER TABLE countries MODIFY country_description VARCHAR(2048);
+ALTER TABLE countries MODIFY country_notes VARCHAR(1024);
+ALTER TABLE details MODIFY keywords VARCHAR(2048);
+ALTER TABLE details MODIFY notes VARCHAR(2048);
+ALTER TABLE details MODIFY subject VARCHAR(1024);
+ALTER TABLE details MODIFY artist VARCHAR(1024);
+ALTER TABLE details MODIFY copyright VARCHAR(1024);
+ALTER TABLE details MODIFY license VARCHAR(1024);
+ALTER TABLE folders MODIFY folder_description VARCHAR(2048);
+ALTER TABLE labels MODIFY label_description VARCHAR(2048);
+ALTER TABLE labels MODIFY label_notes VARCHAR(1024);
+ALTER TABLE lenses MODIFY lens_description VARCHAR(2048);
+ALTER TABLE lenses MODIFY lens_notes VARCHAR(1024);
+ALTER TABLE subjects MODIFY subj_bio VARCHAR(2048);
+ALTER TABLE subjects MODIFY subj_notes VARCHAR(1024);

@@ -1,0 +1,3 @@
+-- source: github:temporalio/temporal@6805caea59e3 schema/mysql/v8/visibility/versioned/v1.10/add_temporal_reported_problems.sql
+ALTER TABLE executions_visibility ADD COLUMN TemporalReportedProblems JSON GENERATED ALWAYS AS (search_attributes->'$.TemporalReportedProblems');
+CREATE INDEX by_temporal_reported_problems ON executions_visibility (namespace_id, (CAST(TemporalReportedProblems AS CHAR(255) ARRAY)), (COALESCE(close_time, CAST('9999-12-31 23:59:59' AS DATETIME))) DESC, start_time DESC, run_id);

@@ -1,0 +1,6 @@
+-- source: github:umami-software/umami@fa2c915fe155 db/mysql/migrations/10_add_distinct_id/migration.sql
+-- AlterTable
+ALTER TABLE `session` ADD COLUMN `distinct_id` VARCHAR(50) NULL;
+
+-- AlterTable
+ALTER TABLE `session_data` ADD COLUMN `distinct_id` VARCHAR(50) NULL;

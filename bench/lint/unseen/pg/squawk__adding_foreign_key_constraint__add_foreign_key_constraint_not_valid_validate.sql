@@ -1,0 +1,7 @@
+-- source: github:sbdchd/squawk@5125ddf5ad42 crates/squawk_linter/src/rules/adding_foreign_key_constraint.rs (test add_foreign_key_constraint_not_valid_validate: squawk says ok)
+BEGIN;
+ALTER TABLE "email" ADD COLUMN "user_id" INT;
+ALTER TABLE "email" ADD CONSTRAINT "fk_user" FOREIGN KEY ("user_id") REFERENCES "user" ("id") NOT VALID;
+ALTER TABLE "email" VALIDATE CONSTRAINT "fk_user";
+COMMIT;
+        

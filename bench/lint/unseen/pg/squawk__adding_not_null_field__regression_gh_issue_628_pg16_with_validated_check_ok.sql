@@ -1,0 +1,12 @@
+-- source: github:sbdchd/squawk@5125ddf5ad42 crates/squawk_linter/src/rules/adding_not_null_field.rs (test regression_gh_issue_628_pg16_with_validated_check_ok: squawk says ok, settings pg16)
+BEGIN;
+ALTER TABLE foo ADD COLUMN bar BIGINT;
+ALTER TABLE foo ADD CONSTRAINT bar_not_null CHECK (bar IS NOT NULL) NOT VALID;
+COMMIT;
+
+BEGIN;
+ALTER TABLE foo VALIDATE CONSTRAINT bar_not_null;
+ALTER TABLE foo ALTER COLUMN bar SET NOT NULL;
+ALTER TABLE foo DROP CONSTRAINT bar_not_null;
+COMMIT;
+        

@@ -1,0 +1,3 @@
+-- source: github:sbdchd/squawk@5125ddf5ad42 crates/squawk_linter/src/rules/adding_required_field.rs (test not_null_without_default: squawk says err)
+ALTER TABLE "recipe" ADD COLUMN "public" boolean NOT NULL;
+  

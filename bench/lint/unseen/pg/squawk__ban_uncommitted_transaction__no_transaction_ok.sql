@@ -1,0 +1,3 @@
+-- source: github:sbdchd/squawk@5125ddf5ad42 crates/squawk_linter/src/rules/ban_uncommitted_transaction.rs (test no_transaction_ok: squawk says ok)
+CREATE TABLE users (id bigint);
+        

@@ -1,0 +1,2 @@
+-- source: github:sbdchd/squawk@5125ddf5ad42 crates/squawk_linter/src/rules/require_concurrent_index_deletion.rs (test fix_add_concurrently_multiple_indexes: squawk says err)
+DROP INDEX "idx1", "idx2";

@@ -1,0 +1,4 @@
+-- source: github:sbdchd/squawk@5125ddf5ad42 crates/squawk_linter/src/rules/transaction_nesting.rs (test commit_with_assume_in_transaction_err: squawk says err, settings tx)
+SELECT 1;
+COMMIT;
+        

@@ -1,0 +1,23 @@
+-- source: github:temporalio/temporal@6805caea59e3 schema/postgresql/v12/temporal/versioned/v1.11/queue_v2.sql
+CREATE TABLE queues (
+    queue_type INT NOT NULL,
+    queue_name VARCHAR(255) NOT NULL,
+    metadata_payload BYTEA NOT NULL,
+    metadata_encoding VARCHAR(16) NOT NULL,
+    PRIMARY KEY (queue_type, queue_name)
+);
+
+CREATE TABLE queue_messages (
+    queue_type INT NOT NULL,
+    queue_name VARCHAR(255) NOT NULL,
+    queue_partition BIGINT NOT NULL,
+    message_id BIGINT NOT NULL,
+    message_payload BYTEA NOT NULL,
+    message_encoding VARCHAR(16) NOT NULL,
+    PRIMARY KEY (
+        queue_type,
+        queue_name,
+        queue_partition,
+        message_id
+    )
+);

@@ -1,0 +1,14 @@
+-- source: github:umami-software/umami@fa2c915fe155 db/postgresql/migrations/08_add_utm_clid/migration.sql
+-- AlterTable
+ALTER TABLE "website_event" 
+ADD COLUMN     "fbclid" VARCHAR(255),
+ADD COLUMN     "gclid" VARCHAR(255),
+ADD COLUMN     "li_fat_id" VARCHAR(255),
+ADD COLUMN     "msclkid" VARCHAR(255),
+ADD COLUMN     "ttclid" VARCHAR(255),
+ADD COLUMN     "twclid" VARCHAR(255),
+ADD COLUMN     "utm_campaign" VARCHAR(255),
+ADD COLUMN     "utm_content" VARCHAR(255),
+ADD COLUMN     "utm_medium" VARCHAR(255),
+ADD COLUMN     "utm_source" VARCHAR(255),
+ADD COLUMN     "utm_term" VARCHAR(255);
