@@ -1,2 +1,0 @@
--- source: github:flipt-io/flipt@c9f57d826872 config/migrations/mysql/12_namespaces_add_state_modified_at.up.sql
-ALTER TABLE namespaces ADD COLUMN state_modified_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP;

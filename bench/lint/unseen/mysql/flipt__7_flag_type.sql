@@ -1,2 +1,0 @@
--- source: github:flipt-io/flipt@c9f57d826872 config/migrations/mysql/7_flag_type.up.sql
-ALTER TABLE flags ADD COLUMN `type` INTEGER DEFAULT 0 NOT NULL;

@@ -1,2 +1,0 @@
--- source: github:photoprism/photoprism@382ffa89927f internal/entity/migrate/mysql/20220329-083000.sql
-UPDATE files SET media_id = CASE WHEN file_missing = 0 AND deleted_at IS NULL THEN CONCAT((10000000000 - photo_id), '-', 1 + file_sidecar - file_primary, '-', file_uid) END;

@@ -1,2 +1,0 @@
--- source: github:photoprism/photoprism@382ffa89927f internal/entity/migrate/mysql/20220329-093000.sql
-UPDATE files SET time_index = CASE WHEN file_missing = 0 AND deleted_at IS NULL THEN CONCAT(100000000000000 - CAST(photo_taken_at AS UNSIGNED), '-', media_id) END;

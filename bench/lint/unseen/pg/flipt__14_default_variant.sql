@@ -1,2 +1,0 @@
--- source: github:flipt-io/flipt@c9f57d826872 config/migrations/postgres/14_default_variant.up.sql
-ALTER TABLE flags ADD COLUMN default_variant_id VARCHAR(255) REFERENCES variants(id) ON DELETE SET NULL;

@@ -1,3 +1,0 @@
--- source: github:flipt-io/flipt@c9f57d826872 config/migrations/postgres/8_constraints_with_description.up.sql
--- Add description column to constraints
-ALTER TABLE constraints ADD COLUMN description TEXT;
