@@ -53,3 +53,23 @@ test("a BEGIN inside the file's own open BEGIN nests, as one inside the runner's
   assert.deepEqual(rules('BEGIN;\nBEGIN;\nSELECT 1;\nCOMMIT;'), ['2 ban-nested-transaction']);
   assert.deepEqual(rules('BEGIN;\nSELECT 1;\nCOMMIT;\nBEGIN;\nSELECT 2;\nCOMMIT;'), []);
 });
+
+test("goose, sql-migrate and dbmate files are linted in their tool's transaction mode, opt-outs included", () => {
+  const index = 'CREATE INDEX CONCURRENTLY orders_amount ON orders (amount);';
+  const inTx = (header: string, opts = {}) =>
+    lintSql(`${header}\n${index}\n`, opts).findings.some(
+      (f) => f.rule === 'ban-concurrent-index-in-transaction',
+    );
+  // Each tool wraps a migration in a transaction by default: CONCURRENTLY fails there.
+  assert.equal(inTx('-- +goose Up'), true);
+  assert.equal(inTx('-- +migrate Up'), true);
+  assert.equal(inTx('-- migrate:up'), true);
+  // The file's own opt-out wins, even over --assume-in-transaction.
+  assert.equal(inTx('-- +goose NO TRANSACTION\n-- +goose Up'), false);
+  assert.equal(inTx('-- +goose Up\n-- +goose NO TRANSACTION', { assumeInTransaction: true }), false);
+  assert.equal(inTx('-- +migrate Up notransaction'), false);
+  assert.equal(inTx('-- migrate:up transaction:false'), false);
+  // A plain file keeps the caller's mode.
+  assert.equal(inTx('-- plain'), false);
+  assert.equal(inTx('-- plain', { assumeInTransaction: true }), true);
+});

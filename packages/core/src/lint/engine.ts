@@ -13,7 +13,7 @@ import { type Parsed, parseMysql, parsePostgres } from './parse.js';
 import { RULES, RULES_BY_ID } from './rules/index.js';
 import { suppressionsAbove } from './suppress.js';
 import type { Finding, LintOptions, RuleReport, Statement } from './types.js';
-import { upPart } from './up-part.js';
+import { declaredTransaction, upPart } from './up-part.js';
 
 export interface LintResult {
   readonly findings: readonly Finding[];
@@ -39,7 +39,10 @@ export function lintText(
   partial: Partial<LintOptions>,
   planner: ((options: LintOptions) => Planner) | undefined,
 ): LintResult {
-  const options = lintOptions(partial);
+  // A goose / sql-migrate / dbmate file says how its tool runs it; that beats a blanket flag.
+  // Prisma's implicit transaction is the caller's knowledge of the runner, kept.
+  const declared = partial.transaction === 'implicit' ? undefined : declaredTransaction(text);
+  const options = lintOptions(declared ? { ...partial, transaction: declared } : partial);
   const plan = planner?.(options);
   const up = upPart(text);
   const parsed: Parsed<Statement> =

@@ -10,3 +10,23 @@ export function upPart(text: string): string {
   const down = DOWN_MARKER.exec(text);
   return down ? text.slice(0, down.index) : text;
 }
+
+const GOOSE_UP = /^[ \t]*--[ \t]*\+goose[ \t]+up\b/im;
+const GOOSE_NO_TRANSACTION = /^[ \t]*--[ \t]*\+goose[ \t]+no[ \t]+transaction\b/im;
+const SQL_MIGRATE_UP = /^[ \t]*--[ \t]*\+migrate[ \t]+up\b(.*)$/im;
+const DBMATE_UP = /^[ \t]*--[ \t]*migrate:up\b(.*)$/im;
+
+/**
+ * How the file's own tool runs its up part, where the file says which tool it is for: goose,
+ * sql-migrate and dbmate wrap each migration in one transaction unless the file opts out
+ * (`-- +goose NO TRANSACTION`, `-- +migrate Up notransaction`, `-- migrate:up transaction:false`).
+ * Undefined for any other file: the caller's mode (or `--assume-in-transaction`) applies.
+ */
+export function declaredTransaction(text: string): 'wrapped' | 'none' | undefined {
+  if (GOOSE_UP.test(text)) return GOOSE_NO_TRANSACTION.test(text) ? 'none' : 'wrapped';
+  const migrate = SQL_MIGRATE_UP.exec(text);
+  if (migrate) return /\bnotransaction\b/i.test(migrate[1] ?? '') ? 'none' : 'wrapped';
+  const dbmate = DBMATE_UP.exec(text);
+  if (dbmate) return /\btransaction:false\b/i.test(dbmate[1] ?? '') ? 'none' : 'wrapped';
+  return undefined;
+}
