@@ -110,7 +110,7 @@ const RUNS: Partial<Record<ScenarioId, BallastRun>> = {
       const median = [...sizes].sort((a, b) => a - b)[Math.floor(sizes.length / 2)] ?? 0;
       const inBatches = times.reduce((a, b) => a + b, 0) / 1000;
       process.stderr.write(
-        `    ballast: backfill ${r.batches} batches (median ${median} rows), ${r.yields} yields, ${r.retries} retries, ${inBatches.toFixed(1)} s in batches\n`,
+        `    ballast: backfill ${r.batches} batches (median ${median} rows), ${r.streams ?? 1} stream(s) at most, ${r.yields} yields, ${r.retries} retries, ${inBatches.toFixed(1)} s in batches\n`,
       );
     }),
   // Both migrations of a real type change, back to back: expand (amount_new bigint, sync trigger,

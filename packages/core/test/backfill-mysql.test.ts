@@ -114,3 +114,19 @@ test('planBackfill plans for MySQL and runPlan runs it: composite key, a where, 
     assert.equal(r.v, i % 2 === 0 ? r.a * 1000 : i, `${r.a},${r.b}`);
   }
 });
+
+test('concurrency > 1 is refused on MySQL (key-range streams are PostgreSQL only), 1 runs as asked', async () => {
+  await createCounters('bf_streams', 10);
+  await assert.rejects(
+    runBackfill(fx.db, { table: 'bf_streams', set: { counter: 'counter + 1' } }, { concurrency: 2 }),
+    /options\.concurrency[\s\S]*PostgreSQL only/,
+  );
+  assert.deepEqual(await histogram('bf_streams'), { 0: 10 }, 'nothing ran');
+  const one = await runBackfill(
+    fx.db,
+    { table: 'bf_streams', set: { counter: 'counter + 1' } },
+    { concurrency: 1 },
+  );
+  assert.equal(one.status, 'done');
+  assert.deepEqual(await histogram('bf_streams'), { 1: 10 });
+});

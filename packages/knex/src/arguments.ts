@@ -134,6 +134,7 @@ export const backfillTuning = schemas.backfillOptions.pick({
   lockTimeoutMs: true,
   maxRetries: true,
   throttles: true,
+  concurrency: true,
 });
 
 export const ballastOptions = z.strictObject({

@@ -11,11 +11,13 @@ import { mysqlReplicaLagThrottle } from './mysql/throttles.js';
 import {
   type BackfillJobStatus,
   type ControlRequest,
+  forgetCheckpoint,
   listCheckpoints,
   storeControlRequest,
 } from './pg/checkpoints.js';
+import { runRangedBackfill } from './pg/ranged.js';
 import { replicaLagThrottle } from './pg/replica-lag.js';
-import { postgresSource } from './pg/source.js';
+import { type PostgresSource, postgresSource } from './pg/source.js';
 import type { BackfillOptions, BackfillResult, Throttle } from './types.js';
 
 export { BACKFILL_DEFAULTS } from './defaults.js';
@@ -65,6 +67,14 @@ export async function runBackfill(
   const o = { ...BACKFILL_DEFAULTS, ...definedOnly(options) };
   const job = options.job ?? defaultJobName(spec, options);
   if (db.dialect === 'mysql') {
+    if (options.concurrency !== undefined && options.concurrency > 1)
+      throw new InvalidArgumentError([
+        {
+          argument: `runBackfill of ${spec.table}: options.concurrency`,
+          given: String(options.concurrency),
+          allowed: '1 or nothing on MySQL/MariaDB (key-range streams are PostgreSQL only so far)',
+        },
+      ]);
     const source = await mysqlSource(db, {
       ...sourceSpec(checked, options),
       lockTimeoutMs: o.lockTimeoutMs,
@@ -76,17 +86,41 @@ export async function runBackfill(
     const tuning = { targetBatchMs: MYSQL_TARGET_BATCH_MS, ...definedOnly(options) };
     return runBatchLoop(source, loopOptionsOf(tuning, job, throttles));
   }
-  const source = await postgresSource(db, {
+  const pgSpec = {
     ...sourceSpec(checked, options),
     ...(options.key ? { key: options.key } : {}),
     lockTimeoutMs: o.lockTimeoutMs,
     maxClientWaitMs: o.maxClientWaitMs,
-  });
-  const throttles: Throttle[] = [...(options.throttles ?? [])];
-  if (o.maxReplicaLagMs > 0)
-    throttles.unshift(replicaLagThrottle(db, o.maxReplicaLagMs, source.replicaLagMs));
-  return runBatchLoop(source, loopOptionsOf(options, job, throttles));
+  };
+  const source = await postgresSource(db, pgSpec);
+  // Per source: the replica-lag check runs on the source's own held connection.
+  const throttlesOf = (of: PostgresSource): Throttle[] => [
+    ...(o.maxReplicaLagMs > 0 ? [replicaLagThrottle(db, o.maxReplicaLagMs, of.replicaLagMs)] : []),
+    ...(options.throttles ?? []),
+  ];
+  if (!options.dryRun) {
+    // A restart forgets the job's ranges too, whichever way it runs now.
+    if (options.restart) await db.withSession((s) => forgetCheckpoint(s, job));
+    const ranged = await runRangedBackfill(db, source, {
+      job,
+      spec: pgSpec,
+      concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+      restart: options.restart ?? false,
+      tuning: options,
+      progress: options.progress ?? silentProgress,
+      throttlesOf,
+    });
+    if (ranged) return ranged;
+  }
+  return runBatchLoop(source, loopOptionsOf(options, job, throttlesOf(source)));
 }
+
+/**
+ * PostgreSQL key-range streams unless the caller sets `concurrency`: two nearly double a
+ * backfill's throughput under load with p99 and max wait within the goals, four do not
+ * (bench/results/backfill-streams.md).
+ */
+export const DEFAULT_CONCURRENCY = 2;
 
 /** The MySQL/MariaDB backfill's batch target unless the caller sets one (PostgreSQL: 100 ms, guarded). */
 export const MYSQL_TARGET_BATCH_MS = 50;

@@ -1,5 +1,5 @@
 import { BallastError } from '../errors.js';
-import type { ProgressReporter } from '../report/progress.js';
+import type { ProgressEvent, ProgressReporter } from '../report/progress.js';
 import { type BatchSizeBounds, nextBatchSize, validateBounds } from './batch-size.js';
 import { RateWindow } from './rate.js';
 import { sleep, waitForThrottles } from './throttle.js';
@@ -43,6 +43,27 @@ const PAUSE_REASON = 'requested by ballast backfill pause';
 const CEILING_GROWTH = 1.1;
 /** How often a paused job looks for `resume` or `cancel`. */
 const CONTROL_POLL_MS = 500;
+
+/** A backfill's progress event: rows done of the estimate, the recent rate and the ETA it gives. */
+export function backfillEvent(
+  target: string,
+  rowsDone: number,
+  total: number | undefined,
+  rate: RateWindow,
+  phase: string,
+): ProgressEvent {
+  const perSecond = rate.perSecond();
+  const left = total !== undefined ? Math.max(0, total - rowsDone) : undefined;
+  return {
+    operation: 'backfill',
+    target,
+    done: rowsDone,
+    ...(total !== undefined ? { total: Math.max(total, rowsDone) } : {}),
+    ...(perSecond !== undefined ? { rate: perSecond } : {}),
+    ...(perSecond && left !== undefined ? { etaSeconds: left / perSecond } : {}),
+    phase,
+  };
+}
 
 export function runBatchLoop(source: BackfillSource, options: LoopOptions): Promise<BackfillResult> {
   return source.hold(() => loop(source, options));
@@ -100,19 +121,7 @@ async function loop(source: BackfillSource, options: LoopOptions): Promise<Backf
     resumed: opened.state === 'resumed',
     durationMs: elapsed(),
   });
-  const event = (phase: string) => {
-    const perSecond = rate.perSecond();
-    const left = total !== undefined ? Math.max(0, total - rowsDone) : undefined;
-    return {
-      operation: 'backfill',
-      target: source.target,
-      done: rowsDone,
-      ...(total !== undefined ? { total: Math.max(total, rowsDone) } : {}),
-      ...(perSecond !== undefined ? { rate: perSecond } : {}),
-      ...(perSecond && left !== undefined ? { etaSeconds: left / perSecond } : {}),
-      phase,
-    };
-  };
+  const event = (phase: string) => backfillEvent(source.target, rowsDone, total, rate, phase);
   if (opened.state === 'done') {
     options.progress.finish({ ...event('done'), message: 'already done' });
     return result('already-done');

@@ -94,6 +94,12 @@ export interface BackfillOptions {
    * NULL columns, else `'ctid'` (physical ranges; see the README for its weaker guarantees).
    */
   readonly key?: readonly string[] | 'ctid';
+  /**
+   * PostgreSQL: the most key ranges filled at once, each on its own connection and impact guard.
+   * Used for a table of at least 100 000 rows (planner estimate) with one integer key column;
+   * streams start at one and grow while nobody waits on their batches. Default 2; 1: one stream.
+   */
+  readonly concurrency?: number;
 }
 
 export type BackfillStatus = 'done' | 'cancelled' | 'dry-run' | 'already-done';
@@ -117,8 +123,10 @@ export interface BackfillResult {
   /** Batches cancelled and retried smaller because the application waited on their row locks. */
   readonly yields: number;
   readonly resumed: boolean;
-  /** Key paging (`keyset`) or physical ranges (`ctid`). */
+  /** Key paging (`keyset`), physical ranges (`ctid`), or concurrent key ranges (`key-ranges`). */
   readonly paging: string;
+  /** PostgreSQL key ranges: the most streams that ran batches at once (see `concurrency`). */
+  readonly streams?: number;
   readonly durationMs: number;
 }
 

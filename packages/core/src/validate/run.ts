@@ -62,6 +62,7 @@ export const backfillOptions = z.strictObject({
     .union([names, z.literal('ctid')])
     .optional()
     .describe('key column names, or "ctid"'),
+  concurrency: positiveInt.optional(),
 }) satisfies z.ZodType<BackfillOptions>;
 
 export const backfillSpec = z

@@ -37,15 +37,16 @@ export async function measure(
       r.relfilenode,
     ]),
   );
-  // Counters not yet flushed from earlier transactions show here too: compare with a baseline.
+  // Counters not yet flushed from earlier transactions show here too: compare with a baseline,
+  // by oid (a renamed table keeps its counters and must not look scanned under its new name).
   const scanCounts = async () =>
     new Map(
       (
-        await conn.query<{ relname: string; n: string; t: string }>(
-          'select relname, seq_scan as n, n_tup_upd + n_tup_del as t from pg_stat_xact_user_tables where schemaname = $1',
+        await conn.query<{ relid: number; relname: string; n: string; t: string }>(
+          'select relid, relname, seq_scan as n, n_tup_upd + n_tup_del as t from pg_stat_xact_user_tables where schemaname = $1',
           [schema],
         )
-      ).map((r) => [r.relname, { scans: Number(r.n), touched: Number(r.t) }]),
+      ).map((r) => [r.relid, { relname: r.relname, scans: Number(r.n), touched: Number(r.t) }]),
     );
   if (autocommit) {
     // Statement by statement, as psql -f sends a file: one simple query would be one transaction.
@@ -64,7 +65,7 @@ export async function measure(
     const after = await conn.query<{ relname: string; relfilenode: number }>(files, [schema]);
     const scans = [...(await scanCounts())]
       .filter(([t, n]) => n.scans > (scansBefore.get(t)?.scans ?? 0))
-      .map(([relname]) => ({ relname }))
+      .map(([, n]) => ({ relname: n.relname }))
       .sort((a, b) => a.relname.localeCompare(b.relname));
     const locks = await conn.query<{ l: string }>(
       `select distinct c.relname || ':' || l.mode as l from pg_locks l join pg_class c on c.oid = l.relation
@@ -80,7 +81,7 @@ export async function measure(
       locks: locks.map((r) => r.l),
       strongest: strongestLocks(locks.map((r) => r.l)),
       touched: [...(await scanCounts())]
-        .map(([t, n]) => [t, n.touched - (scansBefore.get(t)?.touched ?? 0)] as const)
+        .map(([t, n]) => [n.relname, n.touched - (scansBefore.get(t)?.touched ?? 0)] as const)
         .filter(([, n]) => n > 0)
         .map(([t, n]) => `${t}:${n}`)
         .sort(),

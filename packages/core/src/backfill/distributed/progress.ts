@@ -1,5 +1,5 @@
 import type { Database, Session } from '../../db.js';
-import { CHECKPOINT_TABLE } from '../pg/checkpoints.js';
+import { foldRanges } from '../pg/checkpoints.js';
 import { distributedTablesExist, readDistributed, WORKERS_TABLE } from './tables.js';
 
 /** A worker counts as alive while it reported within this long (it reports between batches and while paused). */
@@ -7,12 +7,8 @@ export const WORKER_ALIVE_SECONDS = 60;
 
 /**
  * Between batches of a range: records that `worker` is alive on it, and folds the ranges'
- * checkpoints into the job's own row (rows, batches, status), so `ballast backfill status <job>`
- * shows the combined progress, rate and ETA. The job is done when every range is; cancelled when
- * a cancel was requested and no range runs any more; failed when no range runs and one failed.
- * A cancelled job stays cancelled (only startDistributedBackfill starts it again): a range a
- * worker took from the queue after the cancel must not make it look running. Returns the job's
- * status, so that range stops too.
+ * checkpoints into the job's own row (foldRanges), so `ballast backfill status <job>` shows the
+ * combined progress, rate and ETA. Returns the job's status, so a range of a cancelled job stops too.
  */
 export async function syncJob(
   session: Session,
@@ -22,35 +18,11 @@ export async function syncJob(
   range: number,
 ): Promise<string | undefined> {
   await session.query(
-    `with heartbeat as (
-       insert into ${WORKERS_TABLE} (worker, job, range_index) values ($3, $1, $4)
-       on conflict (worker, job) do update set range_index = excluded.range_index, seen_at = now()
-     ), r as (
-       select coalesce(sum(rows_done), 0) as rows, coalesce(sum(batches), 0) as batches,
-              count(*) filter (where status <> 'done') as open,
-              count(*) filter (where status = 'running') as running,
-              count(*) filter (where status = 'failed') as failed,
-              max(error) filter (where status = 'failed') as error
-         from ${CHECKPOINT_TABLE} where job = any($2::text[])
-     ), s as (
-       select r.*, case when r.open = 0 then 'done' when r.running > 0 then 'running'
-                        when c.request = 'cancel' then 'cancelled' when r.failed > 0 then 'failed'
-                        else 'running' end as status
-         from r, ${CHECKPOINT_TABLE} c where c.job = $1
-     )
-     update ${CHECKPOINT_TABLE} c
-        set rows_done = s.rows, batches = s.batches, status = s.status, updated_at = now(),
-            error = case when s.status = 'failed' then s.error end,
-            request = case when s.status in ('done', 'cancelled') then null else c.request end,
-            paused_at = case when s.status in ('done', 'cancelled') then null else c.paused_at end
-       from s where c.job = $1 and c.status not in ('done', 'cancelled')`,
-    [job, ranges, worker, range],
+    `insert into ${WORKERS_TABLE} (worker, job, range_index) values ($2, $1, $3)
+     on conflict (worker, job) do update set range_index = excluded.range_index, seen_at = now()`,
+    [job, worker, range],
   );
-  const [row] = await session.query<{ status: string }>(
-    `select status from ${CHECKPOINT_TABLE} where job = $1`,
-    [job],
-  );
-  return row?.status;
+  return foldRanges(session, job, ranges);
 }
 
 export interface BackfillWorkerStatus {

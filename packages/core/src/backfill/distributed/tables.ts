@@ -38,11 +38,7 @@ export async function ensureDistributedTables(session: Session): Promise<void> {
 export const distributedTablesExist = (session: Session) =>
   objectExists(session, 'relation', DISTRIBUTED_TABLE);
 
-/** Range `i` of `job` is checkpointed under this name (`<job>#<i>`), like any other backfill job. */
-export const rangeJobName = (job: string, index: number) => `${job}#${index}`;
-
-export const rangeJobNames = (job: string, ranges: number) =>
-  Array.from({ length: ranges }, (_, i) => rangeJobName(job, i));
+export { rangeJobName, rangeJobNames } from '../pg/checkpoints.js';
 
 export interface DistributedRow {
   readonly job: string;

@@ -60,10 +60,74 @@ export function ensureCheckpointTable(session: Session): Promise<void> {
   return createIfMissing(session, 'relation', CHECKPOINT_TABLE, CHECKPOINT_DDL, CONTROL_COLUMNS);
 }
 
-/** Forgets a job's progress, so its next run starts from the first row (see run/run-plan.ts undo). */
+/**
+ * Forgets a job's progress, and its key ranges' when it ran as ranges (pg/ranged.ts), so its
+ * next run starts from the first row (see run/run-plan.ts undo, and `restart`).
+ */
 export async function forgetCheckpoint(session: Session, job: string): Promise<void> {
-  if (await checkpointTableExists(session))
-    await session.query(`delete from ${CHECKPOINT_TABLE} where job = $1`, [job]);
+  if (!(await checkpointTableExists(session))) return;
+  const [parent] = await session.query<{ ranges: string[] | null }>(
+    `delete from ${CHECKPOINT_TABLE} where job = $1
+     returning case when paging = '${KEY_RANGES_PAGING}' then upper_key end as ranges`,
+    [job],
+  );
+  const count = Number(parent?.ranges?.[0] ?? 0);
+  if (count > 0)
+    await session.query(`delete from ${CHECKPOINT_TABLE} where job = any($1::text[])`, [
+      rangeJobNames(job, count),
+    ]);
+}
+
+/**
+ * A job run as key ranges in one process (pg/ranged.ts): its own row has this paging and its
+ * `upper_key` holds the number of ranges; each range is a job of its own (`rangeJobName`).
+ */
+export const KEY_RANGES_PAGING = 'key-ranges';
+
+/** Range `i` of `job` is checkpointed under this name (`<job>#<i>`), like any other backfill job. */
+export const rangeJobName = (job: string, index: number) => `${job}#${index}`;
+
+export const rangeJobNames = (job: string, ranges: number) =>
+  Array.from({ length: ranges }, (_, i) => rangeJobName(job, i));
+
+/**
+ * Folds the ranges' checkpoints into the job's own row (rows, batches, status), so
+ * `backfillStatus(job)` shows the whole job. The job is done when every range is; cancelled when
+ * a cancel was requested and no range runs any more; failed when no range runs and one failed.
+ * A cancelled job stays cancelled until a run starts it again: a range taken up after the cancel
+ * must not make it look running. Returns the job's status.
+ */
+export async function foldRanges(
+  session: Session,
+  job: string,
+  ranges: readonly string[],
+): Promise<string | undefined> {
+  const [row] = await session.query<{ status: string }>(
+    `with r as (
+       select coalesce(sum(rows_done), 0) as rows, coalesce(sum(batches), 0) as batches,
+              count(*) filter (where status <> 'done') as open,
+              count(*) filter (where status = 'running') as running,
+              count(*) filter (where status = 'failed') as failed,
+              max(error) filter (where status = 'failed') as error
+         from ${CHECKPOINT_TABLE} where job = any($2::text[])
+     ), s as (
+       select r.*, case when r.open = 0 then 'done' when r.running > 0 then 'running'
+                        when c.request = 'cancel' then 'cancelled' when r.failed > 0 then 'failed'
+                        else 'running' end as status
+         from r, ${CHECKPOINT_TABLE} c where c.job = $1
+     ), folded as (
+       update ${CHECKPOINT_TABLE} c
+          set rows_done = s.rows, batches = s.batches, status = s.status, updated_at = now(),
+              error = case when s.status = 'failed' then s.error end,
+              request = case when s.status in ('done', 'cancelled') then null else c.request end,
+              paused_at = case when s.status in ('done', 'cancelled') then null else c.paused_at end
+         from s where c.job = $1 and c.status not in ('done', 'cancelled')
+        returning c.status
+     )
+     select coalesce((select status from folded), (select status from ${CHECKPOINT_TABLE} where job = $1)) as status`,
+    [job, ranges],
+  );
+  return row?.status;
 }
 
 export async function readCheckpoint(session: Session, job: string): Promise<CheckpointRow | undefined> {

@@ -1,5 +1,5 @@
 import type { Database, Session } from '../../db.js';
-import { estimateRows, readTable } from '../../dialects/postgres/introspect.js';
+import { estimateRows, readTable, type TableInfo } from '../../dialects/postgres/introspect.js';
 import { requireTableColumn, type TableRef, tableRef } from '../../dialects/table-ref.js';
 import { UnsafeOperationError } from '../../errors.js';
 import type { BackfillSource, BatchOutcome, Cursor, OpenedJob, RowTransform } from '../types.js';
@@ -33,13 +33,30 @@ export interface PgSourceSpec extends TableRef {
   readonly lockTimeoutMs: number;
   /** The impact guard's budget (0: off); see impact-guard.ts. */
   readonly maxClientWaitMs: number;
+  /**
+   * When the pool has no second connection for the guard: `warn` runs the batches unwatched and
+   * says so; `refuse` throws GuardUnavailable instead (an extra stream of a ranged backfill,
+   * which is better not started than unwatched). Default `warn`.
+   */
+  readonly unwatched?: 'warn' | 'refuse';
 }
 
+/** An extra stream found no connection for its impact guard (pg/ranged.ts starts no more streams). */
+export class GuardUnavailable extends Error {
+  override readonly name = 'GuardUnavailable';
+}
+
+/** The PostgreSQL source, plus what the ranged runner and replica-lag throttle need of it. */
+export type PostgresSource = BackfillSource & {
+  replicaLagMs(): Promise<number>;
+  /** Runs `fn` on the job's held connection (a pooled one outside `hold`). */
+  session<T>(fn: (session: Session) => Promise<T>): Promise<T>;
+  /** The table as read once: the ranged runner splits on its key. */
+  readonly info: TableInfo;
+};
+
 /** The PostgreSQL source: table facts read once, the upper bound fixed at open(). */
-export async function postgresSource(
-  db: Database,
-  spec: PgSourceSpec,
-): Promise<BackfillSource & { replicaLagMs(): Promise<number> }> {
+export async function postgresSource(db: Database, spec: PgSourceSpec): Promise<PostgresSource> {
   const { info, pager } = await db.withSession(async (s) => {
     const info = await readTable(s, tableRef(spec), 'backfill', keyColumns(spec.key));
     return {
@@ -61,14 +78,18 @@ export async function postgresSource(
   let upper: Cursor | undefined;
   const { use, hold } = jobSessions(db, spec.lockTimeoutMs);
   let guard: ImpactGuard | undefined;
-  const unwatched = (why: string) =>
+  const unwatched = (why: string) => {
+    if (spec.unwatched === 'refuse') throw new GuardUnavailable(why);
     process.emitWarning(
       `backfill of ${info.label}: batches run without the impact guard (${why}); give the pool a second connection, or pass maxClientWaitMs: 0 to silence this`,
       'BallastWarning',
     );
+  };
 
   return {
     target: info.label,
+    info,
+    session: use,
     paging: pager.paging,
     hold: (fn) =>
       hold(() =>

@@ -1,0 +1,282 @@
+/**
+ * runBackfill as concurrent key ranges in one process (pg/ranged.ts): each row exactly once,
+ * resumable, cancellable and pausable like one stream, on small pools too, and only where it
+ * applies (tables of ≥ 100 000 rows with one integer key).
+ */
+import assert from 'node:assert/strict';
+import {
+  type BackfillResult,
+  backfillStatus,
+  type Database,
+  postgresDatabaseFromUrl,
+  requestBackfill,
+  runBackfill,
+} from '@ballast/core';
+import { CHECKPOINT_TABLE } from '@ballast/core/adapter';
+import { test } from 'vitest';
+import { CALM_BATCHES_PER_STEP, StreamPacer } from '../src/backfill/streams.js';
+import { counterHistogram, createKeyTable, pgDatabaseForFile } from './fixtures/backfill-tables.js';
+
+const ctx = pgDatabaseForFile('bfranges');
+const ROWS = 120_000;
+const bump = { counter: 'counter + 1' };
+
+const sql = <T>(text: string, params: unknown[] = []) => ctx.db.withSession((s) => s.query<T>(text, params));
+
+const checkpoints = (job: string) =>
+  sql<{ job: string; status: string; rows_done: string; paging: string }>(
+    `select job, status, rows_done::text, paging from ${CHECKPOINT_TABLE}
+      where job = $1 or starts_with(job, $1 || '#') order by length(job), job`,
+    [job],
+  );
+
+async function withPool<T>(max: number, fn: (db: Database) => Promise<T>): Promise<T> {
+  const db = postgresDatabaseFromUrl(ctx.tdb.url, { max });
+  try {
+    return await fn(db);
+  } finally {
+    await db.close?.();
+  }
+}
+
+test('a big table with one integer key is filled as key ranges, every row once; a rerun is already done', async () => {
+  const table = await createKeyTable(ctx.tdb, 'int', ROWS, '_ranged');
+  const job = 'ranged-sql';
+  const result = await runBackfill(ctx.db, { table, set: bump }, { job });
+  assert.equal(result.status, 'done');
+  assert.equal(result.paging, 'key-ranges');
+  assert.equal(result.rowsDone, ROWS);
+  assert.equal(result.rowsChanged, ROWS);
+  // Nobody waited on the idle table: the second stream was let in after the first calm batches.
+  assert.equal(result.streams, 2);
+  assert.deepEqual(await counterHistogram(ctx.tdb, table), { 1: ROWS });
+
+  const rows = await checkpoints(job);
+  assert.deepEqual(rows[0], { job, status: 'done', rows_done: String(ROWS), paging: 'key-ranges' });
+  assert.equal(rows.length, 1 + 8, 'the job row and 2 streams × 4 ranges');
+  assert.ok(rows.slice(1).every((r) => r.status === 'done' && r.paging === 'keyset'));
+  const [status] = await backfillStatus(ctx.db, job);
+  assert.equal(status?.rowsDone, ROWS);
+  assert.equal(status?.state, 'done');
+
+  const again = await runBackfill(ctx.db, { table, set: bump }, { job });
+  assert.equal(again.status, 'already-done');
+  assert.deepEqual(await counterHistogram(ctx.tdb, table), { 1: ROWS });
+
+  // restart forgets the job and its ranges: every row once more.
+  const restarted = await runBackfill(ctx.db, { table, set: bump }, { job, restart: true, concurrency: 3 });
+  assert.equal(restarted.status, 'done');
+  assert.equal(restarted.resumed, false);
+  assert.deepEqual(await counterHistogram(ctx.tdb, table), { 2: ROWS });
+  assert.equal((await checkpoints(job)).length, 1 + 12);
+});
+
+test('a JS transform runs as ranges too, exactly once per row', async () => {
+  const table = await createKeyTable(ctx.tdb, 'bigint', ROWS, '_ranged_js');
+  const result = await runBackfill(
+    ctx.db,
+    { table, set: {} },
+    { job: 'ranged-js', transform: (row) => ({ counter: Number(row.counter) + 1 }) },
+  );
+  assert.equal(result.paging, 'key-ranges');
+  assert.deepEqual(await counterHistogram(ctx.tdb, table), { 1: ROWS });
+});
+
+test('one stream where ranges do not apply: concurrency 1, a small table, a key that is not one integer', async () => {
+  const big = await createKeyTable(ctx.tdb, 'int', ROWS, '_one');
+  const one = await runBackfill(ctx.db, { table: big, set: bump }, { job: 'one-stream', concurrency: 1 });
+  assert.equal(one.paging, 'keyset');
+  assert.equal(one.streams, undefined);
+
+  const small = await createKeyTable(ctx.tdb, 'int', 50_000, '_small');
+  assert.equal((await runBackfill(ctx.db, { table: small, set: bump }, { job: 'small' })).paging, 'keyset');
+
+  const uuid = await createKeyTable(ctx.tdb, 'uuid', ROWS, '_uuid');
+  assert.equal((await runBackfill(ctx.db, { table: uuid, set: bump }, { job: 'uuid' })).paging, 'keyset');
+  for (const table of [big, small, uuid])
+    assert.deepEqual(Object.keys(await counterHistogram(ctx.tdb, table)), ['1'], table);
+
+  // A job started as one stream resumes as one stream, whatever concurrency says now.
+  const resumed = await runBackfill(ctx.db, { table: big, set: bump }, { job: 'one-stream', concurrency: 4 });
+  assert.equal(resumed.status, 'already-done');
+});
+
+for (const max of [1, 2, 3]) {
+  test(`a pool of ${max} connection(s): the job finishes exactly once (extra streams only with their own guard)`, async () => {
+    const table = await createKeyTable(ctx.tdb, 'int', ROWS, `_pool${max}`);
+    const result = await withPool(max, (db) => runBackfill(db, { table, set: bump }, { job: `pool-${max}` }));
+    assert.equal(result.status, 'done');
+    assert.equal(result.paging, 'key-ranges');
+    // Two streams need a job and a guard connection each.
+    assert.equal(result.streams, 1);
+    assert.deepEqual(await counterHistogram(ctx.tdb, table), { 1: ROWS });
+  });
+}
+
+test('cancel from another process, then pause and resume: every row once across the runs', async () => {
+  const table = await createKeyTable(ctx.tdb, 'int', ROWS, '_control');
+  const job = 'ranged-control';
+  let asked = false;
+  const first = await runBackfill(
+    ctx.db,
+    { table, set: bump },
+    {
+      job,
+      initialBatchSize: 500,
+      maxBatchSize: 500,
+      onBatch: (b) => {
+        if (b.index === 30 && !asked) {
+          asked = true;
+          void requestBackfill(ctx.db, job, 'cancel');
+        }
+      },
+    },
+  );
+  assert.equal(first.status, 'cancelled');
+  assert.ok(first.rowsDone < ROWS && first.rowsDone > 0, String(first.rowsDone));
+  assert.equal((await checkpoints(job))[0]?.status, 'cancelled');
+
+  // Paused from outside: no batch runs until resume; then it finishes.
+  let pausedAt = -1;
+  let batchesWhilePaused = 0;
+  let paused = false;
+  const second = runBackfill(
+    ctx.db,
+    { table, set: bump },
+    {
+      job,
+      initialBatchSize: 500,
+      maxBatchSize: 500,
+      onBatch: (b) => {
+        if (paused) batchesWhilePaused += 1;
+        if (pausedAt < 0) {
+          pausedAt = b.index;
+          void requestBackfill(ctx.db, job, 'pause');
+        }
+      },
+    },
+  );
+  let state: string | undefined;
+  for (let i = 0; i < 200 && state !== 'paused'; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    [{ state } = { state: undefined }] = await backfillStatus(ctx.db, job);
+  }
+  assert.equal(state, 'paused');
+  paused = true;
+  await new Promise((r) => setTimeout(r, 700));
+  // A batch already running when the pause was seen by one stream may still commit in the other.
+  assert.ok(batchesWhilePaused <= 1, `batches while paused: ${batchesWhilePaused}`);
+  paused = false;
+  assert.ok(await requestBackfill(ctx.db, job, null));
+  const done: BackfillResult = await second;
+  assert.equal(done.status, 'done');
+  assert.equal(done.resumed, true);
+  assert.equal(done.rowsDone, ROWS);
+  assert.ok(done.pauses.some((p) => p.reason.includes('ballast backfill pause')));
+  assert.deepEqual(await counterHistogram(ctx.tdb, table), { 1: ROWS });
+});
+
+test('an AbortSignal stops every stream after its batch; the rerun finishes the job exactly once', async () => {
+  const table = await createKeyTable(ctx.tdb, 'int', ROWS, '_abort');
+  const stop = new AbortController();
+  const first = await runBackfill(
+    ctx.db,
+    { table, set: bump },
+    {
+      job: 'ranged-abort',
+      signal: stop.signal,
+      initialBatchSize: 500,
+      maxBatchSize: 500,
+      onBatch: (b) => b.index === 25 && stop.abort(),
+    },
+  );
+  assert.equal(first.status, 'cancelled');
+  const second = await runBackfill(ctx.db, { table, set: bump }, { job: 'ranged-abort' });
+  assert.equal(second.status, 'done');
+  assert.equal(second.rowsDone, ROWS);
+  assert.deepEqual(await counterHistogram(ctx.tdb, table), { 1: ROWS });
+});
+
+test('two processes start the same job at once: one plan of ranges, every row once', async () => {
+  const table = await createKeyTable(ctx.tdb, 'int', ROWS, '_race');
+  const results = await Promise.all(
+    [0, 1].map(() =>
+      withPool(5, (db) =>
+        runBackfill(
+          db,
+          { table, set: bump },
+          { job: 'ranged-race', initialBatchSize: 500, maxBatchSize: 2000 },
+        ),
+      ),
+    ),
+  );
+  for (const r of results) assert.ok(['done', 'already-done'].includes(r.status), r.status);
+  assert.deepEqual(await counterHistogram(ctx.tdb, table), { 1: ROWS });
+  assert.equal((await checkpoints('ranged-race')).length, 1 + 8, 'one plan, not two');
+});
+
+test("a range's checkpoint deleted under a job: a clear refusal, never a fill of the whole table again", async () => {
+  const table = await createKeyTable(ctx.tdb, 'int', ROWS, '_missing');
+  const stop = new AbortController();
+  await runBackfill(
+    ctx.db,
+    { table, set: bump },
+    { job: 'ranged-missing', signal: stop.signal, onBatch: (b) => b.index === 3 && stop.abort() },
+  );
+  await sql(`delete from ${CHECKPOINT_TABLE} where job = 'ranged-missing#5'`);
+  await assert.rejects(
+    runBackfill(ctx.db, { table, set: bump }, { job: 'ranged-missing' }),
+    /checkpoints of 1 of its ranges are missing[\s\S]*restart: true/,
+  );
+});
+
+test('options.concurrency is checked', async () => {
+  for (const concurrency of [0, 1.5, -1, '2', null])
+    await assert.rejects(
+      runBackfill(ctx.db, { table: 'anything', set: bump }, { concurrency } as never),
+      /options\.concurrency/,
+      String(concurrency),
+    );
+});
+
+test('StreamPacer: one more stream after calm batches, one fewer after a yield, never more at once', async () => {
+  const steps: number[] = [];
+  const pacer = new StreamPacer(3, (n) => steps.push(n));
+  const ok = () =>
+    pacer.batch(
+      async () => {},
+      () => false,
+    );
+  for (let i = 0; i < CALM_BATCHES_PER_STEP; i++) await ok();
+  assert.deepEqual(steps, [2]);
+  for (let i = 0; i < 5 * CALM_BATCHES_PER_STEP; i++) await ok();
+  assert.deepEqual(steps, [2, 3], 'never above the maximum');
+  const yielded = new Error('yielded');
+  await assert.rejects(
+    pacer.batch(
+      () => Promise.reject(yielded),
+      (e) => e === yielded,
+    ),
+  );
+  assert.equal(pacer.allowed, 2);
+
+  // Six batches at once with two allowed: at most two run together.
+  let running = 0;
+  let most = 0;
+  await Promise.all(
+    Array.from({ length: 6 }, () =>
+      pacer.batch(
+        async () => {
+          running += 1;
+          most = Math.max(most, running);
+          await new Promise((r) => setTimeout(r, 10));
+          running -= 1;
+        },
+        () => false,
+      ),
+    ),
+  );
+  assert.equal(most, 2);
+  pacer.cap(1);
+  assert.equal(pacer.allowed, 1);
+});
