@@ -14,7 +14,7 @@ import {
 } from '@ballast/core';
 import { CHECKPOINT_TABLE } from '@ballast/core/adapter';
 import { test } from 'vitest';
-import { CALM_BATCHES_PER_STEP, StreamPacer } from '../src/backfill/streams.js';
+import { STEP_WINDOW, StreamPacer } from '../src/backfill/streams.js';
 import { counterHistogram, createKeyTable, pgDatabaseForFile } from './fixtures/backfill-tables.js';
 
 const ctx = pgDatabaseForFile('bfranges');
@@ -239,33 +239,50 @@ test('options.concurrency is checked', async () => {
     );
 });
 
-test('StreamPacer: one more stream after calm batches, one fewer after a yield, never more at once', async () => {
+test('StreamPacer: one more stream while few batches yield, one fewer when many do, never more at once', async () => {
   const steps: number[] = [];
   const pacer = new StreamPacer(3, (n) => steps.push(n));
+  const yielded = new Error('yielded');
   const ok = () =>
     pacer.batch(
       async () => {},
       () => false,
     );
-  for (let i = 0; i < CALM_BATCHES_PER_STEP; i++) await ok();
+  const yields = () =>
+    assert.rejects(
+      pacer.batch(
+        () => Promise.reject(yielded),
+        (e) => e === yielded,
+      ),
+      /yielded/,
+    );
+  // One yield in a window is the batch size's business: still a step up.
+  await yields();
+  for (let i = 1; i < STEP_WINDOW; i++) await ok();
   assert.deepEqual(steps, [2]);
-  for (let i = 0; i < 5 * CALM_BATCHES_PER_STEP; i++) await ok();
+  for (let i = 0; i < 5 * STEP_WINDOW; i++) await ok();
   assert.deepEqual(steps, [2, 3], 'never above the maximum');
-  const yielded = new Error('yielded');
-  await assert.rejects(
-    pacer.batch(
-      () => Promise.reject(yielded),
-      (e) => e === yielded,
-    ),
-  );
+  // Four yields in ten batches: one stream fewer.
+  for (let i = 0; i < STEP_WINDOW; i++) await (i % 5 < 2 ? yields() : ok());
   assert.equal(pacer.allowed, 2);
+  // Two in ten: neither (more than STEP_UP_YIELDS, not more than STEP_DOWN_YIELDS).
+  for (let i = 0; i < STEP_WINDOW; i++) await (i % 5 === 0 ? yields() : ok());
+  assert.equal(pacer.allowed, 2);
+  assert.deepEqual(steps, [2, 3]);
 
   // Six batches at once with two allowed: at most two run together.
+  const two = new StreamPacer(2);
+  for (let i = 0; i < STEP_WINDOW; i++)
+    await two.batch(
+      async () => {},
+      () => false,
+    );
+  assert.equal(two.allowed, 2);
   let running = 0;
   let most = 0;
   await Promise.all(
     Array.from({ length: 6 }, () =>
-      pacer.batch(
+      two.batch(
         async () => {
           running += 1;
           most = Math.max(most, running);
@@ -277,6 +294,7 @@ test('StreamPacer: one more stream after calm batches, one fewer after a yield, 
     ),
   );
   assert.equal(most, 2);
-  pacer.cap(1);
-  assert.equal(pacer.allowed, 1);
+  assert.equal(two.peak, 2);
+  two.cap(1);
+  assert.equal(two.allowed, 1);
 });

@@ -2,17 +2,19 @@
  * How many of a backfill's key-range streams may run a batch at once, adapted to the application's
  * experience. Under load one stream gets one backend's share of the CPU (bench/results/
  * backfill-streams.md), so a second stream nearly doubles throughput; but every stream's row locks
- * are more places for the application to wait. Streams start at one and are let in one more at a
- * time while batches commit without making anybody wait; a batch the impact guard cancelled
- * (the application waited on it) takes one stream out again. No SQL here: the ranged runner
- * (pg/ranged.ts) wraps every batch in `batch()`.
+ * are more places for the application to wait. Streams start at one. Every STEP_WINDOW batch
+ * outcomes the share of yields (batches the impact guard cancelled because the application waited
+ * on them) decides: few, one more stream may run; many, one fewer. A yield alone is the batch
+ * size's signal (the loop halves it), not the stream count's: one stream under load yields on about
+ * one batch in ten. No SQL here: the ranged runner (pg/ranged.ts) wraps every batch in `batch()`.
  */
 export class StreamPacer {
   /** Streams allowed to run a batch now (1 … max). */
   #allowed = 1;
   #running = 0;
-  /** Batches committed since the last yield or the last step up. */
-  #calm = 0;
+  /** Batch outcomes since the last step: committed, and yielded to the application. */
+  #committed = 0;
+  #yields = 0;
   #max: number;
   #peak = 0;
   readonly #waiting: (() => void)[] = [];
@@ -50,10 +52,10 @@ export class StreamPacer {
     this.#peak = Math.max(this.#peak, this.#running);
     try {
       const result = await run();
-      this.#committed();
+      this.#outcome(false);
       return result;
     } catch (error) {
-      if (yielded(error)) this.#yielded();
+      if (yielded(error)) this.#outcome(true);
       throw error;
     } finally {
       this.#running -= 1;
@@ -61,18 +63,28 @@ export class StreamPacer {
     }
   }
 
-  #committed(): void {
-    this.#calm += 1;
-    if (this.#calm < CALM_BATCHES_PER_STEP || this.#allowed >= this.#max) return;
-    this.#calm = 0;
-    this.#allowed += 1;
-    this.onStepUp(this.#allowed);
-    this.#wake();
+  #outcome(yielded: boolean): void {
+    if (yielded) this.#yields += 1;
+    else this.#committed += 1;
+    const outcomes = this.#committed + this.#yields;
+    if (outcomes < STEP_WINDOW) return;
+    const share = this.#yields / outcomes;
+    if (share > STEP_DOWN_YIELDS && this.#allowed > 1) {
+      this.#allowed -= 1;
+      this.#restart();
+    } else if (share <= STEP_UP_YIELDS && this.#allowed < this.#max) {
+      this.#allowed += 1;
+      this.#restart();
+      this.onStepUp(this.#allowed);
+      this.#wake();
+    } else if (outcomes >= 2 * STEP_WINDOW) {
+      this.#restart(); // judge on recent batches only
+    }
   }
 
-  #yielded(): void {
-    this.#calm = 0;
-    if (this.#allowed > 1) this.#allowed -= 1;
+  #restart(): void {
+    this.#committed = 0;
+    this.#yields = 0;
   }
 
   #wake(): void {
@@ -81,5 +93,9 @@ export class StreamPacer {
   }
 }
 
-/** Committed batches, without a yield, before one more stream is let in (≈ 1 s at 100 ms batches). */
-export const CALM_BATCHES_PER_STEP = 10;
+/** Batch outcomes (all streams) judged together before a step (≈ 1 s at 100 ms batches). */
+export const STEP_WINDOW = 10;
+/** At most this share of yields lets one more stream in (one stream under load: about 0.1). */
+export const STEP_UP_YIELDS = 0.15;
+/** Above this share of yields one stream fewer runs. */
+export const STEP_DOWN_YIELDS = 0.3;

@@ -97,7 +97,8 @@ export interface BackfillOptions {
   /**
    * PostgreSQL: the most key ranges filled at once, each on its own connection and impact guard.
    * Used for a table of at least 100 000 rows (planner estimate) with one integer key column;
-   * streams start at one and grow while nobody waits on their batches. Default 2; 1: one stream.
+   * streams start at one and grow while few of their batches make the application wait. Default 2;
+   * 1: one stream.
    */
   readonly concurrency?: number;
 }
