@@ -9,6 +9,7 @@
  * Procedural statements (DECLARE, SELECT … INTO, SET, control flow) are not migrations' work and
  * are left out; trigger, function and event bodies do not run when the file runs.
  */
+import { mysqlQuotedEnd } from '../dialects/mysql/scan.js';
 import { isMysqlRoutine, splitMysqlStatements, withoutLeadingTrivia } from './source.js';
 
 export interface EmbeddedSql {
@@ -122,8 +123,7 @@ function* words(text: string, from: number, stop: number): Generator<Word> {
   for (let i = from; i < stop; i++) {
     const c = text[i]!;
     if (c === "'" || c === '"' || c === '`') {
-      i++;
-      while (i < stop && text[i] !== c) i += text[i] === '\\' && c !== '`' ? 2 : 1;
+      i = (mysqlQuotedEnd(text, i + 1, c, stop) ?? stop) - 1; // the loop steps past the quote
     } else if ((c === '-' && text[i + 1] === '-') || c === '#') {
       const nl = text.indexOf('\n', i);
       i = nl === -1 || nl > stop ? stop : nl;

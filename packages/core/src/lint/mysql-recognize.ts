@@ -2,6 +2,7 @@
  * Valid MySQL/MariaDB statements node-sql-parser's grammars miss: read here so they are never
  * reported as unparseable (an unparseable valid statement is a false finding).
  */
+import { mysqlQuotedEnd } from '../dialects/mysql/scan.js';
 import { isMysqlRoutine } from './source.js';
 
 const NAME = '(`[^`]+`|[\\w$.]+)';
@@ -51,10 +52,9 @@ export function withoutGuards(sql: string): string {
   while (i < sql.length) {
     const c = sql[i]!;
     if (c === "'" || c === '"' || c === '`') {
-      let j = i + 1;
-      while (j < sql.length && sql[j] !== c) j += sql[j] === '\\' && c !== '`' ? 2 : 1;
-      out += sql.slice(i, j + 1);
-      i = j + 1;
+      const end = mysqlQuotedEnd(sql, i + 1, c) ?? sql.length;
+      out += sql.slice(i, end);
+      i = end;
       continue;
     }
     if (/[a-z]/i.test(c) && !/[\w$]/.test(sql[i - 1] ?? ' ')) {

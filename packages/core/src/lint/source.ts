@@ -1,4 +1,5 @@
 /** Positions in SQL text: 1-based line/column, UTF-8 byte ↔ character offsets, comment skipping. */
+import { mysqlQuotedEnd } from '../dialects/mysql/scan.js';
 
 export interface Position {
   readonly line: number;
@@ -96,9 +97,7 @@ export function splitMysqlStatements(text: string): Array<{ start: number; end: 
   while (i < text.length) {
     const c = text[i]!;
     if (c === "'" || c === '"' || c === '`') {
-      i++;
-      while (i < text.length && text[i] !== c) i += text[i] === '\\' && c !== '`' ? 2 : 1;
-      i++;
+      i = mysqlQuotedEnd(text, i + 1, c) ?? text.length;
     } else if ((c === '-' && text[i + 1] === '-') || c === '#') {
       const nl = text.indexOf('\n', i);
       i = nl === -1 ? text.length : nl + 1;

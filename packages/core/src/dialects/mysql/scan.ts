@@ -36,9 +36,30 @@ function scan(sql: string, backslashEscapes: boolean): StatementBreak | undefine
   return undefined;
 }
 
+/**
+ * Offset after the closing quote of a MySQL quoted token whose body starts at `from` (just past
+ * the opening `quote`), read as the server does by default: backslash escapes in `'…'` and `"…"`,
+ * none in `` `…` ``, a doubled quote inside. Undefined when it does not end before `stop`. The
+ * one reader of MySQL quotes: the statement splitter and recognisers of lint use it too.
+ */
+export function mysqlQuotedEnd(
+  text: string,
+  from: number,
+  quote: string,
+  stop = text.length,
+): number | undefined {
+  return quotedEnd(text, from, quote, quote !== '`', stop);
+}
+
 /** Offset after the closing `quote` of a body that starts at `from`; a doubled quote is a quote. */
-function quotedEnd(sql: string, from: number, quote: string, backslashEscapes: boolean): number | undefined {
-  for (let i = from; i < sql.length; i++) {
+function quotedEnd(
+  sql: string,
+  from: number,
+  quote: string,
+  backslashEscapes: boolean,
+  stop = sql.length,
+): number | undefined {
+  for (let i = from; i < stop; i++) {
     if (backslashEscapes && sql[i] === '\\') i++;
     else if (sql[i] === quote) {
       if (sql[i + 1] !== quote) return i + 1;
