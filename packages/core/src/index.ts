@@ -22,11 +22,16 @@ export {
   type BackfillJobStatus,
   type BackfillOptions,
   type BackfillResult,
+  type BatchReport,
   backfillStatus,
   CheckpointConflictError,
+  type PauseRecord,
   type RowTransform,
   requestBackfill,
   runBackfill,
+  type Throttle,
+  type ThrottleAdvice,
+  type ThrottleContext,
 } from './backfill/index.js';
 export {
   BACKUP_CATALOG,

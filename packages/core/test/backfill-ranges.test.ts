@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import {
   type BackfillResult,
+  type BatchReport,
   backfillStatus,
   type Database,
   postgresDatabaseFromUrl,
@@ -116,22 +117,16 @@ for (const max of [1, 2, 3]) {
 test('cancel from another process, then pause and resume: every row once across the runs', async () => {
   const table = await createKeyTable(ctx.tdb, 'int', ROWS, '_control');
   const job = 'ranged-control';
+  // Small fixed batches, so requests land mid-job.
+  const inSmallBatches = (onBatch: (b: BatchReport) => void) =>
+    runBackfill(ctx.db, { table, set: bump }, { job, initialBatchSize: 500, maxBatchSize: 500, onBatch });
   let asked = false;
-  const first = await runBackfill(
-    ctx.db,
-    { table, set: bump },
-    {
-      job,
-      initialBatchSize: 500,
-      maxBatchSize: 500,
-      onBatch: (b) => {
-        if (b.index === 30 && !asked) {
-          asked = true;
-          void requestBackfill(ctx.db, job, 'cancel');
-        }
-      },
-    },
-  );
+  const first = await inSmallBatches((b) => {
+    if (b.index === 30 && !asked) {
+      asked = true;
+      void requestBackfill(ctx.db, job, 'cancel');
+    }
+  });
   assert.equal(first.status, 'cancelled');
   assert.ok(first.rowsDone < ROWS && first.rowsDone > 0, String(first.rowsDone));
   assert.equal((await checkpoints(job))[0]?.status, 'cancelled');
@@ -140,22 +135,13 @@ test('cancel from another process, then pause and resume: every row once across 
   let pausedAt = -1;
   let batchesWhilePaused = 0;
   let paused = false;
-  const second = runBackfill(
-    ctx.db,
-    { table, set: bump },
-    {
-      job,
-      initialBatchSize: 500,
-      maxBatchSize: 500,
-      onBatch: (b) => {
-        if (paused) batchesWhilePaused += 1;
-        if (pausedAt < 0) {
-          pausedAt = b.index;
-          void requestBackfill(ctx.db, job, 'pause');
-        }
-      },
-    },
-  );
+  const second = inSmallBatches((b) => {
+    if (paused) batchesWhilePaused += 1;
+    if (pausedAt < 0) {
+      pausedAt = b.index;
+      void requestBackfill(ctx.db, job, 'pause');
+    }
+  });
   let state: string | undefined;
   for (let i = 0; i < 200 && state !== 'paused'; i++) {
     await new Promise((r) => setTimeout(r, 50));
