@@ -8,6 +8,7 @@ import {
   type BackfillResult,
   type BatchReport,
   backfillStatus,
+  CheckpointConflictError,
   type Database,
   postgresDatabaseFromUrl,
   requestBackfill,
@@ -15,6 +16,7 @@ import {
 } from '@ballast/core';
 import { CHECKPOINT_TABLE } from '@ballast/core/adapter';
 import { test } from 'vitest';
+import { postgresSource } from '../src/backfill/pg/source.js';
 import { STEP_WINDOW, StreamPacer } from '../src/backfill/streams.js';
 import { counterHistogram, createKeyTable, pgDatabaseForFile } from './fixtures/backfill-tables.js';
 
@@ -214,6 +216,27 @@ test("a range's checkpoint deleted under a job: a clear refusal, never a fill of
     runBackfill(ctx.db, { table, set: bump }, { job: 'ranged-missing' }),
     /checkpoints of 1 of its ranges are missing[\s\S]*restart: true/,
   );
+});
+
+test('a one-stream runner that lost the start race to a ranged one refuses, never resets the job to one stream', async () => {
+  const table = await createKeyTable(ctx.tdb, 'int', ROWS, '_lost_race');
+  const stop = new AbortController();
+  await runBackfill(
+    ctx.db,
+    { table, set: bump },
+    { job: 'ranged-race-lost', signal: stop.signal, onBatch: (b) => b.index === 2 && stop.abort() },
+  );
+  // What a one-stream runner does when it found no job row, then another runner created one as ranges.
+  const source = await postgresSource(ctx.db, { table, set: bump, lockTimeoutMs: 1000, maxClientWaitMs: 0 });
+  await assert.rejects(source.open('ranged-race-lost', false), (error: Error) => {
+    assert.ok(error instanceof CheckpointConflictError, String(error));
+    assert.match(error.message, /runs as key ranges[\s\S]*rerun: the run joins its ranges/);
+    return true;
+  });
+  assert.equal((await checkpoints('ranged-race-lost'))[0]?.paging, 'key-ranges');
+  const done = await runBackfill(ctx.db, { table, set: bump }, { job: 'ranged-race-lost' });
+  assert.equal(done.status, 'done');
+  assert.deepEqual(await counterHistogram(ctx.tdb, table), { 1: ROWS });
 });
 
 test('options.concurrency is checked', async () => {

@@ -6,7 +6,12 @@ import { checkedBackfillSql } from '../../ops/backfill.js';
 import type { BackfillSpec } from '../../plan.js';
 import { parseCall } from '../../validate/parse.js';
 import { defaultJobName } from '../index.js';
-import { ensureCheckpointTable, setCheckpointStatus, startCheckpoint } from '../pg/checkpoints.js';
+import {
+  DISTRIBUTED_PAGING,
+  ensureCheckpointTable,
+  setCheckpointStatus,
+  startCheckpoint,
+} from '../pg/checkpoints.js';
 import { inTransaction } from '../pg/transaction.js';
 import { type DistributedBackfillOptions, distributedArgs } from './options.js';
 import {
@@ -137,7 +142,7 @@ export async function startDistributedBackfill(
 }
 
 /** The job's own checkpoint row aggregates its ranges; its paging says so. */
-export const PARENT_PAGING = 'ranges';
+export const PARENT_PAGING = DISTRIBUTED_PAGING;
 const DEFAULT_RANGES = 64;
 
 function defined<T extends object>(o: T): T {

@@ -83,6 +83,8 @@ export async function forgetCheckpoint(session: Session, job: string): Promise<v
  * `upper_key` holds the number of ranges; each range is a job of its own (`rangeJobName`).
  */
 export const KEY_RANGES_PAGING = 'key-ranges';
+/** The job row of a distributed backfill (startDistributedBackfill): its workers fill its ranges. */
+export const DISTRIBUTED_PAGING = 'ranges';
 
 /** Range `i` of `job` is checkpointed under this name (`<job>#<i>`), like any other backfill job. */
 export const rangeJobName = (job: string, index: number) => `${job}#${index}`;

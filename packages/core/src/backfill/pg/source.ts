@@ -9,7 +9,11 @@ import {
   advanceCheckpointCte,
   assertCheckpointed,
   CHECKPOINT_GATE,
+  CHECKPOINT_TABLE,
+  CheckpointConflictError,
+  DISTRIBUTED_PAGING,
   ensureCheckpointTable,
+  KEY_RANGES_PAGING,
   lockCheckpoint,
   readCheckpoint,
   readControlRequest,
@@ -116,6 +120,17 @@ export async function postgresSource(db: Database, spec: PgSourceSpec): Promise<
           if (existing && !restart && existing.status === 'done') {
             return { state: 'done', cursor: undefined, rowsDone: Number(existing.rows_done), estimatedRows };
           }
+          if (existing && !restart && PARENT_PAGINGS.has(existing.paging)) {
+            // Another runner started this job as ranges in the meantime: resetting its row to one
+            // stream would fill rows its ranges fill too.
+            throw new CheckpointConflictError(
+              `backfill job ${job} runs as key ranges (${existing.paging}), started by another runner`,
+              {
+                where: `${CHECKPOINT_TABLE}.job = ${job}`,
+                hint: 'rerun: the run joins its ranges (or pass restart: true to start it over)',
+              },
+            );
+          }
           if (existing && !restart && existing.paging === pager.paging) {
             upper = existing.upper_key ?? undefined;
             await setCheckpointStatus(s, job, 'running');
@@ -184,6 +199,9 @@ export async function postgresSource(db: Database, spec: PgSourceSpec): Promise<
     return { rows, changed, cursor: ctx.range.next ?? last ?? cursor, done } satisfies BatchOutcome;
   }
 }
+
+/** Pagings of a job's own row whose rows are filled by its ranges: never reset to one stream. */
+const PARENT_PAGINGS = new Set([KEY_RANGES_PAGING, DISTRIBUTED_PAGING]);
 
 const emptyOutcome = (cursor: Cursor | undefined): BatchOutcome => ({
   rows: 0,
