@@ -61,6 +61,11 @@ test('a big table with one integer key is filled as key ranges, every row once; 
   const [status] = await backfillStatus(ctx.db, job);
   assert.equal(status?.rowsDone, ROWS);
   assert.equal(status?.state, 'done');
+  // The full list shows the job, not its ranges; a range asked by name is there.
+  const all = (await backfillStatus(ctx.db)).map((j) => j.job);
+  assert.ok(all.includes(job), all.join(', '));
+  assert.ok(!all.some((name) => name.startsWith(`${job}#`)), all.join(', '));
+  assert.equal((await backfillStatus(ctx.db, `${job}#0`))[0]?.status, 'done');
 
   const again = await runBackfill(ctx.db, { table, set: bump }, { job });
   assert.equal(again.status, 'already-done');

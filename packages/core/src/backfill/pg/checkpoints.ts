@@ -333,14 +333,26 @@ export interface BackfillJobStatus {
   readonly updatedAt: Date;
 }
 
-/** Every job's checkpoint (or one job's), newest first; empty when no backfill ever ran here. */
+/**
+ * Every job's checkpoint (or one job's), newest first; empty when no backfill ever ran here. The
+ * ranges of a job run as ranges (`<job>#<i>`) are left out of the full list: the job's own row sums
+ * them up. Asked by name, a range is shown.
+ */
 export async function listCheckpoints(session: Session, job?: string): Promise<BackfillJobStatus[]> {
   if (!(await checkpointTableExists(session))) return [];
   const rows = await session.query<
     CheckpointRow & { error: string | null; started_at: Date; updated_at: Date }
-  >(`select * from ${CHECKPOINT_TABLE} where $1::text is null or job = $1 order by updated_at desc`, [
-    job ?? null,
-  ]);
+  >(
+    `select * from ${CHECKPOINT_TABLE} c
+      where case when $1::text is null
+                 then not exists (select 1 from ${CHECKPOINT_TABLE} p
+                                   where p.paging = any($2::text[])
+                                     and starts_with(c.job, p.job || '#')
+                                     and substr(c.job, length(p.job) + 2) ~ '^[0-9]+$')
+                 else c.job = $1 end
+      order by updated_at desc`,
+    [job ?? null, [KEY_RANGES_PAGING, DISTRIBUTED_PAGING]],
+  );
   return rows.map((r) => ({
     job: r.job,
     target: r.target,

@@ -109,6 +109,8 @@ export async function runRangedBackfill(
       // An extra stream without a guard would make the application wait: better not started.
       const source = isFirst ? first : await postgresSource(db, { ...run.spec, unwatched: 'refuse' });
       const throttles = throttlesOf(source);
+      // A stream's next range starts at the size its last batch chose, not at initialBatchSize again.
+      let size = run.tuning.initialBatchSize;
       await source.hold(async () => {
         for (let range = queue.shift(); range !== undefined && !stop.signal.aborted; range = queue.shift()) {
           const result = await runBatchLoop(
@@ -116,9 +118,13 @@ export async function runRangedBackfill(
             loopOptionsOf(
               {
                 ...run.tuning,
+                ...(size !== undefined ? { initialBatchSize: size } : {}),
                 signal,
                 restart: false,
-                onBatch: (b) => run.tuning.onBatch?.({ ...b, index: batches }),
+                onBatch: (b) => {
+                  size = b.nextLimit;
+                  run.tuning.onBatch?.({ ...b, index: batches });
+                },
                 onPause: (pause) => {
                   pauses.push(pause);
                   run.tuning.onPause?.(pause);
