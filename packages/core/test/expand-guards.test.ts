@@ -19,7 +19,7 @@ import {
   undoContract,
   undoExpand,
 } from '@ballast/core';
-import { readColumnFacts } from '@ballast/core/adapter';
+import { quoteIdent, readColumnFacts } from '@ballast/core/adapter';
 import { pgServers } from '@ballast/testkit';
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import { type PgFixture, pgFixture } from './support/pg.js';
@@ -105,6 +105,52 @@ for (const server of pgServers()) {
                 count(*) filter (where code_new = '#' || code::text)::text as converted from g_nulls`,
       );
       assert.deepEqual(counts, { nulls: '30', converted: '60' });
+    });
+
+    test('the sync trigger binds the column by name: hostile names and a keyword take the fast form, a column named new the subquery', async () => {
+      const q = (name: string) => quoteIdent('postgres', name);
+      const cases = [
+        { table: 'g_sync_hostile', column: 'Amount "$1"; drop', fast: true },
+        { table: 'g_sync_keyword', column: 'end', fast: true },
+        // A PL/pgSQL variable named new would hide NEW inside the trigger: the subquery form.
+        { table: 'g_sync_new', column: 'new', fast: false },
+      ];
+      for (const { table, column, fast } of cases) {
+        const newColumn = `${column}_t`;
+        const [t, o, n] = [q(table), q(column), q(newColumn)];
+        await pg.sql(`create table ${t} (id int primary key, ${o} int)`);
+        await pg.sql(`insert into ${t} select g, g from generate_series(1, 50) g`);
+        await changeColumnType(
+          pg.db,
+          {
+            table,
+            column,
+            newColumn,
+            newType: 'text',
+            using: `'#' || ${o}::text`,
+            reverseUsing: `substr(${n}, 2)::int`,
+          },
+          quiet,
+        );
+        // Both versions of the application write, each through its own column.
+        await pg.sql(`update ${t} set ${o} = 1000 where id = 1`);
+        await pg.sql(`update ${t} set ${n} = '#2000' where id = 2`);
+        await pg.sql(`insert into ${t} (id, ${o}) values (100, 7)`);
+        await pg.sql(`insert into ${t} (id, ${n}) values (101, '#8')`);
+        const [row] = await pg.sql<{ synced: string; total: string; one: string; two: number }>(
+          `select count(*) filter (where ${n} = '#' || ${o}::text)::text as synced, count(*)::text as total,
+                  (select ${n} from ${t} where id = 1) as one, (select ${o} from ${t} where id = 2) as two
+             from ${t}`,
+        );
+        assert.deepEqual(row, { synced: '52', total: '52', one: '#1000', two: 2000 }, column);
+        const [source] = await pg.sql<{ src: string }>(
+          'select p.prosrc as src from pg_trigger tr join pg_proc p on p.oid = tr.tgfoid where tr.tgrelid = to_regclass($1) and not tr.tgisinternal',
+          [t],
+        );
+        // The old column's conversion: a declared variable, or the subquery for `new`.
+        assert.equal(source?.src.includes('ballast_row'), !fast, source?.src);
+        assert.ok(source?.src.includes('DECLARE'), source?.src);
+      }
     });
 
     test('changeColumnType with newColumn an existing column is refused; its data stays', async () => {

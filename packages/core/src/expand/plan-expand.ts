@@ -30,6 +30,8 @@ export interface ExpandInput extends TableRef {
 export const syncSpecOf = (
   input: Pick<ExpandInput, 'table' | 'column' | 'newColumn' | 'forward' | 'backward'> & {
     readonly schema: string;
+    readonly oldType?: string | undefined;
+    readonly newType?: string | undefined;
   },
 ): SyncSpec => ({
   schema: input.schema,
@@ -38,6 +40,8 @@ export const syncSpecOf = (
   newColumn: input.newColumn,
   forward: input.forward,
   backward: input.backward,
+  oldType: input.oldType,
+  newType: input.newType,
   functionName: defaultName(['ballast_sync', input.table, input.column], 'fn'),
   triggerName: defaultName(['ballast_sync', input.column, input.newColumn], 'trg'),
 });
@@ -47,7 +51,10 @@ export function planExpand(input: ExpandInput, server: ServerInfo): Plan {
   const ref = { table: input.table, schema: input.facts.schema };
   const target = `${displayName(ref)}.${input.column} → ${input.newColumn}`;
   const id = `${input.kind}:${displayName(ref)}.${input.column}:${input.newColumn}`;
-  const sync = { ...syncSpecOf({ ...input, schema: input.facts.schema }), ...input.syncNames };
+  const sync = {
+    ...syncSpecOf({ ...input, schema: input.facts.schema, oldType: input.facts.type }),
+    ...input.syncNames,
+  };
   const t = qtable(ref);
   const o = qi(input.column);
   const n = qi(input.newColumn);

@@ -38,6 +38,8 @@ export function planUndoContract(args: UndoContractInput, server: ServerInfo): P
       newColumn: e.newColumn,
       forward: e.forward ?? undefined,
       backward: e.backward ?? undefined,
+      oldType: e.oldType,
+      newType: e.newType,
     }),
     functionName: e.syncFunction,
     triggerName: e.syncTrigger,
