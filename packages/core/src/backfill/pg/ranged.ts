@@ -27,6 +27,9 @@ import { inTransaction } from './transaction.js';
 export const RANGED_MIN_ROWS = 100_000;
 /** Key ranges per allowed stream: a stream that finishes its range early takes another. */
 const RANGES_PER_STREAM = 4;
+/** At most this many ranges (checkpoint rows), and none smaller than MIN_RANGE_ROWS by estimate. */
+const MAX_RANGES = 64;
+const MIN_RANGE_ROWS = 10_000;
 const INTEGER_KEYS = new Set(['smallint', 'integer', 'bigint']);
 
 export interface RangedRun {
@@ -285,7 +288,12 @@ async function planRanges(
         };
       }
       if (!splittable || (estimatedRows ?? 0) < RANGED_MIN_ROWS) return undefined;
-      const ranges = await splitKeyRanges(s, info, run.concurrency * RANGES_PER_STREAM);
+      const count = Math.min(
+        run.concurrency * RANGES_PER_STREAM,
+        MAX_RANGES,
+        Math.floor((estimatedRows ?? 0) / MIN_RANGE_ROWS),
+      );
+      const ranges = await splitKeyRanges(s, info, count);
       if (ranges.length < 2) return undefined;
       const created = await inTransaction(s, async () => {
         // The job's row first: a second process starting the same job finds it and resumes instead.
