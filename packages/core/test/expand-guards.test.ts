@@ -107,18 +107,21 @@ for (const server of pgServers()) {
       assert.deepEqual(counts, { nulls: '30', converted: '60' });
     });
 
-    test('the sync trigger binds the column by name: hostile names and a keyword take the fast form, a column named new the subquery', async () => {
+    test('the sync trigger binds the column by name: hostile names and a keyword take the fast form; a column named new and a domain the subquery', async () => {
       const q = (name: string) => quoteIdent('postgres', name);
       const cases = [
         { table: 'g_sync_hostile', column: 'Amount "$1"; drop', fast: true },
         { table: 'g_sync_keyword', column: 'end', fast: true },
         // A PL/pgSQL variable named new would hide NEW inside the trigger: the subquery form.
         { table: 'g_sync_new', column: 'new', fast: false },
+        // A domain the application's search_path may not see: the subquery form, which names no type.
+        { table: 'g_sync_domain', column: 'cents', fast: false, type: 'g_sync_cents' },
       ];
-      for (const { table, column, fast } of cases) {
+      await pg.sql('create domain g_sync_cents as int');
+      for (const { table, column, fast, type = 'int' } of cases) {
         const newColumn = `${column}_t`;
         const [t, o, n] = [q(table), q(column), q(newColumn)];
-        await pg.sql(`create table ${t} (id int primary key, ${o} int)`);
+        await pg.sql(`create table ${t} (id int primary key, ${o} ${type})`);
         await pg.sql(`insert into ${t} select g, g from generate_series(1, 50) g`);
         await changeColumnType(
           pg.db,
