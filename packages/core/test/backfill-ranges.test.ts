@@ -124,9 +124,13 @@ for (const max of [1, 2, 3]) {
 test('cancel from another process, then pause and resume: every row once across the runs', async () => {
   const table = await createKeyTable(ctx.tdb, 'int', ROWS, '_control');
   const job = 'ranged-control';
-  // Small fixed batches, so requests land mid-job.
+  // Small fixed batches with a pause between them, so requests land mid-job.
   const inSmallBatches = (onBatch: (b: BatchReport) => void) =>
-    runBackfill(ctx.db, { table, set: bump }, { job, initialBatchSize: 500, maxBatchSize: 500, onBatch });
+    runBackfill(
+      ctx.db,
+      { table, set: bump },
+      { job, initialBatchSize: 500, maxBatchSize: 500, pauseMs: 10, onBatch },
+    );
   let asked = false;
   const first = await inSmallBatches((b) => {
     if (b.index === 30 && !asked) {
@@ -221,6 +225,29 @@ test("a range's checkpoint deleted under a job: a clear refusal, never a fill of
     runBackfill(ctx.db, { table, set: bump }, { job: 'ranged-missing' }),
     /checkpoints of 1 of its ranges are missing[\s\S]*restart: true/,
   );
+
+  // Deleted while the job runs: that range stops the job, and no whole-table checkpoint is left.
+  const other = await createKeyTable(ctx.tdb, 'int', ROWS, '_missing_late');
+  let deleted = false;
+  await assert.rejects(
+    runBackfill(
+      ctx.db,
+      { table: other, set: bump },
+      {
+        job: 'ranged-missing-late',
+        concurrency: 2,
+        onBatch: () => {
+          if (deleted) return;
+          deleted = true;
+          void sql(`delete from ${CHECKPOINT_TABLE} where job = 'ranged-missing-late#7'`);
+        },
+      },
+    ),
+    /the checkpoint of its range 7 is missing/,
+  );
+  assert.equal((await checkpoints('ranged-missing-late')).filter((r) => r.job.endsWith('#7')).length, 0);
+  const filled = await counterHistogram(ctx.tdb, other);
+  assert.deepEqual(Object.keys(filled).sort(), ['0', '1'], JSON.stringify(filled));
 });
 
 test('a one-stream runner that lost the start race to a ranged one refuses, never resets the job to one stream', async () => {

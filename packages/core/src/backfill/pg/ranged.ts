@@ -10,6 +10,7 @@ import type { BackfillResult, BackfillSource, PauseRecord, Throttle } from '../t
 import {
   ensureCheckpointTable,
   foldRanges,
+  forgetCheckpoint,
   KEY_RANGES_PAGING,
   rangeJobName,
   rangeJobNames,
@@ -162,13 +163,19 @@ export async function runRangedBackfill(
       ...source,
       hold: (fn) => fn(), // the stream holds the connection across its ranges
       async open(rangeJob) {
-        const opened = await source.open(rangeJob, false);
-        if (opened.state === 'new')
-          // Its checkpoint was deleted under a running job: a new one would span the whole table.
-          throw new BallastError(`backfill ${job}: the checkpoint of its range ${range} is missing`, {
+        // Its checkpoint deleted under a running job: a new one would span the whole table, so
+        // none is made (and one made in a race with the deletion is removed again).
+        const missing = () =>
+          new BallastError(`backfill ${job}: the checkpoint of its range ${range} is missing`, {
             where: `ballast_backfill_checkpoints.job = ${rangeJob}`,
             hint: 'rerun with restart: true to fill the table again from its first row',
           });
+        if (!(await source.session((s) => readCheckpoint(s, rangeJob)))) throw missing();
+        const opened = await source.open(rangeJob, false);
+        if (opened.state === 'new') {
+          await source.session((s) => forgetCheckpoint(s, rangeJob));
+          throw missing();
+        }
         return opened;
       },
       processBatch: (rangeJob, cursor, limit, options) =>
