@@ -246,6 +246,7 @@ for (const server of pgServers())
       );
       assert.deepEqual(counts, { n: String(rows), ids: String(rows) });
       assert.equal(await checksum(conn, `select id, v from ${data}`), before);
+      assert.deepEqual(await primaryKeyOf(data), ['id'], 'keyed once the copy is complete');
       const [checkpoint] = await conn.query<{ status: string; rows_done: string }>(
         'select status, rows_done from ballast_backfill_checkpoints where job = $1',
         [`backup:${backup.id}`],
@@ -255,6 +256,64 @@ for (const server of pgServers())
       await restoreBackup(db, backup.id);
       assert.equal(await checksum(conn, 'select id, v from copied'), before);
     });
+
+    test('a backup copy holding a key twice is refused before the drop, and never marked ready', async () => {
+      const rows = 20_000;
+      await conn.query('create table doubled (id int primary key, v text not null)');
+      await conn.query(`insert into doubled select g, 'v' || g from generate_series(1, ${rows}) g`);
+      await runScriptAndKill(
+        tdb.url,
+        BACKUP_CHILD,
+        [tdb.url, 'doubled', 'v', 'm-dup', '200'],
+        async (d) =>
+          d.withSession(async (s) => {
+            const [row] = await s.query<{ n: string | null }>(
+              "select max(batches) as n from ballast_backfill_checkpoints where job like 'backup:%' and target like '%doubled%'",
+            );
+            return Number(row?.n ?? 0);
+          }),
+        { killAfterBatches: 5 },
+      );
+      const [interrupted] = await listBackups(db, { table: 'doubled' });
+      assert.equal(interrupted!.status, 'copying');
+      const data = `${interrupted!.backupSchema}.${interrupted!.backupTable}`;
+      // What a copy bug would leave: a key already copied, copied again.
+      await conn.query(`insert into ${data} select id, v from ${data} order by id limit 1`);
+      await assert.rejects(
+        dropColumnWithBackup(
+          db,
+          { table: 'doubled', column: 'v', confirmUnused: true },
+          { migration: 'm-dup', run: quiet },
+        ),
+        (error: Error) => {
+          assert.match(
+            error.message,
+            new RegExp(`backup ${interrupted!.id} .* holds a key of doubled more than once`),
+          );
+          assert.match(
+            error.message,
+            new RegExp(`nothing was dropped.*purgeBackups\\(db, \\{ ids: \\[${interrupted!.id}\\] \\}\\)`),
+          );
+          return true;
+        },
+      );
+      assert.ok(await columnFacts(conn, 'doubled', 'v'), 'the column is still there');
+      // Never ready; dropColumnWithBackup discards the copy of a column it did not drop.
+      const [after] = await listBackups(db, { table: 'doubled', includeHistory: true });
+      assert.equal(after!.id, interrupted!.id);
+      assert.equal(after!.status, 'purged');
+      assert.equal(await exists(data), false);
+    });
+
+    const primaryKeyOf = async (relation: string) =>
+      (
+        await conn.query<{ name: string }>(
+          `select a.attname as name from pg_index i
+             join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any (i.indkey)
+            where i.indrelid = to_regclass($1) and i.indisprimary order by a.attnum`,
+          [relation],
+        )
+      ).map((r) => r.name);
   });
 
 test("the contract's column drop is the drop planner's: the same backup and drop steps", async () => {
