@@ -79,6 +79,26 @@ test('a big table with one integer key is filled as key ranges, every row once; 
   assert.equal((await checkpoints(job)).length, 1 + 12);
 });
 
+test('a dry run says how the job would run (key ranges or one stream) and writes nothing', async () => {
+  const table = await createKeyTable(ctx.tdb, 'int', ROWS, '_dry');
+  const job = 'ranged-dry';
+  const dry = (options: { concurrency?: number; restart?: boolean } = {}) =>
+    runBackfill(ctx.db, { table, set: bump }, { job, dryRun: true, ...options });
+  const planned = await dry();
+  assert.equal(planned.status, 'dry-run');
+  assert.equal(planned.paging, 'key-ranges');
+  assert.equal(planned.estimatedRows, ROWS);
+  assert.equal((await dry({ concurrency: 1 })).paging, 'keyset');
+  assert.deepEqual(await counterHistogram(ctx.tdb, table), { 0: ROWS });
+  assert.deepEqual(await checkpoints(job), []);
+
+  // A job started as one stream stays one: its dry run says so, unless it would restart.
+  await runBackfill(ctx.db, { table, set: bump }, { job, concurrency: 1 });
+  assert.equal((await dry()).paging, 'keyset');
+  assert.equal((await dry({ restart: true })).paging, 'key-ranges');
+  assert.deepEqual(await counterHistogram(ctx.tdb, table), { 1: ROWS });
+});
+
 test('a JS transform runs as ranges too, exactly once per row', async () => {
   const table = await createKeyTable(ctx.tdb, 'bigint', ROWS, '_ranged_js');
   const result = await runBackfill(

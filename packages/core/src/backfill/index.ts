@@ -15,7 +15,7 @@ import {
   listCheckpoints,
   storeControlRequest,
 } from './pg/checkpoints.js';
-import { runRangedBackfill } from './pg/ranged.js';
+import { rangedDryRunPaging, runRangedBackfill } from './pg/ranged.js';
 import { replicaLagThrottle } from './pg/replica-lag.js';
 import { type PostgresSource, postgresSource } from './pg/source.js';
 import type { BackfillOptions, BackfillResult, Throttle } from './types.js';
@@ -112,7 +112,16 @@ export async function runBackfill(
     });
     if (ranged) return ranged;
   }
-  return runBatchLoop(source, loopOptionsOf(options, job, throttlesOf(source)));
+  const result = await runBatchLoop(source, loopOptionsOf(options, job, throttlesOf(source)));
+  if (!options.dryRun) return result;
+  // A dry run says how the job would run: as key ranges when planRanges would cut the table.
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  const paging = await rangedDryRunPaging(db, source, {
+    job,
+    concurrency,
+    restart: options.restart ?? false,
+  });
+  return paging ? { ...result, paging } : result;
 }
 
 /**

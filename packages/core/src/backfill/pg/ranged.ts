@@ -8,6 +8,7 @@ import { RateWindow } from '../rate.js';
 import { StreamPacer } from '../streams.js';
 import type { BackfillResult, BackfillSource, PauseRecord, Throttle } from '../types.js';
 import {
+  CHECKPOINT_TABLE,
   ensureCheckpointTable,
   foldRanges,
   forgetCheckpoint,
@@ -252,15 +253,42 @@ interface RangePlan {
  * the job is one for ranges. Undefined: run it as one stream (the caller also answers an
  * already-done one-stream job).
  */
+/** A new job can run as ranges: more than one stream allowed, and one integer key to cut. */
+function isSplittable(first: PostgresSource, concurrency: number): boolean {
+  const [key, ...more] = first.info.key;
+  return concurrency > 1 && key !== undefined && more.length === 0 && INTEGER_KEYS.has(key.type);
+}
+
+/**
+ * What a dry run reports as paging: `key-ranges` when the job would run as ranges (its
+ * checkpoint says so, or a new job on a table planRanges would cut), else undefined. Reads
+ * only: a dry run writes nothing, not even the checkpoint table.
+ */
+export async function rangedDryRunPaging(
+  db: Database,
+  first: PostgresSource,
+  run: Pick<RangedRun, 'job' | 'concurrency' | 'restart'>,
+): Promise<typeof KEY_RANGES_PAGING | undefined> {
+  const existing = run.restart
+    ? undefined
+    : await db.withSession(async (s) => {
+        const [table] = await s.query<{ ok: boolean }>('select to_regclass($1) is not null as ok', [
+          CHECKPOINT_TABLE,
+        ]);
+        return table!.ok ? readCheckpoint(s, run.job) : undefined;
+      });
+  if (existing) return existing.paging === KEY_RANGES_PAGING ? KEY_RANGES_PAGING : undefined;
+  if (!isSplittable(first, run.concurrency)) return undefined;
+  return ((await first.estimate()) ?? 0) >= RANGED_MIN_ROWS ? KEY_RANGES_PAGING : undefined;
+}
+
 async function planRanges(
   db: Database,
   first: PostgresSource,
   run: RangedRun,
 ): Promise<RangePlan | undefined> {
   const { info } = first;
-  const [key] = info.key;
-  const splittable =
-    run.concurrency > 1 && info.key.length === 1 && key !== undefined && INTEGER_KEYS.has(key.type);
+  const splittable = isSplittable(first, run.concurrency);
   const estimatedRows = await first.estimate();
   return db.withSession(async (s) => {
     await ensureCheckpointTable(s);
