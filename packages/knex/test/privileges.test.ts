@@ -121,6 +121,20 @@ for (const server of pgServers())
     await b.safeAddColumn('accounts', 'plan', { type: 'text', default: 'free', notNull: true });
     await b.safeAddColumn('accounts', 'score', { type: 'integer' });
     await b.backfill('accounts', { score: 'length(email)' });
+    // A big table runs as key ranges: concurrent streams, each with its own guard (which cancels
+    // only this role's own batches) and checkpoint rows in the admin's table.
+    await admin.query(
+      `create table big_fill (id int primary key, n int); insert into big_fill select g from generate_series(1, 120000) g;
+       analyze big_fill; alter table big_fill owner to ${q(role)}`,
+    );
+    await b.backfill('big_fill', { n: 'id % 7' });
+    assert.deepEqual(
+      await admin.query(
+        `select paging, rows_done::int as rows, (select count(*)::int from big_fill where n is distinct from id % 7) as wrong
+           from ballast_backfill_checkpoints where target = 'public.big_fill' and job !~ '#[0-9]+$'`,
+      ),
+      [{ paging: 'key-ranges', rows: 120_000, wrong: 0 }],
+    );
     await b.setNotNull('accounts', 'score');
     await b.addCheck('accounts', 'accounts_score_positive', 'score > 0');
     await b.dropColumn('accounts', 'legacy', { confirmUnused: true });
