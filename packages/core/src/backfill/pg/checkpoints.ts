@@ -87,7 +87,9 @@ export const KEY_RANGES_PAGING = 'key-ranges';
 export const DISTRIBUTED_PAGING = 'ranges';
 
 /** Range `i` of `job` is checkpointed under this name (`<job>#<i>`), like any other backfill job. */
-export const rangeJobName = (job: string, index: number) => `${job}#${index}`;
+export const rangeJobName = (job: string, index: number) => `${job}${RANGE_SEPARATOR}${index}`;
+/** Between a job's name and its range's index; listCheckpoints matches ranges by it too. */
+const RANGE_SEPARATOR = '#';
 
 export const rangeJobNames = (job: string, ranges: number) =>
   Array.from({ length: ranges }, (_, i) => rangeJobName(job, i));
@@ -135,6 +137,11 @@ export async function foldRanges(
 export async function readCheckpoint(session: Session, job: string): Promise<CheckpointRow | undefined> {
   const [row] = await session.query<CheckpointRow>(`select * from ${CHECKPOINT_TABLE} where job = $1`, [job]);
   return row;
+}
+
+/** readCheckpoint without needing the table: undefined when no backfill ever ran here (dry runs). */
+export async function peekCheckpoint(session: Session, job: string): Promise<CheckpointRow | undefined> {
+  return (await checkpointTableExists(session)) ? readCheckpoint(session, job) : undefined;
 }
 
 /**
@@ -347,11 +354,11 @@ export async function listCheckpoints(session: Session, job?: string): Promise<B
       where case when $1::text is null
                  then not exists (select 1 from ${CHECKPOINT_TABLE} p
                                    where p.paging = any($2::text[])
-                                     and starts_with(c.job, p.job || '#')
-                                     and substr(c.job, length(p.job) + 2) ~ '^[0-9]+$')
+                                     and starts_with(c.job, p.job || $3)
+                                     and substr(c.job, length(p.job || $3) + 1) ~ '^[0-9]+$')
                  else c.job = $1 end
       order by updated_at desc`,
-    [job ?? null, [KEY_RANGES_PAGING, DISTRIBUTED_PAGING]],
+    [job ?? null, [KEY_RANGES_PAGING, DISTRIBUTED_PAGING], RANGE_SEPARATOR],
   );
   return rows.map((r) => ({
     job: r.job,

@@ -8,11 +8,11 @@ import { RateWindow } from '../rate.js';
 import { StreamPacer } from '../streams.js';
 import type { BackfillResult, BackfillSource, PauseRecord, Throttle } from '../types.js';
 import {
-  CHECKPOINT_TABLE,
   ensureCheckpointTable,
   foldRanges,
   forgetCheckpoint,
   KEY_RANGES_PAGING,
+  peekCheckpoint,
   rangeJobName,
   rangeJobNames,
   readCheckpoint,
@@ -269,14 +269,7 @@ export async function rangedDryRunPaging(
   first: PostgresSource,
   run: Pick<RangedRun, 'job' | 'concurrency' | 'restart'>,
 ): Promise<typeof KEY_RANGES_PAGING | undefined> {
-  const existing = run.restart
-    ? undefined
-    : await db.withSession(async (s) => {
-        const [table] = await s.query<{ ok: boolean }>('select to_regclass($1) is not null as ok', [
-          CHECKPOINT_TABLE,
-        ]);
-        return table!.ok ? readCheckpoint(s, run.job) : undefined;
-      });
+  const existing = run.restart ? undefined : await db.withSession((s) => peekCheckpoint(s, run.job));
   if (existing) return existing.paging === KEY_RANGES_PAGING ? KEY_RANGES_PAGING : undefined;
   if (!isSplittable(first, run.concurrency)) return undefined;
   return ((await first.estimate()) ?? 0) >= RANGED_MIN_ROWS ? KEY_RANGES_PAGING : undefined;
