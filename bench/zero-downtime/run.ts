@@ -34,14 +34,67 @@ const { values: flags } = parseArgs({
     modes: { type: 'string', default: 'idle,naive,ballast' },
     out: { type: 'string' },
     name: { type: 'string', default: 'zero-downtime' },
+    help: { type: 'boolean', short: 'h' },
   },
 });
 
+const MODES: readonly Mode[] = ['idle', 'naive', 'ballast-no-wait', 'ballast', 'pgroll'];
+if (flags.help) {
+  process.stdout.write(
+    [
+      'pnpm bench [flags]: the zero-downtime benchmark (bench/zero-downtime/README.md explains each flag)',
+      '  --rows N  --backfill-rows N  --sizes N,N  --clients N  --duration S  --backfill-duration S',
+      '  --lock-timeout MS  --reader-hold MS  --long-reader-hold MS  --rate TPS',
+      `  --scenarios a,b   among ${SCENARIOS.map((s) => s.id).join(', ')}`,
+      `  --modes a,b       among ${MODES.join(', ')} (default idle,naive,ballast)`,
+      '  --out DIR  --name NAME',
+      '',
+    ].join('\n'),
+  );
+  process.exit(0);
+}
+
+/** A typo must stop the run before the server starts, not leave a scenario or mode out. */
+function listFlag<T extends string>(flag: string, given: string, known: readonly T[]): T[] {
+  const items = given.split(',').map((item) => item.trim());
+  const unknown = items.filter((item) => !known.includes(item as T));
+  if (unknown.length > 0 || items.length === 0)
+    usageError(
+      `--${flag}: unknown ${unknown.map((u) => `"${u}"`).join(', ')}; expected some of ${known.join(', ')}`,
+    );
+  return items as T[];
+}
+function usageError(message: string): never {
+  process.stderr.write(`[bench] ${message}\n[bench] pnpm bench --help lists the flags\n`);
+  process.exit(2);
+}
+for (const flag of [
+  'rows',
+  'backfill-rows',
+  'clients',
+  'duration',
+  'backfill-duration',
+  'lock-timeout',
+  'reader-hold',
+  'long-reader-hold',
+  'rate',
+] as const) {
+  const value = flags[flag];
+  if (value !== undefined && !(Number.isFinite(Number(value)) && Number(value) > 0))
+    usageError(`--${flag}: expected a positive number, got "${value}"`);
+}
+
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const outDir = flags.out ? resolve(flags.out) : join(root, 'bench', 'results');
-const wanted = flags.scenarios?.split(',') ?? SCENARIOS.map((s) => s.id);
+const wanted = flags.scenarios
+  ? listFlag(
+      'scenarios',
+      flags.scenarios,
+      SCENARIOS.map((s) => s.id),
+    )
+  : SCENARIOS.map((s) => s.id);
 const scenarios = SCENARIOS.filter((s) => wanted.includes(s.id));
-const modes = flags.modes!.split(',') as Mode[];
+const modes = listFlag('modes', flags.modes!, MODES);
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
 let server: RunningServer | undefined;

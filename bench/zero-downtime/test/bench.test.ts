@@ -151,3 +151,33 @@ test('--sizes runs a scenario at each table size: the size table, the goals and 
     rmSync(out, { recursive: true, force: true });
   }
 });
+
+test('a misspelled scenario, mode or number stops pnpm bench before it starts a server; --help lists them', () => {
+  const run = (args: readonly string[]) =>
+    spawnSync(
+      process.execPath,
+      ['--conditions=ballast-source', '--import', 'tsx', 'bench/zero-downtime/run.ts', ...args],
+      {
+        cwd: root,
+        encoding: 'utf8',
+        env: process.env,
+      },
+    );
+  for (const [args, message] of [
+    [['--scenarios', 'backfil'], /--scenarios: unknown "backfil"; expected some of add-column, .*backfill/],
+    [
+      ['--modes', 'idle,balast'],
+      /--modes: unknown "balast"; expected some of idle, naive, ballast-no-wait, ballast, pgroll/,
+    ],
+    [['--rows', '1e'], /--rows: expected a positive number, got "1e"/],
+    [['--rate', '0'], /--rate: expected a positive number, got "0"/],
+  ] as const) {
+    const refused = run(args);
+    assert.equal(refused.status, 2, refused.stderr);
+    assert.match(refused.stderr, message);
+    assert.doesNotMatch(refused.stderr, /server:/, 'no server was started');
+  }
+  const help = run(['--help']);
+  assert.equal(help.status, 0, help.stderr);
+  assert.match(help.stdout, /--scenarios a,b {3}among add-column, create-index/);
+});
