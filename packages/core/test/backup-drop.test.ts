@@ -4,11 +4,13 @@ import {
   type Database,
   dropColumnWithBackup,
   dropTableWithBackup,
+  type FinishEvent,
   LockTimeoutError,
   listBackups,
   planContract,
   planDropColumn,
   planDropTable,
+  postgresDatabaseFromUrl,
   purgeBackups,
   readServerInfo,
   restoreBackup,
@@ -20,7 +22,7 @@ import { afterAll, beforeAll, describe, test } from 'vitest';
 // The backfill chaos bench owns the kill -9 fixture; the backup copy reuses it with its own child.
 import { runScriptAndKill } from '../../../bench/backfill/kill-resume.js';
 import { checksum, columnFacts, testDatabase } from './fixtures/checksum.js';
-import { holdLock } from './support/blocker.js';
+import { type Blocker, holdLock } from './support/blocker.js';
 
 const BACKUP_CHILD = fileURLToPath(new URL('./fixtures/backup-child.ts', import.meta.url));
 const quiet = { log: () => {} };
@@ -246,7 +248,7 @@ for (const server of pgServers())
       );
       assert.deepEqual(counts, { n: String(rows), ids: String(rows) });
       assert.equal(await checksum(conn, `select id, v from ${data}`), before);
-      assert.deepEqual(await primaryKeyOf(data), ['id'], 'keyed once the copy is complete');
+      assert.deepEqual(await keyOf(data), ['id'], 'keyed once the copy is complete');
       const [checkpoint] = await conn.query<{ status: string; rows_done: string }>(
         'select status, rows_done from ballast_backfill_checkpoints where job = $1',
         [`backup:${backup.id}`],
@@ -305,12 +307,82 @@ for (const server of pgServers())
       assert.equal(await exists(data), false);
     });
 
-    const primaryKeyOf = async (relation: string) =>
+    test("the backup's key is built past the session's statement_timeout and beside a reader of the backup, with progress", async () => {
+      await conn.query('create table timed (id int primary key, v text not null)');
+      await conn.query(`insert into timed select g, 'v' || g from generate_series(1, 20000) g`);
+      // A role or pool with a statement_timeout (common in production): every copy batch fits in
+      // it, the key build over a big copy would not. Here it waits on a lock instead, past 300 ms.
+      const url = new URL(tdb.url);
+      url.searchParams.set('options', '-c statement_timeout=300');
+      const timed = postgresDatabaseFromUrl(url.toString());
+      const events: FinishEvent[] = [];
+      const progress = { update() {}, finish: (e: FinishEvent) => void events.push(e) };
+      const blockers: Blocker[] = [];
+      try {
+        const dropping = dropColumnWithBackup(
+          timed,
+          { table: 'timed', column: 'v', confirmUnused: true },
+          {
+            migration: 'm-timeout',
+            progress,
+            run: {
+              log: () => {},
+              backfill: { initialBatchSize: 200, minBatchSize: 200, maxBatchSize: 200, pauseMs: 5 },
+            },
+          },
+        );
+        const data = await eventually(async () => {
+          const [b] = await listBackups(db, { table: 'timed' });
+          const name = b && `${b.backupSchema}.${b.backupTable}`;
+          return name && (await exists(name)) ? name : undefined;
+        });
+        // A pg_dump of the backup (ACCESS SHARE, held to the end) must not hold the build up; a
+        // writer (ROW EXCLUSIVE) does, for longer than the statement_timeout. Neither stops the
+        // copy's inserts.
+        blockers.push(await holdLock(tdb.url, `lock table ${data} in access share mode`));
+        const writer = await holdLock(tdb.url, `lock table ${data} in row exclusive mode`);
+        blockers.push(writer);
+        await eventually(async () => {
+          const [waiting] = await conn.query(
+            "select 1 from pg_stat_activity where wait_event_type = 'Lock' and query ilike 'create unique index%'",
+          );
+          return waiting;
+        });
+        await new Promise((r) => setTimeout(r, 600));
+        await writer.release();
+        const backup = await dropping;
+        assert.equal(backup.rows, 20_000);
+        assert.deepEqual(await keyOf(data), ['id']);
+        assert.ok(
+          events.some(
+            (e) =>
+              e.operation === 'create-index' && e.target === `${data} (key)` && e.message === 'index built',
+          ),
+          JSON.stringify(events),
+        );
+      } finally {
+        for (const b of blockers) await b.release();
+        await timed.close?.();
+      }
+    });
+
+    /** Polls `read` until it returns something (at most 20 s). */
+    async function eventually<T>(read: () => Promise<T | undefined>): Promise<T> {
+      for (const deadline = Date.now() + 20_000; Date.now() < deadline; ) {
+        const value = await read();
+        if (value) return value;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      throw new Error('timed out waiting');
+    }
+
+    /** The key columns of the table's primary key or first unique index. */
+    const keyOf = async (relation: string) =>
       (
         await conn.query<{ name: string }>(
           `select a.attname as name from pg_index i
              join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any (i.indkey)
-            where i.indrelid = to_regclass($1) and i.indisprimary order by a.attnum`,
+            where i.indrelid = to_regclass($1) and (i.indisprimary or i.indisunique) order by a.attnum`,
           [relation],
         )
       ).map((r) => r.name);

@@ -1,6 +1,7 @@
 import { BACKFILL_DEFAULTS, type LoopTuning, loopOptionsOf } from '../backfill/index.js';
 import { runBatchLoop } from '../backfill/loop.js';
 import { replicaLagThrottle } from '../backfill/pg/replica-lag.js';
+import { inTransaction } from '../backfill/pg/transaction.js';
 import type { BackfillOptions, Throttle } from '../backfill/types.js';
 import type { Database, Session } from '../db.js';
 import {
@@ -10,11 +11,13 @@ import {
   tableSchema,
 } from '../dialects/postgres/introspect.js';
 import { qi, qtable } from '../dialects/quote.js';
+import { runtimeOf } from '../dialects/runtime-of.js';
 import { displayName, type TableRef } from '../dialects/table-ref.js';
 import { BallastError, TableNotFoundError, UnsafeOperationError } from '../errors.js';
 import type { BackupSpec } from '../plan.js';
-import { reportAs } from '../report/progress.js';
+import { type ProgressReporter, reportAs } from '../report/progress.js';
 import { requirePrivileges } from '../run/bookkeeping.js';
+import { watchIndexBuild } from '../run/index-build-progress.js';
 import {
   BACKUP_CATALOG,
   type BackupRecord,
@@ -159,8 +162,8 @@ async function copyColumn(
   const column = record.sourceColumn!;
   const columns = [...keys.map((k) => `${qi(k.name)} ${k.type}`), `${qi(column)} ${info.type}`];
   const source = { schema: record.sourceSchema, table: record.sourceTable };
-  // The key is added once the copy is complete (keyBackup): inserting into a table without its
-  // index costs about half as much CPU, which under application load is the copy's wall time.
+  // The key's index is built once the copy is complete (keyBackup): inserting into a table
+  // without it costs about half as much CPU, which under application load is the copy's wall time.
   await db.withSession((s) => s.query(`create table if not exists ${into} (${columns.join(', ')})`));
   if (db.inTransaction) {
     const list = [...keys.map((k) => qi(k.name)), qi(column)].join(', ');
@@ -170,7 +173,7 @@ async function copyColumn(
          select count(*)::int as n from copied`,
       ),
     );
-    await keyBackup(db, record, into, keys);
+    await keyBackup(db, record, into, keys, tuning.progress);
     return row!.n;
   }
   const lockTimeoutMs = tuning.lockTimeoutMs ?? BACKFILL_DEFAULTS.lockTimeoutMs;
@@ -201,38 +204,68 @@ async function copyColumn(
       },
     );
   }
-  await keyBackup(db, record, into, keys);
+  await keyBackup(db, record, into, keys, tuning.progress);
   return result.rowsDone;
 }
 
 /**
- * The backup table's primary key (restore reads values by key), added after the copy. Also the
- * copy's last check: a key copied twice fails it, and the backup is not marked ready.
+ * The backup table's key (restore reads values by key): a unique index over the key columns,
+ * built once the copy is complete. Also the copy's last check: a key copied twice fails it, and
+ * the backup is not marked ready. CREATE INDEX takes SHARE, which readers of the backup (a
+ * pg_dump) do not hold up, as they would the ACCESS EXCLUSIVE of ADD PRIMARY KEY. The build reads
+ * the whole copy, so it reports progress like an index build and runs without the session's
+ * statement_timeout (nothing waits on this private table; a timeout would fail every rerun of a
+ * big backup the same way).
  */
 async function keyBackup(
   db: Database,
   record: BackupRecord,
   into: string,
   keys: readonly { name: string }[],
+  progress: ProgressReporter | undefined,
 ): Promise<void> {
-  await db.withSession(async (s) => {
-    const [keyed] = await s.query(
-      'select 1 from pg_index where indrelid = to_regclass($1) and indisprimary',
-      [into],
-    );
-    if (keyed) return; // a rerun after a crash between the key and the ready mark
-    try {
-      await s.query(`alter table ${into} add primary key (${keys.map((k) => qi(k.name)).join(', ')})`);
-    } catch (error) {
-      if ((error as { code?: string }).code !== '23505') throw error;
-      throw new BallastError(
-        `backup ${record.id} (${into}) holds a key of ${record.sourceTable} more than once: the copy is not exact`,
-        {
-          where: into,
-          cause: error,
-          hint: `nothing was dropped; please report this bug. A rerun copies afresh once this backup is purged: purgeBackups(db, { ids: [${record.id}] })`,
-        },
+  const index = `${record.backupTable}_key`;
+  const addKey = `create unique index if not exists ${qi(index)} on ${into} (${keys.map((k) => qi(k.name)).join(', ')})`;
+  let build: ReturnType<typeof watchIndexBuild> | undefined;
+  let ok = false;
+  try {
+    await db.withSession(async (s) => {
+      // Keyed already: a rerun after a crash between the key and the ready mark, or a copy
+      // made by a version that created the table with its primary key.
+      const [keyed] = await s.query(
+        'select 1 from pg_index where indrelid = to_regclass($1) and (indisprimary or indisunique)',
+        [into],
       );
-    }
-  });
+      if (keyed) return;
+      if (db.inTransaction) {
+        await s.query(addKey); // the caller's transaction and its settings: one statement
+        return;
+      }
+      if (progress)
+        build = watchIndexBuild(
+          db,
+          await runtimeOf(db).backendId(s),
+          `${record.backupSchema}.${record.backupTable} (key)`,
+          progress,
+        );
+      await inTransaction(s, async () => {
+        await s.query('set local statement_timeout = 0');
+        await s.query(addKey);
+      });
+    });
+    ok = true;
+  } catch (error) {
+    if ((error as { code?: string }).code !== '23505') throw error;
+    throw new BallastError(
+      `backup ${record.id} (${into}) holds a key of ${record.sourceTable} more than once: the copy is not exact`,
+      {
+        where: into,
+        cause: error,
+        hint: `nothing was dropped; please report this bug. A rerun copies afresh once this backup is purged: purgeBackups(db, { ids: [${record.id}] })`,
+      },
+    );
+  } finally {
+    // After the session went back: with a one-connection pool the watcher's query waits for it.
+    await build?.stop(ok);
+  }
 }
