@@ -119,8 +119,9 @@ export async function measure(
     dropRunDatabase,
     `create database ${quoteIdent('postgres', db)} template ${quoteIdent('postgres', template)}`,
   ]);
-  // Copying the template wrote the whole table to WAL and left its pages dirty: flushed now, not
-  // by a checkpoint in the middle of the run (it stalled idle runs up to 375 ms at 1M rows).
+  // Copying the template wrote the whole table to WAL and left its pages dirty: flushed now, so
+  // every mode starts clean and no checkpoint of the copy lands in the measured run. (Idle runs
+  // still see 100–200 ms stalls at 1M rows after it: those are the machine's.)
   await runStatements(serverUrl, ['checkpoint']).catch((error: Error) =>
     process.stderr.write(`[bench] checkpoint before the run skipped: ${error.message.split('\n')[0]}\n`),
   );
