@@ -196,6 +196,7 @@ test('cancel from another process, then pause and resume: every row once across 
 test('an AbortSignal stops every stream after its batch; the rerun finishes the job exactly once', async () => {
   const table = await createKeyTable(ctx.tdb, 'int', ROWS, '_abort');
   const stop = new AbortController();
+  const indexes: number[] = [];
   const first = await runBackfill(
     ctx.db,
     { table, set: bump },
@@ -204,10 +205,18 @@ test('an AbortSignal stops every stream after its batch; the rerun finishes the 
       signal: stop.signal,
       initialBatchSize: 500,
       maxBatchSize: 500,
-      onBatch: (b) => b.index === 25 && stop.abort(),
+      onBatch: (b) => {
+        indexes.push(b.index);
+        if (b.index >= 25) stop.abort();
+      },
     },
   );
   assert.equal(first.status, 'cancelled');
+  // Each batch of the job has its own number, whichever stream ran it: 1..batches, none twice.
+  assert.deepEqual(
+    [...indexes].sort((a, b) => a - b),
+    Array.from({ length: first.batches }, (_, i) => i + 1),
+  );
   const second = await runBackfill(ctx.db, { table, set: bump }, { job: 'ranged-abort' });
   assert.equal(second.status, 'done');
   assert.equal(second.rowsDone, ROWS);

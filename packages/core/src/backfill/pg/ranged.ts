@@ -116,10 +116,15 @@ export async function runRangedBackfill(
       const throttles = throttlesOf(source);
       // A stream's next range starts at the size its last batch chose, not at initialBatchSize again.
       let size = run.tuning.initialBatchSize;
+      // The job-wide number of this stream's last batch, taken when it was counted: read later,
+      // `batches` may already count another stream's batch too.
+      let index = 0;
       await source.hold(async () => {
         for (let range = queue.shift(); range !== undefined && !stop.signal.aborted; range = queue.shift()) {
           const result = await runBatchLoop(
-            rangeView(source, range),
+            rangeView(source, range, (counted) => {
+              index = counted;
+            }),
             loopOptionsOf(
               {
                 ...run.tuning,
@@ -128,7 +133,7 @@ export async function runRangedBackfill(
                 restart: false,
                 onBatch: (b) => {
                   size = b.nextLimit;
-                  run.tuning.onBatch?.({ ...b, index: batches });
+                  run.tuning.onBatch?.({ ...b, index });
                 },
                 onPause: (pause) => {
                   pauses.push(pause);
@@ -159,7 +164,11 @@ export async function runRangedBackfill(
   }
 
   /** The stream's source for range `range`: batches paced, the job's row folded after each. */
-  function rangeView(source: PostgresSource, range: number): BackfillSource {
+  function rangeView(
+    source: PostgresSource,
+    range: number,
+    counted: (index: number) => void,
+  ): BackfillSource {
     return {
       ...source,
       hold: (fn) => fn(), // the stream holds the connection across its ranges
@@ -184,6 +193,7 @@ export async function runRangedBackfill(
           async () => {
             const outcome = await source.processBatch(rangeJob, cursor, limit, options);
             batches += 1;
+            counted(batches);
             rowsDone += outcome.rows;
             rowsChanged += outcome.changed;
             rate.add(outcome.rows);
