@@ -35,8 +35,8 @@ export interface SyncSpec extends ResolvedTableRef {
  * PL/pgSQL evaluates `expr` as a simple expression; a subquery instead costs an executor start
  * per row written (a 500k-row backfill through the trigger: 6.1 s against 3.8 s, 3.0 s without
  * any trigger). The subquery form stays for names PL/pgSQL's trigger variables own (a variable
- * `new` would hide NEW) and for types that are not built in (or not known); `#variable_conflict use_column` makes its
- * column win over the variable of the same name.
+ * `new` would hide NEW) and for types that are not built in (or not known);
+ * `#variable_conflict use_column` makes its column win over the variable of the same name.
  */
 function assign(target: string, expr: string | undefined, column: string, type: string | undefined): string {
   const to = `NEW.${qi(target)}`;

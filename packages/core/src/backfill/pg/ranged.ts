@@ -258,11 +258,6 @@ interface RangePlan {
   readonly estimatedRows: number | undefined;
 }
 
-/**
- * The job's ranges: those of its checkpoint when it ran as ranges before, else a new split when
- * the job is one for ranges. Undefined: run it as one stream (the caller also answers an
- * already-done one-stream job).
- */
 /** A new job can run as ranges: more than one stream allowed, and one integer key to cut. */
 function isSplittable(first: PostgresSource, concurrency: number): boolean {
   const [key, ...more] = first.info.key;
@@ -285,6 +280,11 @@ export async function rangedDryRunPaging(
   return ((await first.estimate()) ?? 0) >= RANGED_MIN_ROWS ? KEY_RANGES_PAGING : undefined;
 }
 
+/**
+ * The job's ranges: those of its checkpoint when it ran as ranges before, else a new split when
+ * the job is one for ranges. Undefined: run it as one stream (the caller also answers an
+ * already-done one-stream job).
+ */
 async function planRanges(
   db: Database,
   first: PostgresSource,
