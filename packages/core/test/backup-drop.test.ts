@@ -311,9 +311,11 @@ for (const server of pgServers())
       await conn.query('create table timed (id int primary key, v text not null)');
       await conn.query(`insert into timed select g, 'v' || g from generate_series(1, 20000) g`);
       // A role or pool with a statement_timeout (common in production): every copy batch fits in
-      // it, the key build over a big copy would not. Here it waits on a lock instead, past 300 ms.
+      // it, the key build over a big copy would not. Here it waits on a lock instead, past the
+      // timeout. 2 s, not less: this machine stalls statements for up to ~400 ms under load, and
+      // a copy batch cancelled by the timeout fails the drop before the build is reached.
       const url = new URL(tdb.url);
-      url.searchParams.set('options', '-c statement_timeout=300');
+      url.searchParams.set('options', '-c statement_timeout=2000');
       const timed = postgresDatabaseFromUrl(url.toString());
       const events: FinishEvent[] = [];
       const progress = { update() {}, finish: (e: FinishEvent) => void events.push(e) };
@@ -348,7 +350,7 @@ for (const server of pgServers())
           );
           return waiting;
         });
-        await new Promise((r) => setTimeout(r, 600));
+        await new Promise((r) => setTimeout(r, 2500));
         await writer.release();
         const backup = await dropping;
         assert.equal(backup.rows, 20_000);
