@@ -91,6 +91,13 @@ test('the replica-lag throttle waits while the lag it reads exceeds the bound', 
     /replica lag 7\.2 s > 5\.0 s/,
   );
   assert.equal(await throttle({ job: 'j', batches: 0, rowsDone: 0 }), undefined);
+  // A reading within bounds is reused for a second (a round trip per batch would slow short
+  // batches); one over the bound is read again before every batch, as above.
+  const later = [300, 7200];
+  const sampled = replicaLagThrottle(file.db, 5000, async () => later.shift() ?? 0);
+  assert.equal(await sampled({ job: 'j', batches: 0, rowsDone: 0 }), undefined);
+  assert.equal(await sampled({ job: 'j', batches: 1, rowsDone: 0 }), undefined);
+  assert.deepEqual(later, [7200], 'the second batch did not read the lag again');
 });
 
 test('progress events carry rows done, the estimated total, rate and ETA', async () => {

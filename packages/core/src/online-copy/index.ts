@@ -3,6 +3,7 @@ import { type LoopTuning, loopOptionsOf } from '../backfill/index.js';
 import { runBatchLoop } from '../backfill/loop.js';
 import { readMysqlCheckpoint } from '../backfill/mysql/checkpoints.js';
 import { mysqlReplicaLagThrottle, threadsRunningThrottle } from '../backfill/mysql/throttles.js';
+import { atMostEvery, THROTTLE_CHECK_MS } from '../backfill/throttle.js';
 import type { Throttle } from '../backfill/types.js';
 import { BACKUP_CATALOG } from '../backup/catalog.js';
 import { insertMysqlTableBackup, setMysqlBackupStatus } from '../backup/mysql-catalog.js';
@@ -283,7 +284,7 @@ async function copyTable(
     atMostEvery(THROTTLE_CHECK_MS, threadsRunningThrottle(db, options.maxThreadsRunning ?? 25)),
   );
   const maxLag = options.maxReplicaLagMs ?? BACKFILL_DEFAULTS.maxReplicaLagMs;
-  if (maxLag > 0) throttles.unshift(atMostEvery(THROTTLE_CHECK_MS, mysqlReplicaLagThrottle(db, maxLag)));
+  if (maxLag > 0) throttles.unshift(mysqlReplicaLagThrottle(db, maxLag));
   let compared = { chunks: 0, rows: 0 };
   const source = copySource(db, table, names.shadow, columns, {
     lockTimeoutMs: tuning.lockTimeoutMs ?? BACKFILL_DEFAULTS.lockTimeoutMs,
@@ -378,20 +379,6 @@ async function copyTable(
  * grown batch does not hold its rows for long.
  */
 const COPY_DEFAULTS = { initialBatchSize: 1000, maxBatchSize: 5000, targetBatchMs: 50 } as const;
-
-/** Server load and replica lag are looked at once a second (pt-online-schema-change's --check-interval). */
-const THROTTLE_CHECK_MS = 1000;
-
-/** A throttle asked again only `ms` after it last let the copy go (each asking is a round trip). */
-function atMostEvery(ms: number, throttle: Throttle): Throttle {
-  let clearUntil = 0;
-  return async (context) => {
-    if (performance.now() < clearUntil) return undefined;
-    const advice = await throttle(context);
-    if (!advice) clearUntil = performance.now() + ms;
-    return advice;
-  };
-}
 
 interface CopyState {
   readonly shadowExists: boolean;

@@ -1,4 +1,5 @@
 import type { Database, Session } from '../../db.js';
+import { replicaLagThrottleOf } from '../throttle.js';
 import type { Throttle } from '../types.js';
 
 /**
@@ -23,26 +24,19 @@ const ACCESS_DENIED = new Set([1227, 1045, 1044]);
 
 export function mysqlReplicaLagThrottle(db: Database, maxLagMs: number): Throttle {
   let readable = true;
-  return async () => {
-    if (!readable) return undefined;
-    const lag = await db
-      .withSession(mysqlReplicaLagMs)
-      .catch((error: { errno?: number; message?: string }) => {
-        if (!ACCESS_DENIED.has(error?.errno ?? 0)) throw error;
-        // A role without REPLICATION CLIENT (MariaDB: SLAVE MONITOR) cannot read it: say so once, go on unthrottled.
-        readable = false;
-        process.emitWarning(
-          `replica lag is not checked: SHOW REPLICA STATUS was refused (${error.message}); grant REPLICATION CLIENT (MariaDB 10.5+: SLAVE MONITOR) to the migration role, or set maxReplicaLagMs: 0`,
-          'BallastWarning',
-        );
-        return 0;
-      });
-    if (lag <= maxLagMs) return undefined;
-    return {
-      waitMs: Math.min(5000, Math.max(250, lag - maxLagMs)),
-      reason: `replica lag ${(lag / 1000).toFixed(1)} s > ${(maxLagMs / 1000).toFixed(1)} s`,
-    };
-  };
+  return replicaLagThrottleOf(maxLagMs, async () => {
+    if (!readable) return 0;
+    return db.withSession(mysqlReplicaLagMs).catch((error: { errno?: number; message?: string }) => {
+      if (!ACCESS_DENIED.has(error?.errno ?? 0)) throw error;
+      // A role without REPLICATION CLIENT (MariaDB: SLAVE MONITOR) cannot read it: say so once, go on unthrottled.
+      readable = false;
+      process.emitWarning(
+        `replica lag is not checked: SHOW REPLICA STATUS was refused (${error.message}); grant REPLICATION CLIENT (MariaDB 10.5+: SLAVE MONITOR) to the migration role, or set maxReplicaLagMs: 0`,
+        'BallastWarning',
+      );
+      return 0;
+    });
+  });
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Database, Session } from '../../db.js';
+import { replicaLagThrottleOf } from '../throttle.js';
 import type { Throttle } from '../types.js';
 
 /** Worst replay lag among streaming replicas, in ms (0 with no replica or when lag is unknown). */
@@ -13,22 +14,11 @@ export async function replicaLagOn(session: Session): Promise<number> {
   return row?.ms ?? 0;
 }
 
-/**
- * Asks the loop to wait while a replica replays more than `maxLagMs` behind, so the backfill's
- * write volume never leaves read replicas serving stale data. `readLag` defaults to
- * pg_stat_replication on the primary.
- */
+/** The replica-lag throttle on PostgreSQL: `readLag` defaults to pg_stat_replication on the primary. */
 export function replicaLagThrottle(
   db: Database,
   maxLagMs: number,
   readLag: () => Promise<number> = () => maxReplicaLagMs(db),
 ): Throttle {
-  return async () => {
-    const lag = await readLag();
-    if (lag <= maxLagMs) return undefined;
-    return {
-      waitMs: Math.min(5000, Math.max(250, lag - maxLagMs)),
-      reason: `replica lag ${(lag / 1000).toFixed(1)} s > ${(maxLagMs / 1000).toFixed(1)} s`,
-    };
-  };
+  return replicaLagThrottleOf(maxLagMs, readLag);
 }
