@@ -16,7 +16,9 @@ import { pgrollFor } from './pgroll.js';
 import { applicationScripts, type Scenario, TABLE } from './scenarios.js';
 
 /** `ballast-no-wait`: Ballast with `waitForConflictingLocks: false` (lock_timeout retries only). */
-export type Mode = 'idle' | 'naive' | 'ballast-no-wait' | 'ballast' | 'pgroll';
+/** Every mode `pnpm bench --modes` knows, in report order. */
+export const MODES = ['idle', 'naive', 'ballast-no-wait', 'ballast', 'pgroll'] as const;
+export type Mode = (typeof MODES)[number];
 
 export interface Settings {
   readonly clients: number;

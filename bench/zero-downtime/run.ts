@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { quoteIdent } from '@ballast/core/adapter';
 import { createRunDir, createTrafficTable, type RunningServer, startLocalPostgres } from '@ballast/testkit';
 import { renderChart } from './chart.js';
-import { databaseUrl, type Measurement, type Mode, measure, type Settings } from './measure.js';
+import { databaseUrl, type Measurement, MODES, measure, type Settings } from './measure.js';
 import { runStatements } from './pg-client.js';
 import { renderMarkdown, toJson } from './report.js';
 import { SCENARIOS, TABLE } from './scenarios.js';
@@ -38,7 +38,6 @@ const { values: flags } = parseArgs({
   },
 });
 
-const MODES: readonly Mode[] = ['idle', 'naive', 'ballast-no-wait', 'ballast', 'pgroll'];
 if (flags.help) {
   process.stdout.write(
     [
@@ -58,7 +57,7 @@ if (flags.help) {
 function listFlag<T extends string>(flag: string, given: string, known: readonly T[]): T[] {
   const items = given.split(',').map((item) => item.trim());
   const unknown = items.filter((item) => !known.includes(item as T));
-  if (unknown.length > 0 || items.length === 0)
+  if (unknown.length > 0)
     usageError(
       `--${flag}: unknown ${unknown.map((u) => `"${u}"`).join(', ')}; expected some of ${known.join(', ')}`,
     );

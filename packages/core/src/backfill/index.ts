@@ -116,11 +116,12 @@ export async function runBackfill(
   if (!options.dryRun) return result;
   // A dry run says how the job would run: as key ranges when planRanges would cut the table.
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
-  const paging = await rangedDryRunPaging(db, source, {
-    job,
-    concurrency,
-    restart: options.restart ?? false,
-  });
+  const paging = await rangedDryRunPaging(
+    db,
+    source,
+    { job, concurrency, restart: options.restart ?? false },
+    result.estimatedRows,
+  );
   return paging ? { ...result, paging } : result;
 }
 

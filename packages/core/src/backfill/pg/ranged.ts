@@ -273,11 +273,13 @@ export async function rangedDryRunPaging(
   db: Database,
   first: PostgresSource,
   run: Pick<RangedRun, 'job' | 'concurrency' | 'restart'>,
+  /** The dry run's own estimate of the table's rows (not read twice). */
+  estimatedRows: number | undefined,
 ): Promise<typeof KEY_RANGES_PAGING | undefined> {
   const existing = run.restart ? undefined : await db.withSession((s) => peekCheckpoint(s, run.job));
   if (existing) return existing.paging === KEY_RANGES_PAGING ? KEY_RANGES_PAGING : undefined;
   if (!isSplittable(first, run.concurrency)) return undefined;
-  return ((await first.estimate()) ?? 0) >= RANGED_MIN_ROWS ? KEY_RANGES_PAGING : undefined;
+  return (estimatedRows ?? 0) >= RANGED_MIN_ROWS ? KEY_RANGES_PAGING : undefined;
 }
 
 /**
