@@ -26,12 +26,18 @@ const bump = { counter: 'counter + 1' };
 
 const sql = <T>(text: string, params: unknown[] = []) => ctx.db.withSession((s) => s.query<T>(text, params));
 
-const checkpoints = (job: string) =>
-  sql<{ job: string; status: string; rows_done: string; paging: string }>(
+/** The job's row and its ranges' rows; none when no backfill made the table yet (a dry run alone). */
+const checkpoints = async (job: string) => {
+  const [made] = await sql<{ made: boolean }>('select to_regclass($1) is not null as made', [
+    CHECKPOINT_TABLE,
+  ]);
+  if (!made?.made) return [];
+  return sql<{ job: string; status: string; rows_done: string; paging: string }>(
     `select job, status, rows_done::text, paging from ${CHECKPOINT_TABLE}
       where job = $1 or starts_with(job, $1 || '#') order by length(job), job`,
     [job],
   );
+};
 
 async function withPool<T>(max: number, fn: (db: Database) => Promise<T>): Promise<T> {
   const db = postgresDatabaseFromUrl(ctx.tdb.url, { max });
