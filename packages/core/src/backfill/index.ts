@@ -66,7 +66,7 @@ export async function runBackfill(
   const checked = { ...spec, ...checkedBackfillSql(spec, { setRequired: false, dialect: db.dialect }) };
   const o = { ...BACKFILL_DEFAULTS, ...definedOnly(options) };
   const job = options.job ?? defaultJobName(spec, options);
-  const tuning = { targetBatchMs: TARGET_BATCH_MS[db.dialect], ...definedOnly(options) };
+  const tuning = { targetBatchMs: ROW_LOCK_TARGET_BATCH_MS, ...definedOnly(options) };
   if (db.dialect === 'mysql') {
     if (options.concurrency !== undefined && options.concurrency > 1)
       throw new InvalidArgumentError([
@@ -133,14 +133,14 @@ export async function runBackfill(
 export const DEFAULT_CONCURRENCY = 2;
 
 /**
- * The batch duration runBackfill aims at unless the caller sets `targetBatchMs`. A batch's row
- * locks make an application write to one of its rows wait up to the batch's length, so on these
- * stores batches stay in tens of ms. PostgreSQL: at 30 ms a 1M-row backfill under the bench's
- * load yields to the application 3–4× less often than at 100 ms and finishes sooner, and without
- * load it is as fast (bench/results/backfill-streams.md). MySQL/MariaDB, which has no impact
- * guard yet: bench/results/mysql-helpers.md. Other stores' loops default to BACKFILL_DEFAULTS.
+ * The batch duration runBackfill aims at on PostgreSQL and MySQL/MariaDB unless the caller sets
+ * `targetBatchMs`: a batch's row locks make an application write to one of its rows wait up to the
+ * batch's length, so batches stay in tens of ms. At 50 ms a 1M-row fill under the bench's load is
+ * as fast as at 100 ms and yields to waiting writers less often; at 30 ms the fill through an
+ * expand's sync trigger was 25–30% slower (bench/results/backfill-streams.md). MySQL, which has
+ * no impact guard yet: bench/results/mysql-helpers.md. Other loops default to BACKFILL_DEFAULTS.
  */
-export const TARGET_BATCH_MS = { postgres: 30, mysql: 50 } as const;
+export const ROW_LOCK_TARGET_BATCH_MS = 50;
 
 /** What every store's source takes from the spec and options. */
 const sourceSpec = (spec: BackfillSpec, options: BackfillOptions) => ({

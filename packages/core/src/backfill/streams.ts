@@ -93,7 +93,7 @@ export class StreamPacer {
   }
 }
 
-/** Batch outcomes (all streams) judged together before a step (≈ 0.15–0.3 s at 30 ms batches). */
+/** Batch outcomes (all streams) judged together before a step (≈ 0.25–0.5 s at 50 ms batches). */
 export const STEP_WINDOW = 10;
 /** At most this share of yields lets one more stream in (one stream under load: about 0.1). */
 export const STEP_UP_YIELDS = 0.15;
