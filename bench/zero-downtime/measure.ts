@@ -15,8 +15,10 @@ import { type PgbenchResult, runPgbench } from './pgbench.js';
 import { pgrollFor } from './pgroll.js';
 import { applicationScripts, type Scenario, TABLE } from './scenarios.js';
 
-/** `ballast-no-wait`: Ballast with `waitForConflictingLocks: false` (lock_timeout retries only). */
-/** Every mode `pnpm bench --modes` knows, in report order. */
+/**
+ * Every mode `pnpm bench --modes` knows, in report order. `ballast-no-wait`: Ballast with
+ * `waitForConflictingLocks: false` (lock_timeout retries only).
+ */
 export const MODES = ['idle', 'naive', 'ballast-no-wait', 'ballast', 'pgroll'] as const;
 export type Mode = (typeof MODES)[number];
 

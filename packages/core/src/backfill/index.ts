@@ -66,6 +66,7 @@ export async function runBackfill(
   const checked = { ...spec, ...checkedBackfillSql(spec, { setRequired: false, dialect: db.dialect }) };
   const o = { ...BACKFILL_DEFAULTS, ...definedOnly(options) };
   const job = options.job ?? defaultJobName(spec, options);
+  // Short batches on both SQL stores: a batch's row locks hold the application's writes.
   const tuning = { targetBatchMs: ROW_LOCK_TARGET_BATCH_MS, ...definedOnly(options) };
   if (db.dialect === 'mysql') {
     if (options.concurrency !== undefined && options.concurrency > 1)
@@ -82,8 +83,6 @@ export async function runBackfill(
     });
     const throttles: Throttle[] = [...(options.throttles ?? [])];
     if (o.maxReplicaLagMs > 0) throttles.unshift(mysqlReplicaLagThrottle(db, o.maxReplicaLagMs));
-    // InnoDB keeps a batch's row locks to its commit and MySQL has no impact guard yet: shorter
-    // batches bound how long an application write can wait on one (bench/results/mysql-helpers.md).
     return runBatchLoop(source, loopOptionsOf(tuning, job, throttles));
   }
   const pgSpec = {
